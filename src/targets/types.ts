@@ -1,0 +1,35 @@
+/** @module The target-source seam and the shapes targets travel in. */
+
+/** A Prometheus `file_sd`/`http_sd` group: addresses sharing labels. */
+export interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+/** Where targets come from: the config, files, an HTTP endpoint, a command. */
+export interface TargetSource {
+  /** Stable name, unique in the config, used as the `source` metric label. */
+  readonly name: string;
+  /** `static`, `file`, `http` or `command`. */
+  readonly kind: string;
+  /** Probe modules applied to every target of this source. */
+  readonly probes: readonly string[];
+  /** Labels the config adds to every target of this source. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Re-load every this many ms; undefined for sources that never change (static). */
+  readonly refreshMs?: number;
+  /** Loads the current groups; rejects with a clear error on any failure. */
+  load(signal: AbortSignal): Promise<TargetGroup[]>;
+}
+
+/** One target after merging all sources: probed once per probe module. */
+export interface Target {
+  /** The address as the source wrote it. */
+  address: string;
+  /** Merged labels (source labels, then group labels; see merge.ts for precedence). */
+  labels: Record<string, string>;
+  /** Probe module names to run on it. */
+  probes: string[];
+  /** Names of the sources it came from. */
+  sources: string[];
+}
