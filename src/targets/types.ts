@@ -18,8 +18,18 @@ export interface TargetSource {
   readonly labels: Readonly<Record<string, string>>;
   /** Re-load every this many ms; undefined for sources that never change (static). */
   readonly refreshMs?: number;
-  /** Loads the current groups; rejects with a clear error on any failure. */
+  /**
+   * What the source was built from (kind + options, paths resolved). Two sources with the same
+   * name and fingerprint are the same source: a reload keeps its state.
+   */
+  readonly fingerprint?: string;
+  /** Loads the current groups; rejects with a clear error (a SourceError) on any failure. */
   load(signal: AbortSignal): Promise<TargetGroup[]>;
+  /**
+   * Optional change notification (file sources: `Deno.watchFs`). Calls `onChange` when the
+   * source's data may have changed, until `signal` aborts. The manager debounces the calls.
+   */
+  watch?(onChange: () => void, signal: AbortSignal): void;
 }
 
 /** One target after merging all sources: probed once per probe module. */

@@ -1,0 +1,99 @@
+/**
+ * @module Turning the config's `targets:` list into target sources: relative paths resolve against
+ * the config file's directory; a source is named by its `name` or `<kind>_<index>`.
+ */
+import type { Config, TargetSourceConfig } from "../config/schema.ts";
+import { createCommandSource } from "./command_source.ts";
+import { createFileSource } from "./file_source.ts";
+import { createHttpSource } from "./http_source.ts";
+import { resolvePath } from "./paths.ts";
+import { createStaticSource } from "./static_source.ts";
+import type { TargetSource } from "./types.ts";
+
+/** Options of {@linkcode buildSources}. */
+export interface BuildSourcesOptions {
+  /** Directory of the config file; relative paths in it resolve against this. */
+  configDir: string;
+}
+
+/** The kind of a validated source entry. */
+export function sourceKind(entry: TargetSourceConfig): "static" | "file" | "http" | "command" {
+  if (entry.static) return "static";
+  if (entry.file) return "file";
+  if (entry.http) return "http";
+  return "command";
+}
+
+/** The name a source entry gets: its `name`, else `<kind>_<index>` (`file_1`). */
+export function sourceName(entry: TargetSourceConfig, index: number): string {
+  return entry.name ?? `${sourceKind(entry)}_${index}`;
+}
+
+function buildOne(entry: TargetSourceConfig, index: number, dir: string): TargetSource {
+  const name = sourceName(entry, index);
+  const common = { name, probes: entry.probes, labels: entry.labels ?? {} };
+  if (entry.static) {
+    return createStaticSource({
+      ...common,
+      targets: entry.static.targets,
+      groupLabels: entry.static.labels,
+      fingerprint: JSON.stringify(["static", entry]),
+    });
+  }
+  if (entry.file) {
+    const paths = entry.file.paths.map((p) => resolvePath(dir, p));
+    return createFileSource({
+      ...common,
+      paths,
+      refreshMs: entry.file.refresh,
+      fingerprint: JSON.stringify(["file", entry, paths]),
+    });
+  }
+  if (entry.http) {
+    const h = entry.http;
+    const tokenFile = h.bearer_token_file ? resolvePath(dir, h.bearer_token_file) : undefined;
+    return createHttpSource({
+      ...common,
+      url: h.url,
+      refreshMs: h.refresh,
+      timeoutMs: h.timeout,
+      headers: h.headers,
+      bearerTokenFile: tokenFile,
+      maxBytes: h.max_bytes,
+      maxTargets: h.max_targets,
+      fingerprint: JSON.stringify(["http", entry, tokenFile]),
+    });
+  }
+  const c = entry.command!;
+  const [program, ...args] = c.run;
+  // `./list.sh` is relative to the config file; `list-targets` is looked up in PATH.
+  const run = program!.includes("/") ? [resolvePath(dir, program!), ...args] : c.run;
+  return createCommandSource({
+    ...common,
+    run,
+    refreshMs: c.refresh,
+    timeoutMs: c.timeout,
+    maxBytes: c.max_bytes,
+    maxTargets: c.max_targets,
+    fingerprint: JSON.stringify(["command", entry, run]),
+  });
+}
+
+/**
+ * Builds one source per `targets:` entry, in config order. Throws a `TypeError` when two entries
+ * share a name (the `source` label must be unique).
+ */
+export function buildSources(config: Config, options: BuildSourcesOptions): TargetSource[] {
+  const seen = new Map<string, number>();
+  return config.targets.map((entry, i) => {
+    const name = sourceName(entry, i);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new TypeError(
+        `targets[${i}].name: duplicate source name "${name}" (also targets[${first}])`,
+      );
+    }
+    seen.set(name, i);
+    return buildOne(entry, i, options.configDir);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * @module Merging the groups of every source into one list of targets: one target per address.
+ *
+ * Precedence, documented for operators: for each address, labels are taken from the sources in
+ * config order and, within a source, its groups in order. For one occurrence the group's labels
+ * override the source entry's `labels`; across occurrences the FIRST one to set a label name wins
+ * (an earlier source in the config overrides a later one). Probe modules are the union, in order
+ * of first appearance. Targets are ordered by first appearance, so the result is deterministic.
+ */
+import type { Target, TargetGroup, TargetSource } from "./types.ts";
+
+/** One source's current groups, as the manager holds them. */
+export interface SourceGroups {
+  source: TargetSource;
+  groups: readonly TargetGroup[];
+}
+
+/**
+ * Merges per-source groups (in config order) into deduplicated targets.
+ *
+ * @example
+ * ```ts
+ * import { mergeTargets } from "./merge.ts";
+ * const a = { name: "a", kind: "static", probes: ["icmp"], labels: {}, load: async () => [] };
+ * const b = { ...a, name: "b", probes: ["tcp"] };
+ * const t = mergeTargets([
+ *   { source: a, groups: [{ targets: ["h1"], labels: { dc: "x" } }] },
+ *   { source: b, groups: [{ targets: ["h1"], labels: { dc: "y", os: "l" } }] },
+ * ]);
+ * if (t.length !== 1 || t[0]!.labels.dc !== "x" || t[0]!.probes.join() !== "icmp,tcp") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function mergeTargets(perSource: readonly SourceGroups[]): Target[] {
+  const byAddress = new Map<string, Target>();
+  for (const { source, groups } of perSource) {
+    for (const group of groups) {
+      const occurrence = { ...source.labels, ...group.labels };
+      for (const address of group.targets) {
+        let target = byAddress.get(address);
+        if (!target) {
+          target = { address, labels: { ...occurrence }, probes: [...source.probes], sources: [] };
+          byAddress.set(address, target);
+        } else {
+          for (const [k, v] of Object.entries(occurrence)) {
+            if (!(k in target.labels)) target.labels[k] = v;
+          }
+          for (const p of source.probes) if (!target.probes.includes(p)) target.probes.push(p);
+        }
+        if (!target.sources.includes(source.name)) target.sources.push(source.name);
+      }
+    }
+  }
+  return [...byAddress.values()];
+}
+
+/** A stable identity of a target's content: equal keys mean nothing to re-schedule. */
+export function targetKey(target: Target): string {
+  const labels = Object.keys(target.labels).sort().map((k) => [k, target.labels[k]]);
+  return JSON.stringify([target.address, labels, [...target.probes].sort()]);
+}
+
+/** What changed between two target lists (by address). */
+export interface TargetDiff {
+  added: Target[];
+  removed: Target[];
+  /** Same address, different labels or probes (the new version). */
+  changed: Target[];
+  unchanged: number;
+}
+
+/** Compares two target lists by address and content; O(n). */
+export function diffTargets(before: readonly Target[], after: readonly Target[]): TargetDiff {
+  const old = new Map(before.map((t) => [t.address, t]));
+  const diff: TargetDiff = { added: [], removed: [], changed: [], unchanged: 0 };
+  for (const t of after) {
+    const prev = old.get(t.address);
+    if (!prev) diff.added.push(t);
+    else if (targetKey(prev) !== targetKey(t)) diff.changed.push(t);
+    else diff.unchanged++;
+    old.delete(t.address);
+  }
+  diff.removed = [...old.values()];
+  return diff;
+}

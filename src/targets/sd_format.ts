@@ -1,0 +1,141 @@
+/**
+ * @module Parsing Prometheus `file_sd` (JSON or YAML) and `http_sd` (JSON) bodies into target
+ * groups, strictly: a body too big, with too many targets or not in the format is rejected whole.
+ */
+import YAML from "yaml";
+import { addressProblem } from "./address_check.ts";
+import { SourceError } from "./source_error.ts";
+import type { TargetGroup } from "./types.ts";
+
+/** Default bound on one SD body (file, HTTP response, command output): 10 MiB. */
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/** Default bound on the targets of one source. */
+export const DEFAULT_MAX_TARGETS = 100_000;
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const RESERVED = new Set(["probe", "type", "target"]);
+
+/** Options of {@linkcode parseTargetGroups}. */
+export interface SdFormatOptions {
+  /** `json`, `yaml`, or `auto` (JSON when the body starts with `[`, else YAML). Default `auto`. */
+  format?: "json" | "yaml" | "auto";
+  /** Reject bodies larger than this many bytes. Default 10 MiB. */
+  maxBytes?: number;
+  /** Reject bodies with more targets than this (summed over groups). Default 100,000. */
+  maxTargets?: number;
+}
+
+function decode(body: string | Uint8Array, maxBytes: number): string {
+  if (typeof body === "string") {
+    if (body.length > maxBytes) throw tooLarge(body.length, maxBytes);
+    return body;
+  }
+  if (body.byteLength > maxBytes) throw tooLarge(body.byteLength, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new SourceError("format", "body is not valid UTF-8");
+  }
+}
+
+function tooLarge(size: number, maxBytes: number): SourceError {
+  return new SourceError("too_large", `body of ${size} bytes exceeds the limit of ${maxBytes}`);
+}
+
+function parseText(text: string, format: "json" | "yaml" | "auto"): unknown {
+  const json = format === "json" || (format === "auto" && /^\s*\[/.test(text));
+  try {
+    if (json) return JSON.parse(text);
+    return YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true });
+  } catch (e) {
+    const what = json ? "JSON" : "YAML";
+    const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    throw new SourceError("format", `invalid ${what}: ${msg}`);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `"${v.length > 40 ? v.slice(0, 40) + "…" : v}"`;
+  return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
+}
+
+function bad(where: string, message: string): SourceError {
+  return new SourceError("format", `${where}: ${message}`);
+}
+
+/**
+ * Validates an already parsed SD document: an array of `{targets: string[], labels?: {..}}`.
+ * Label names starting with `__` are dropped (Prometheus drops them after relabelling too).
+ */
+export function validateTargetGroups(
+  doc: unknown,
+  maxTargets = DEFAULT_MAX_TARGETS,
+): TargetGroup[] {
+  if (doc === null || doc === undefined) return [];
+  if (!Array.isArray(doc)) {
+    throw bad("document", `expected an array of {targets, labels} groups, got ${describe(doc)}`);
+  }
+  const groups: TargetGroup[] = [];
+  let total = 0;
+  doc.forEach((g: unknown, i) => {
+    const where = `group ${i}`;
+    if (g === null || typeof g !== "object" || Array.isArray(g)) {
+      throw bad(where, `expected an object {targets, labels}, got ${describe(g)}`);
+    }
+    const { targets, labels, ...rest } = g as Record<string, unknown>;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw bad(where, `unknown key "${unknown[0]}"`);
+    if (!Array.isArray(targets)) {
+      throw bad(`${where}.targets`, `expected an array of addresses, got ${describe(targets)}`);
+    }
+    total += targets.length;
+    if (total > maxTargets) {
+      throw new SourceError("too_many_targets", `more than ${maxTargets} targets`);
+    }
+    targets.forEach((t: unknown, j) => {
+      if (typeof t !== "string") {
+        throw bad(`${where}.targets[${j}]`, `expected an address string, got ${describe(t)}`);
+      }
+      const problem = addressProblem(t);
+      if (problem) throw bad(`${where}.targets[${j}]`, `invalid address "${t}": ${problem}`);
+    });
+    const out: Record<string, string> = {};
+    if (labels !== undefined && labels !== null) {
+      if (typeof labels !== "object" || Array.isArray(labels)) {
+        throw bad(`${where}.labels`, `expected an object of name: value, got ${describe(labels)}`);
+      }
+      for (const [name, value] of Object.entries(labels)) {
+        if (!LABEL_NAME.test(name)) throw bad(`${where}.labels`, `invalid label name "${name}"`);
+        if (RESERVED.has(name)) throw bad(`${where}.labels`, `label name "${name}" is reserved`);
+        if (typeof value !== "string") {
+          throw bad(`${where}.labels.${name}`, `expected a string value, got ${describe(value)}`);
+        }
+        if (!name.startsWith("__")) out[name] = value;
+      }
+    }
+    groups.push({ targets: targets as string[], labels: out });
+  });
+  return groups;
+}
+
+/**
+ * Parses a `file_sd`/`http_sd` body. Throws a {@linkcode SourceError} (reason `too_large`,
+ * `too_many_targets` or `format`) that says what is wrong and where.
+ *
+ * @example
+ * ```ts
+ * import { parseTargetGroups } from "./sd_format.ts";
+ * const groups = parseTargetGroups('[{"targets": ["10.0.0.1:22"], "labels": {"dc": "fra"}}]');
+ * if (groups[0]?.labels.dc !== "fra") throw new Error();
+ * ```
+ */
+export function parseTargetGroups(
+  body: string | Uint8Array,
+  options: SdFormatOptions = {},
+): TargetGroup[] {
+  const text = decode(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const doc = parseText(text, options.format ?? "auto");
+  return validateTargetGroups(doc, options.maxTargets ?? DEFAULT_MAX_TARGETS);
+}

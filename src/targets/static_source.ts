@@ -1,0 +1,30 @@
+/** @module The `static` source: targets written in the config itself. */
+import { validateTargetGroups } from "./sd_format.ts";
+import type { TargetGroup, TargetSource } from "./types.ts";
+
+/** Options of {@linkcode createStaticSource}. */
+export interface StaticSourceOptions {
+  name: string;
+  targets: readonly string[];
+  /** Labels of the `static:` block (group labels). */
+  groupLabels?: Record<string, string>;
+  /** Labels of the source entry (source labels). */
+  labels?: Record<string, string>;
+  probes: readonly string[];
+  fingerprint?: string;
+}
+
+/** A source whose one group never changes. Addresses are validated on every load. */
+export function createStaticSource(options: StaticSourceOptions): TargetSource {
+  const doc = [{ targets: [...options.targets], labels: { ...options.groupLabels } }];
+  return {
+    name: options.name,
+    kind: "static",
+    probes: options.probes,
+    labels: options.labels ?? {},
+    fingerprint: options.fingerprint,
+    load(): Promise<TargetGroup[]> {
+      return Promise.resolve().then(() => validateTargetGroups(doc));
+    },
+  };
+}
