@@ -1,0 +1,241 @@
+/**
+ * @module The pusher: reads the WAL from the push position, sends batches in order with up to
+ * a few requests in flight, commits each acknowledged batch in order, retries forever with backoff
+ * on 429/5xx/network errors, and drops (counting) what the server rejects with another 4xx.
+ */
+import type { Registry } from "prom-client";
+import { logger } from "../log.ts";
+import type { Clock } from "../schedule/clock.ts";
+import type { Wal } from "../wal/types.ts";
+import { retryDelay } from "./backoff.ts";
+import { type Batch, createBatcher } from "./batcher.ts";
+import { createPushClient, type PushClient, type PushConfig } from "./client.ts";
+import { createPushMetrics } from "./push_metrics.ts";
+import { classifyOutcome, outcomeLabel } from "./status_policy.ts";
+
+/** Response bodies are cut to this length in log lines and the status. */
+const LOG_BODY_CHARS = 256;
+
+/** Options of {@linkcode createPusher}. */
+export interface PusherOptions {
+  wal: Wal;
+  /** The validated `push` section. */
+  config: PushConfig;
+  clock: Clock;
+  registry: Registry;
+  fetch?: typeof fetch;
+  /** For the User-Agent header. */
+  version?: string;
+  readTextFile?: (path: string) => Promise<string>;
+  /** Jitter source, `Math.random` by default. */
+  random?: () => number;
+  /** Requests in flight while healthy (1 while failing); 2 by default. */
+  maxInFlight?: number;
+}
+
+/** Push health for `/api/v1/status` (no secrets: the URL is shown without userinfo). */
+export interface PushStatus {
+  url: string;
+  running: boolean;
+  last_success_timestamp_seconds: number | null;
+  consecutive_failures: number;
+  backlog_samples: number;
+  last_error: string | null;
+}
+
+/** The running pusher. */
+export interface Pusher {
+  /** Reads the secret files (throws if one is missing) and starts pushing in the background. */
+  start(): Promise<void>;
+  /**
+   * Stops waiting and backing off, makes one last attempt to push what the WAL holds (several
+   * batches while the server keeps answering 2xx, no retries), and gives up after `timeoutMs`
+   * (`push.shutdown_timeout` by default). Never throws.
+   */
+  stop(timeoutMs?: number): Promise<void>;
+  pushStatus(): PushStatus;
+}
+
+type Delivery = "ok" | "dropped" | "failed";
+
+/** Creates a pusher; nothing happens until `start()`. */
+export function createPusher(options: PusherOptions): Pusher {
+  const { wal, config, clock } = options;
+  const log = logger("push");
+  const random = options.random ?? Math.random;
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+  const metrics = createPushMetrics(options.registry, () => wal.stats().pending_samples);
+  const soft = new AbortController(); // stop: no more waiting or backing off
+  const hard = new AbortController(); // shutdown deadline: abort requests in flight
+  let client: PushClient | undefined;
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  let consecutiveFailures = 0;
+  let lastSuccessMs: number | null = null;
+  let lastError: string | null = null;
+
+  function failed(what: string): void {
+    consecutiveFailures++;
+    metrics.consecutiveFailures.set(consecutiveFailures);
+    lastError = what;
+    // Log the first failure and then at 2, 4, 8, … so a long outage stays readable.
+    if ((consecutiveFailures & (consecutiveFailures - 1)) === 0) {
+      log.warn("Push failing, will retry: {error}", {
+        error: what,
+        consecutive_failures: consecutiveFailures,
+        backlog_samples: wal.stats().pending_samples,
+      });
+    }
+  }
+
+  function succeeded(): void {
+    if (consecutiveFailures > 0) {
+      log.info("Push recovered after {failures} failed attempts", {
+        failures: consecutiveFailures,
+        backlog_samples: wal.stats().pending_samples,
+      });
+    }
+    consecutiveFailures = 0;
+    metrics.consecutiveFailures.set(0);
+    lastSuccessMs = clock.wallNow();
+    metrics.lastSuccess.set(lastSuccessMs / 1000);
+  }
+
+  /** Sends one batch until it is acknowledged or rejected; "failed" only once stopping. */
+  async function deliver(batch: Batch): Promise<Delivery> {
+    for (let attempt = 0;; attempt++) {
+      if (attempt > 0) metrics.retries.inc();
+      const outcome = await client!.send(batch.body, hard.signal);
+      metrics.requests.inc({ status: outcomeLabel(outcome) });
+      const verdict = classifyOutcome(outcome);
+      if (verdict === "ok") {
+        succeeded();
+        return "ok";
+      }
+      const body = outcome.kind === "status"
+        ? outcome.body.slice(0, LOG_BODY_CHARS)
+        : outcome.message;
+      if (verdict === "drop") {
+        metrics.dropped.inc({ reason: "rejected" }, batch.samples);
+        const status = outcome.kind === "status" ? outcome.status : 0;
+        lastError = `HTTP ${status}: ${body}`;
+        log.error("Push rejected with HTTP {status}, dropped {samples} samples: {body}", {
+          status,
+          samples: batch.samples,
+          records: batch.records,
+          body,
+        });
+        return "dropped";
+      }
+      failed(outcome.kind === "status" ? `HTTP ${outcome.status}: ${body}` : body);
+      if (stopping) return "failed";
+      const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
+      const delay = retryDelay(attempt, retryAfter, {
+        minMs: config.min_backoff,
+        maxMs: config.max_backoff,
+        random,
+      });
+      // A stop during the sleep ends it early: the next attempt is the last one.
+      await clock.sleep(delay, soft.signal).catch(() => {});
+    }
+  }
+
+  async function run(): Promise<void> {
+    const batcher = createBatcher(wal, wal.pushPosition, {
+      maxSamples: config.batch.max_samples,
+      maxBytes: config.batch.max_bytes,
+    });
+    const window: { batch: Batch; done: Promise<Delivery> }[] = [];
+    try {
+      while (!hard.signal.aborted) {
+        const limit = consecutiveFailures > 0 ? 1 : maxInFlight;
+        const wasStopping = stopping; // read the WAL at least once after stop() began
+        while (window.length < limit) {
+          const batch = await batcher.next();
+          if (!batch) break;
+          const done = deliver(batch);
+          done.catch(() => {}); // observed below, in order
+          window.push({ batch, done });
+        }
+        const head = window.shift();
+        if (!head) {
+          if (wasStopping) return;
+          if (stopping) continue;
+          await wal.waitForData(batcher.cursor, soft.signal).catch(() => {});
+          continue;
+        }
+        const result = await head.done;
+        if (result === "failed") return;
+        await wal.commit(head.batch.nextOffset);
+        if (result === "ok") metrics.samples.inc(head.batch.samples);
+      }
+    } finally {
+      await Promise.allSettled(window.map((w) => w.done));
+    }
+  }
+
+  async function supervise(): Promise<void> {
+    for (let attempt = 0; !hard.signal.aborted && !(stopping && attempt > 0); attempt++) {
+      try {
+        await run();
+        return;
+      } catch (e) {
+        if (hard.signal.aborted) return;
+        log.error("Push loop failed, restarting from the push position: {error}", {
+          error: e instanceof Error ? e.message : String(e),
+        });
+        const delay = retryDelay(attempt, undefined, {
+          minMs: config.min_backoff,
+          maxMs: config.max_backoff,
+          random,
+        });
+        await clock.sleep(delay, soft.signal).catch(() => {});
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (client) return;
+      client = await createPushClient(config, {
+        clock,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.version ? { version: options.version } : {}),
+        ...(options.readTextFile ? { readTextFile: options.readTextFile } : {}),
+      });
+      log.info("Pushing to {url} from WAL position {position}", {
+        url: client.safeUrl,
+        position: wal.pushPosition,
+      });
+      loop = supervise();
+    },
+    async stop(timeoutMs = config.shutdown_timeout) {
+      if (!loop || !client || stopping) return;
+      stopping = true;
+      soft.abort();
+      const deadline = new AbortController();
+      clock.sleep(timeoutMs, deadline.signal).then(
+        () => hard.abort(new Error("push shutdown timeout")),
+        () => {},
+      );
+      await loop;
+      deadline.abort();
+      await client[Symbol.asyncDispose]();
+      const backlog = wal.stats().pending_samples;
+      log.info("Push stopped, {backlog} samples left in the WAL", {
+        backlog,
+        timed_out: hard.signal.aborted,
+      });
+    },
+    pushStatus() {
+      return {
+        url: client?.safeUrl ?? new URL(config.url).origin,
+        running: loop !== undefined && !stopping,
+        last_success_timestamp_seconds: lastSuccessMs === null ? null : lastSuccessMs / 1000,
+        consecutive_failures: consecutiveFailures,
+        backlog_samples: wal.stats().pending_samples,
+        last_error: lastError,
+      };
+    },
+  };
+}
