@@ -1,0 +1,231 @@
+/**
+ * @module One shared ICMP socket of one family and the echo requests in flight on it. Each run
+ * reserves fresh (identifier, sequence) keys and a random payload cookie; a reply counts only if
+ * its key, source address and cookie all match, so concurrent runs, a second agent on the host
+ * or a restart never cross. RTT = kernel receive stamp − realtime stamp right before `sendto`,
+ * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
+ */
+import type { Clock } from "../../schedule/clock.ts";
+import { systemClock } from "../../schedule/clock.ts";
+import {
+  buildEchoRequest,
+  COOKIE_BYTES,
+  decodeEchoReply,
+  type IgnoreReason,
+} from "./echo_packet.ts";
+import type { IcmpSocket } from "./ffi_socket.ts";
+import { canonicalIp } from "./sockaddr.ts";
+import type { EchoRunOptions, EchoRunResult } from "./types.ts";
+
+interface Pending {
+  source: string;
+  cookie: Uint8Array;
+  sentNs: number;
+  sentMono: number;
+  index: number;
+  run: RunState;
+}
+
+interface RunState {
+  rtts: (number | undefined)[];
+  answered: number;
+  sent: number;
+  sending: boolean;
+  wake?: () => void;
+}
+
+/** Options of {@linkcode createEchoChannel}. */
+export interface EchoChannelOptions {
+  clock?: Clock;
+  /** How often the socket is drained while requests are in flight. Default 2 ms. */
+  pollMs?: number;
+  /** Called for every packet that is not one of our replies. */
+  onIgnored?: (reason: IgnoreReason) => void;
+  /** Random source (tests pin it). */
+  random?: (bytes: Uint8Array) => Uint8Array;
+}
+
+/** A family's shared socket plus its table of requests in flight. */
+export interface EchoChannel {
+  run(ip: string, options: EchoRunOptions, signal?: AbortSignal): Promise<EchoRunResult>;
+  /** Requests in flight (for tests and metrics). */
+  inFlight(): number;
+  /** Drains the socket now and dispatches what it holds. */
+  drain(): void;
+  close(): void;
+}
+
+const UNREACHABLE_ERRNO = new Set([101, 113, 99]); // ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL
+
+/** Wraps an open ICMP socket into a channel that runs echo sequences on it. */
+export function createEchoChannel(
+  socket: IcmpSocket,
+  options: EchoChannelOptions = {},
+): EchoChannel {
+  const clock = options.clock ?? systemClock;
+  const pollMs = options.pollMs ?? 2;
+  const random = options.random ?? ((b: Uint8Array) => crypto.getRandomValues(b));
+  const onIgnored = options.onIgnored ?? (() => {});
+  const withIpHeader = socket.kind === "raw" && socket.family === 4;
+  // Datagram sockets: the kernel owns the identifier (it is the socket's port), so keys are
+  // sequences alone; raw sockets: identifier << 16 | sequence.
+  const keyed = socket.kind === "raw";
+  const pending = new Map<number, Pending>();
+  let polling = false;
+  let closed = false;
+  const stopPoll = new AbortController();
+
+  const dispatch = () => {
+    for (const packet of socket.receive()) {
+      const reply = decodeEchoReply(packet.bytes, socket.family, withIpHeader);
+      if (typeof reply === "string") {
+        onIgnored(reply);
+        continue;
+      }
+      const key = keyed ? reply.identifier * 65536 + reply.sequence : reply.sequence;
+      const entry = pending.get(key);
+      if (!entry) {
+        onIgnored("foreign");
+        continue;
+      }
+      const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
+      let same = packet.source === entry.source && reply.payload.length >= cookieLength;
+      for (let i = 0; same && i < cookieLength; i++) same = reply.payload[i] === entry.cookie[i];
+      if (!same) {
+        onIgnored("mismatch");
+        continue;
+      }
+      const run = entry.run;
+      if (run.rtts[entry.index] !== undefined) {
+        onIgnored("duplicate");
+        continue;
+      }
+      const monoSeconds = (clock.now() - entry.sentMono) / 1000;
+      let rtt = (packet.receivedNs - entry.sentNs) / 1e9;
+      if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
+      run.rtts[entry.index] = rtt;
+      run.answered++;
+      if (!run.sending && run.answered >= run.sent) run.wake?.();
+    }
+  };
+
+  const poll = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      while (pending.size > 0 && !closed) {
+        await clock.sleep(pollMs, stopPoll.signal).catch(() => {});
+        if (!closed) dispatch();
+      }
+    } finally {
+      polling = false;
+    }
+  };
+
+  const reserve = (count: number): { identifier: number; base: number } | undefined => {
+    const r = new Uint16Array(2);
+    for (let attempt = 0; attempt < 32; attempt++) {
+      random(new Uint8Array(r.buffer));
+      const identifier = r[0]!;
+      const base = r[1]!;
+      let free = true;
+      for (let i = 0; i < count && free; i++) {
+        const seq = (base + i) & 0xffff;
+        free = !pending.has(keyed ? identifier * 65536 + seq : seq);
+      }
+      if (free) return { identifier, base };
+    }
+    return undefined;
+  };
+
+  return {
+    inFlight: () => pending.size,
+    drain: dispatch,
+    async run(ip, opts, signal) {
+      const started = clock.now();
+      const deadline = started + opts.timeoutMs;
+      const source = canonicalIp(ip, socket.family);
+      const run: RunState = { rtts: [], answered: 0, sent: 0, sending: true };
+      const keys: number[] = [];
+      let failure: EchoRunResult["failure"];
+      const reserved = reserve(opts.count);
+      if (!reserved) {
+        return {
+          sent: 0,
+          rttsSeconds: [],
+          failure: { reason: "error", detail: "no free ICMP sequence" },
+        };
+      }
+      const cookie = random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size)));
+      socket.ensureCapacity(opts.size);
+      const done = new AbortController();
+      const onAbort = () => done.abort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        for (let i = 0; i < opts.count && !closed && !signal?.aborted; i++) {
+          if (i > 0) {
+            const at = started + i * opts.intervalMs;
+            if (at >= deadline) break;
+            await clock.sleep(at - clock.now(), done.signal).catch(() => {});
+            if (signal?.aborted || closed) break;
+          }
+          const sequence = (reserved.base + i) & 0xffff;
+          const key = keyed ? reserved.identifier * 65536 + sequence : sequence;
+          if (pending.has(key)) continue; // a foreign run took it meanwhile: skip, not cross
+          const packet = buildEchoRequest({
+            family: socket.family,
+            identifier: reserved.identifier,
+            sequence,
+            cookie,
+            size: opts.size,
+          });
+          const entry: Pending = {
+            source,
+            cookie,
+            sentNs: 0,
+            sentMono: clock.now(),
+            index: i,
+            run,
+          };
+          pending.set(key, entry);
+          keys.push(key);
+          const sent = socket.send(ip, packet, opts.ttl);
+          if ("errno" in sent) {
+            pending.delete(key);
+            keys.pop();
+            failure ??= {
+              reason: UNREACHABLE_ERRNO.has(sent.errno) ? "unreachable" : "error",
+              detail: `sendto failed: errno ${sent.errno}`,
+            };
+            continue;
+          }
+          entry.sentNs = sent.sentNs;
+          run.sent++;
+          dispatch(); // loopback replies are already queued
+          void poll();
+        }
+        run.sending = false;
+        if (run.answered < run.sent && !signal?.aborted) {
+          const waitMs = deadline - clock.now();
+          if (waitMs > 0) {
+            run.wake = () => done.abort();
+            await clock.sleep(waitMs, done.signal).catch(() => {});
+          }
+          if (run.answered < run.sent) dispatch();
+        }
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+        for (const key of keys) if (pending.get(key)?.run === run) pending.delete(key);
+      }
+      const rttsSeconds = run.rtts.filter((r): r is number => r !== undefined);
+      return { sent: run.sent, rttsSeconds, failure: run.sent === 0 ? failure : undefined };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      stopPoll.abort();
+      pending.clear();
+      socket.close();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * @module One ICMP or ICMPv6 socket through FFI: opened non-blocking with kernel receive
+ * timestamps (`SO_TIMESTAMPNS`) and a large receive buffer, sending with a `CLOCK_REALTIME`
+ * stamp taken right before `sendto`, receiving in batches with `recvmmsg(MSG_DONTWAIT)`. Every
+ * call returns at once, so it never blocks the event loop.
+ */
+import { C, type Libc, openLibc } from "./libc.ts";
+import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "./sockaddr.ts";
+
+/** `dgram`: unprivileged ICMP datagram socket; `raw`: raw socket (root or CAP_NET_RAW). */
+export type SocketKind = "dgram" | "raw";
+
+/** One packet drained from the socket. */
+export interface ReceivedPacket {
+  /** The bytes (a copy). IPv4 raw sockets include the IP header. */
+  bytes: Uint8Array;
+  /** Canonical source address text, if the kernel reported one. */
+  source: string | undefined;
+  /** Kernel receive time, ns on this socket's realtime scale (see `realtimeNs`). */
+  receivedNs: number;
+  truncated: boolean;
+}
+
+/** A non-blocking ICMP socket of one family. */
+export interface IcmpSocket extends Disposable {
+  readonly family: 4 | 6;
+  readonly kind: SocketKind;
+  /** `CLOCK_REALTIME` now, in ns since this socket's base second (exact for ~100 days). */
+  realtimeNs(): number;
+  /**
+   * Sends one packet; returns the realtime stamp taken right before `sendto`, or the errno of a
+   * failed send.
+   */
+  send(ip: string, packet: Uint8Array, ttl?: number): { sentNs: number } | { errno: number };
+  /** Drains up to `max` queued packets without waiting. */
+  receive(max?: number): ReceivedPacket[];
+  /** Grows the receive buffers so a packet of `bytes` is not truncated. */
+  ensureCapacity(bytes: number): void;
+  close(): void;
+}
+
+/** Options of {@linkcode openIcmpSocket}. */
+export interface IcmpSocketOptions {
+  libc?: Libc;
+  /** Receive buffer to ask for (forced past `rmem_max` when privileged). Default 4 MiB. */
+  receiveBufferBytes?: number;
+  /** Messages per `recvmmsg` call. Default 64. */
+  batch?: number;
+}
+
+/** Opening failed; `errno` says why (EACCES/EPERM: no privilege). */
+export class SocketOpenError extends Error {
+  constructor(readonly errno: number, message: string) {
+    super(message);
+    this.name = "SocketOpenError";
+  }
+}
+
+const MMSG = 64; // sizeof(struct mmsghdr) on LP64
+const IOV = 16;
+const CONTROL = 64;
+
+/** Opens an ICMP socket; throws {@linkcode SocketOpenError} or FFI permission errors. */
+export function openIcmpSocket(
+  family: 4 | 6,
+  kind: SocketKind,
+  options: IcmpSocketOptions = {},
+): IcmpSocket {
+  const libc = options.libc ?? openLibc();
+  const f = libc.symbols;
+  const domain = family === 4 ? C.AF_INET : C.AF_INET6;
+  const type = (kind === "raw" ? C.SOCK_RAW : C.SOCK_DGRAM) | C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+  const fd = f.socket(domain, type, family === 4 ? C.IPPROTO_ICMP : C.IPPROTO_ICMPV6);
+  if (fd < 0) {
+    const errno = libc.errno();
+    if (!options.libc) libc.close();
+    throw new SocketOpenError(
+      errno,
+      `Cannot open ${kind} ICMPv${family} socket: errno ${errno}`,
+    );
+  }
+  const int = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
+  const setopt = (level: number, name: number, value: Uint8Array) =>
+    f.setsockopt(fd, level, name, value, value.byteLength) === 0;
+
+  setopt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, int(1));
+  const rcvbuf = options.receiveBufferBytes ?? 4 * 1024 * 1024;
+  if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
+    setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
+  }
+  if (kind === "raw" && family === 4) {
+    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~1)); // pass echo replies (type 0) only
+  } else if (kind === "raw") {
+    const filter = new Uint32Array(8).fill(0xffffffff);
+    filter[4] = 0xffffffff & ~(1 << 1); // pass type 129 (echo reply) only
+    setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(filter.buffer));
+  }
+
+  const ts = new Uint32Array(4);
+  const tsBytes = new Uint8Array(ts.buffer);
+  f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
+  const baseSec = ts[0]! + ts[1]! * 2 ** 32;
+  const realtimeNs = () => {
+    f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
+    return (ts[0]! + ts[1]! * 2 ** 32 - baseSec) * 1e9 + ts[2]!;
+  };
+
+  const batch = options.batch ?? 64;
+  const headers = new Uint8Array(batch * MMSG);
+  const headerView = new DataView(headers.buffer);
+  const iovs = new Uint8Array(batch * IOV);
+  const iovView = new DataView(iovs.buffer);
+  const names = new Uint8Array(batch * SOCKADDR_MAX);
+  const control = new Uint8Array(batch * CONTROL);
+  const controlView = new DataView(control.buffer);
+  const ptr = (b: Uint8Array, offset = 0) =>
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b))) + BigInt(offset);
+  let bufferSize = 0;
+  let data = new Uint8Array(0);
+
+  const allocate = (size: number) => {
+    bufferSize = size;
+    data = new Uint8Array(batch * size);
+    for (let i = 0; i < batch; i++) {
+      iovView.setBigUint64(i * IOV, ptr(data, i * size), true);
+      iovView.setBigUint64(i * IOV + 8, BigInt(size), true);
+      const h = i * MMSG;
+      headerView.setBigUint64(h, ptr(names, i * SOCKADDR_MAX), true);
+      headerView.setBigUint64(h + 16, ptr(iovs, i * IOV), true);
+      headerView.setBigUint64(h + 24, 1n, true);
+      headerView.setBigUint64(h + 32, ptr(control, i * CONTROL), true);
+    }
+  };
+  allocate(2048);
+
+  let ttlNow = -1;
+  const destinations = new Map<string, Uint8Array>();
+  let closed = false;
+
+  const socket: IcmpSocket = {
+    family,
+    kind,
+    realtimeNs,
+    send(ip, packet, ttl) {
+      if (ttl !== undefined && ttl !== ttlNow) {
+        const ok = family === 4
+          ? setopt(C.IPPROTO_IP, C.IP_TTL, int(ttl))
+          : setopt(C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl));
+        if (ok) ttlNow = ttl;
+      }
+      let sa = destinations.get(ip);
+      if (!sa) {
+        if (destinations.size > 10_000) destinations.clear();
+        sa = encodeSockaddr(ip, family);
+        destinations.set(ip, sa);
+      }
+      const sentNs = realtimeNs();
+      const n = f.sendto(fd, packet, BigInt(packet.byteLength), C.MSG_DONTWAIT, sa, sa.byteLength);
+      if (Number(n) < 0) return { errno: libc.errno() };
+      return { sentNs };
+    },
+    receive(max = batch) {
+      const out: ReceivedPacket[] = [];
+      while (out.length < max) {
+        const want = Math.min(batch, max - out.length);
+        for (let i = 0; i < want; i++) {
+          const h = i * MMSG;
+          headerView.setUint32(h + 8, SOCKADDR_MAX, true);
+          headerView.setBigUint64(h + 40, BigInt(CONTROL), true);
+          headerView.setInt32(h + 48, 0, true);
+        }
+        const n = f.recvmmsg(fd, headers, want, C.MSG_DONTWAIT, null);
+        if (n <= 0) break;
+        const now = realtimeNs();
+        for (let i = 0; i < n; i++) {
+          const h = i * MMSG;
+          const len = headerView.getUint32(h + 56, true);
+          const flags = headerView.getInt32(h + 48, true);
+          const nameLen = headerView.getUint32(h + 8, true);
+          const controlLen = Number(headerView.getBigUint64(h + 40, true));
+          let receivedNs = now;
+          for (let c = 0; c + 16 <= controlLen;) {
+            const base = i * CONTROL + c;
+            const cmsgLen = Number(controlView.getBigUint64(base, true));
+            if (cmsgLen < 16) break;
+            const level = controlView.getInt32(base + 8, true);
+            const type = controlView.getInt32(base + 12, true);
+            if (level === C.SOL_SOCKET && type === C.SCM_TIMESTAMPNS && cmsgLen >= 32) {
+              const sec = Number(controlView.getBigInt64(base + 16, true));
+              const nsec = Number(controlView.getBigInt64(base + 24, true));
+              receivedNs = (sec - baseSec) * 1e9 + nsec;
+            }
+            c += (cmsgLen + 7) & ~7;
+          }
+          out.push({
+            bytes: data.slice(i * bufferSize, i * bufferSize + Math.min(len, bufferSize)),
+            source: decodeSockaddr(names.subarray(i * SOCKADDR_MAX), nameLen),
+            receivedNs,
+            truncated: (flags & C.MSG_TRUNC) !== 0,
+          });
+        }
+        if (n < want) break;
+      }
+      return out;
+    },
+    ensureCapacity(bytes) {
+      const need = bytes + 8 + 60 + 64;
+      if (need > bufferSize) allocate(Math.min(65_600, Math.max(need, bufferSize * 2)));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      f.close(fd);
+      if (!options.libc) libc.close();
+    },
+    [Symbol.dispose]() {
+      socket.close();
+    },
+  };
+  return socket;
+}

@@ -1,0 +1,115 @@
+/**
+ * @module The ICMP probe: resolves the target, runs `count` echoes spaced by `packet_interval`
+ * through the module's helper, and reports smokeping-style statistics. Success iff at least one
+ * reply came back; no reply is `timeout`.
+ */
+import { createResolver, type Resolver } from "../../net/resolver.ts";
+import { failureReason } from "../../net/failure_reason.ts";
+import type { ProbeOutcome } from "../../results/types.ts";
+import type { Clock } from "../../schedule/clock.ts";
+import { systemClock } from "../../schedule/clock.ts";
+import type { Probe, ProbeJob } from "../types.ts";
+import { chooseHelper, type ChooseHelperOptions, type HelperMode } from "./helper.ts";
+import { rttStats } from "./rtt_stats.ts";
+import type { IcmpHelper } from "./types.ts";
+
+/** Module option defaults (the config schema leaves them optional). */
+export const ICMP_DEFAULTS = { count: 1, packet_interval: 100, size: 56 } as const;
+
+/** Options of {@linkcode createIcmpProbe}. */
+export interface IcmpProbeOptions extends Omit<ChooseHelperOptions, "clock"> {
+  /** The helper mode to open (and log, and show in metrics) right away. Default `auto`. */
+  helper?: HelperMode;
+  resolver?: Resolver;
+  clock?: Clock;
+}
+
+/** The ICMP probe; dispose it to close its sockets. */
+export interface IcmpProbe extends Probe, AsyncDisposable {
+  /** The helper serving `mode` (opened on first use). */
+  helper(mode: HelperMode): IcmpHelper;
+  close(): Promise<void>;
+}
+
+/** Creates the ICMP probe and opens the helper for `options.helper`. */
+export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
+  const clock = options.clock ?? systemClock;
+  const resolver = options.resolver ?? createResolver();
+  const helpers = new Map<HelperMode, IcmpHelper>();
+  const helper = (mode: HelperMode): IcmpHelper => {
+    let h = helpers.get(mode);
+    if (!h) {
+      h = chooseHelper(mode, { ...options, clock });
+      helpers.set(mode, h);
+    }
+    return h;
+  };
+  helper(options.helper ?? "auto");
+
+  const failed = (started: number, outcome: Partial<ProbeOutcome>): ProbeOutcome => ({
+    success: false,
+    durationSeconds: (clock.now() - started) / 1000,
+    reason: "error",
+    ...outcome,
+  });
+
+  const close = async () => {
+    for (const h of helpers.values()) await h.close();
+    helpers.clear();
+  };
+
+  return {
+    type: "icmp",
+    helper,
+    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+      const started = clock.now();
+      const deadline = started + job.timeoutMs;
+      let mode: HelperMode = job.options.helper ?? "auto";
+      let resolved;
+      try {
+        resolved = await resolver.resolve(job.host, job.ipProtocol, signal);
+      } catch (error) {
+        const reason = failureReason(error);
+        return failed(started, {
+          reason: reason === "error" ? "dns" : reason,
+          detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
+        });
+      }
+      try {
+        let h = helper(mode);
+        if (!h.families.includes(resolved.family) && mode === "auto") {
+          mode = "ping";
+          h = helper(mode);
+        }
+        const result = await h.run(resolved.ip, resolved.family, {
+          count: job.options.count ?? ICMP_DEFAULTS.count,
+          intervalMs: job.options.packet_interval ?? ICMP_DEFAULTS.packet_interval,
+          size: job.options.size ?? ICMP_DEFAULTS.size,
+          ttl: job.options.ttl,
+          timeoutMs: Math.max(0, deadline - clock.now()),
+        }, signal);
+        const icmp = rttStats(result.sent, result.rttsSeconds);
+        const durationSeconds = (clock.now() - started) / 1000;
+        if (icmp.received > 0) {
+          return { success: true, durationSeconds, ipProtocol: resolved.family, icmp };
+        }
+        return {
+          success: false,
+          durationSeconds,
+          ipProtocol: resolved.family,
+          icmp,
+          reason: result.failure?.reason ?? "timeout",
+          detail: result.failure?.detail ??
+            `no echo reply from ${resolved.ip} (${result.sent} sent)`,
+        };
+      } catch (error) {
+        return failed(started, {
+          ipProtocol: resolved.family,
+          detail: error instanceof Error ? error.message : String(error),
+        });
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

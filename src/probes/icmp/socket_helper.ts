@@ -1,0 +1,82 @@
+/**
+ * @module The in-process ICMP helper: one shared socket per address family (an unprivileged
+ * datagram socket where `net.ipv4.ping_group_range` allows it, else a raw socket), each wrapped
+ * in an echo channel.
+ */
+import type { Clock } from "../../schedule/clock.ts";
+import type { IgnoreReason } from "./echo_packet.ts";
+import { createEchoChannel, type EchoChannel } from "./echo_channel.ts";
+import { type IcmpSocket, openIcmpSocket, type SocketKind } from "./ffi_socket.ts";
+import type { IcmpHelper } from "./types.ts";
+
+/** Options of {@linkcode createSocketHelper}. */
+export interface SocketHelperOptions {
+  /** Socket kinds to try, in order. Default: datagram, then raw. */
+  kinds?: readonly SocketKind[];
+  clock?: Clock;
+  pollMs?: number;
+  onIgnored?: (reason: IgnoreReason, family: 4 | 6) => void;
+  /** Opens a socket (tests inject failures). */
+  open?: (family: 4 | 6, kind: SocketKind) => IcmpSocket;
+}
+
+/** The socket helper, plus which kind of socket each family got. */
+export interface SocketHelper extends IcmpHelper {
+  readonly kinds: Readonly<Partial<Record<4 | 6, SocketKind>>>;
+}
+
+/**
+ * Opens a socket for each family; throws the IPv4 (else IPv6) error when no family can open one,
+ * e.g. `PermissionDenied` without `--allow-ffi` or a `SocketOpenError` without privilege.
+ */
+export function createSocketHelper(options: SocketHelperOptions = {}): SocketHelper {
+  const kinds = options.kinds ?? ["dgram", "raw"];
+  const open = options.open ?? ((family, kind) => openIcmpSocket(family, kind));
+  const channels = new Map<4 | 6, EchoChannel>();
+  const opened: Partial<Record<4 | 6, SocketKind>> = {};
+  const errors: unknown[] = [];
+  for (const family of [4, 6] as const) {
+    for (const kind of kinds) {
+      try {
+        const socket = open(family, kind);
+        channels.set(
+          family,
+          createEchoChannel(socket, {
+            clock: options.clock,
+            pollMs: options.pollMs,
+            onIgnored: (reason) => options.onIgnored?.(reason, family),
+          }),
+        );
+        opened[family] = kind;
+        break;
+      } catch (error) {
+        errors.push(error);
+        if (error instanceof Deno.errors.PermissionDenied) break;
+      }
+    }
+  }
+  if (channels.size === 0) throw errors[0] ?? new Error("Cannot open an ICMP socket");
+  const close = () => {
+    for (const channel of channels.values()) channel.close();
+    channels.clear();
+    return Promise.resolve();
+  };
+  return {
+    name: "socket",
+    families: [...channels.keys()],
+    kinds: opened,
+    run(ip, family, runOptions, signal) {
+      const channel = channels.get(family);
+      if (!channel) {
+        return Promise.resolve({
+          sent: 0,
+          rttsSeconds: [],
+          failure: { reason: "unreachable", detail: `no ICMPv${family} socket on this host` },
+        });
+      }
+      return channel.run(ip, runOptions, signal);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

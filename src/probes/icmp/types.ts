@@ -1,0 +1,40 @@
+/** @module The ICMP helper seam: something that sends `count` echoes to one IP and times the replies. */
+import type { FailureReason } from "../../results/types.ts";
+
+/** Which helper runs the echoes. */
+export type HelperName = "socket" | "ping";
+
+/** One run's parameters. */
+export interface EchoRunOptions {
+  count: number;
+  intervalMs: number;
+  /** Payload bytes after the 8-byte ICMP header. */
+  size: number;
+  ttl?: number;
+  /** The whole run ends by then, replies or not. */
+  timeoutMs: number;
+}
+
+/** What one run measured. */
+export interface EchoRunResult {
+  /** Requests actually sent. */
+  sent: number;
+  /** RTT of every reply received, in seconds, in send order. */
+  rttsSeconds: number[];
+  /** Set when the run could not be carried out (a send failed, ping crashed). */
+  failure?: { reason: FailureReason; detail: string };
+}
+
+/** Runs echo sequences; one helper serves every ICMP probe of the agent. */
+export interface IcmpHelper extends AsyncDisposable {
+  readonly name: HelperName;
+  /** Families this helper can serve. */
+  readonly families: readonly (4 | 6)[];
+  run(
+    ip: string,
+    family: 4 | 6,
+    options: EchoRunOptions,
+    signal?: AbortSignal,
+  ): Promise<EchoRunResult>;
+  close(): Promise<void>;
+}
