@@ -1,0 +1,47 @@
+/** @module Turns queued appends into WAL frames: bodies joined (protobuf concatenation), compressed once. */
+import { encodeFrame } from "./frame.ts";
+import { snappyCompress } from "./snappy.ts";
+
+/** One queued append: an uncompressed `WriteRequest` and its sample count. */
+export interface PendingAppend {
+  body: Uint8Array;
+  samples: number;
+}
+
+/** A frame ready to write, with its sample count. */
+export interface ReadyFrame {
+  bytes: Uint8Array;
+  samples: number;
+}
+
+/**
+ * Packs appends, in order, into frames of at most `maxRecordBytes` uncompressed bytes each (an
+ * append larger than that gets a frame of its own). Concatenated `WriteRequest`s are one valid
+ * `WriteRequest`, and one big block lets snappy find the repeats between records.
+ */
+export function packFrames(
+  items: readonly PendingAppend[],
+  maxRecordBytes: number,
+): ReadyFrame[] {
+  const frames: ReadyFrame[] = [];
+  let i = 0;
+  while (i < items.length) {
+    let bytes = 0;
+    let samples = 0;
+    let j = i;
+    while (j < items.length && (j === i || bytes + items[j]!.body.length <= maxRecordBytes)) {
+      bytes += items[j]!.body.length;
+      samples += items[j]!.samples;
+      j++;
+    }
+    const joined = new Uint8Array(bytes);
+    let at = 0;
+    for (let k = i; k < j; k++) {
+      joined.set(items[k]!.body, at);
+      at += items[k]!.body.length;
+    }
+    frames.push({ bytes: encodeFrame(snappyCompress(joined), samples), samples });
+    i = j;
+  }
+  return frames;
+}

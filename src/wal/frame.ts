@@ -1,0 +1,62 @@
+/**
+ * @module The WAL record frame: `[length u32][crc32c u32][type u8][payload]`, little-endian.
+ *
+ * `length` counts the payload; the checksum covers the type byte and the payload. Type 1 (a batch
+ * of samples) has the payload `[samples u32][snappy-compressed remote-write WriteRequest]`, so
+ * counting samples never needs decompression. A reader that meets a bad frame resyncs by scanning
+ * forward for the next offset where a whole frame checks out.
+ */
+import { crc32c } from "./crc32c.ts";
+
+/** Bytes before the payload: length, checksum, type. */
+export const FRAME_HEADER = 9;
+/** The only record type so far: samples as a compressed `WriteRequest`. */
+export const TYPE_SAMPLES = 1;
+/** Largest payload accepted when reading; anything claiming more is damage. */
+export const MAX_PAYLOAD = 64 * 1024 * 1024;
+/** Smallest valid type-1 payload: the sample count plus a one-byte snappy block. */
+const MIN_PAYLOAD = 5;
+
+/** Builds one frame holding `compressed` (a snappy block) and its sample count. */
+export function encodeFrame(compressed: Uint8Array, samples: number): Uint8Array {
+  const length = 4 + compressed.length;
+  const out = new Uint8Array(FRAME_HEADER + length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, length, true);
+  out[8] = TYPE_SAMPLES;
+  view.setUint32(9, samples, true);
+  out.set(compressed, 13);
+  view.setUint32(4, crc32c(out.subarray(8)), true);
+  return out;
+}
+
+/** What {@linkcode checkFrame} found at an offset. */
+export type FrameCheck =
+  | { kind: "ok"; size: number; samples: number }
+  | { kind: "bad" }
+  | { kind: "short" };
+
+/**
+ * Checks the frame starting at `pos` in `buf`, where `buf` ends at `bufEnd` and the file at `fileEnd`
+ * (both relative to `buf`'s start). `short` means more bytes of the file are needed to decide.
+ */
+export function checkFrame(buf: Uint8Array, pos: number, fileEnd: number): FrameCheck {
+  if (pos + FRAME_HEADER > fileEnd) return { kind: "bad" };
+  if (pos + FRAME_HEADER > buf.length) return { kind: "short" };
+  if (buf[pos + 8] !== TYPE_SAMPLES) return { kind: "bad" };
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const length = view.getUint32(pos, true);
+  if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) return { kind: "bad" };
+  const size = FRAME_HEADER + length;
+  if (pos + size > fileEnd) return { kind: "bad" };
+  if (pos + size > buf.length) return { kind: "short" };
+  if (crc32c(buf.subarray(pos + 8, pos + size)) !== view.getUint32(pos + 4, true)) {
+    return { kind: "bad" };
+  }
+  return { kind: "ok", size, samples: view.getUint32(pos + 9, true) };
+}
+
+/** The compressed `WriteRequest` inside a checked frame at `pos` of size `size`. */
+export function framePayload(buf: Uint8Array, pos: number, size: number): Uint8Array {
+  return buf.subarray(pos + 13, pos + size);
+}

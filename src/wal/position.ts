@@ -1,0 +1,81 @@
+/**
+ * @module The push-position file: one line `<offset> <crc32c hex>`, replaced atomically
+ * (write a temporary file, fsync it, rename it over the old one, fsync the directory).
+ */
+import { joinPath as join } from "./path.ts";
+import { crc32c } from "./crc32c.ts";
+
+/** The position file's name inside the WAL directory. */
+export const POSITION_FILE = "push_position";
+/** The temporary name a new position is written under before the rename. */
+export const POSITION_TMP = "push_position.tmp";
+
+const encoder = new TextEncoder();
+
+/** The text stored for `offset`. */
+export function formatPosition(offset: number): string {
+  const digits = String(offset);
+  return `${digits} ${crc32c(encoder.encode(digits)).toString(16).padStart(8, "0")}\n`;
+}
+
+/** Parses position-file text; returns null when it is damaged (bad syntax or checksum). */
+export function parsePosition(text: string): number | null {
+  const m = /^(\d{1,16}) ([0-9a-f]{8})\n?$/.exec(text);
+  if (!m) return null;
+  const digits = m[1]!;
+  if (crc32c(encoder.encode(digits)).toString(16).padStart(8, "0") !== m[2]) return null;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** What {@linkcode readPosition} found. */
+export type PositionRead =
+  | { state: "ok"; offset: number }
+  | { state: "missing" }
+  | { state: "corrupt"; detail: string };
+
+/** Reads the position file of `dir` without changing anything. */
+export async function readPosition(dir: string): Promise<PositionRead> {
+  let bytes: Uint8Array;
+  try {
+    const path = join(dir, POSITION_FILE);
+    const info = await Deno.stat(path);
+    if (!info.isFile || info.size > 256) {
+      return { state: "corrupt", detail: `not a small regular file (${info.size} bytes)` };
+    }
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { state: "missing" };
+    return { state: "corrupt", detail: (e as Error).message };
+  }
+  const text = new TextDecoder().decode(bytes);
+  const offset = parsePosition(text);
+  if (offset === null) return { state: "corrupt", detail: `unparsable: ${JSON.stringify(text)}` };
+  return { state: "ok", offset };
+}
+
+/** Fsyncs a directory so that a rename or a new file in it survives a power cut. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const d = await Deno.open(dir, { read: true });
+  try {
+    await d.sync();
+  } finally {
+    d.close();
+  }
+}
+
+/** Atomically replaces the position file of `dir` with `offset` (tmp → fsync → rename → fsync dir). */
+export async function writePosition(dir: string, offset: number): Promise<void> {
+  const tmp = join(dir, POSITION_TMP);
+  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    const data = encoder.encode(formatPosition(offset));
+    let done = 0;
+    while (done < data.length) done += await f.write(data.subarray(done));
+    await f.sync();
+  } finally {
+    f.close();
+  }
+  await Deno.rename(tmp, join(dir, POSITION_FILE));
+  await fsyncDir(dir);
+}

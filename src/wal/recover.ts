@@ -1,0 +1,163 @@
+/**
+ * @module Opening is recovery: scans a WAL directory, builds its index and lists every kind of damage
+ * (torn tail, corrupt records, gaps, stray files, a bad position file). With `repair` it also cuts
+ * the torn tail, removes a stale temporary position file and rewrites a corrupt position file;
+ * without it the directory is only read (`vmprober wal inspect` beside a live agent).
+ */
+import { joinPath as join } from "./path.ts";
+import { logger } from "../log.ts";
+import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
+import { scanSegment } from "./segment_scan.ts";
+import { type IndexedSegment, lowerBound, WalIndex } from "./wal_index.ts";
+
+/** A segment file name: the segment's start offset, zero-padded to 20 digits. */
+export const SEGMENT_NAME = /^\d{20}$/;
+
+/** The file name of the segment starting at `start`. */
+export function segmentName(start: number): string {
+  return String(start).padStart(20, "0");
+}
+
+/** State of the push-position file after recovery. */
+export type PositionState = "ok" | "missing" | "corrupt" | "clamped";
+
+/** Everything recovery found. */
+export interface Recovery {
+  index: WalIndex;
+  /** The push position to use (snapped to a record boundary within the log). */
+  pushPosition: number;
+  positionState: PositionState;
+  /** Damaged regions skipped (records lost in the middle of the log). */
+  corruptRecords: number;
+  /** Bytes of torn or zero-filled tail past the last valid record of the last segment. */
+  truncatedBytes: number;
+  /** Gaps in the offset sequence: a missing segment or a segment shorter than its successor says. */
+  missingSegments: number;
+  /** Files in the directory that are not part of the WAL (left alone). */
+  ignoredFiles: string[];
+}
+
+const log = logger("wal");
+
+/** Scans `dir`; with `repair` fixes what must be fixed before appending. Never throws on content. */
+export async function recoverWal(dir: string, options: { repair: boolean }): Promise<Recovery> {
+  const names: Array<{ start: number; name: string }> = [];
+  const ignoredFiles: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && SEGMENT_NAME.test(e.name) && Number.isSafeInteger(Number(e.name))) {
+      names.push({ start: Number(e.name), name: e.name });
+    } else if (e.isFile && e.name === POSITION_FILE) {
+      // read below
+    } else if (e.isFile && e.name === POSITION_TMP) {
+      if (options.repair) await Deno.remove(join(dir, e.name)).catch(() => {});
+    } else {
+      ignoredFiles.push(e.name);
+      log.warn("Ignoring unexpected file {file} in the WAL directory {dir}", { file: e.name, dir });
+    }
+  }
+  names.sort((a, b) => a.start - b.start);
+  ignoredFiles.sort();
+
+  const index = new WalIndex();
+  let corruptRecords = 0;
+  let truncatedBytes = 0;
+  let missingSegments = 0;
+  for (let i = 0; i < names.length; i++) {
+    const { start, name } = names[i]!;
+    const path = join(dir, name);
+    const file = await Deno.open(path, { read: true });
+    let scan;
+    try {
+      scan = await scanSegment(file, (await file.stat()).size);
+    } finally {
+      file.close();
+    }
+    const isLast = i === names.length - 1;
+    const seg: IndexedSegment = {
+      start,
+      size: scan.size,
+      offsets: scan.offsets.map((o) => start + o),
+      sizes: scan.sizes,
+      samples: scan.samples,
+      totalSamples: scan.samples.reduce((a, b) => a + b, 0),
+    };
+    for (const c of scan.corrupt) {
+      log.warn("Skipped a corrupt WAL record: {bytes} bytes at offset {offset} in {segment}", {
+        bytes: c.end - c.start,
+        offset: start + c.start,
+        segment: name,
+      });
+    }
+    corruptRecords += scan.corrupt.length;
+    if (scan.tailStart !== null) {
+      const cut = scan.size - scan.tailStart;
+      if (isLast) {
+        truncatedBytes += cut;
+        seg.size = scan.tailStart;
+        log.warn("Cut a torn tail of {bytes} bytes from the WAL segment {segment}", {
+          bytes: cut,
+          segment: name,
+        });
+        if (options.repair) await Deno.truncate(path, scan.tailStart);
+      } else {
+        corruptRecords++;
+        log.warn("Skipped a corrupt WAL segment end: {bytes} bytes in {segment}", {
+          bytes: cut,
+          segment: name,
+        });
+      }
+    }
+    const next = names[i + 1];
+    if (next && start + seg.size > next.start) {
+      const keep = lowerBound(seg.offsets.map((o, k) => o + seg.sizes[k]!), next.start + 1);
+      seg.offsets.length = seg.sizes.length = seg.samples.length = keep;
+      seg.totalSamples = seg.samples.reduce((a, b) => a + b, 0);
+      seg.size = next.start - start;
+      corruptRecords++;
+      log.warn("WAL segment {segment} overlaps the next one; its end is ignored", {
+        segment: name,
+      });
+    } else if (next && start + seg.size < next.start) {
+      missingSegments++;
+      log.warn("WAL data missing between offsets {from} and {to}: {bytes} bytes lost", {
+        from: start + seg.size,
+        to: next.start,
+        bytes: next.start - start - seg.size,
+      });
+    }
+    index.segments.push(seg);
+  }
+
+  const pos = await readPosition(dir);
+  let positionState: PositionState = pos.state;
+  let pushPosition = index.startOffset(pos.state === "ok" ? pos.offset : 0);
+  if (pos.state === "ok") {
+    pushPosition = Math.max(pushPosition, pos.offset);
+    const end = index.endOffset(pushPosition);
+    if (index.segments.length > 0 && pos.offset > index.endOffset()) {
+      positionState = "clamped";
+      pushPosition = index.endOffset();
+      log.warn("The WAL push position {position} is past the log end {end}; using the end", {
+        position: pos.offset,
+        end,
+      });
+    }
+  } else if (pos.state === "corrupt") {
+    log.warn("The WAL push position file is corrupt ({detail}); pushing again from {offset}", {
+      detail: pos.detail,
+      offset: pushPosition,
+    });
+    if (options.repair) await writePosition(dir, pushPosition);
+  }
+  const ref = index.find(pushPosition);
+  pushPosition = ref ? index.segments[ref.seg]!.offsets[ref.rec]! : index.endOffset(pushPosition);
+  return {
+    index,
+    pushPosition,
+    positionState,
+    corruptRecords,
+    truncatedBytes,
+    missingSegments,
+    ignoredFiles,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * @module Scans one segment file frame by frame: valid records, skipped corrupt regions, torn tail.
+ * Reads in bounded windows, so a huge or hostile file never has to fit in memory.
+ */
+import { checkFrame, FRAME_HEADER, type FrameCheck, MAX_PAYLOAD, TYPE_SAMPLES } from "./frame.ts";
+
+/** Records and damage found in one segment; offsets are relative to the segment start. */
+export interface SegmentScan {
+  /** File size in bytes. */
+  size: number;
+  /** Start offsets of the valid records, ascending. */
+  offsets: number[];
+  /** Frame sizes (header included) of the valid records. */
+  sizes: number[];
+  /** Sample counts of the valid records. */
+  samples: number[];
+  /** Damaged regions `[start, end)` with a valid record after them: skipped and counted. */
+  corrupt: Array<{ start: number; end: number }>;
+  /** Start of damage that runs to the end of the file (a torn or zero-filled tail), if any. */
+  tailStart: number | null;
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+/** A sliding read window over an open file. */
+class Window {
+  buf = new Uint8Array(0);
+  start = 0;
+  constructor(readonly file: Deno.FsFile, readonly fileSize: number) {}
+
+  /** Makes `[pos, pos+n)` (clipped to the file) available in `buf`. */
+  async ensure(pos: number, n: number): Promise<void> {
+    const end = Math.min(this.fileSize, pos + n);
+    if (pos >= this.start && end <= this.start + this.buf.length) return;
+    const len = Math.min(this.fileSize - pos, Math.max(n, CHUNK));
+    const buf = new Uint8Array(len);
+    await this.file.seek(pos, Deno.SeekMode.Start);
+    let got = 0;
+    while (got < len) {
+      const r = await this.file.read(buf.subarray(got));
+      if (r === null) break;
+      got += r;
+    }
+    this.buf = got === len ? buf : buf.subarray(0, got);
+    this.start = pos;
+  }
+
+  /** Checks a frame at absolute `pos`, loading as much of the file as it needs. */
+  async check(pos: number): Promise<FrameCheck> {
+    await this.ensure(pos, FRAME_HEADER);
+    let c = checkFrame(this.buf, pos - this.start, this.fileSize - this.start);
+    if (c.kind === "short") {
+      const view = new DataView(this.buf.buffer, this.buf.byteOffset);
+      const length = view.getUint32(pos - this.start, true);
+      await this.ensure(pos, FRAME_HEADER + length);
+      c = checkFrame(this.buf, pos - this.start, this.fileSize - this.start);
+    }
+    return c.kind === "short" ? { kind: "bad" } : c;
+  }
+}
+
+/** Finds the next offset after `from` where a whole valid frame starts, or -1. */
+async function resync(win: Window, from: number): Promise<number> {
+  let p = from;
+  const size = win.fileSize;
+  while (p + FRAME_HEADER <= size) {
+    await win.ensure(p, FRAME_HEADER);
+    const buf = win.buf;
+    const base = win.start;
+    const stop = Math.min(base + buf.length - FRAME_HEADER, size - FRAME_HEADER);
+    for (; p <= stop; p++) {
+      const i = p - base;
+      if (buf[i + 8] !== TYPE_SAMPLES) continue;
+      const length = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>>
+        0;
+      if (length < 5 || length > MAX_PAYLOAD || p + FRAME_HEADER + length > size) continue;
+      if ((await win.check(p)).kind === "ok") return p;
+      break; // the window moved: re-enter with the fresh one
+    }
+    if (p <= stop) p++;
+    else if (p + FRAME_HEADER > size) break;
+  }
+  return -1;
+}
+
+/** Scans the open segment `file` of `size` bytes. Never throws on content, only on I/O. */
+export async function scanSegment(file: Deno.FsFile, size: number): Promise<SegmentScan> {
+  const out: SegmentScan = {
+    size,
+    offsets: [],
+    sizes: [],
+    samples: [],
+    corrupt: [],
+    tailStart: null,
+  };
+  const win = new Window(file, size);
+  let pos = 0;
+  while (pos < size) {
+    const c = await win.check(pos);
+    if (c.kind === "ok") {
+      out.offsets.push(pos);
+      out.sizes.push(c.size);
+      out.samples.push(c.samples);
+      pos += c.size;
+      continue;
+    }
+    const next = await resync(win, pos + 1);
+    if (next < 0) {
+      out.tailStart = pos;
+      break;
+    }
+    out.corrupt.push({ start: pos, end: next });
+    pos = next;
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/** @module The WAL's self metrics (SPEC §8), read from the live WAL at scrape time. */
+import { Counter, Gauge, type Registry } from "prom-client";
+import { droppedSamplesCounter } from "./dropped_samples.ts";
+import type { WalStats } from "./types.ts";
+
+/** Counters the WAL increments as things happen; gauges are pulled from `stats()`. */
+export interface WalMetrics {
+  records: Counter;
+  corrupt: Counter;
+  recovery: Counter<"kind">;
+  dropped: Counter<"reason">;
+}
+
+/** Registers the WAL metrics in `registry`; gauges call `stats` when scraped. */
+export function createWalMetrics(registry: Registry, stats: () => WalStats): WalMetrics {
+  const gauge = (name: string, help: string, pick: (s: WalStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(pick(stats()));
+      },
+    });
+  gauge("vmprober_wal_bytes", "Bytes of WAL segments on disk", (s) => s.bytes);
+  gauge("vmprober_wal_segments", "WAL segment files on disk", (s) => s.segments);
+  gauge(
+    "vmprober_wal_pending_samples",
+    "Samples in the WAL not yet acknowledged by VictoriaMetrics",
+    (s) => s.pending_samples,
+  );
+  gauge(
+    "vmprober_wal_disk_full",
+    "1 while WAL appends are paused by a full disk",
+    (s) => s.disk_full ? 1 : 0,
+  );
+  gauge(
+    "vmprober_wal_push_position",
+    "Global WAL offset acknowledged by the pusher",
+    (s) => s.push_position,
+  );
+  gauge(
+    "vmprober_wal_end_offset",
+    "Global WAL offset just past the last durable record",
+    (s) => s.end_offset,
+  );
+  const dropped = droppedSamplesCounter(registry);
+  dropped.inc({ reason: "wal_full" }, 0);
+  dropped.inc({ reason: "disk_full" }, 0);
+  return {
+    records: new Counter({
+      name: "vmprober_wal_records_total",
+      help: "Records written to the WAL",
+      registers: [registry],
+    }),
+    corrupt: new Counter({
+      name: "vmprober_wal_corrupt_records_total",
+      help: "Corrupt WAL records skipped (at open or while reading)",
+      registers: [registry],
+    }),
+    recovery: new Counter({
+      name: "vmprober_wal_recovery_events_total",
+      help:
+        "Repairs made when opening the WAL: torn_tail, missing_segment, ignored_file, position_corrupt, position_clamped",
+      labelNames: ["kind"],
+      registers: [registry],
+    }),
+    dropped,
+  };
+}
