@@ -1,0 +1,31 @@
+/** @module Read-only WAL inspection for operators (`vmprober wal inspect`): never modifies the directory. */
+import { recoverWal } from "./recover.ts";
+import type { WalReport } from "./wal.ts";
+
+/**
+ * Scans the WAL in `dir` exactly as opening it would, without repairing anything, and reports
+ * segments, records, samples, bytes, pending samples (from the push position) and every damage found.
+ * Safe beside a live agent (a record being written may show as a torn tail). Throws `NotFound`
+ * when `dir` does not exist.
+ */
+export async function inspectWal(dir: string): Promise<WalReport> {
+  const info = await Deno.stat(dir);
+  if (!info.isDirectory) throw new TypeError(`${dir} is not a directory`);
+  const rec = await recoverWal(dir, { repair: false });
+  const idx = rec.index;
+  return {
+    segments: idx.segments.length,
+    records: idx.records(),
+    samples: idx.samples(),
+    bytes: idx.bytes() + rec.truncatedBytes,
+    pending_samples: idx.samplesFrom(rec.pushPosition),
+    corrupt_records: rec.corruptRecords,
+    push_position: rec.pushPosition,
+    end_offset: idx.endOffset(rec.pushPosition),
+    disk_full: false,
+    truncated_bytes: rec.truncatedBytes,
+    missing_segments: rec.missingSegments,
+    ignored_files: rec.ignoredFiles,
+    position_file: rec.positionState,
+  };
+}
