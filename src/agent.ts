@@ -1,0 +1,272 @@
+/**
+ * @module The composition root: wires config → targets → scheduler → worker pool → probes →
+ * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
+ */
+import { Registry } from "prom-client";
+import type { Config } from "./config/schema.ts";
+import { loadConfig } from "./config/load.ts";
+import { logger, setupLogging } from "./log.ts";
+import { type Clock, systemClock } from "./schedule/clock.ts";
+import { createScheduler, type JobSpec, type Scheduler } from "./schedule/scheduler.ts";
+import { buildJobs, type JobDef } from "./schedule/job.ts";
+import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
+import { createProbes } from "./probes/registry.ts";
+import type { Probe } from "./probes/types.ts";
+import { runWithRetries } from "./probes/with_retries.ts";
+import { createResolver } from "./net/resolver.ts";
+import { createNormalizer } from "./results/normalizer.ts";
+import { createLastResults } from "./results/last_results.ts";
+import type { ProbeType, Sink } from "./results/types.ts";
+import { createProbeMetrics } from "./metrics/probe_metrics.ts";
+import { registerSelfMetrics } from "./metrics/self_metrics.ts";
+import { registerProcessMetrics } from "./metrics/process_metrics.ts";
+import { createApp } from "./http/app.ts";
+import { type HttpServer, startServer } from "./http/server.ts";
+import type { Target } from "./targets/types.ts";
+import { COMMIT, VERSION } from "./version.ts";
+
+/** A running agent. */
+export interface Agent {
+  /** Re-reads the config file; on error the running config stays. */
+  reload(): Promise<{ ok: boolean; error?: string }>;
+  /** Graceful stop: no new probes, in-flight ones finish, sinks flush, last push, server closes. */
+  stop(): Promise<void>;
+  /** Resolves when `stop()` has finished. */
+  readonly stopped: Promise<void>;
+  readonly port: number;
+}
+
+/** Options of {@linkcode startAgent}. */
+export interface AgentOptions {
+  configPath: string;
+  config: Config;
+  clock?: Clock;
+}
+
+/** Static targets straight from the config (file/http/command sources come from targets/). */
+function staticTargets(config: Config): Target[] {
+  const out: Target[] = [];
+  config.targets.forEach((src, i) => {
+    if (!src.static) return;
+    const source = src.name ?? `static_${i}`;
+    for (const address of src.static.targets) {
+      out.push({
+        address,
+        labels: { ...src.labels, ...src.static.labels },
+        probes: [...src.probes],
+        sources: [source],
+      });
+    }
+  });
+  return out;
+}
+
+/** Starts the agent on a validated config. */
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const log = logger("agent");
+  const clock = options.clock ?? systemClock;
+  let config = options.config;
+  const registry = new Registry();
+  const stopController = new AbortController();
+  let ready = false;
+  let lastReload = {
+    time: new Date().toISOString(),
+    ok: true,
+    error: undefined as string | undefined,
+  };
+  const pool: WorkerPool = createWorkerPool({
+    concurrency: config.limits.concurrency,
+    maxQueue: config.limits.max_queue,
+  });
+  const self = registerSelfMetrics(registry, { pool: () => pool, version: VERSION });
+  registerProcessMetrics(registry);
+  self.configLastReloadSuccessful.set(1);
+  self.configLastReloadTimestamp.set(Date.now() / 1000);
+
+  const resolver = createResolver();
+  const probes: Map<ProbeType, Probe> = createProbes({ resolver, registry });
+  const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
+  const lastResults = createLastResults();
+  const sinks: Sink[] = [probeMetrics, lastResults];
+  const normalizer = createNormalizer(sinks);
+  /** Functions run on stop, last registered first. */
+  const closers: (() => Promise<void>)[] = [];
+  /** Extra parts of `/api/v1/status`, by key. */
+  const statusParts: Record<string, () => unknown> = {};
+
+  const scheduler: Scheduler = createScheduler({
+    clock,
+    pool,
+    globalRate: config.limits.global_rate,
+    perHostRate: config.limits.per_host_rate,
+    hooks: self.schedulerHooks,
+  });
+  let jobs: JobDef[] = [];
+  let targets: Target[] = [];
+
+  const toSpec = (def: JobDef): JobSpec => {
+    const probe = probes.get(def.job.type);
+    const identity = {
+      target: def.job.target,
+      probe: def.job.probe,
+      type: def.job.type,
+      labels: def.labels,
+    };
+    return {
+      key: def.key,
+      host: def.job.host,
+      intervalMs: def.intervalMs,
+      jitter: def.jitter,
+      version: def.version,
+      run: async () => {
+        const timestampMs = clock.wallNow();
+        const outcome = probe
+          ? await runWithRetries(probe, def.job, {
+            retries: def.retries,
+            signal: stopController.signal,
+            budgetMs: def.intervalMs,
+          })
+          : {
+            success: false,
+            durationSeconds: 0,
+            reason: "error" as const,
+            detail: `probe type ${def.job.type} is not available in this build`,
+            attempts: 1,
+          };
+        if (stopController.signal.aborted && !outcome.success) return;
+        normalizer.accept(identity, outcome, timestampMs);
+      },
+    };
+  };
+
+  const applyTargets = (next: Target[]) => {
+    targets = next;
+    const built = buildJobs(next, config);
+    for (const r of built.rejected) {
+      self.rejectedTargets.inc({ reason: r.reason });
+      log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
+    }
+    jobs = built.jobs;
+    const summary = scheduler.update(jobs.map(toSpec));
+    const keys = new Set(jobs.map((j) => j.key));
+    probeMetrics.retain(keys);
+    lastResults.retain(keys);
+    normalizer.retain(keys);
+    self.jobs.set(jobs.length);
+    self.targets.set(next.length);
+    log.info("Scheduled {jobs} jobs on {targets} targets", {
+      jobs: jobs.length,
+      targets: next.length,
+      ...summary,
+    });
+  };
+
+  const reload = async (): Promise<{ ok: boolean; error?: string }> => {
+    try {
+      const next = await loadConfig(options.configPath);
+      if (next.agent.listen !== config.agent.listen) {
+        log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
+          listen: next.agent.listen,
+        });
+      }
+      config = next;
+      await setupLogging(config.agent.log);
+      pool.resize(config.limits.concurrency, config.limits.max_queue);
+      applyTargets(staticTargets(config));
+      self.configReloads.inc({ result: "success" });
+      self.configLastReloadSuccessful.set(1);
+      self.configLastReloadTimestamp.set(Date.now() / 1000);
+      lastReload = { time: new Date().toISOString(), ok: true, error: undefined };
+      log.info("Config reloaded from {path}", { path: options.configPath });
+      return { ok: true };
+    } catch (e) {
+      const error = (e as Error).message;
+      self.configReloads.inc({ result: "failure" });
+      self.configLastReloadSuccessful.set(0);
+      lastReload = { time: new Date().toISOString(), ok: false, error };
+      log.error("Cannot reload config, keeping the running one: {error}", { error });
+      return { ok: false, error };
+    }
+  };
+
+  const app = createApp({
+    metrics: async () => (await registry.metrics()) + probeMetrics.render(),
+    ready: () => ready,
+    reload,
+    targets: () =>
+      targets.map((t) => ({
+        address: t.address,
+        sources: t.sources,
+        labels: t.labels,
+        probes: t.probes.map((p) => {
+          const last = lastResults.get(`${p}|${t.address}`);
+          return {
+            probe: p,
+            last_result: last
+              ? {
+                time: new Date(last.timestampMs).toISOString(),
+                success: last.success,
+                duration_seconds: last.durationSeconds,
+                reason: last.reason ?? null,
+                detail: last.detail ?? null,
+              }
+              : null,
+          };
+        }),
+      })),
+    status: () => ({
+      version: VERSION,
+      commit: COMMIT,
+      config: { path: options.configPath, last_reload: lastReload },
+      ready,
+      jobs: jobs.length,
+      targets: targets.length,
+      ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
+    }),
+  });
+
+  let server: HttpServer;
+  try {
+    server = await startServer(app, config.agent.listen);
+  } catch (e) {
+    throw new Error(`Cannot listen on ${config.agent.listen}: ${(e as Error).message}`);
+  }
+  log.info("Listening on http://{address}/metrics", { address: config.agent.listen });
+
+  applyTargets(staticTargets(config));
+  scheduler.start();
+  ready = true;
+  log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      ready = false;
+      log.info("Stopping: waiting for in-flight probes");
+      const drained = scheduler.stop();
+      const maxTimeout = Math.max(config.defaults.timeout, ...jobs.map((j) => j.job.timeoutMs));
+      await Promise.race([drained, clock.sleep(maxTimeout + 1000)]);
+      stopController.abort(new DOMException("agent stopping", "AbortError"));
+      for (const close of closers.reverse()) {
+        try {
+          await close();
+        } catch (e) {
+          log.error("Cannot close cleanly: {error}", { error: String(e) });
+        }
+      }
+      await server[Symbol.asyncDispose]();
+      log.info("Stopped");
+      resolveStopped();
+    })();
+
+  return {
+    reload,
+    stop,
+    stopped,
+    get port() {
+      return server.port;
+    },
+  };
+}

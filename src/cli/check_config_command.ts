@@ -1,0 +1,67 @@
+/** @module `vmprober check-config`: validate and summarize, exit 0 or 1. */
+import { loadConfig } from "../config/load.ts";
+import { locateConfig } from "../config/locate.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { CHECK_HELP } from "./help.ts";
+import { err, out, parseFlags } from "./args.ts";
+
+/** Runs the command; returns the exit code. */
+export async function checkConfigCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    config: { type: "string", short: "c" },
+    json: { type: "boolean" },
+  });
+  if (values.help) return (out(CHECK_HELP), 0);
+  const path = locateConfig(values.config);
+  try {
+    const config = await loadConfig(path);
+    const kinds: Record<string, number> = {};
+    let staticTargets = 0;
+    let staticJobs = 0;
+    for (const t of config.targets) {
+      for (const k of ["static", "file", "http", "command"] as const) {
+        if (t[k]) kinds[k] = (kinds[k] ?? 0) + 1;
+      }
+      staticTargets += t.static?.targets.length ?? 0;
+      staticJobs += (t.static?.targets.length ?? 0) * t.probes.length;
+    }
+    const summary = {
+      config: path,
+      probes: Object.keys(config.probes).length,
+      probe_modules: Object.fromEntries(Object.entries(config.probes).map(([n, p]) => [n, p.type])),
+      sources: config.targets.length,
+      source_kinds: kinds,
+      static_targets: staticTargets,
+      static_jobs: staticJobs,
+      wal_dir: config.wal.dir,
+      push: config.push
+        ? new URL(config.push.url).origin + new URL(config.push.url).pathname
+        : null,
+    };
+    if (values.json) out(JSON.stringify(summary));
+    else {
+      out(`${path}: OK`);
+      out(
+        `  probe modules: ${summary.probes} (${
+          Object.entries(summary.probe_modules).map(([n, t]) => `${n}: ${t}`).join(", ")
+        })`,
+      );
+      out(
+        `  target sources: ${summary.sources}${
+          summary.sources
+            ? ` (${Object.entries(kinds).map(([k, n]) => `${k}: ${n}`).join(", ")})`
+            : ""
+        }`,
+      );
+      out(`  static targets: ${staticTargets}, static jobs: ${staticJobs}`);
+      out(`  wal: ${summary.wal_dir}; push: ${summary.push ?? "off (pull only)"}`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}

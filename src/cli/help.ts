@@ -1,0 +1,48 @@
+/** @module Help texts of the CLI. */
+
+/** Top-level usage. */
+export const MAIN_HELP =
+  `vmprober — network-probing agent (TCP/UDP/ICMP) with Prometheus metrics and WAL push
+
+Usage:
+  vmprober [run] [--config PATH]            run the agent (the default command)
+  vmprober check-config [--config PATH]     validate the config; exit 0 with a summary, 1 with errors
+  vmprober probe tcp|udp|icmp TARGET [opts] one-shot probe, human output or --json
+  vmprober wal inspect [--dir DIR] [--json] WAL segments, records, samples, pending, corrupt
+  vmprober version                          print version and commit
+
+Config path: --config, else $VMPROBER_CONFIG, else /etc/vmprober/vmprober.yaml if it exists,
+else config/vmprober.yaml.
+Exit codes: 0 ok, 1 bad config or usage, 2 runtime failure.
+Run "vmprober COMMAND --help" for a command's options.`;
+
+/** `run --help`. */
+export const RUN_HELP = `Usage: vmprober run [--config PATH]
+
+Runs the agent: probes the configured targets, serves /metrics, /healthz, /readyz,
+/api/v1/targets, /api/v1/status and POST /-/reload on agent.listen, writes every result to the
+WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.`;
+
+/** `check-config --help`. */
+export const CHECK_HELP = `Usage: vmprober check-config [--config PATH] [--json]
+
+Validates the config file. Prints a summary (probe modules, sources, static targets, jobs) and
+exits 0, or prints every problem as FILE:LINE:COL: KEY: MESSAGE and exits 1.`;
+
+/** `probe --help`. */
+export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp TARGET [options]
+
+Runs one probe now and prints the result.
+  --port N          port (tcp/udp) when TARGET has none
+  --timeout D       timeout, e.g. 2s (default 5s)
+  --send TEXT       tcp: text to send after connecting
+  --expect REGEX    tcp/udp: regex the first reply bytes must match
+  --payload TEXT    udp: payload text
+  --payload-hex HEX udp: payload bytes as hex
+  --count N         icmp: echo requests (default 3)
+  --interval D      icmp: spacing of echo requests (default 200ms)
+  --size N          icmp: payload bytes
+  --helper H        icmp: auto|socket|ping
+  --ip4 / --ip6     address family for names
+  --json            print the result as JSON
+Exit code 0 when the probe succeeded, 2 when it failed, 1 on usage errors.`;

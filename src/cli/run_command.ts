@@ -1,0 +1,46 @@
+/** @module `vmprober run`: load the config, start the agent, stop gracefully on SIGTERM/SIGINT. */
+import { loadConfig } from "../config/load.ts";
+import { locateConfig } from "../config/locate.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { logger, setupLogging } from "../log.ts";
+import { startAgent } from "../agent.ts";
+import { RUN_HELP } from "./help.ts";
+import { err, out, parseFlags } from "./args.ts";
+
+/** Runs the agent until a stop signal; returns the exit code. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { config: { type: "string", short: "c" } });
+  if (values.help) return (out(RUN_HELP), 0);
+  const path = locateConfig(values.config);
+  let config;
+  try {
+    config = await loadConfig(path);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  await setupLogging(config.agent.log);
+  const log = logger("main");
+  let agent;
+  try {
+    agent = await startAgent({ configPath: path, config });
+  } catch (e) {
+    log.fatal("Cannot start: {error}", { error: (e as Error).message });
+    return 2;
+  }
+  const onStop = (signal: string) => () => {
+    log.info("Received {signal}", { signal });
+    agent.stop();
+  };
+  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onStop("SIGTERM")], [
+    "SIGINT",
+    onStop("SIGINT"),
+  ]];
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  await agent.stopped;
+  for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  return 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * @module The HTTP API (hono): metrics, health, readiness, reload, targets and status.
+ * Everything it shows comes through injected functions, so routes are tested with
+ * `app.request()` and no socket.
+ */
+import { Hono } from "hono";
+
+/** What the routes read from the agent. */
+export interface AppDeps {
+  metrics(): Promise<string>;
+  ready(): boolean;
+  reload(): Promise<{ ok: boolean; error?: string }>;
+  targets(): unknown;
+  status(): unknown;
+}
+
+const ROUTES: Record<string, string> = {
+  "/metrics": "GET",
+  "/healthz": "GET",
+  "/readyz": "GET",
+  "/-/reload": "POST",
+  "/api/v1/targets": "GET",
+  "/api/v1/status": "GET",
+};
+
+/** Builds the hono app. Unknown paths 404; known paths with a wrong method 405. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use("*", async (c, next) => {
+    const allowed = ROUTES[c.req.path];
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    if (allowed && method !== allowed) {
+      return c.text(`Method ${c.req.method} not allowed; use ${allowed}\n`, 405, {
+        Allow: allowed,
+      });
+    }
+    await next();
+  });
+  app.get(
+    "/metrics",
+    async (c) =>
+      c.body(await deps.metrics(), 200, {
+        "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+      }),
+  );
+  app.get("/healthz", (c) => c.text("ok\n"));
+  app.get("/readyz", (c) => deps.ready() ? c.text("ready\n") : c.text("not ready\n", 503));
+  app.post("/-/reload", async (c) => {
+    const result = await deps.reload();
+    return c.json(result, result.ok ? 200 : 400);
+  });
+  app.get("/api/v1/targets", (c) => c.json(deps.targets()));
+  app.get("/api/v1/status", (c) => c.json(deps.status()));
+  app.notFound((c) => c.text(`Not found: ${c.req.path}\n`, 404));
+  app.onError((e, c) => c.text(`Internal error: ${e.message}\n`, 500));
+  return app;
+}

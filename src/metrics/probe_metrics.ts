@@ -1,0 +1,262 @@
+/**
+ * @module Live per-target metrics, fed by normalized records and rendered as Prometheus text.
+ *
+ * Kept outside prom-client on purpose: label sets differ per target (source labels), series must
+ * vanish when a target leaves, and one record updates a dozen series — a map of plain per-job
+ * state rendered on scrape costs a fraction of prom-client's per-label-set lookups.
+ */
+import type { ResultRecord, Sink } from "../results/types.ts";
+import { formatValue, labelText } from "./exposition.ts";
+
+/** Default RTT histogram buckets for ICMP packets, in seconds. */
+export const ICMP_RTT_BUCKETS = [
+  0.00005,
+  0.0001,
+  0.00025,
+  0.0005,
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+];
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+interface JobState {
+  labels: string;
+  labelsRef: Readonly<Record<string, string>>;
+  last: ResultRecord;
+  duration: Histogram;
+  results: Map<string, number>;
+  icmpSent: number;
+  icmpReceived: number;
+  icmpRtt?: Histogram;
+}
+
+/** The live metrics sink; `render()` is called on every scrape. */
+export interface ProbeMetrics extends Sink {
+  render(): string;
+  /** Drops the series of every job whose key is not in `keys` (targets that left). */
+  retain(keys: ReadonlySet<string>): void;
+  readonly series: number;
+}
+
+const newHistogram = (n: number): Histogram => ({ counts: new Array(n).fill(0), sum: 0, count: 0 });
+
+function observe(h: Histogram, buckets: readonly number[], v: number): void {
+  h.sum += v;
+  h.count++;
+  for (let i = 0; i < buckets.length; i++) if (v <= buckets[i]!) h.counts[i]!++;
+}
+
+/** The key of a record's job: `probe|target`, the same key the scheduler uses. */
+export function jobKey(probe: string, target: string): string {
+  return `${probe}|${target}`;
+}
+
+/** Creates the live metrics sink with the configured duration buckets. */
+export function createProbeMetrics(options: { buckets: readonly number[] }): ProbeMetrics {
+  const buckets = options.buckets;
+  const jobs = new Map<string, JobState>();
+
+  const labelsOf = (r: ResultRecord) =>
+    labelText([
+      ["probe", r.probe],
+      ["type", r.type],
+      ["target", r.target],
+      ...Object.entries(r.labels).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ]);
+
+  return {
+    write(records) {
+      for (const r of records) {
+        const key = jobKey(r.probe, r.target);
+        let s = jobs.get(key);
+        if (!s || s.labelsRef !== r.labels) {
+          const labels = labelsOf(r);
+          if (!s || s.labels !== labels) {
+            s = {
+              labels,
+              labelsRef: r.labels,
+              last: r,
+              duration: newHistogram(buckets.length),
+              results: new Map(),
+              icmpSent: 0,
+              icmpReceived: 0,
+            };
+            jobs.set(key, s);
+          }
+          s.labelsRef = r.labels;
+        }
+        s.last = r;
+        observe(s.duration, buckets, r.durationSeconds);
+        const result = r.success ? "success" : (r.reason ?? "error");
+        s.results.set(result, (s.results.get(result) ?? 0) + 1);
+        if (r.icmp) {
+          s.icmpSent += r.icmp.sent;
+          s.icmpReceived += r.icmp.received;
+          s.icmpRtt ??= newHistogram(ICMP_RTT_BUCKETS.length);
+          for (const rtt of r.icmp.rttsSeconds) observe(s.icmpRtt, ICMP_RTT_BUCKETS, rtt);
+        }
+      }
+    },
+    retain(keys) {
+      for (const k of jobs.keys()) if (!keys.has(k)) jobs.delete(k);
+    },
+    get series() {
+      return jobs.size;
+    },
+    render() {
+      const out: string[] = [];
+      const family = (
+        name: string,
+        type: string,
+        help: string,
+        emit: (s: JobState, push: (line: string) => void) => void,
+      ) => {
+        const lines: string[] = [];
+        for (const s of jobs.values()) emit(s, (l) => lines.push(l));
+        if (lines.length === 0) return;
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
+      };
+      const histogram = (
+        name: string,
+        l: string,
+        h: Histogram,
+        b: readonly number[],
+        push: (x: string) => void,
+      ) => {
+        b.forEach((le, i) => push(`${name}_bucket{${l},le="${formatValue(le)}"} ${h.counts[i]}`));
+        push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
+        push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
+        push(`${name}_count{${l}} ${h.count}`);
+      };
+      family(
+        "probe_success",
+        "gauge",
+        "Whether the last probe succeeded (1) or not (0).",
+        (s, p) => p(`probe_success{${s.labels}} ${s.last.success ? 1 : 0}`),
+      );
+      family(
+        "probe_duration_seconds",
+        "gauge",
+        "How long the last probe took, in seconds.",
+        (s, p) => p(`probe_duration_seconds{${s.labels}} ${formatValue(s.last.durationSeconds)}`),
+      );
+      family("probe_ip_protocol", "gauge", "IP protocol of the last probe: 4 or 6.", (s, p) => {
+        if (s.last.ipProtocol) p(`probe_ip_protocol{${s.labels}} ${s.last.ipProtocol}`);
+      });
+      family(
+        "probe_ssl_earliest_cert_expiry",
+        "gauge",
+        "Expiry of the peer certificate, Unix seconds.",
+        (s, p) => {
+          if (s.last.tlsCertExpiry !== undefined) {
+            p(`probe_ssl_earliest_cert_expiry{${s.labels}} ${s.last.tlsCertExpiry}`);
+          }
+        },
+      );
+      family(
+        "probe_icmp_duration_seconds",
+        "gauge",
+        "Duration of the last ICMP probe by phase (rtt: average round trip).",
+        (s, p) => {
+          const icmp = s.last.icmp;
+          if (icmp && icmp.received > 0) {
+            p(`probe_icmp_duration_seconds{${s.labels},phase="rtt"} ${
+              formatValue(icmp.avgSeconds)
+            }`);
+          }
+        },
+      );
+      family(
+        "vmprober_probe_duration_seconds",
+        "histogram",
+        "Probe durations, in seconds.",
+        (s, p) => histogram("vmprober_probe_duration_seconds", s.labels, s.duration, buckets, p),
+      );
+      family(
+        "vmprober_probes_total",
+        "counter",
+        "Probe runs by result (success or failure reason).",
+        (s, p) => {
+          for (const [result, n] of s.results) {
+            p(
+              `vmprober_probes_total{${s.labels},result="${result}"} ${n}`,
+            );
+          }
+        },
+      );
+      family("vmprober_icmp_packets_sent_total", "counter", "ICMP echo requests sent.", (s, p) => {
+        if (s.last.type === "icmp") {
+          p(`vmprober_icmp_packets_sent_total{${s.labels}} ${s.icmpSent}`);
+        }
+      });
+      family(
+        "vmprober_icmp_packets_received_total",
+        "counter",
+        "ICMP echo replies received.",
+        (s, p) => {
+          if (s.last.type === "icmp") {
+            p(
+              `vmprober_icmp_packets_received_total{${s.labels}} ${s.icmpReceived}`,
+            );
+          }
+        },
+      );
+      family(
+        "vmprober_icmp_loss_ratio",
+        "gauge",
+        "Share of echo requests of the last run without a reply.",
+        (s, p) => {
+          if (s.last.icmp) {
+            p(
+              `vmprober_icmp_loss_ratio{${s.labels}} ${formatValue(s.last.icmp.lossRatio)}`,
+            );
+          }
+        },
+      );
+      family(
+        "vmprober_icmp_rtt_seconds",
+        "gauge",
+        "RTT statistics of the last ICMP run, in seconds.",
+        (s, p) => {
+          const i = s.last.icmp;
+          if (!i || i.received === 0) return;
+          for (
+            const [stat, v] of [
+              ["min", i.minSeconds],
+              ["avg", i.avgSeconds],
+              ["median", i.medianSeconds],
+              ["max", i.maxSeconds],
+              ["stddev", i.stddevSeconds],
+            ] as const
+          ) {
+            p(`vmprober_icmp_rtt_seconds{${s.labels},stat="${stat}"} ${formatValue(v)}`);
+          }
+        },
+      );
+      family(
+        "vmprober_icmp_packet_rtt_seconds",
+        "histogram",
+        "Every ICMP round-trip time, in seconds.",
+        (s, p) => {
+          if (s.icmpRtt) {
+            histogram("vmprober_icmp_packet_rtt_seconds", s.labels, s.icmpRtt, ICMP_RTT_BUCKETS, p);
+          }
+        },
+      );
+      return out.length ? out.join("\n") + "\n" : "";
+    },
+  };
+}

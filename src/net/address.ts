@@ -1,0 +1,83 @@
+/** @module Target addresses: `host`, `host:port`, IPv4, `[v6]:port`, bare IPv6, DNS names. */
+
+/** A parsed target address. */
+export interface Address {
+  host: string;
+  port?: number;
+  /** 4 or 6 for IP literals, undefined for names. */
+  family?: 4 | 6;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/;
+
+/** True for a dotted-quad IPv4 literal. */
+export function isIPv4(text: string): boolean {
+  return IPV4.test(text);
+}
+
+/** True for an IPv6 literal (no brackets, no zone). */
+export function isIPv6(text: string): boolean {
+  if (!text.includes(":") || !/^[0-9a-fA-F:.]+$/.test(text)) return false;
+  const parts = text.split("::");
+  if (parts.length > 2) return false;
+  const groups = (s: string) => s === "" ? [] : s.split(":");
+  const all = [...groups(parts[0]!), ...groups(parts[1] ?? "")];
+  const last = all.at(-1);
+  const v4tail = last !== undefined && last.includes(".");
+  if (v4tail && !isIPv4(last!)) return false;
+  const hex = v4tail ? all.slice(0, -1) : all;
+  if (!hex.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  const count = hex.length + (v4tail ? 2 : 0);
+  return parts.length === 2 ? count < 8 : count === 8;
+}
+
+/**
+ * Parses a target address; throws `SyntaxError` naming what is wrong.
+ *
+ * @example
+ * ```ts
+ * import { parseAddress } from "./address.ts";
+ * const a = parseAddress("[::1]:22");
+ * if (a.host !== "::1" || a.port !== 22 || a.family !== 6) throw new Error();
+ * ```
+ */
+export function parseAddress(text: string): Address {
+  const fail = (why: string): never => {
+    throw new SyntaxError(`Cannot parse address "${text}": ${why}`);
+  };
+  if (text.length === 0 || text.length > 300) fail("expected 1 to 300 characters");
+  let host = text;
+  let portText: string | undefined;
+  if (text.startsWith("[")) {
+    const end = text.indexOf("]");
+    if (end < 0) fail("missing ]");
+    host = text.slice(1, end);
+    const rest = text.slice(end + 1);
+    if (rest !== "") {
+      if (!rest.startsWith(":")) fail("expected :port after ]");
+      portText = rest.slice(1);
+    }
+    if (!isIPv6(host)) fail("expected an IPv6 address inside [ ]");
+  } else if (isIPv6(text)) {
+    return { host: text, family: 6 };
+  } else {
+    const colon = text.lastIndexOf(":");
+    if (colon >= 0) {
+      host = text.slice(0, colon);
+      portText = text.slice(colon + 1);
+    }
+  }
+  let port: number | undefined;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) fail(`invalid port "${portText}"`);
+    port = Number(portText);
+    if (port < 1 || port > 65535) fail(`port ${port} out of range 1-65535`);
+  }
+  if (isIPv4(host)) return { host, port, family: 4 };
+  if (isIPv6(host)) return { host, port, family: 6 };
+  if (/^[\d.]+$/.test(host)) fail("invalid IPv4 address");
+  if (!HOSTNAME.test(host)) fail("expected an IP address or a DNS name");
+  return { host, port };
+}

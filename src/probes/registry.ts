@@ -1,0 +1,27 @@
+/** @module The probe registry: one line per probe type. */
+import type { Probe } from "./types.ts";
+import type { ProbeType } from "../results/types.ts";
+import type { Resolver } from "../net/resolver.ts";
+import type { Registry } from "prom-client";
+import { createTcpProbe } from "./tcp.ts";
+
+/** What probe factories may use. */
+export interface ProbeDeps {
+  resolver: Resolver;
+  registry: Registry;
+}
+
+type Factory = (deps: ProbeDeps) => Probe;
+
+const FACTORIES: Partial<Record<ProbeType, Factory>> = {
+  tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
+};
+
+/** Creates one probe of each known type. */
+export function createProbes(deps: ProbeDeps): Map<ProbeType, Probe> {
+  const out = new Map<ProbeType, Probe>();
+  for (const [type, factory] of Object.entries(FACTORIES)) {
+    out.set(type as ProbeType, factory!(deps));
+  }
+  return out;
+}

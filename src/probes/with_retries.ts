@@ -1,0 +1,24 @@
+/** @module Retries: re-run a failed attempt, within the job's interval, up to `retries` times. */
+import type { Probe, ProbeJob } from "./types.ts";
+import type { ProbeOutcome } from "../results/types.ts";
+
+/** Runs `probe` up to `1 + retries` times; returns the first success or the last failure. */
+export async function runWithRetries(
+  probe: Probe,
+  job: ProbeJob,
+  options: { retries: number; signal: AbortSignal; budgetMs: number },
+): Promise<ProbeOutcome & { attempts: number }> {
+  const started = performance.now();
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const outcome = await probe.run(job, options.signal);
+    const left = options.budgetMs - (performance.now() - started);
+    if (
+      outcome.success || attempts > options.retries || options.signal.aborted ||
+      left < job.timeoutMs
+    ) {
+      return { ...outcome, attempts };
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * @module Targets × probe modules → job definitions (pure). A job's `version` captures every
+ * setting that matters, so a reload that changes nothing about a job leaves it untouched.
+ */
+import type { Config, ProbeModule } from "../config/schema.ts";
+import type { Target } from "../targets/types.ts";
+import type { ProbeJob } from "../probes/types.ts";
+import { parseAddress } from "../net/address.ts";
+
+/** Everything needed to schedule and run one (target, probe module) pair. */
+export interface JobDef {
+  key: string;
+  job: ProbeJob;
+  intervalMs: number;
+  jitter: number;
+  retries: number;
+  labels: Record<string, string>;
+  version: string;
+}
+
+/** A target that could not become a job. */
+export interface RejectedTarget {
+  target: string;
+  probe: string;
+  reason: "bad_address" | "unknown_probe" | "no_port";
+  detail: string;
+}
+
+/**
+ * Builds the job list. Labels: agent labels, then `metrics.labels`, then the target's own
+ * (source and group) labels — the more specific wins. A port in the address wins over the
+ * module's `port`.
+ */
+export function buildJobs(
+  targets: readonly Target[],
+  config: Config,
+): { jobs: JobDef[]; rejected: RejectedTarget[] } {
+  const jobs: JobDef[] = [];
+  const rejected: RejectedTarget[] = [];
+  const base = { ...config.agent.labels, ...config.metrics.labels };
+  for (const t of targets) {
+    let addr;
+    try {
+      addr = parseAddress(t.address);
+    } catch (e) {
+      for (const probe of t.probes) {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "bad_address",
+          detail: (e as Error).message,
+        });
+      }
+      continue;
+    }
+    for (const probe of t.probes) {
+      const module: ProbeModule | undefined = config.probes[probe];
+      if (!module) {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "unknown_probe",
+          detail: `no probe module "${probe}"`,
+        });
+        continue;
+      }
+      const port = addr.port ?? ("port" in module ? module.port : undefined);
+      if (module.type !== "icmp" && port === undefined) {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "no_port",
+          detail: `target "${t.address}" has no port and probe module "${probe}" sets none`,
+        });
+        continue;
+      }
+      const labels = { ...base, ...t.labels };
+      const job: ProbeJob = {
+        target: t.address,
+        host: addr.host,
+        port: module.type === "icmp" ? undefined : port,
+        probe,
+        type: module.type,
+        timeoutMs: module.timeout ?? config.defaults.timeout,
+        ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
+        options: module,
+      };
+      const intervalMs = module.interval ?? config.defaults.interval;
+      const jitter = module.jitter ?? config.defaults.jitter;
+      const retries = module.retries ?? config.defaults.retries;
+      jobs.push({
+        key: `${probe}|${t.address}`,
+        job,
+        intervalMs,
+        jitter,
+        retries,
+        labels,
+        version: JSON.stringify([
+          module,
+          port,
+          labels,
+          intervalMs,
+          jitter,
+          retries,
+          job.timeoutMs,
+          job.ipProtocol,
+        ]),
+      });
+    }
+  }
+  return { jobs, rejected };
+}

@@ -1,0 +1,237 @@
+/**
+ * @module The scheduler: owns time, fires each job every interval at a stable jittered phase,
+ * through global and per-host token buckets, into a bounded worker pool.
+ *
+ * One heap of due times and one timer, however many jobs. Ticks are anchored to the monotonic
+ * clock (`phase + k * interval`), so there is no drift over hours. A job still running (or still
+ * waiting for the pool) at its next tick is not started twice: the tick is skipped and counted.
+ */
+import type { Clock } from "./clock.ts";
+import { TimerHeap } from "./heap.ts";
+import { jitterPhase } from "./jitter.ts";
+import { createTokenBucket, type TokenBucket } from "./token_bucket.ts";
+import type { WorkerPool } from "../pool/worker_pool.ts";
+
+/** What the scheduler needs to know about one (target, probe module) job. */
+export interface JobSpec {
+  /** Stable identity, e.g. `probe|target`; the jitter phase is a hash of it. */
+  key: string;
+  /** Per-host rate-limit key. */
+  host: string;
+  intervalMs: number;
+  /** 0..1: the share of the interval the phase may spread over. */
+  jitter: number;
+  /** Changes whenever the job's settings change; same key + same version = untouched on update. */
+  version: string;
+  /** One run of the job (probe + sinks); must not reject. */
+  run(): Promise<void>;
+}
+
+/** Why a tick did not start a run. */
+export type SkipReason = "overrun" | "rate_limited" | "queue_full" | "missed";
+
+/** Observers the scheduler reports to (metrics). */
+export interface SchedulerHooks {
+  lag?(seconds: number): void;
+  skipped?(reason: SkipReason): void;
+  delayed?(): void;
+}
+
+/** What `update` changed. */
+export interface UpdateSummary {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+}
+
+/** The scheduler's face. */
+export interface Scheduler {
+  /** Applies a new job set: unchanged jobs keep their phase and state. */
+  update(specs: readonly JobSpec[]): UpdateSummary;
+  start(): void;
+  /** Stops firing ticks and waits for running jobs (the pool) to finish. */
+  stop(): Promise<void>;
+  readonly jobs: number;
+  readonly running: boolean;
+}
+
+/** Options of {@linkcode createScheduler}. */
+export interface SchedulerOptions {
+  clock: Clock;
+  pool: WorkerPool;
+  /** Probes per second over all jobs. */
+  globalRate: number;
+  /** Probes per second to one host. */
+  perHostRate: number;
+  hooks?: SchedulerHooks;
+}
+
+interface Entry {
+  spec: JobSpec;
+  phase: number;
+  state: "idle" | "pending" | "running";
+  gen: number;
+  removed: boolean;
+}
+
+interface Event {
+  due: number;
+  entry: Entry;
+  gen: number;
+  kind: "tick" | "start";
+}
+
+/** Creates a scheduler; nothing fires until `start()`. */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { clock, pool, hooks = {} } = options;
+  const heap = new TimerHeap<Event>();
+  const entries = new Map<string, Entry>();
+  const global = createTokenBucket(options.globalRate);
+  const hosts = new Map<string, TokenBucket>();
+  let started = false;
+  let stopped = false;
+  let wake: AbortController | undefined;
+
+  const firstDue = (phase: number, interval: number, now: number) =>
+    phase + Math.ceil((now - phase) / interval) * interval;
+
+  const plan = (entry: Entry, due: number) => {
+    heap.push({ due, entry, gen: entry.gen, kind: "tick" });
+  };
+
+  const dispatch = (entry: Entry, plannedAt: number) => {
+    entry.state = "pending";
+    const accepted = pool.submit(async () => {
+      hooks.lag?.(Math.max(0, clock.now() - plannedAt) / 1000);
+      entry.state = "running";
+      try {
+        await entry.spec.run();
+      } finally {
+        entry.state = "idle";
+      }
+    });
+    if (!accepted) {
+      entry.state = "idle";
+      hooks.skipped?.("queue_full");
+    }
+  };
+
+  const hostBucket = (host: string) => {
+    let b = hosts.get(host);
+    if (!b) hosts.set(host, b = createTokenBucket(options.perHostRate));
+    return b;
+  };
+
+  const fire = (ev: Event, now: number) => {
+    const { entry } = ev;
+    if (entry.removed || ev.gen !== entry.gen) return;
+    if (ev.kind === "start") return dispatch(entry, ev.due);
+    const interval = entry.spec.intervalMs;
+    let next = ev.due + interval;
+    while (next <= now) {
+      hooks.skipped?.("missed");
+      next += interval;
+    }
+    plan(entry, next);
+    if (entry.state !== "idle") return hooks.skipped?.("overrun");
+    const host = hostBucket(entry.spec.host);
+    const wait = Math.max(global.reserve(now), host.reserve(now));
+    if (wait >= interval) {
+      global.cancel(now);
+      host.cancel(now);
+      return hooks.skipped?.("rate_limited");
+    }
+    if (wait > 0) {
+      hooks.delayed?.();
+      entry.state = "pending";
+      heap.push({ due: now + wait, entry, gen: entry.gen, kind: "start" });
+      return;
+    }
+    dispatch(entry, ev.due);
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      const now = clock.now();
+      const top = heap.peek();
+      if (top && top.due <= now) {
+        heap.pop();
+        fire(top, now);
+        continue;
+      }
+      wake = new AbortController();
+      try {
+        await clock.sleep(top ? top.due - now : 3_600_000, wake.signal);
+      } catch {
+        // woken by update() or stop()
+      }
+    }
+  };
+
+  return {
+    update(specs) {
+      const summary = { added: 0, removed: 0, changed: 0, unchanged: 0 };
+      const now = clock.now();
+      const seen = new Set<string>();
+      for (const spec of specs) {
+        seen.add(spec.key);
+        const old = entries.get(spec.key);
+        if (old && old.spec.version === spec.version) {
+          summary.unchanged++;
+          continue;
+        }
+        if (old) {
+          summary.changed++;
+          const timing = old.spec.intervalMs !== spec.intervalMs || old.spec.jitter !== spec.jitter;
+          old.spec = spec;
+          if (timing) {
+            old.gen++;
+            old.phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
+            plan(old, firstDue(old.phase, spec.intervalMs, now));
+          }
+          continue;
+        }
+        summary.added++;
+        const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
+        const entry: Entry = { spec, phase, state: "idle", gen: 0, removed: false };
+        entries.set(spec.key, entry);
+        plan(entry, firstDue(phase, spec.intervalMs, now));
+      }
+      for (const [key, entry] of entries) {
+        if (seen.has(key)) continue;
+        entry.removed = true;
+        entries.delete(key);
+        summary.removed++;
+      }
+      const liveHosts = new Set(specs.map((s) => s.host));
+      for (const h of hosts.keys()) if (!liveHosts.has(h)) hosts.delete(h);
+      if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
+        const keep: Event[] = [];
+        while (heap.size > 0) {
+          const ev = heap.pop()!;
+          if (!ev.entry.removed && ev.gen === ev.entry.gen) keep.push(ev);
+        }
+        keep.forEach((ev) => heap.push(ev));
+      }
+      wake?.abort();
+      return summary;
+    },
+    start() {
+      if (started) return;
+      started = true;
+      loop();
+    },
+    async stop() {
+      stopped = true;
+      wake?.abort();
+      await pool.idle();
+    },
+    get jobs() {
+      return entries.size;
+    },
+    get running() {
+      return started && !stopped;
+    },
+  };
+}
