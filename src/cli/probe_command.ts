@@ -87,13 +87,17 @@ export async function probeCommand(args: string[]): Promise<number> {
     ipProtocol: values.ip6 ? "ip6" : values.ip4 ? "ip4" : "auto",
     options: module,
   };
-  const probe = createProbes({ resolver: createResolver(), registry: new Registry() }).get(type);
+  const probes = createProbes({ resolver: createResolver(), registry: new Registry() });
+  const probe = probes.get(type);
   if (!probe) {
     err(`Cannot run a ${type} probe: not available in this build`);
     return 2;
   }
   const started = Date.now();
   const outcome = await probe.run(job, new AbortController().signal);
+  for (const p of probes.values()) { // close shared sockets (UDP pool, ICMP helper)
+    await (p as Partial<AsyncDisposable>)[Symbol.asyncDispose]?.();
+  }
   if (values.json) {
     out(JSON.stringify({ target, type, timestamp_ms: started, ...outcome }));
   } else {

@@ -4,6 +4,8 @@ import type { ProbeType } from "../results/types.ts";
 import type { Resolver } from "../net/resolver.ts";
 import type { Registry } from "prom-client";
 import { createTcpProbe } from "./tcp.ts";
+import { createUdpProbe } from "./udp.ts";
+import { createIcmpProbe } from "./icmp/icmp_probe.ts";
 
 /** What probe factories may use. */
 export interface ProbeDeps {
@@ -15,6 +17,8 @@ type Factory = (deps: ProbeDeps) => Probe;
 
 const FACTORIES: Partial<Record<ProbeType, Factory>> = {
   tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
+  udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
+  icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
 };
 
 /** Creates one probe of each known type. */

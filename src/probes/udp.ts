@@ -1,0 +1,145 @@
+/**
+ * @module The UDP probe: sends the module's payload (`payload` text or `payload_hex`) to
+ * host:port through the shared socket pool and waits for the reply; with `expect`, the reply
+ * (read as Latin-1, so any byte matches `\xNN`) must match the regex. Outcomes: success,
+ * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
+ * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
+ */
+import { Counter, type Registry } from "prom-client";
+import { failureReason } from "../net/failure_reason.ts";
+import { createResolver, type Resolver } from "../net/resolver.ts";
+import type { ProbeOutcome } from "../results/types.ts";
+import type { Clock } from "../schedule/clock.ts";
+import { systemClock } from "../schedule/clock.ts";
+import type { Probe, ProbeJob } from "./types.ts";
+import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
+
+/** Options of {@linkcode createUdpProbe}. */
+export interface UdpProbeOptions extends Omit<UdpMuxOptions, "clock" | "onIgnored"> {
+  /** Registers `vmprober_udp_replies_ignored_total{reason}`. */
+  registry?: Registry;
+  resolver?: Resolver;
+  clock?: Clock;
+}
+
+/** The UDP probe; dispose it to close its sockets. */
+export interface UdpProbe extends Probe, AsyncDisposable {
+  readonly mux: UdpMux;
+  close(): Promise<void>;
+}
+
+/** The bytes a module sends: `payload_hex` wins over `payload`; neither is an empty datagram. */
+export function udpPayload(options: { payload?: string; payload_hex?: string }): Uint8Array {
+  if (options.payload_hex !== undefined) {
+    const hex = options.payload_hex;
+    return Uint8Array.from(
+      { length: hex.length / 2 },
+      (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+    );
+  }
+  return new TextEncoder().encode(options.payload ?? "");
+}
+
+function ignoredCounter(registry: Registry | undefined) {
+  if (!registry) return undefined;
+  const name = "vmprober_udp_replies_ignored_total";
+  const existing = registry.getSingleMetric(name) as Counter<"reason"> | undefined;
+  if (existing) return existing;
+  const c = new Counter({
+    name,
+    help: "UDP datagrams received that no probe was waiting for, by reason",
+    labelNames: ["reason"],
+    registers: [registry],
+  });
+  for (const reason of UDP_IGNORE_REASONS) c.inc({ reason }, 0);
+  return c;
+}
+
+/** Creates the UDP probe with its socket pool. */
+export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
+  const clock = options.clock ?? systemClock;
+  const resolver = options.resolver ?? createResolver();
+  const ignored = ignoredCounter(options.registry);
+  const mux = createUdpMux({ ...options, clock, onIgnored: (reason) => ignored?.inc({ reason }) });
+  const latin1 = new TextDecoder("latin1");
+  const patterns = new Map<string, RegExp>();
+  return {
+    type: "udp",
+    mux,
+    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+      const started = clock.now();
+      const elapsed = () => (clock.now() - started) / 1000;
+      if (job.port === undefined) {
+        return {
+          success: false,
+          durationSeconds: 0,
+          reason: "error",
+          detail: "no port: set the module's port or target:port",
+        };
+      }
+      let resolved;
+      try {
+        resolved = await resolver.resolve(job.host, job.ipProtocol, signal);
+      } catch (error) {
+        const reason = failureReason(error);
+        return {
+          success: false,
+          durationSeconds: elapsed(),
+          reason: reason === "error" ? "dns" : reason,
+          detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
+        };
+      }
+      const ipProtocol = resolved.family;
+      const remaining = Math.max(0, job.timeoutMs - (clock.now() - started));
+      const result = await mux.exchange(
+        resolved.ip,
+        resolved.family,
+        job.port,
+        udpPayload(job.options),
+        remaining,
+        signal,
+      );
+      const durationSeconds = elapsed();
+      if (result.kind === "timeout") {
+        return {
+          success: false,
+          durationSeconds,
+          ipProtocol,
+          reason: "timeout",
+          detail: `no reply from ${resolved.ip}:${job.port}`,
+        };
+      }
+      if (result.kind === "error") {
+        return {
+          success: false,
+          durationSeconds,
+          ipProtocol,
+          reason: failureReason(result.error),
+          detail: result.error instanceof Error ? result.error.message : String(result.error),
+        };
+      }
+      const expect: string | undefined = job.options.expect;
+      if (expect !== undefined) {
+        let re = patterns.get(expect);
+        if (!re) {
+          re = new RegExp(expect);
+          if (patterns.size > 1000) patterns.clear();
+          patterns.set(expect, re);
+        }
+        const text = latin1.decode(result.data.subarray(0, 65536));
+        if (!re.test(text)) {
+          return {
+            success: false,
+            durationSeconds,
+            ipProtocol,
+            reason: "mismatch",
+            detail: `reply of ${result.data.length} bytes does not match ${JSON.stringify(expect)}`,
+          };
+        }
+      }
+      return { success: true, durationSeconds, ipProtocol };
+    },
+    close: () => mux.close(),
+    [Symbol.asyncDispose]: () => mux.close(),
+  };
+}
