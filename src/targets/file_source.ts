@@ -74,12 +74,14 @@ export function createFileSource(options: FileSourceOptions): TargetSource {
         signal.throwIfAborted();
         try {
           const body = await readFile(path, maxBytes);
-          const parsed = parseTargetGroups(body, {
-            format: formatOf(path),
-            maxBytes,
-            maxTargets: maxTargets - count,
-          });
+          const parsed = parseTargetGroups(body, { format: formatOf(path), maxBytes, maxTargets });
           for (const g of parsed) count += g.targets.length;
+          if (count > maxTargets) {
+            throw new SourceError(
+              "too_many_targets",
+              `more than ${maxTargets} targets in all files`,
+            );
+          }
           groups.push(...parsed);
         } catch (e) {
           if (e instanceof SourceError && !e.message.startsWith(path)) {
