@@ -144,7 +144,7 @@ class FileWal implements LocalWal {
 
   append(body: Uint8Array, samples: number): boolean {
     if (this.#closed || this.#diskFull) {
-      this.metrics.dropped.inc({ reason: "disk_full" }, samples);
+      this.metrics.dropped.inc({ reason: this.#closed ? "wal_closed" : "disk_full" }, samples);
       return false;
     }
     this.#pending.push({ body, samples });
