@@ -23,6 +23,10 @@ import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
 import type { Target } from "./targets/types.ts";
+import { buildSources } from "./targets/build_sources.ts";
+import { createTargetManager } from "./targets/manager.ts";
+import { dirname } from "./targets/paths.ts";
+import { createReloader } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
 
 /** A running agent. */
@@ -41,24 +45,6 @@ export interface AgentOptions {
   configPath: string;
   config: Config;
   clock?: Clock;
-}
-
-/** Static targets straight from the config (file/http/command sources come from targets/). */
-function staticTargets(config: Config): Target[] {
-  const out: Target[] = [];
-  config.targets.forEach((src, i) => {
-    if (!src.static) return;
-    const source = src.name ?? `static_${i}`;
-    for (const address of src.static.targets) {
-      out.push({
-        address,
-        labels: { ...src.labels, ...src.static.labels },
-        probes: [...src.probes],
-        sources: [source],
-      });
-    }
-  });
-  return out;
 }
 
 /** Starts the agent on a validated config. */
@@ -103,6 +89,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   let jobs: JobDef[] = [];
   let targets: Target[] = [];
+  const configDir = dirname(options.configPath);
+  const targetManager = createTargetManager({
+    sources: buildSources(config, { configDir }),
+    registry,
+    clock,
+  });
+  /** While a reload swaps the sources, target changes wait for one apply at its end. */
+  let reloading = false;
 
   const toSpec = (def: JobDef): JobSpec => {
     const probe = probes.get(def.job.type);
@@ -169,10 +163,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           listen: next.agent.listen,
         });
       }
+      const sources = buildSources(next, { configDir });
       config = next;
       await setupLogging(config.agent.log);
       pool.resize(config.limits.concurrency, config.limits.max_queue);
-      applyTargets(staticTargets(config));
+      reloading = true;
+      try {
+        await targetManager.update(sources);
+      } finally {
+        reloading = false;
+      }
+      applyTargets(targetManager.targets());
       self.configReloads.inc({ result: "success" });
       self.configLastReloadSuccessful.set(1);
       self.configLastReloadTimestamp.set(Date.now() / 1000);
@@ -189,10 +190,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }
   };
 
+  const reloader = createReloader({ configPath: options.configPath, reload, clock });
+  statusParts.sources = () => targetManager.sourceStatus();
+
   const app = createApp({
     metrics: async () => (await registry.metrics()) + probeMetrics.render(),
     ready: () => ready,
-    reload,
+    reload: () => reloader.trigger("api"),
     targets: () =>
       targets.map((t) => ({
         address: t.address,
@@ -233,7 +237,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }
   log.info("Listening on http://{address}/metrics", { address: config.agent.listen });
 
-  applyTargets(staticTargets(config));
+  await targetManager.start(stopController.signal);
+  targetManager.onChange((next) => {
+    if (!reloading) applyTargets(next);
+  });
+  closers.push(async () => await targetManager[Symbol.asyncDispose]());
+  applyTargets(targetManager.targets());
+  await reloader.start();
+  closers.push(async () => await reloader[Symbol.asyncDispose]());
   scheduler.start();
   ready = true;
   log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
@@ -262,7 +273,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     })();
 
   return {
-    reload,
+    reload: () => reloader.trigger("manual"),
     stop,
     stopped,
     get port() {

@@ -2,10 +2,9 @@
  * @module Reload triggers: SIGHUP, a change of the config file (`Deno.watchFs` + debounce) and
  * `POST /-/reload`. Every trigger goes through one re-entrancy guard: a trigger during a reload
  * waits for it and then causes one more reload (coalesced), never two at once. The reload itself
- * (validate, then apply or keep the old config) is injected by the agent.
+ * (validate, then apply or keep the old config; its metrics and error log) is injected by the agent.
  */
 import type { Logger } from "@logtape/logtape";
-import { Counter, Gauge, type Registry } from "prom-client";
 import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../schedule/clock.ts";
 import { basename, dirname } from "../targets/paths.ts";
@@ -16,7 +15,7 @@ export interface ReloadResult {
   error?: string;
 }
 
-/** What triggered a reload: the `trigger` label of `vmprober_config_reloads_total`. */
+/** What triggered a reload. */
 export type ReloadTrigger = "sighup" | "watch" | "api" | "manual";
 
 /** The last reload, for `/api/v1/status`. */
@@ -32,7 +31,6 @@ export interface ReloaderOptions {
   configPath: string;
   /** Validates and applies the config; resolves `{ok: false, error}` and keeps the old on error. */
   reload: () => Promise<ReloadResult>;
-  registry: Registry;
   clock?: Clock;
   logger?: Logger;
   /** Quiet time after the last file event before reloading. Default 500 ms. */
@@ -53,46 +51,11 @@ export interface Reloader extends AsyncDisposable {
   last(): LastReload | null;
 }
 
-function reuse<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
-
 /** Creates the reloader; nothing is watched until `start()`. */
 export function createReloader(options: ReloaderOptions): Reloader {
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? makeLogger("config");
   const debounceMs = options.debounceMs ?? 500;
-  const registers = [options.registry];
-  const successful = reuse(
-    options.registry,
-    "vmprober_config_last_reload_successful",
-    () =>
-      new Gauge({
-        name: "vmprober_config_last_reload_successful",
-        help: "1 when the last config reload succeeded (or none happened yet), 0 when it failed.",
-        registers,
-      }),
-  );
-  const successTime = reuse(
-    options.registry,
-    "vmprober_config_last_reload_success_timestamp_seconds",
-    () =>
-      new Gauge({
-        name: "vmprober_config_last_reload_success_timestamp_seconds",
-        help: "Unix time of the last successful config load or reload.",
-        registers,
-      }),
-  );
-  const total = reuse(options.registry, "vmprober_config_reloads_total", () =>
-    new Counter({
-      name: "vmprober_config_reloads_total",
-      help: "Config reloads by result (success, failure) and trigger (sighup, watch, api, manual).",
-      labelNames: ["result", "trigger"] as const,
-      registers,
-    }));
-  successful.set(1);
-  successTime.set(clock.wallNow() / 1000);
-
   let running: Promise<ReloadResult> | null = null;
   let queued: Promise<ReloadResult> | null = null;
   let last: LastReload | null = null;
@@ -111,17 +74,10 @@ export function createReloader(options: ReloaderOptions): Reloader {
       } catch (e) {
         result = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
-      successful.set(result.ok ? 1 : 0);
-      total.inc({ result: result.ok ? "success" : "failure", trigger });
-      if (result.ok) {
-        successTime.set(clock.wallNow() / 1000);
-        log.info("Config reloaded ({trigger})", { trigger });
-      } else {
-        log.error("Config reload ({trigger}) failed, keeping the running config: {error}", {
-          trigger,
-          error: result.error ?? "unknown error",
-        });
-      }
+      log.debug("Config reload ({trigger}): {outcome}", {
+        trigger,
+        outcome: result.ok ? "applied" : "rejected",
+      });
       last = { ...result, trigger, at: new Date(clock.wallNow()).toISOString() };
       return result;
     })().finally(() => {
