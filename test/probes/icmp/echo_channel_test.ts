@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { internetChecksum } from "../../../src/probes/icmp/checksum.ts";
+import { createEchoChannel } from "../../../src/probes/icmp/echo_channel.ts";
+import type { IgnoreReason } from "../../../src/probes/icmp/echo_packet.ts";
+import type { ReceivedPacket } from "../../../src/probes/icmp/ffi_socket.ts";
+import { fakeIcmpSocket, type SentPacket } from "../../_support/icmp_fake_socket.ts";
+
+/** The kernel's reply to a request, as a datagram IPv4 socket would hand it back. */
+function replyTo(
+  sent: SentPacket,
+  rttNs = 40_000,
+  mutate?: (p: Uint8Array) => void,
+): ReceivedPacket {
+  const p = sent.packet.slice();
+  p[0] = 0;
+  p[2] = p[3] = 0;
+  mutate?.(p);
+  const sum = internetChecksum(p);
+  p[2] = sum >> 8;
+  p[3] = sum & 0xff;
+  return { bytes: p, source: sent.ip, receivedNs: sent.sentNs + rttNs, truncated: false };
+}
+
+const opts = { count: 3, intervalMs: 1, size: 16, timeoutMs: 200 };
+
+Deno.test("createEchoChannel() times replies by kernel stamp minus send stamp", async () => {
+  const socket = fakeIcmpSocket(
+    4,
+    "dgram",
+    (s) => [replyTo(s, 25_000 + 1000 * (s.packet[7]! % 3))],
+  );
+  const channel = createEchoChannel(socket);
+  const r = await channel.run("127.0.0.1", opts);
+  channel.close();
+  assert.equal(r.sent, 3);
+  assert.equal(r.rttsSeconds.length, 3);
+  assert.deepEqual(r.rttsSeconds.map((s) => Math.round(s * 1e6)).sort(), [25, 26, 27]);
+  assert.equal(channel.inFlight(), 0);
+  assert.equal(socket.closed, true);
+});
+
+Deno.test("createEchoChannel() ignores and counts hostile packets and still takes the real reply", async () => {
+  const ignored: IgnoreReason[] = [];
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [
+    { bytes: new Uint8Array(5), source: s.ip, receivedNs: s.sentNs, truncated: false }, // short
+    { ...replyTo(s), bytes: replyTo(s).bytes.map((b, i) => (i === 9 ? b ^ 1 : b)) }, // checksum
+    { ...replyTo(s), bytes: s.packet }, // an echo request to us
+    replyTo(s, 1, (p) => (p[6]! ^= 0x80)), // another sequence: foreign
+    { ...replyTo(s), source: "127.0.0.2" }, // right key, wrong source
+    replyTo(s, 1, (p) => (p[8]! ^= 1)), // right key, wrong cookie
+    replyTo(s),
+    replyTo(s), // duplicate
+  ]);
+  const channel = createEchoChannel(socket, { onIgnored: (r) => ignored.push(r) });
+  const r = await channel.run("127.0.0.1", { ...opts, count: 1 });
+  channel.close();
+  assert.equal(r.sent, 1);
+  assert.deepEqual(r.rttsSeconds, [0.00004]);
+  assert.deepEqual(ignored, [
+    "short",
+    "checksum",
+    "echo_request",
+    "foreign",
+    "mismatch",
+    "mismatch",
+    "duplicate",
+  ]);
+});
+
+Deno.test("createEchoChannel() reports loss when nothing answers, within the timeout", async () => {
+  const socket = fakeIcmpSocket(6, "raw", () => []);
+  const channel = createEchoChannel(socket);
+  const r = await channel.run("::1", { ...opts, timeoutMs: 50 });
+  channel.close();
+  assert.deepEqual(r, { sent: 3, rttsSeconds: [], failure: undefined });
+  assert.equal(channel.inFlight(), 0);
+});
+
+Deno.test("createEchoChannel() gives each run a fresh identifier and sequence base", async () => {
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  const channel = createEchoChannel(socket);
+  await Promise.all([
+    channel.run("127.0.0.1", { ...opts, timeoutMs: 10 }),
+    channel.run("127.0.0.1", { ...opts, timeoutMs: 10 }),
+  ]);
+  channel.close();
+  const keys = socket.sent.map((s) =>
+    (s.packet[4]! << 24 | s.packet[5]! << 16 | s.packet[6]! << 8 | s.packet[7]!) >>> 0
+  );
+  assert.equal(new Set(keys).size, 6);
+  const ids = new Set(socket.sent.map((s) => s.packet[4]! << 8 | s.packet[5]!));
+  assert.equal(ids.size, 2);
+});
+
+Deno.test("createEchoChannel() falls back to the monotonic time when the wall clock steps", async () => {
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [replyTo(s, -5_000_000_000)]);
+  const channel = createEchoChannel(socket);
+  const r = await channel.run("127.0.0.1", { ...opts, count: 1 });
+  channel.close();
+  assert.equal(r.rttsSeconds.length, 1);
+  assert.ok(r.rttsSeconds[0]! >= 0 && r.rttsSeconds[0]! < 0.2);
+});
+
+Deno.test("createEchoChannel() turns a failed send into unreachable", async () => {
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  socket.send = () => ({ errno: 101 });
+  const channel = createEchoChannel(socket);
+  const r = await channel.run("127.0.0.1", opts);
+  channel.close();
+  assert.deepEqual(r, {
+    sent: 0,
+    rttsSeconds: [],
+    failure: { reason: "unreachable", detail: "sendto failed: errno 101" },
+  });
+});
