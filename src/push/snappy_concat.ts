@@ -42,12 +42,12 @@ export function readSnappyHeader(block: Uint8Array): SnappyHeader {
  *
  * @example
  * ```ts
- * import snappy from "snappyjs";
+ * import { snappyCompress, snappyUncompress } from "../wal/snappy.ts";
  * import { concatSnappyBlocks } from "./snappy_concat.ts";
  * const a = new TextEncoder().encode("hello hello ");
  * const b = new TextEncoder().encode("world world");
- * const joined = concatSnappyBlocks([snappy.compress(a), snappy.compress(b)]);
- * const text = new TextDecoder().decode(snappy.uncompress(joined));
+ * const joined = concatSnappyBlocks([snappyCompress(a), snappyCompress(b)]);
+ * const text = new TextDecoder().decode(snappyUncompress(joined));
  * if (text !== "hello hello world world") throw new Error(text);
  * ```
  */

@@ -1,6 +1,5 @@
 /** @module An in-memory `Wal` for pusher tests: records append, commit and read calls. */
-// @ts-types="../../src/wal/snappyjs.d.ts"
-import * as snappy from "snappyjs";
+import { snappyCompress } from "../../src/wal/snappy.ts";
 import type { Wal, WalEntry, WalStats } from "../../src/wal/types.ts";
 
 /** Each fake record takes its compressed size plus this header, like a real frame. */
@@ -26,7 +25,7 @@ export function createMemoryWal(): MemoryWal {
     entries,
     commits,
     append(body, samples) {
-      const compressed = snappy.compress(body);
+      const compressed = snappyCompress(body);
       const offset = end;
       end += compressed.length + FRAME_OVERHEAD;
       entries.push({ offset, nextOffset: end, compressed, samples });
