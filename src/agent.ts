@@ -18,6 +18,8 @@ import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import type { ProbeType, Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
+import { openWal } from "./wal/wal.ts";
+import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
@@ -79,6 +81,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const closers: (() => Promise<void>)[] = [];
   /** Extra parts of `/api/v1/status`, by key. */
   const statusParts: Record<string, () => unknown> = {};
+
+  // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
+  const wal = await openWal({
+    dir: config.wal.dir,
+    segmentSize: config.wal.segment_size,
+    maxSize: config.wal.max_size,
+    fsync: config.wal.fsync,
+    fsyncIntervalMs: config.wal.fsync_interval,
+    registry,
+    clock,
+  });
+  normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
+  closers.push(async () => await wal[Symbol.asyncDispose]());
+  statusParts.wal = () => wal.stats();
 
   const scheduler: Scheduler = createScheduler({
     clock,
@@ -235,7 +251,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   } catch (e) {
     throw new Error(`Cannot listen on ${config.agent.listen}: ${(e as Error).message}`);
   }
-  log.info("Listening on http://{address}/metrics", { address: config.agent.listen });
+  const address = `${server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`;
+  log.info("Listening on http://{address}/metrics", { address });
 
   await targetManager.start(stopController.signal);
   targetManager.onChange((next) => {
