@@ -205,9 +205,11 @@ fetch() {
   if [ "$DL" = curl ]; then
     out=$(curl -fsSL --connect-timeout 20 --max-time 600 -o "$2" "$1" 2>&1) && return 0
   elif wget --help 2>&1 | grep -q BusyBox; then
-    out=$(wget -q -T 60 -O "$2" "$1" 2>&1) && return 0
+    # (no -T: busybox 1.35's wget crashes with it)
+    out=$(wget -q -O "$2" "$1" 2>&1) && return 0
   else
-    out=$(wget -q --tries=1 --timeout=60 -O "$2" "$1" 2>&1) && return 0
+    out=$(wget --progress=dot --tries=1 --timeout=60 -O "$2" "$1" 2>&1) && return 0
+    out="wget: $(printf '%s\n' "$out" | sed -n 's/^[0-9-]* [0-9:]* \(([^)]*) - \)\{0,1\}\(.\)/\2/p' | tail -n 1)"
   fi
   rm -f "$2"
   die "cannot download $1: ${out:-$DL failed}"
@@ -254,8 +256,9 @@ download_release() {
 make_dir() { # DIR MODE
   if [ ! -d "$1" ]; then
     make_dir "$(dirname "$1")" 0755
+    [ -e "$1" ] || [ -L "$1" ] && die "cannot create the directory $1: a file is in the way"
     undo_rm "$1"
-    mkdir -m "$2" "$1" || die "cannot create $1"
+    err=$(mkdir -m "$2" "$1" 2>&1) || die "cannot create the directory $1: ${err##*: }"
   fi
 }
 
