@@ -211,6 +211,20 @@ export const configSchema = z.strictObject({
     extra_labels: labels().default({}),
   }).optional(),
 }).superRefine((c, ctx) => {
+  const names = new Map<string, number>();
+  c.targets.forEach((t, i) => {
+    const kind = (["static", "file", "http", "command"] as const).find((k) => t[k] !== undefined);
+    const name = t.name ?? `${kind}_${i}`;
+    const first = names.get(name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["targets", i, ...(t.name ? ["name"] : [])],
+        message: `duplicate source name "${name}" (also targets[${first}])`,
+      });
+    }
+    names.set(name, i);
+  });
   c.targets.forEach((t, i) => {
     t.probes.forEach((p, j) => {
       if (!(p in c.probes)) {
