@@ -24,33 +24,66 @@ export interface ChooseHelperOptions {
   pingProbe?: PingProbe;
 }
 
-/**
- * Creates the helper for `mode`. `socket` throws when no ICMP socket opens; `auto` falls back to
- * the system ping then; `ping` never tries a socket.
- */
-export function chooseHelper(mode: HelperMode, options: ChooseHelperOptions = {}): IcmpHelper {
+/** The helpers of one agent: at most one socket helper and one ping helper, shared by all modules. */
+export interface HelperSet extends AsyncDisposable {
+  /**
+   * The helper for `mode`: `socket` throws when no ICMP socket opens; `auto` falls back to the
+   * system ping then; `ping` never tries a socket. The first choice is logged and shown in
+   * `vmprober_icmp_helper_info`.
+   */
+  get(mode: HelperMode): IcmpHelper;
+  close(): Promise<void>;
+}
+
+/** Creates the (lazily opened) helper set. */
+export function createHelperSet(options: ChooseHelperOptions = {}): HelperSet {
   const log = logger("probes", "icmp");
   const metrics = options.registry ? icmpMetrics(options.registry) : undefined;
-  let helper: IcmpHelper | undefined;
-  let why = "";
-  if (mode !== "ping") {
+  let socketHelper: IcmpHelper | undefined;
+  let socketError: unknown;
+  let pingHelper: IcmpHelper | undefined;
+  const announce = (helper: IcmpHelper, why: string) => {
+    metrics?.setHelper(helper.name, helper.families);
+    log.info("ICMP helper: {helper} ({why})", { helper: helper.name, why });
+  };
+  const socket = (): IcmpHelper | undefined => {
+    if (socketHelper || socketError !== undefined) return socketHelper;
     try {
-      const socketHelper = createSocketHelper({
+      const h = createSocketHelper({
         ...options.socket,
         clock: options.clock,
         onIgnored: metrics?.ignored,
       });
-      helper = socketHelper;
-      why = Object.entries(socketHelper.kinds).map(([f, k]) => `IPv${f}: ${k} socket`).join(", ");
+      socketHelper = h;
+      announce(h, Object.entries(h.kinds).map(([f, k]) => `IPv${f}: ${k} socket`).join(", "));
     } catch (error) {
-      if (mode === "socket") throw error;
-      why = `no ICMP socket (${error instanceof Error ? error.message : String(error)})`;
+      socketError = error;
     }
-  } else {
-    why = "helper: ping";
-  }
-  helper ??= createPingHelper({ clock: options.clock, probe: options.pingProbe });
-  metrics?.setHelper(helper.name, helper.families);
-  log.info("ICMP helper: {helper} ({why})", { helper: helper.name, why });
-  return helper;
+    return socketHelper;
+  };
+  const ping = (why: string): IcmpHelper => {
+    if (!pingHelper) {
+      pingHelper = createPingHelper({ clock: options.clock, probe: options.pingProbe });
+      announce(pingHelper, why);
+    }
+    return pingHelper;
+  };
+  const close = async () => {
+    await socketHelper?.close();
+    await pingHelper?.close();
+    socketHelper = pingHelper = undefined;
+    socketError = undefined;
+  };
+  return {
+    get(mode) {
+      if (mode === "ping") return ping("helper: ping");
+      const h = socket();
+      if (h) return h;
+      if (mode === "socket") throw socketError;
+      const e = socketError;
+      return ping(`no ICMP socket: ${e instanceof Error ? e.message : String(e)}`);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

@@ -9,7 +9,7 @@ import type { ProbeOutcome } from "../../results/types.ts";
 import type { Clock } from "../../schedule/clock.ts";
 import { systemClock } from "../../schedule/clock.ts";
 import type { Probe, ProbeJob } from "../types.ts";
-import { chooseHelper, type ChooseHelperOptions, type HelperMode } from "./helper.ts";
+import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./helper.ts";
 import { rttStats } from "./rtt_stats.ts";
 import type { IcmpHelper } from "./types.ts";
 
@@ -35,16 +35,10 @@ export interface IcmpProbe extends Probe, AsyncDisposable {
 export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
   const clock = options.clock ?? systemClock;
   const resolver = options.resolver ?? createResolver();
-  const helpers = new Map<HelperMode, IcmpHelper>();
-  const helper = (mode: HelperMode): IcmpHelper => {
-    let h = helpers.get(mode);
-    if (!h) {
-      h = chooseHelper(mode, { ...options, clock });
-      helpers.set(mode, h);
-    }
-    return h;
-  };
-  helper(options.helper ?? "auto");
+  const helpers = createHelperSet({ ...options, clock });
+  const defaultMode = options.helper ?? "auto";
+  const helper = (mode: HelperMode): IcmpHelper => helpers.get(mode);
+  helper(defaultMode);
 
   const failed = (started: number, outcome: Partial<ProbeOutcome>): ProbeOutcome => ({
     success: false,
@@ -53,10 +47,7 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
     ...outcome,
   });
 
-  const close = async () => {
-    for (const h of helpers.values()) await h.close();
-    helpers.clear();
-  };
+  const close = () => helpers.close();
 
   return {
     type: "icmp",
@@ -64,7 +55,7 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
     async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
       const started = clock.now();
       const deadline = started + job.timeoutMs;
-      let mode: HelperMode = job.options.helper ?? "auto";
+      let mode: HelperMode = job.options.helper ?? defaultMode;
       let resolved;
       try {
         resolved = await resolver.resolve(job.host, job.ipProtocol, signal);

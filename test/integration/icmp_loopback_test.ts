@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { Registry } from "prom-client";
+import { internetChecksum } from "../../src/probes/icmp/checksum.ts";
+import { openIcmpSocket } from "../../src/probes/icmp/ffi_socket.ts";
+import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
+import type { ProbeJob } from "../../src/probes/types.ts";
+
+const never = new AbortController().signal;
+
+function job(host: string, options: Record<string, unknown>, timeoutMs = 2000): ProbeJob {
+  return {
+    target: host,
+    host,
+    probe: "icmp",
+    type: "icmp",
+    timeoutMs,
+    ipProtocol: "auto",
+    options: { type: "icmp", ...options },
+  };
+}
+
+async function metric(registry: Registry, name: string): Promise<Record<string, number>> {
+  const m = await registry.getSingleMetric(name)!.get();
+  return Object.fromEntries(
+    m.values.map((v) => [Object.values(v.labels).join(","), v.value]),
+  );
+}
+
+for (const helper of ["socket", "ping"] as const) {
+  for (const host of ["127.0.0.1", "::1"]) {
+    Deno.test(`ICMP probe (${helper} helper) gets 5/5 replies from ${host} under 10 ms`, async () => {
+      const registry = new Registry();
+      await using probe = createIcmpProbe({ registry, helper });
+      const o = await probe.run(job(host, { count: 5, packet_interval: 10, helper }), never);
+      assert.equal(o.success, true, o.detail);
+      assert.equal(o.ipProtocol, host === "::1" ? 6 : 4);
+      assert.equal(o.icmp!.sent, 5);
+      assert.equal(o.icmp!.received, 5);
+      assert.equal(o.icmp!.lossRatio, 0);
+      assert.equal(o.icmp!.rttsSeconds.length, 5);
+      assert.ok(o.icmp!.maxSeconds < 0.010, `max RTT ${o.icmp!.maxSeconds}`);
+      assert.ok(o.icmp!.minSeconds > 0);
+      const info = await metric(registry, "vmprober_icmp_helper_info");
+      assert.deepEqual(info, { [`${helper},4`]: 1, [`${helper},6`]: 1 });
+    });
+  }
+}
+
+Deno.test("ICMP probe answers from any 127.x.y.z and matches replies to the right target", async () => {
+  await using probe = createIcmpProbe({ helper: "socket" });
+  const hosts = Array.from({ length: 50 }, (_, i) => `127.0.${i >> 4}.${(i % 16) + 1}`);
+  const outcomes = await Promise.all(
+    hosts.map((h) => probe.run(job(h, { count: 3, packet_interval: 5 }), never)),
+  );
+  assert.deepEqual(outcomes.map((o) => o.icmp!.received), hosts.map(() => 3));
+});
+
+Deno.test("ICMP socket helper ignores and counts forged replies (bad checksum, foreign identifier)", async () => {
+  const registry = new Registry();
+  await using probe = createIcmpProbe({ registry, helper: "socket" });
+  using forger = openIcmpSocket(4, "raw");
+  const forged = (identifier: number, breakChecksum: boolean) => {
+    const p = new Uint8Array([0, 0, 0, 0, identifier >> 8, identifier & 0xff, 0, 1, 1, 2, 3, 4]);
+    const sum = internetChecksum(p) ^ (breakChecksum ? 0x5a5a : 0);
+    p[2] = sum >> 8;
+    p[3] = sum & 0xff;
+    return p;
+  };
+  const run = probe.run(job("127.0.0.1", { count: 5, packet_interval: 20 }), never);
+  for (let i = 0; i < 3; i++) forger.send("127.0.0.1", forged(0x4242, true));
+  for (let i = 0; i < 2; i++) forger.send("127.0.0.1", forged(0x4243, false));
+  const o = await run;
+  assert.equal(o.icmp!.received, 5);
+  const ignored = await metric(registry, "vmprober_icmp_packets_ignored_total");
+  assert.equal(ignored["checksum,4"], 3);
+  // Other ICMP traffic on the host may add to "foreign", never take from it.
+  assert.ok(ignored["foreign,4"]! >= 2, JSON.stringify(ignored));
+});
+
+Deno.test("ICMP probe with helper socket and an oversized payload still matches (size 1400)", async () => {
+  await using probe = createIcmpProbe({ helper: "socket" });
+  for (const host of ["127.0.0.1", "::1"]) {
+    const o = await probe.run(
+      job(host, { count: 2, packet_interval: 5, size: 1400, ttl: 3 }),
+      never,
+    );
+    assert.equal(o.icmp!.received, 2, o.detail);
+  }
+});
+
+Deno.test("ICMP probe reports dns when the name does not resolve", async () => {
+  await using probe = createIcmpProbe({
+    helper: "socket",
+    resolver: {
+      resolve: () => Promise.reject(new Deno.errors.NotFound("no A record for x.invalid")),
+    },
+  });
+  const o = await probe.run(job("x.invalid", { count: 1 }), never);
+  assert.deepEqual([o.success, o.reason, o.detail], [
+    false,
+    "dns",
+    "Cannot resolve x.invalid: no A record for x.invalid",
+  ]);
+});
+
+Deno.test("two prober processes probing the same targets at once both see 0 loss", async () => {
+  const run = (host: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "test/_support/icmp_probe_fixture.ts",
+        host,
+        "200",
+        "1",
+        "dgram,raw",
+        "3000",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const results = await Promise.all([run("127.0.0.1"), run("127.0.0.1"), run("::1"), run("::1")]);
+  for (const r of results) {
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const line = new TextDecoder().decode(r.stdout).trim().split("\n").at(-1)!;
+    const { outcome } = JSON.parse(line);
+    assert.equal(outcome.icmp.sent, 200);
+    assert.equal(outcome.icmp.received, 200);
+    assert.equal(outcome.icmp.lossRatio, 0);
+  }
+});
