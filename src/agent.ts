@@ -251,7 +251,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   } catch (e) {
     throw new Error(`Cannot listen on ${config.agent.listen}: ${(e as Error).message}`);
   }
-  const address = `${server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`;
+  const address = `${
+    server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname
+  }:${server.port}`;
   log.info("Listening on http://{address}/metrics", { address });
 
   await targetManager.start(stopController.signal);

@@ -1,5 +1,5 @@
 /** @module Structured logging (logtape): JSON by default, text for terminals. */
-import { configure, getConsoleSink, getLogger, type Logger } from "@logtape/logtape";
+import { configure, getLogger, type Logger, type LogRecord } from "@logtape/logtape";
 
 /** Log levels accepted in the config. */
 export type LogLevel = "debug" | "info" | "warning" | "error";
@@ -18,13 +18,28 @@ function redact(properties: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+const encoder = new TextEncoder();
+
+/** A sink writing one line per record to stderr, synchronously (no lines lost at exit). */
+function stderrSink(format: (r: LogRecord) => string): (r: LogRecord) => void {
+  return (record) => {
+    const bytes = encoder.encode(format(record) + "\n");
+    let off = 0;
+    try {
+      while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
+    } catch {
+      // stderr closed: nothing sensible to do
+    }
+  };
+}
+
 /** Configure the root logger; call once per process (again on reload to change the level). */
 export async function setupLogging(options: LogOptions): Promise<void> {
   await configure({
     reset: true,
     sinks: {
-      out: getConsoleSink({
-        formatter: options.format === "json"
+      out: stderrSink(
+        options.format === "json"
           ? (r) =>
             JSON.stringify({
               time: new Date(r.timestamp).toISOString(),
@@ -43,7 +58,7 @@ export async function setupLogging(options: LogOptions): Promise<void> {
               r.category.slice(1).join(".")
             }: ${msg}${fields ? " " + fields : ""}`;
           },
-      }),
+      ),
     },
     loggers: [
       { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },

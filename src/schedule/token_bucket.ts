@@ -35,7 +35,8 @@ export function createTokenBucket(rate: number, burst = Math.max(1, rate)): Toke
     reserve(now) {
       refill(now);
       tokens -= 1;
-      return tokens >= 0 ? 0 : (-tokens * 1000) / rate;
+      // A tiny epsilon absorbs float error from many small refills.
+      return tokens >= -1e-9 ? 0 : (-tokens * 1000) / rate;
     },
     cancel(now) {
       refill(now);

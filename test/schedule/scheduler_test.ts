@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { createScheduler, type JobSpec, type SkipReason } from "../../src/schedule/scheduler.ts";
+import { createWorkerPool } from "../../src/pool/worker_pool.ts";
+import { jitterPhase } from "../../src/schedule/jitter.ts";
+import { FakeClock } from "../_support/fake_clock.ts";
+
+function setup(
+  options: { globalRate?: number; perHostRate?: number; concurrency?: number; maxQueue?: number } =
+    {},
+) {
+  const clock = new FakeClock();
+  const pool = createWorkerPool({
+    concurrency: options.concurrency ?? 1000,
+    maxQueue: options.maxQueue ?? 10_000,
+  });
+  const skips: Record<string, number> = {};
+  let delayed = 0;
+  const lags: number[] = [];
+  const scheduler = createScheduler({
+    clock,
+    pool,
+    globalRate: options.globalRate ?? 1e6,
+    perHostRate: options.perHostRate ?? 1e6,
+    hooks: {
+      skipped: (r: SkipReason) => (skips[r] = (skips[r] ?? 0) + 1),
+      delayed: () => delayed++,
+      lag: (s) => lags.push(s),
+    },
+  });
+  return { clock, pool, scheduler, skips, lags, delayed: () => delayed };
+}
+
+function job(key: string, runs: number[], clock: FakeClock, extra: Partial<JobSpec> = {}): JobSpec {
+  return {
+    key,
+    host: key.split("|")[1] ?? key,
+    intervalMs: 1000,
+    jitter: 1,
+    version: "v1",
+    run: () => {
+      runs.push(clock.now());
+      return Promise.resolve();
+    },
+    ...extra,
+  };
+}
+
+Deno.test("createScheduler() fires each job at phase + k * interval with no drift over simulated hours", async () => {
+  const { clock, scheduler } = setup();
+  const runs: number[] = [];
+  scheduler.update([job("tcp|a", runs, clock, { intervalMs: 15_000 })]);
+  scheduler.start();
+  await clock.advance(3 * 3600_000);
+  const phase = jitterPhase("tcp|a", 15_000, 1);
+  assert.equal(runs.length, (3 * 3600_000) / 15_000);
+  runs.forEach((t, k) =>
+    assert.equal(t, Math.ceil(phase) === phase ? phase + k * 15_000 : runs[0]! + k * 15_000)
+  );
+  assert.ok(Math.abs(runs[0]! - phase) < 1e-6);
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() skips and counts a tick while the previous run is still going", async () => {
+  const { clock, scheduler, skips } = setup();
+  let runs = 0;
+  scheduler.update([{
+    key: "slow|x",
+    host: "x",
+    intervalMs: 1000,
+    jitter: 0,
+    version: "v1",
+    run: async () => {
+      runs++;
+      await clock.sleep(2500);
+    },
+  }]);
+  scheduler.start();
+  await clock.advance(9_999);
+  // Runs start at 0, 3000, 6000, 9000; the ticks at 1000, 2000, 4000, 5000, 7000, 8000 are skipped.
+  assert.equal(runs, 4);
+  assert.equal(skips.overrun, 6);
+  await clock.advance(2000);
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() holds the global rate and counts what it delays and skips", async () => {
+  const { clock, scheduler, skips, delayed } = setup({ globalRate: 50 });
+  const runs: number[] = [];
+  scheduler.update(Array.from({ length: 200 }, (_, i) => job(`tcp|h${i}`, runs, clock)));
+  scheduler.start();
+  await clock.advance(10_000);
+  // 50 probes/s (+ the initial burst of 50) over 10 s; the other ticks are skipped, not queued.
+  assert.ok(runs.length <= 50 * 10 + 50, `ran ${runs.length}`);
+  assert.ok(runs.length >= 50 * 10 - 50, `ran ${runs.length}`);
+  assert.ok((skips.rate_limited ?? 0) > 0);
+  assert.ok(delayed() > 0);
+  // Every tick is accounted for: run, skipped, or (at most one per job) still delayed at the end.
+  const accounted = runs.length + (skips.rate_limited ?? 0) + (skips.overrun ?? 0);
+  assert.ok(accounted <= 2000 && accounted >= 2000 - 200, `accounted ${accounted}`);
+  for (let s = 1; s < 10; s++) {
+    const inSecond = runs.filter((t) => t >= s * 1000 && t < (s + 1) * 1000).length;
+    assert.ok(inSecond <= 51, `second ${s}: ${inSecond} runs`);
+  }
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() holds the per-host rate while other hosts run freely", async () => {
+  const { clock, scheduler } = setup({ perHostRate: 2 });
+  const same: number[] = [];
+  const other: number[] = [];
+  const jobs = Array.from({ length: 10 }, (_, i) => job(`p${i}|same`, same, clock));
+  jobs.forEach((j) => (j.host = "same"));
+  jobs.push(job("p|other", other, clock));
+  scheduler.update(jobs);
+  scheduler.start();
+  await clock.advance(10_000);
+  assert.ok(same.length <= 2 * 10 + 2, `same host ran ${same.length}`);
+  assert.equal(other.length, 10);
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() skips with queue_full when the pool queue is full", async () => {
+  const { clock, scheduler, skips } = setup({ concurrency: 1, maxQueue: 1 });
+  const gate = Promise.withResolvers<void>();
+  const jobs: JobSpec[] = Array.from({ length: 5 }, (_, i) => ({
+    key: `p|h${i}`,
+    host: `h${i}`,
+    intervalMs: 1000,
+    jitter: 0,
+    version: "v",
+    run: () => gate.promise,
+  }));
+  scheduler.update(jobs);
+  scheduler.start();
+  await clock.advance(10);
+  assert.equal(skips.queue_full, 3);
+  gate.resolve();
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() update() keeps unchanged jobs' phase and drops removed ones", async () => {
+  const { clock, scheduler } = setup();
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  scheduler.update([job("p|a", a, clock), job("p|b", b, clock)]);
+  scheduler.start();
+  await clock.advance(5_000);
+  const summary = scheduler.update([job("p|a", a, clock), job("p|c", c, clock)]);
+  assert.deepEqual(summary, { added: 1, removed: 1, changed: 0, unchanged: 1 });
+  const bBefore = b.length;
+  await clock.advance(5_000);
+  assert.equal(b.length, bBefore);
+  assert.equal(a.length, 10);
+  const phase = jitterPhase("p|a", 1000, 1);
+  a.forEach((t, k) => assert.ok(Math.abs(t - (phase + k * 1000)) < 1e-6));
+  assert.ok(c.length >= 4 && c.length <= 5);
+  assert.equal(scheduler.jobs, 2);
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() measures lag from the planned start", async () => {
+  const { clock, scheduler, lags } = setup();
+  scheduler.update([job("p|a", [], clock)]);
+  scheduler.start();
+  await clock.advance(3000);
+  assert.equal(lags.length, 3);
+  assert.ok(lags.every((l) => l === 0));
+  await scheduler.stop();
+});
+
+Deno.test("createScheduler() counts missed ticks after a stall instead of bursting", async () => {
+  const { clock, scheduler, skips } = setup();
+  const runs: number[] = [];
+  scheduler.update([job("p|a", runs, clock, { jitter: 0 })]);
+  scheduler.start();
+  await clock.advance(1);
+  // A blocked event loop: time jumps 5 s without timers firing in between.
+  clock.jump(5000);
+  await clock.advance(0);
+  // The tick due at 1000 runs late; 2000..5000 are counted as missed, not run in a burst.
+  assert.deepEqual(runs, [0, 5001]);
+  assert.equal(skips.missed, 4);
+  await scheduler.stop();
+});
