@@ -1,0 +1,28 @@
+/** @module Helpers for target-discovery integration tests: closed loopback ports, targets JSON. */
+
+/** A loopback TCP port nothing listens on (bound, then closed): probes to it are refused. */
+export function closedPort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** One entry of `GET /api/v1/targets`, as the agent serves it. */
+export interface ApiTarget {
+  address: string;
+  sources: string[];
+  labels: Record<string, string>;
+  probes: { probe: string; last_result: unknown }[];
+}
+
+/** `address → labels` of the agent's targets, for compact assertions. */
+export function labelsByAddress(targets: ApiTarget[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(targets.map((t) => [t.address, t.labels]));
+}
+
+/** Writes a file atomically (tmp + rename), as config management tools do. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  await Deno.writeTextFile(`${path}.tmp`, text);
+  await Deno.rename(`${path}.tmp`, path);
+}
