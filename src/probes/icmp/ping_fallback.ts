@@ -50,7 +50,7 @@ export function pingArguments(options: EchoRunOptions): string[] {
 export function parsePingOutput(result: PingPackageResult): EchoRunResult {
   const transmitted = /(\d+) packets transmitted/.exec(result.output);
   const rttsSeconds = result.times.filter((t) => typeof t === "number" && t >= 0)
-    .map((ms) => ms / 1000);
+    .map((ms) => Math.round(ms * 1000) / 1e6);
   const sent = transmitted ? Number(transmitted[1]) : 0;
   if (transmitted) return { sent, rttsSeconds };
   const text = result.output.trim().split("\n").filter((l) => l.trim() !== "").at(-1) ??
