@@ -13,10 +13,10 @@ export function processState(pid: number): { state: "gone" | "zombie" | "alive";
   return { state: state === "Z" || state === "X" ? "zombie" : "alive", ppid };
 }
 
-/** True when `pid` is not a live process and not a zombie child of this test process. */
-export function leftNothing(pid: number): boolean {
+/** True when `pid` is not a live process and not a zombie child of `parent` (default: this one). */
+export function leftNothing(pid: number, parent = Deno.pid): boolean {
   const s = processState(pid);
-  return s.state === "gone" || (s.state === "zombie" && s.ppid !== Deno.pid);
+  return s.state === "gone" || (s.state === "zombie" && s.ppid !== parent);
 }
 
 /** The direct children of this process still listed in /proc (zombies included). */
