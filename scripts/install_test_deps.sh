@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages the test suite uses, when they are missing:
+#   victoria-metrics (push tests), prometheus (promtool, exposition lint), fping and iputils-ping
+#   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
+#   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules).
+set -eu
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have victoria-metrics || need="$need victoria-metrics"
+have promtool || need="$need prometheus"
+have fping || need="$need fping"
+have ping || need="$need iputils-ping"
+have busybox || need="$need busybox"
+have dash || need="$need dash"
+have shellcheck || need="$need shellcheck"
+have ip || need="$need iproute2"
+have nft || need="$need nftables"
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "Cannot install test dependencies:$need (run as root, or install them with apt-get)" >&2
+  exit 1
+fi
+echo "Installing test dependencies:$need"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >/dev/null
