@@ -1,24 +1,6 @@
 /** @module The push metrics of SPEC §8, registered on the agent's registry. */
 import { Counter, Gauge, type Registry } from "prom-client";
-
-/** Name shared with the WAL, which counts `reason="wal_full"` on it. */
-export const DROPPED_SAMPLES = "vmprober_push_dropped_samples_total";
-
-/**
- * `vmprober_push_dropped_samples_total{reason}`, registered once per registry: whichever of the WAL
- * and the pusher asks first creates it, the other gets the same counter.
- */
-export function droppedSamplesCounter(registry: Registry): Counter<"reason"> {
-  const existing = registry.getSingleMetric(DROPPED_SAMPLES);
-  if (existing) return existing as Counter<"reason">;
-  return new Counter({
-    name: DROPPED_SAMPLES,
-    help: "Samples that will never reach the remote-write endpoint, by reason " +
-      "(rejected: a 4xx answer; wal_full: the oldest WAL segment dropped at wal.max_size)",
-    labelNames: ["reason"],
-    registers: [registry],
-  });
-}
+import { droppedSamplesCounter } from "../wal/dropped_samples.ts";
 
 /** The pusher's instruments. */
 export interface PushMetrics {
