@@ -18,6 +18,7 @@ import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import type { ProbeType, Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
+import { createPusher } from "./push/pusher.ts";
 import { openWal } from "./wal/wal.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
@@ -95,6 +96,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
   closers.push(async () => await wal[Symbol.asyncDispose]());
   statusParts.wal = () => wal.stats();
+
+  // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
+  // flushed, then one bounded last push runs, then the WAL closes.
+  if (config.push) {
+    const pusher = createPusher({ wal, config: config.push, clock, registry, version: VERSION });
+    await pusher.start();
+    closers.push(async () => {
+      await wal.flush();
+      await pusher.stop();
+    });
+    statusParts.push = () => pusher.pushStatus();
+  }
 
   const scheduler: Scheduler = createScheduler({
     clock,
