@@ -1,8 +1,8 @@
 /**
- * @module `deno task build [--target T]…`: the bundle, then `deno compile` with the permission flags
- * from `scripts/deno_flags` for each Linux target into `dist/vmprober-<target>`, plus
- * `dist/SHA256SUMS`. `deno compile` needs its runtime (denort): from `DENORT_BIN` (used only for the
- * target its ELF header names) or from Deno's download cache; it never downloads here. A target
+ * @module `deno task build [--target T]… [--out-dir DIR]`: the bundle, then `deno compile` with the
+ * permission flags from `scripts/deno_flags` for each Linux target into `dist/vmprober-<target>`,
+ * plus `dist/SHA256SUMS`. `deno compile` needs its runtime (denort): from `DENORT_BIN` (used only
+ * for the target its ELF header names) or from Deno's download cache; it never downloads. A target
  * without a runtime is not built, one sentence says why and how to fix it, and the exit code is 1
  * (the bundle is still written; `deno task bundle` alone exits 0).
  */
@@ -50,8 +50,13 @@ export async function sha256sums(files: { name: string; bytes: Uint8Array }[]): 
 }
 
 /** The sentence printed when targets have no runtime: what is missing, why, and the fix. */
-export function missingRuntimeMessage(missing: string[], denoVersion: string, cacheDir: string) {
-  return `build: the bundle is in dist/vmprober.js, but no binary was compiled for ${
+export function missingRuntimeMessage(
+  bundlePath: string,
+  missing: string[],
+  denoVersion: string,
+  cacheDir: string,
+): string {
+  return `build: the bundle is in ${bundlePath}, but no binary was compiled for ${
     missing.join(" and ")
   } because deno compile needs the Deno ${denoVersion} runtime (denort) of each target, found ` +
     `neither in DENORT_BIN nor in Deno's download cache, and this build never downloads it from ` +
@@ -95,8 +100,13 @@ export async function findRuntime(
   return await exists(zip) ? { kind: "cache", path: zip } : undefined;
 }
 
-async function compile(target: Target, runtime: RuntimeSource, flags: string[]): Promise<string> {
-  const output = `${ROOT}dist/vmprober-${target}`;
+async function compile(
+  target: Target,
+  runtime: RuntimeSource,
+  flags: string[],
+  dist: string,
+): Promise<string> {
+  const output = `${dist}/vmprober-${target}`;
   const env = Deno.env.toObject();
   delete env.DENORT_BIN;
   if (runtime.kind === "denort_bin") env.DENORT_BIN = runtime.path;
@@ -111,7 +121,7 @@ async function compile(target: Target, runtime: RuntimeSource, flags: string[]):
       target,
       "--output",
       output,
-      `${ROOT}dist/vmprober.js`,
+      `${dist}/vmprober.js`,
     ],
     env,
     clearEnv: true,
@@ -125,10 +135,15 @@ async function compile(target: Target, runtime: RuntimeSource, flags: string[]):
   return output;
 }
 
-function parseTargets(args: string[]): Target[] {
+function parseArgs(args: string[]): { targets: Target[]; dist: string } {
   const picked: Target[] = [];
+  let dist = `${ROOT}dist`;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === "--out-dir" && args[i + 1] !== undefined) {
+      dist = args[++i]!;
+      continue;
+    }
     const value = arg === "--target"
       ? args[++i]
       : arg.startsWith("--target=")
@@ -138,41 +153,41 @@ function parseTargets(args: string[]): Target[] {
       throw new TypeError(
         `Cannot build: unknown argument "${arg}${value ? ` ${value}` : ""}" (use --target ${
           TARGETS.join("|")
-        })`,
+        } or --out-dir DIR)`,
       );
     }
     picked.push(value as Target);
   }
-  return picked.length > 0 ? picked : [...TARGETS];
+  return { targets: picked.length > 0 ? picked : [...TARGETS], dist };
 }
 
 /** Bundle, compile every target that has a runtime, write SHA256SUMS; exit code 0 or 1. */
 export async function build(args: string[]): Promise<number> {
-  const targets = parseTargets(args);
-  const b = await bundle();
+  const { targets, dist } = parseArgs(args);
+  const b = await bundle({ outfile: `${dist}/vmprober.js` });
   console.log(`build: bundle ${b.outfile} (version ${b.version}, commit ${b.commit})`);
   const flags = await readDenoFlags();
   const cacheDir = `${await denoDir()}/dl/release/v${Deno.version.deno}`;
   const built: { name: string; bytes: Uint8Array }[] = [];
   const missing: string[] = [];
   for (const target of targets) {
-    await Deno.remove(`${ROOT}dist/vmprober-${target}`).catch(() => {});
+    await Deno.remove(`${dist}/vmprober-${target}`).catch(() => {});
     const runtime = await findRuntime(target, cacheDir);
     if (!runtime) {
       missing.push(target);
       continue;
     }
-    const output = await compile(target, runtime, flags);
+    const output = await compile(target, runtime, flags, dist);
     built.push({ name: `vmprober-${target}`, bytes: await Deno.readFile(output) });
     console.log(`build: ${output} (${(built.at(-1)!.bytes.length / 2 ** 20).toFixed(1)} MiB)`);
   }
-  await Deno.remove(`${ROOT}dist/SHA256SUMS`).catch(() => {});
+  await Deno.remove(`${dist}/SHA256SUMS`).catch(() => {});
   if (built.length > 0) {
-    await Deno.writeTextFile(`${ROOT}dist/SHA256SUMS`, await sha256sums(built));
-    console.log(`build: ${ROOT}dist/SHA256SUMS`);
+    await Deno.writeTextFile(`${dist}/SHA256SUMS`, await sha256sums(built));
+    console.log(`build: ${dist}/SHA256SUMS`);
   }
   if (missing.length > 0) {
-    console.error(missingRuntimeMessage(missing, Deno.version.deno, cacheDir));
+    console.error(missingRuntimeMessage(b.outfile, missing, Deno.version.deno, cacheDir));
     return 1;
   }
   return 0;
