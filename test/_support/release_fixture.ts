@@ -55,6 +55,7 @@ export async function runInstall(
     args: [...shell.slice(1), `${ROOT}install.sh`, ...args],
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
     clearEnv: true,
+    cwd: "/",
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
