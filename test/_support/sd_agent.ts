@@ -26,3 +26,14 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   await Deno.writeTextFile(`${path}.tmp`, text);
   await Deno.rename(`${path}.tmp`, path);
 }
+
+/** Waits until the agent answers 200 on /readyz (its sources loaded, scheduler running). */
+export async function waitReady(
+  agent: { get(path: string): Promise<{ status: number }> },
+): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await agent.get("/readyz")).status === 200) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("Agent not ready after 10 s");
+}

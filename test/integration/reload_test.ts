@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { closedPort } from "../_support/sd_agent.ts";
+import { closedPort, waitReady } from "../_support/sd_agent.ts";
 
 const config = (dir: string, targets: string[], timeout = "100ms") => `
 agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
@@ -39,6 +39,7 @@ Deno.test("reload: a broken config keeps the old one; a good one applies only th
   ];
   const path = await writeConfig(config(dir, [a, b]), dir);
   await using agent = await startAgentProcess(path);
+  await waitReady(agent);
   try {
     const failures = async () =>
       metricValue(await agent.metrics(), "vmprober_config_reloads_total", { result: "failure" }) ??

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { type ApiTarget, closedPort, labelsByAddress } from "../_support/sd_agent.ts";
+import { type ApiTarget, closedPort, labelsByAddress, waitReady } from "../_support/sd_agent.ts";
 import { leftNothing, processState } from "../_support/sd_process.ts";
 
 const SCRIPT = `#!/bin/sh
@@ -41,6 +41,7 @@ wal: {dir: ${dir}/wal}
     dir,
   );
   await using agent = await startAgentProcess(config);
+  await waitReady(agent);
   try {
     const targets = async () =>
       JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];

@@ -8,6 +8,7 @@ import {
   type ApiTarget,
   closedPort,
   labelsByAddress,
+  waitReady,
   writeAtomically,
 } from "../_support/sd_agent.ts";
 
@@ -38,6 +39,7 @@ wal: {dir: ${dir}/wal}
     dir,
   );
   await using agent = await startAgentProcess(config);
+  await waitReady(agent);
   try {
     const targets = async () =>
       JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
