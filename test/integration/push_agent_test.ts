@@ -1,0 +1,200 @@
+/**
+ * The real agent process (CLI, binary's flags) probing loopback TCP peers and pushing to a real
+ * VictoriaMetrics: what VictoriaMetrics holds is exactly what the agent wrote to its WAL, with the
+ * probe timestamps and the agent labels, also across an outage and a SIGKILL during it.
+ */
+import assert from "node:assert/strict";
+import type { Series } from "../../src/results/series.ts";
+import { openWal } from "../../src/wal/wal.ts";
+import {
+  type AgentProcess,
+  metricValue,
+  startAgentProcess,
+  waitFor,
+  writeConfig,
+} from "../_support/agent_process.ts";
+import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
+import { type ExportedSeries, startVictoriaMetrics } from "../_support/vm_server.ts";
+import { decodeWriteRequest } from "../_support/wal_decode.ts";
+import { snappyUncompress } from "../../src/wal/snappy.ts";
+import { inspectJson } from "../_support/wal_cli.ts";
+
+const SITE = "pushtest";
+
+function sampleKey(labels: Record<string, string>, timestampMs: number): string {
+  const l = Object.entries(labels).filter(([k]) => k !== "__name__").sort()
+    .map(([k, v]) => `${k}=${v}`).join(",");
+  return `${labels.__name__}{${l}}@${timestampMs}`;
+}
+
+/** Every sample in the WAL dir (one segment: nothing was deleted), key → value. */
+async function walSamples(dir: string): Promise<Map<string, number>> {
+  const wal = await openWal({
+    dir,
+    segmentSize: 16 * 1024 ** 2,
+    maxSize: 1024 ** 3,
+    fsync: "never",
+    fsyncIntervalMs: 1000,
+  });
+  const out = new Map<string, number>();
+  try {
+    let offset = 0;
+    for (;;) {
+      const entries = await wal.read(offset, { maxBytes: 1 << 20 });
+      if (entries.length === 0) break;
+      for (const e of entries) {
+        for (const s of decodeWriteRequest(snappyUncompress(e.compressed)) as Series[]) {
+          out.set(sampleKey(Object.fromEntries(s.labels), s.timestampMs), s.value);
+        }
+        offset = e.nextOffset;
+      }
+    }
+  } finally {
+    await wal[Symbol.asyncDispose]();
+  }
+  return out;
+}
+
+function vmSamples(series: ExportedSeries[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of series) {
+    s.timestamps.forEach((t, i) => out.set(sampleKey(s.metric, t), s.values[i]!));
+  }
+  return out;
+}
+
+function assertSameSamples(vm: Map<string, number>, wal: Map<string, number>): void {
+  const missing = [...wal.keys()].filter((k) => !vm.has(k));
+  const extra = [...vm.keys()].filter((k) => !wal.has(k));
+  assert.deepEqual({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }, {
+    missing: [],
+    extra: [],
+  });
+  for (const [k, v] of wal) {
+    assert.ok(Math.abs(vm.get(k)! - v) <= Math.abs(v) * 1e-12, `${k}: ${vm.get(k)} != ${v}`);
+  }
+}
+
+async function config(vmUrl: string, walDir: string, ports: number[]): Promise<string> {
+  return await writeConfig(`
+agent:
+  listen: 127.0.0.1:0
+  labels: {site: ${SITE}}
+  log: {level: info, format: json}
+defaults: {interval: 200ms, timeout: 150ms}
+probes:
+  tcp: {type: tcp}
+targets:
+  - static: {targets: [${ports.map((p) => `"127.0.0.1:${p}"`).join(", ")}]}
+    probes: [tcp]
+wal: {dir: ${walDir}, fsync: batch, fsync_interval: 100ms}
+push:
+  url: ${vmUrl}
+  min_backoff: 50ms
+  max_backoff: 300ms
+  timeout: 2s
+  shutdown_timeout: 5s
+  extra_labels: {env: ci}
+`);
+}
+
+async function metric(agent: AgentProcess, name: string, labels: Record<string, string> = {}) {
+  return metricValue(await agent.metrics(), name, labels) ?? 0;
+}
+
+Deno.test("agent pushes its probe results to VictoriaMetrics exactly as written to the WAL", async () => {
+  await using vm = await startVictoriaMetrics();
+  await using open = tcpPeer();
+  const walDir = await Deno.makeTempDir({ prefix: "push_agent_wal_" });
+  const path = await config(vm.writeUrl, walDir, [open.port, closedPort()]);
+  {
+    await using agent = await startAgentProcess(path);
+    await waitFor(
+      "20 pushed samples",
+      async () => await metric(agent, "vmprober_push_samples_total") >= 20 ? true : undefined,
+    );
+    const status = JSON.parse((await agent.get("/api/v1/status")).text);
+    assert.equal(status.push.url, vm.writeUrl);
+    assert.equal(status.push.consecutive_failures, 0);
+    assert.equal(await agent.stop("SIGTERM"), 0);
+    assert.match(agent.log(), /Push stopped, 0 samples left in the WAL/);
+  }
+  const wal = await walSamples(walDir);
+  const inspect = await inspectJson(walDir);
+  assert.equal(inspect.samples, wal.size);
+  assert.equal(inspect.pending_samples, 0);
+  const exported = await vm.waitForSamples(`{site="${SITE}"}`, wal.size);
+  assertSameSamples(vmSamples(exported), wal);
+  const names = new Set(exported.map((s) => s.metric.__name__));
+  assert.ok(names.has("probe_success") && names.has("probe_duration_seconds"), [...names].join());
+  for (const s of exported) {
+    assert.equal(s.metric.site, SITE);
+    assert.equal(s.metric.env, "ci");
+    assert.equal(s.metric.probe, "tcp");
+  }
+  await Deno.remove(walDir, { recursive: true });
+  await Deno.remove(path.replace(/\/[^/]+$/, ""), { recursive: true });
+});
+
+Deno.test("agent loses nothing through a VictoriaMetrics outage and a SIGKILL during it", async () => {
+  await using vm = await startVictoriaMetrics();
+  await using open = tcpPeer();
+  await using open2 = tcpPeer();
+  const walDir = await Deno.makeTempDir({ prefix: "push_agent_wal_" });
+  const path = await config(vm.writeUrl, walDir, [open.port, closedPort(), open2.port]);
+  let receivedBefore: number;
+  let outageStart: number;
+  {
+    await using agent = await startAgentProcess(path);
+    await waitFor(
+      "first pushes",
+      async () => await metric(agent, "vmprober_push_samples_total") >= 8 ? true : undefined,
+    );
+    receivedBefore = await vm.rowsReceived();
+    await vm.stop();
+    outageStart = Date.now();
+    await waitFor(
+      "failing pushes and a backlog",
+      async () =>
+        await metric(agent, "vmprober_push_requests_total", { status: "network" }) >= 3 &&
+          await metric(agent, "vmprober_push_backlog_samples") >= 20 &&
+          (await agent.get("/readyz")).status === 200
+          ? true
+          : undefined,
+    );
+    assert.equal(await agent.stop("SIGKILL"), 137);
+  }
+  let outageEnd: number;
+  {
+    await using agent = await startAgentProcess(path);
+    await waitFor(
+      "more failing pushes after the restart",
+      async () => await metric(agent, "vmprober_push_consecutive_failures") >= 3 ? true : undefined,
+    );
+    await vm.start();
+    outageEnd = Date.now();
+    await waitFor(
+      "the backlog drained",
+      async () =>
+        await metric(agent, "vmprober_push_backlog_samples") === 0 &&
+          await metric(agent, "vmprober_push_consecutive_failures") === 0
+          ? true
+          : undefined,
+      20_000,
+    );
+    assert.equal(await agent.stop("SIGTERM"), 0);
+  }
+  const wal = await walSamples(walDir);
+  const exported = await vm.waitForSamples(`{site="${SITE}"}`, wal.size);
+  const got = vmSamples(exported);
+  assertSameSamples(got, wal);
+  const inOutage = [...got.keys()].filter((k) => {
+    const t = Number(k.slice(k.lastIndexOf("@") + 1));
+    return k.startsWith("probe_success{") && t > outageStart && t < outageEnd;
+  });
+  assert.ok(inOutage.length >= 10, `only ${inOutage.length} results from the outage window`);
+  // At least once: every sample reached VictoriaMetrics; its counter restarted with it.
+  assert.ok(receivedBefore + await vm.rowsReceived() >= wal.size);
+  await Deno.remove(walDir, { recursive: true });
+  await Deno.remove(path.replace(/\/[^/]+$/, ""), { recursive: true });
+});
