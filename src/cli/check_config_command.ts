@@ -26,6 +26,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       staticJobs += (t.static?.targets.length ?? 0) * t.probes.length;
     }
     const summary = {
+      ok: true,
       config: path,
       probes: Object.keys(config.probes).length,
       probe_modules: Object.fromEntries(Object.entries(config.probes).map(([n, p]) => [n, p.type])),
@@ -33,6 +34,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       source_kinds: kinds,
       static_targets: staticTargets,
       static_jobs: staticJobs,
+      listen: config.agent.listen,
       wal_dir: config.wal.dir,
       push: config.push
         ? new URL(config.push.url).origin + new URL(config.push.url).pathname
@@ -54,12 +56,14 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
         }`,
       );
       out(`  static targets: ${staticTargets}, static jobs: ${staticJobs}`);
+      out(`  listen: ${summary.listen}`);
       out(`  wal: ${summary.wal_dir}; push: ${summary.push ?? "off (pull only)"}`);
     }
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
+      if (values.json) out(JSON.stringify({ ok: false, config: path, errors: e.problems }));
       return 1;
     }
     throw e;

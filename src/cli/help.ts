@@ -27,7 +27,9 @@ WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGIN
 export const CHECK_HELP = `Usage: vmprober check-config [--config PATH] [--json]
 
 Validates the config file. Prints a summary (probe modules, sources, static targets, jobs) and
-exits 0, or prints every problem as FILE:LINE:COL: KEY: MESSAGE and exits 1.`;
+exits 0, or prints every problem as FILE:LINE:COL: KEY: MESSAGE to stderr and exits 1.
+With --json, stdout gets one JSON object: the summary with "ok": true, or
+{"ok": false, "config": PATH, "errors": [{line, col, path, message}, ...]}.`;
 
 /** `probe --help`. */
 export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp TARGET [options]

@@ -2,25 +2,64 @@
 import type { Config } from "./schema.ts";
 import { ConfigError } from "./config_error.ts";
 import { MAX_CONFIG_BYTES, parseConfig } from "./parse.ts";
+import { lineCol } from "./yaml_positions.ts";
 
 /** Loads, parses and validates the config at `path`. Throws ConfigError on any problem. */
 export async function loadConfig(path: string): Promise<Config> {
+  const bytes = await readBounded(path);
   let text: string;
   try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) throw new Error("not a regular file");
-    if (info.size > MAX_CONFIG_BYTES) {
-      throw new Error(`file too large: ${info.size} bytes, at most ${MAX_CONFIG_BYTES} accepted`);
-    }
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // The first replacement character marks the first invalid sequence.
+    const lossy = new TextDecoder().decode(bytes);
+    throw new ConfigError(path, [{
+      ...lineCol(lossy, Math.max(0, lossy.indexOf("\uFFFD"))),
+      path: "",
+      message: "expected UTF-8 text, got an invalid byte sequence",
+    }]);
+  }
+  return parseConfig(text, path);
+}
+
+/** Reads at most MAX_CONFIG_BYTES (+1 to notice more) of a regular file. */
+async function readBounded(path: string): Promise<Uint8Array> {
+  const cannot = (reason: string): never => {
     throw new ConfigError(path, [{
       line: 1,
       col: 1,
       path: "",
       message: `Cannot read config: ${reason}`,
     }]);
+  };
+  let file: Deno.FsFile | undefined;
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) cannot("expected a file, got a directory");
+    if (!info.isFile) cannot("expected a regular file");
+    if (info.size > MAX_CONFIG_BYTES) {
+      cannot(`expected at most ${MAX_CONFIG_BYTES} bytes, got ${info.size}`);
+    }
+    file = await Deno.open(path, { read: true });
+    const buffer = new Uint8Array(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = await file.read(buffer.subarray(length));
+      if (n === null) break;
+      length += n;
+      if (length > MAX_CONFIG_BYTES) cannot(`expected at most ${MAX_CONFIG_BYTES} bytes, got more`);
+    }
+    return buffer.slice(0, length);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    return cannot(
+      e instanceof Deno.errors.NotFound
+        ? "no such file"
+        : e instanceof Deno.errors.PermissionDenied
+        ? "permission denied"
+        : (e as Error).message,
+    );
+  } finally {
+    file?.close();
   }
-  return parseConfig(text, path);
 }

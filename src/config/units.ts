@@ -59,13 +59,23 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * (SIZE_UNITS[m[2] ?? "B"] ?? 1));
 }
 
-/** Formats milliseconds back into the shortest duration text, e.g. `90000` → `1m30s`. */
+/**
+ * Formats milliseconds back into the shortest duration text that {@linkcode parseDuration} reads.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./units.ts";
+ * if (formatDuration(90_000) !== "1m30s" || formatDuration(250) !== "250ms") throw new Error();
+ * ```
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0s";
   if (ms < 1000) return `${ms}ms`;
   let rest = ms;
   let out = "";
-  for (const [unit, size] of [["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (
+    const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const
+  ) {
     const n = Math.floor(rest / size);
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;

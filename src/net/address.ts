@@ -17,20 +17,29 @@ export function isIPv4(text: string): boolean {
   return IPV4.test(text);
 }
 
-/** True for an IPv6 literal (no brackets, no zone). */
+/**
+ * True for an IPv6 literal (no brackets, no zone), with an optional dotted IPv4 tail.
+ *
+ * @example
+ * ```ts
+ * import { isIPv6 } from "./address.ts";
+ * if (!isIPv6("::1") || !isIPv6("::ffff:10.0.0.1") || isIPv6("1.2.3.4::")) throw new Error();
+ * ```
+ */
 export function isIPv6(text: string): boolean {
   if (!text.includes(":") || !/^[0-9a-fA-F:.]+$/.test(text)) return false;
-  const parts = text.split("::");
+  // A dotted IPv4 part may only be the last group.
+  const tailStart = text.lastIndexOf(":") + 1;
+  const tail = text.slice(tailStart);
+  const v4tail = tail.includes(".");
+  if (v4tail && !isIPv4(tail)) return false;
+  const head = v4tail ? text.slice(0, tailStart) + "0:0" : text;
+  const parts = head.split("::");
   if (parts.length > 2) return false;
   const groups = (s: string) => s === "" ? [] : s.split(":");
   const all = [...groups(parts[0]!), ...groups(parts[1] ?? "")];
-  const last = all.at(-1);
-  const v4tail = last !== undefined && last.includes(".");
-  if (v4tail && !isIPv4(last!)) return false;
-  const hex = v4tail ? all.slice(0, -1) : all;
-  if (!hex.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hex.length + (v4tail ? 2 : 0);
-  return parts.length === 2 ? count < 8 : count === 8;
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return parts.length === 2 ? all.length < 8 : all.length === 8;
 }
 
 /**
@@ -45,7 +54,7 @@ export function isIPv6(text: string): boolean {
  */
 export function parseAddress(text: string): Address {
   const fail = (why: string): never => {
-    throw new SyntaxError(`Cannot parse address "${text}": ${why}`);
+    throw new SyntaxError(`Cannot parse address "${text}": ${why}`, { cause: why });
   };
   if (text.length === 0 || text.length > 300) fail("expected 1 to 300 characters");
   let host = text;
@@ -64,6 +73,7 @@ export function parseAddress(text: string): Address {
     return { host: text, family: 6 };
   } else {
     const colon = text.lastIndexOf(":");
+    if (colon !== text.indexOf(":")) fail("expected an IPv6 address, or [IPv6]:port with a port");
     if (colon >= 0) {
       host = text.slice(0, colon);
       portText = text.slice(colon + 1);

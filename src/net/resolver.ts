@@ -57,7 +57,9 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
   const maxEntries = options.maxEntries ?? 100_000;
   const cache = new Map<string, Entry>();
 
-  function query(host: string, type: "A" | "AAAA", signal?: AbortSignal): Promise<string[]> {
+  // The shared lookup gets no caller's signal: one caller giving up must not fail (and
+  // negatively cache) the answer for every other caller waiting on the same query.
+  function query(host: string, type: "A" | "AAAA"): Promise<string[]> {
     const key = `${type} ${host}`;
     const hit = cache.get(key);
     if (hit && hit.expires > now()) {
@@ -65,10 +67,15 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
       if (hit.error) return Promise.reject(hit.error);
       return Promise.resolve(hit.addresses!);
     }
+    cache.delete(key);
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
     const entry: Entry = { expires: Infinity };
-    entry.pending = lookup(host, type, signal).then((answers) => {
-      const ttl = Math.min(maxTtl, Math.max(minTtl, Math.min(...answers.map((a) => a.ttl * 1000))));
+    entry.pending = lookup(host, type).then((answers) => {
+      // No answer counts as a failure: remembered for the negative TTL, not the maximum.
+      const ttl = answers.length === 0 ? negativeTtl : Math.min(
+        maxTtl,
+        Math.max(minTtl, Math.min(...answers.map((a) => a.ttl * 1000))),
+      );
       entry.addresses = answers.map((a) => a.address);
       entry.expires = now() + ttl;
       entry.pending = undefined;
@@ -84,7 +91,7 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
   }
 
   const first = async (host: string, type: "A" | "AAAA", signal?: AbortSignal) => {
-    const list = await query(host, type, signal);
+    const list = await untilAborted(query(host, type), signal);
     if (list.length === 0) throw new Deno.errors.NotFound(`no ${type} record for ${host}`);
     return list[0]!;
   };
@@ -100,9 +107,21 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
       if (protocol === "ip6") return { ip: await first(host, "AAAA", signal), family: 6 };
       try {
         return { ip: await first(host, "A", signal), family: 4 };
-      } catch {
+      } catch (e) {
+        if (signal?.aborted) throw e;
         return { ip: await first(host, "AAAA", signal), family: 6 };
       }
     },
   };
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -1,0 +1,135 @@
+/**
+ * @module Guards around the YAML parser for hostile config text: a scan before parsing (size, NUL
+ * bytes, nesting depth) and a walk of the parsed tree before it becomes data (unknown or cyclic
+ * aliases, alias bombs, non-scalar keys). Pure; problems carry a text offset.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq } from "yaml";
+import type { Node } from "yaml";
+
+/** Biggest config text accepted, in bytes (and in characters). */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** Deepest nesting accepted (flow brackets or indentation levels). */
+export const MAX_DEPTH = 64;
+/** Most nodes that aliases may add when expanded (an alias bomb adds billions). */
+export const MAX_ALIAS_NODES = 100_000;
+
+/** A problem found by a guard, at a character offset into the text. */
+export interface GuardProblem {
+  offset: number;
+  message: string;
+}
+
+/**
+ * Scans config text before it reaches the YAML parser: too large, NUL bytes, absurd nesting.
+ *
+ * @example
+ * ```ts
+ * import { precheck } from "./yaml_guard.ts";
+ * if (precheck("a: [[1]]\n") !== undefined) throw new Error();
+ * if (precheck("a: 1\0")?.offset !== 4) throw new Error();
+ * ```
+ */
+export function precheck(text: string): GuardProblem | undefined {
+  if (text.length > MAX_CONFIG_BYTES) {
+    return {
+      offset: 0,
+      message: `expected at most ${MAX_CONFIG_BYTES} bytes, got ${text.length}`,
+    };
+  }
+  const tooDeep = `expected at most ${MAX_DEPTH} levels of nesting, got more`;
+  let depth = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return { offset: i, message: "expected text, got a NUL byte (a binary file?)" };
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      // Spaces and "- " both open a level in block style.
+      if (c === 32 || c === 45) indent++;
+      else {
+        lineStart = false;
+        if (indent > MAX_DEPTH * 4) return { offset: i, message: tooDeep };
+      }
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return { offset: i, message: tooDeep };
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/**
+ * Walks a parsed YAML tree in document order: every alias must name an earlier anchor that is not
+ * one of its own ancestors, aliases may add at most {@linkcode MAX_ALIAS_NODES} nodes when
+ * expanded, and map keys must be scalars. Returns the first problem.
+ */
+export function checkTree(root: unknown): GuardProblem | undefined {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let expanded = 0;
+  let aliasNodes = 0;
+
+  const walk = (node: unknown): GuardProblem | undefined => {
+    if (node === null || node === undefined) return undefined;
+    const offset = (node as Node).range?.[0] ?? 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) {
+        return {
+          offset,
+          message: `expected an anchor &${node.source} before the alias *${node.source}, got none`,
+        };
+      }
+      if (open.has(target)) {
+        return { offset, message: `alias *${node.source} refers to its own anchor (a cycle)` };
+      }
+      const size = sizes.get(target) ?? 1;
+      expanded += size;
+      aliasNodes += size;
+      if (aliasNodes > MAX_ALIAS_NODES) {
+        return {
+          offset,
+          message:
+            `expected aliases to expand to at most ${MAX_ALIAS_NODES} nodes, got more (an alias bomb?)`,
+        };
+      }
+      return undefined;
+    }
+    const n = node as Node;
+    const before = expanded;
+    expanded++;
+    if (n.anchor) anchors.set(n.anchor, n);
+    open.add(n);
+    let problem: GuardProblem | undefined;
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key as Node | null;
+        const keyTarget = isAlias(key) ? anchors.get(key.source) : key;
+        if (keyTarget && !isScalar(keyTarget)) {
+          return {
+            offset: key?.range?.[0] ?? offset,
+            message: `expected a plain key, got ${isSeq(keyTarget) ? "a list" : "a mapping"}`,
+          };
+        }
+        problem = walk(pair.key) ?? walk(pair.value);
+        if (problem) return problem;
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) {
+        problem = walk(item);
+        if (problem) return problem;
+      }
+    }
+    open.delete(n);
+    if (n.anchor) sizes.set(n, expanded - before);
+    return undefined;
+  };
+  return walk(root);
+}
