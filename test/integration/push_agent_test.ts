@@ -75,7 +75,12 @@ function assertSameSamples(vm: Map<string, number>, wal: Map<string, number>): v
   }
 }
 
-async function config(vmUrl: string, walDir: string, ports: number[]): Promise<string> {
+async function config(
+  vmUrl: string,
+  walDir: string,
+  ports: number[],
+  auth = "",
+): Promise<string> {
   return await writeConfig(`
 agent:
   listen: 127.0.0.1:0
@@ -95,7 +100,7 @@ push:
   timeout: 2s
   shutdown_timeout: 5s
   extra_labels: {env: ci}
-`);
+${auth}`);
 }
 
 async function metric(agent: AgentProcess, name: string, labels: Record<string, string> = {}) {
@@ -106,7 +111,14 @@ Deno.test("agent pushes its probe results to VictoriaMetrics exactly as written 
   await using vm = await startVictoriaMetrics();
   await using open = tcpPeer();
   const walDir = await Deno.makeTempDir({ prefix: "push_agent_wal_" });
-  const path = await config(vm.writeUrl, walDir, [open.port, closedPort()]);
+  const passwordFile = `${walDir}.password`;
+  await Deno.writeTextFile(passwordFile, "s3cret-vm-pass\n");
+  const path = await config(
+    vm.writeUrl,
+    walDir,
+    [open.port, closedPort()],
+    `  basic_auth: {username: agent, password_file: ${passwordFile}}\n`,
+  );
   {
     await using agent = await startAgentProcess(path);
     await waitFor(
@@ -116,8 +128,10 @@ Deno.test("agent pushes its probe results to VictoriaMetrics exactly as written 
     const status = JSON.parse((await agent.get("/api/v1/status")).text);
     assert.equal(status.push.url, vm.writeUrl);
     assert.equal(status.push.consecutive_failures, 0);
+    const exposed = JSON.stringify(status) + await agent.metrics();
     assert.equal(await agent.stop("SIGTERM"), 0);
     assert.match(agent.log(), /Push stopped, 0 samples left in the WAL/);
+    assert.equal((exposed + agent.log()).includes("s3cret-vm-pass"), false);
   }
   const wal = await walSamples(walDir);
   const inspect = await inspectJson(walDir);
@@ -125,6 +139,7 @@ Deno.test("agent pushes its probe results to VictoriaMetrics exactly as written 
   assert.equal(inspect.pending_samples, 0);
   const exported = await vm.waitForSamples(`{site="${SITE}"}`, wal.size);
   assertSameSamples(vmSamples(exported), wal);
+  await Deno.remove(passwordFile);
   const names = new Set(exported.map((s) => s.metric.__name__));
   assert.ok(names.has("probe_success") && names.has("probe_duration_seconds"), [...names].join());
   for (const s of exported) {

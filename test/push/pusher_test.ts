@@ -217,3 +217,37 @@ Deno.test("pusher.stop() drains the backlog when the server answers", async () =
   assert.equal(wal.pushPosition, wal.stats().end_offset);
   assert.equal(server.requests.length, 5);
 });
+
+Deno.test("pusher keeps commits in WAL order with two requests in flight", async () => {
+  await using s = await scenario([{ status: 500 }], 6, {
+    batch: { max_samples: 2, max_bytes: 1 << 20 },
+  });
+  await until(() => s.wal.pushPosition === s.wal.stats().end_offset);
+  assert.deepEqual(s.wal.commits, s.wal.entries.map((e) => e.nextOffset));
+  assert.equal(s.server.requests.length, 7);
+  assert.equal(await value(s.registry, "vmprober_push_samples_total"), 12);
+  assert.equal(await value(s.registry, "vmprober_push_retries_total"), 1);
+});
+
+Deno.test("pusher status and errors never show the password", async () => {
+  const server = startPushServer([{ status: 401, body: "unauthorized" }]);
+  const wal = createMemoryWal();
+  const pusher = createPusher({
+    wal,
+    config: config(server.url.replace("http://", "http://u:urlpass@"), {
+      basic_auth: { username: "agent", password_file: "/pw" },
+    }),
+    clock: scaledClock(1000),
+    registry: new Registry(),
+    readTextFile: () => Promise.resolve("filepass\n"),
+  });
+  await pusher.start();
+  appendRecords(wal, 1);
+  await until(() => wal.pushPosition === wal.stats().end_offset);
+  const shown = JSON.stringify(pusher.pushStatus());
+  await pusher.stop();
+  await server[Symbol.asyncDispose]();
+  assert.equal(shown.includes("filepass") || shown.includes("urlpass"), false, shown);
+  assert.equal(pusher.pushStatus().url, server.url);
+  assert.equal(server.requests[0]!.headers.authorization, "Basic " + btoa("agent:filepass"));
+});
