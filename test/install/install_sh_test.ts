@@ -411,13 +411,54 @@ for (const { name: sh, argv } of SHELLS) {
   });
 }
 
-Deno.test("install.sh and the init scripts are shellcheck clean", async () => {
+Deno.test("install.sh, the init scripts and the namespace helper are shellcheck clean", async () => {
   const out = await new Deno.Command("shellcheck", {
-    args: ["-s", "sh", "install.sh", "packaging/vmprober.initd", "packaging/vmprober.procd"],
+    args: [
+      "-s",
+      "sh",
+      "install.sh",
+      "packaging/vmprober.initd",
+      "packaging/vmprober.procd",
+      "test/_support/release_host_ns.sh",
+    ],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).output();
   assert.equal(new TextDecoder().decode(out.stdout), "");
   assert.equal(out.code, 0);
+});
+
+Deno.test("packaging/vmprober.service passes systemd-analyze verify", {
+  ignore: !await new Deno.Command("systemd-analyze", { args: ["--version"], stdout: "null" })
+    .output().then((o) => o.success, () => false),
+}, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober_unit_" });
+  try {
+    // The binary is not installed here: point ExecStart at /bin/true, verify every other line.
+    const unit = (await packaged("vmprober.service"))
+      .replace(/^ExecStart=\/usr\/local\/bin\/vmprober /m, "ExecStart=/bin/true ");
+    assert.match(unit, /^ExecStart=\/bin\/true run --config/m);
+    await Deno.writeTextFile(`${dir}/vmprober.service`, unit);
+    const out = await new Deno.Command("systemd-analyze", {
+      args: ["verify", `${dir}/vmprober.service`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    assert.equal(dec.decode(out.stderr) + dec.decode(out.stdout), "");
+    assert.equal(out.code, 0);
+    for (
+      const line of [
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=/var/lib/vmprober",
+        "AmbientCapabilities=CAP_NET_RAW",
+        "Restart=always",
+        "User=vmprober",
+      ]
+    ) assert.match(unit, new RegExp(`^${line}$`, "m"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
