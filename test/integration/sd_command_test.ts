@@ -47,9 +47,12 @@ wal: {dir: ${dir}/wal}
       JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
     assert.deepEqual(labelsByAddress(await targets()), { [a]: { from: "script" } });
     for (
-      const [mode, reason] of [["exit1", "exit_code"], ["garbage", "format"], ["sleep", "timeout"]]
+      const [mode, reason] of [["exit1", "exit_code"], ["garbage", "format"], [
+        "sleep",
+        "timeout",
+      ]] as const
     ) {
-      await Deno.writeTextFile(`${dir}/mode`, mode!);
+      await Deno.writeTextFile(`${dir}/mode`, mode);
       const m = await waitFor(`a ${reason} failure`, async () => {
         const text = await agent.metrics();
         const n = metricValue(text, "vmprober_sd_refresh_failures_total", {

@@ -55,17 +55,23 @@ Deno.test("buildSources() gives equal fingerprints to equal entries and differen
   assert.notEqual(a[0]!.fingerprint, c[0]!.fingerprint);
 });
 
-Deno.test("buildSources() rejects two sources with one name", () => {
+Deno.test("buildSources() rejects two sources with one name (the schema does too)", () => {
+  const c = config([
+    { name: "x", static: { targets: ["a"] }, probes: ["icmp"] },
+    { name: "y", static: { targets: ["b"] }, probes: ["icmp"] },
+  ]);
+  c.targets[1]!.name = "x";
+  assert.throws(() => buildSources(c, { configDir: "/c" }), {
+    name: "TypeError",
+    message: 'targets[1].name: duplicate source name "x" (also targets[0])',
+  });
   assert.throws(
     () =>
-      buildSources(
-        config([
-          { name: "x", static: { targets: ["a"] }, probes: ["icmp"] },
-          { name: "x", static: { targets: ["b"] }, probes: ["icmp"] },
-        ]),
-        { configDir: "/c" },
-      ),
-    { name: "TypeError", message: 'targets[1].name: duplicate source name "x" (also targets[0])' },
+      config([
+        { name: "static_1", static: { targets: ["a"] }, probes: ["icmp"] },
+        { static: { targets: ["b"] }, probes: ["icmp"] },
+      ]),
+    /duplicate source name .{0,2}static_1.{0,2} \(also targets\[0\]\)/,
   );
 });
 
