@@ -18,10 +18,14 @@ export const HOST_TARGET: Target = Deno.build.arch === "aarch64"
   ? "aarch64-unknown-linux-gnu"
   : "x86_64-unknown-linux-gnu";
 
-/** A stand-in binary: a shell script answering `version` like the real one. */
+/**
+ * A stand-in binary: a shell script answering `version` like the real one; `run` also prints the
+ * user it runs as and its arguments (what a service manager started).
+ */
 export function standIn(version: string, target: Target): Uint8Array {
   return new TextEncoder().encode(
-    `#!/bin/sh\necho "vmprober ${version} (stand-in, ${target})"\n`,
+    `#!/bin/sh\nif [ "$1" = run ]; then echo "stand-in run by $(id -un): $*"; fi\n` +
+      `echo "vmprober ${version} (stand-in, ${target})"\n`,
   );
 }
 

@@ -31,7 +31,7 @@ exit 0
 
 interface Host {
   /** Runs install.sh with VMPROBER_ROOT unset (= /) inside the namespace. */
-  install(args?: string[]): Promise<InstallRun>;
+  install(args?: string[], env?: Record<string, string>): Promise<InstallRun>;
   /** Runs `sh -c SCRIPT` inside the namespace; its stdout. */
   sh(script: string): Promise<string>;
   systemctl(): Promise<string[]>;
@@ -76,8 +76,8 @@ async function host(shell: string[], fn: (h: Host) => Promise<void>): Promise<vo
     await using server = serveRelease(`${base}/release`);
     await fn({
       release: `${base}/release`,
-      install: (args = []) =>
-        inNs([...shell, `${ROOT}install.sh`, ...args], { VMPROBER_BASE_URL: server.url }),
+      install: (args = [], env = {}) =>
+        inNs([...shell, `${ROOT}install.sh`, ...args], { VMPROBER_BASE_URL: server.url, ...env }),
       async sh(script) {
         const r = await inNs(["sh", "-c", script]);
         assert.equal(r.code, 0, r.stderr);
@@ -214,3 +214,37 @@ for (const { name: sh, argv } of SHELLS) {
     },
   });
 }
+
+Deno.test({
+  name: "install.sh (dash) on an init.d host: detected; start-stop-daemon runs it as vmprober",
+  ignore: !canUnshare || !await new Deno.Command("sh", {
+    args: ["-c", "command -v start-stop-daemon && command -v update-rc.d"],
+    stdout: "null",
+  }).output().then((o) => o.success),
+  async fn() {
+    await host(["dash"], async (h) => {
+      const run = await h.install([], { NS_SYSTEMD: "no" });
+      assert.equal(run.stderr, "");
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /started the vmprober service\n/);
+      assert.deepEqual(await h.systemctl(), []);
+      // The daemon was started in the background: wait (bounded) for its first log line.
+      const log = await h.sh(
+        "for i in $(seq 100); do grep -q stand-in /var/lib/vmprober/vmprober.log 2>/dev/null && " +
+          "break; sleep 0.05; done; cat /var/lib/vmprober/vmprober.log; ls /etc/rc2.d | grep vmprober",
+      );
+      assert.match(
+        log,
+        /^stand-in run by vmprober: run --config \/etc\/vmprober\/vmprober\.yaml\nvmprober 1\.0\.0 \(stand-in, [^)]+\)\nS\d\dvmprober\n$/,
+      );
+      const un = await h.install(["--uninstall"], { NS_SYSTEMD: "no" });
+      assert.equal(un.code, 0, un.stderr);
+      assert.match(un.stdout, /removed the init script\n/);
+      assert.deepEqual(await h.systemctl(), []);
+      assert.equal(
+        await h.sh("ls /etc/init.d/vmprober /etc/rc2.d 2>/dev/null | grep vmprober; true"),
+        "",
+      );
+    });
+  },
+});
