@@ -133,6 +133,35 @@ for (const { name: sh, argv } of SHELLS) {
     });
   });
 
+  Deno.test(`install.sh (${sh}) runs as the one-liner: curl …/install.sh | sh -s -- --no-start`, async () => {
+    await scene(argv, async (s) => {
+      const out = await new Deno.Command(argv[0]!, {
+        args: [
+          ...argv.slice(1),
+          "-c",
+          `curl -fsSL ${s.server.url}/latest/download/install.sh | ${
+            argv.join(" ")
+          } -s -- --no-start`,
+        ],
+        env: {
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+          VMPROBER_BASE_URL: s.server.url,
+          VMPROBER_ROOT: s.root,
+          TMPDIR: s.tmp,
+        },
+        clearEnv: true,
+        cwd: "/",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(new TextDecoder().decode(out.stderr), "");
+      assert.equal(out.code, 0);
+      assert.match(new TextDecoder().decode(out.stdout), /installed .*: vmprober 1\.0\.0/);
+      assert.deepEqual(await s.tree(), FRESH_TREE);
+      assert.equal(s.server.requests[0], "/latest/download/install.sh");
+    });
+  });
+
   Deno.test(`install.sh (${sh}) re-run upgrades the binary and keeps an edited config`, async () => {
     await scene(argv, async (s) => {
       assert.equal((await s.install()).code, 0);
