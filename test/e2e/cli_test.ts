@@ -116,6 +116,19 @@ for (const cli of RUNNERS) {
     });
   });
 
+  Deno.test(`e2e (${cli.name}) probe icmp uses the FFI socket helper (the flags allow ffi)`, async () => {
+    await withDir(async (cwd) => {
+      const args = ["probe", "icmp", "127.0.0.1", "--helper", "socket", "--count", "2", "--json"];
+      const r = await runCli(cli, args, { cwd });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const result = JSON.parse(r.stdout);
+      assert.equal(result.success, true);
+      assert.equal(result.icmp.sent, 2);
+      assert.equal(result.icmp.received, 2);
+      assert.equal(result.icmp.lossRatio, 0);
+    });
+  });
+
   Deno.test(`e2e (${cli.name}) run serves probe_success 1 for a loopback target, then stops on SIGTERM`, async () => {
     await withDir(async (cwd) => {
       await using target = tcpTarget();
