@@ -4,7 +4,7 @@
  * - steady state: 1,000 targets probed every second (2,000 samples/s) through the WAL sink, WAL and
  *   pusher, CPU ms per second of the agent process with and without the pusher.
  *
- * Run: deno bench -A --unstable-net test/bench/push_bench.ts
+ * Run: deno bench -A --unstable-net test/bench/push_bench.ts (PUSH_IN_FLIGHT=N: requests in flight)
  */
 import { cpuUsage } from "node:process";
 import { Registry } from "prom-client";
