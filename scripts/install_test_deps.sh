@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite uses, when they are missing:
 #   victoria-metrics (push tests), prometheus (promtool, exposition lint), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
-#   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules).
+#   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
+#   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate).
 set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -15,6 +16,9 @@ have dash || need="$need dash"
 have shellcheck || need="$need shellcheck"
 have ip || need="$need iproute2"
 have nft || need="$need nftables"
+have curl || need="$need curl"
+have wget || need="$need wget"
+have openssl || need="$need openssl"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Cannot install test dependencies:$need (run as root, or install them with apt-get)" >&2

@@ -3,7 +3,7 @@ import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { logger, setupLogging } from "../log.ts";
-import { startAgent } from "../agent.ts";
+import { type Agent, startAgent } from "../agent.ts";
 import { RUN_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
 
@@ -24,22 +24,27 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   await setupLogging(config.agent.log);
   const log = logger("main");
-  let agent;
+  // Signal handlers go in first: a stop during start-up still ends in a clean exit 0.
+  let agent: Agent | undefined;
+  let stopRequested = false;
+  const onStop = (signal: string) => () => {
+    log.info("Received {signal}", { signal });
+    stopRequested = true;
+    agent?.stop();
+  };
+  const handlers: [Deno.Signal, () => void][] = [
+    ["SIGTERM", onStop("SIGTERM")],
+    ["SIGINT", onStop("SIGINT")],
+  ];
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   try {
     agent = await startAgent({ configPath: path, config });
   } catch (e) {
     log.fatal("Cannot start: {error}", { error: (e as Error).message });
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
     return 2;
   }
-  const onStop = (signal: string) => () => {
-    log.info("Received {signal}", { signal });
-    agent.stop();
-  };
-  const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onStop("SIGTERM")], [
-    "SIGINT",
-    onStop("SIGINT"),
-  ]];
-  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  if (stopRequested) agent.stop();
   await agent.stopped;
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   return 0;

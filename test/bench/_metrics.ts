@@ -1,0 +1,68 @@
+/** @module Helpers for benchmarks: quantiles from Prometheus histograms, sums, RSS from /proc. */
+
+/** Sum of every sample of `name` (all label sets). */
+export function sumMetric(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
+/** Cumulative bucket counts of an unlabelled histogram, by upper bound. */
+export function histogramBuckets(text: string, name: string): [number, number][] {
+  const out: [number, number][] = [];
+  const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`);
+  for (const line of text.split("\n")) {
+    const m = re.exec(line);
+    if (m) out.push([m[1] === "+Inf" ? Infinity : Number(m[1]), Number(m[2])]);
+  }
+  return out;
+}
+
+/** Difference of two bucket snapshots (a window). */
+export function bucketDelta(
+  after: [number, number][],
+  before: [number, number][],
+): [number, number][] {
+  return after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)]);
+}
+
+/** The q-quantile by linear interpolation inside the bucket, as Prometheus does. */
+export function quantile(buckets: [number, number][], q: number): number {
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return NaN;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevN = 0;
+  for (const [le, n] of buckets) {
+    if (n >= rank) {
+      if (le === Infinity) return prevLe;
+      return prevLe + ((le - prevLe) * (rank - prevN)) / Math.max(1, n - prevN);
+    }
+    prevLe = le;
+    prevN = n;
+  }
+  return prevLe;
+}
+
+/** Resident set size of a process, bytes, from /proc. */
+export function rssBytes(pid: number): number {
+  const statm = Deno.readTextFileSync(`/proc/${pid}/statm`).split(" ");
+  return Number(statm[1]) * 4096;
+}
+
+/** CPU seconds (user + system) of a process, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Median of numbers. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
