@@ -34,16 +34,11 @@ export function parseConfig(text: string, file: string): Config {
     strict: true,
     merge: true,
   });
-  const yamlErrors = [...doc.errors, ...doc.warnings];
-  if (yamlErrors.length > 0) {
-    const seen = new Set<string>();
-    fail(yamlErrors.flatMap((e) => {
-      const problem = at(e.pos[0], pathOf(e, doc.contents), yamlMessage(e, text));
-      const id = `${problem.line}:${problem.col}:${problem.message}`;
-      if (seen.has(id)) return [];
-      seen.add(id);
-      return [problem];
-    }));
+  // Only the first syntax error: the ones after it are mostly its echoes.
+  const yamlError = doc.errors[0] ?? doc.warnings[0];
+  if (yamlError) {
+    const offset = yamlOffset(yamlError, text);
+    fail([at(offset, pathOf(yamlError, doc.contents), yamlMessage(yamlError, text))]);
   }
   const unsafe = checkTree(doc.contents);
   if (unsafe) fail([at(unsafe.offset, pathAt(doc.contents, unsafe.offset), unsafe.message)]);
@@ -58,9 +53,10 @@ export function parseConfig(text: string, file: string): Config {
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   fail(
-    result.error.issues
+    result.error.issues.slice(0, MAX_PROBLEMS)
       .flatMap((issue) => issueProblems(issue, configSchema, data))
-      .map((p) => at(offsetOf(p, doc.contents), p.path, p.message)),
+      .map((p) => at(offsetOf(p, doc.contents), p.path, p.message))
+      .sort((a, b) => a.line - b.line || a.col - b.col),
   );
 }
 
@@ -81,6 +77,16 @@ function offsetOf(problem: IssueProblem, root: unknown): number {
   return node?.range?.[0] ?? 0;
 }
 
+/** Where a YAML error points; an unclosed quote points at its opening quote, not at the end. */
+function yamlOffset(e: YAMLError, text: string): number {
+  const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1];
+  if (quote) {
+    const open = text.lastIndexOf(quote, e.pos[0] - 1);
+    if (open >= 0) return open;
+  }
+  return e.pos[0];
+}
+
 function pathOf(e: YAMLError, root: unknown): string[] {
   return e.code === "DUPLICATE_KEY" ? pathAt(root, e.pos[0]) : [];
 }
@@ -93,6 +99,11 @@ function yamlMessage(e: YAMLError, text: string): string {
       return "duplicate key: expected each key once per mapping";
     case "MULTIPLE_DOCS":
       return "expected one YAML document, got a second one (a `---` line)";
+    case "MISSING_CHAR": {
+      const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1];
+      if (quote) return `invalid YAML: expected a closing ${quote} for this string, got none`;
+      break;
+    }
     case "TAG_RESOLVE_FAILED":
       return `unknown YAML tag ${JSON.stringify(text.slice(e.pos[0], e.pos[1]))}`;
   }

@@ -14,6 +14,7 @@ const SIZE_UNITS: Record<string, number> = {
   KB: 1e3,
   MB: 1e6,
   GB: 1e9,
+  TB: 1e12,
   KiB: 1024,
   MiB: 1024 ** 2,
   GiB: 1024 ** 3,
@@ -55,8 +56,11 @@ export function parseDuration(text: string): number {
  */
 export function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)?\s*$/.exec(text);
-  if (!m) throw new SyntaxError(`Cannot parse size: expected a size like "64MiB", got "${text}"`);
-  return Math.round(Number(m[1]) * (SIZE_UNITS[m[2] ?? "B"] ?? 1));
+  const unit = SIZE_UNITS[m?.[2] ?? "B"];
+  if (!m || unit === undefined) {
+    throw new SyntaxError(`Cannot parse size: expected a size like "64MiB", got "${text}"`);
+  }
+  return Math.round(Number(m[1]) * unit);
 }
 
 /**
