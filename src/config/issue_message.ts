@@ -73,15 +73,17 @@ export function issueProblems(
 
 function messageOf(issue: z.core.$ZodIssue): string {
   // The schema's own messages already say what was expected; zod's defaults are rewritten here.
-  if (issue.message.startsWith("expected ")) return issue.message;
+  const own = issue.message.startsWith("expected ") ? issue.message : undefined;
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    const expected = own?.replace(/, got [^,]*$/, "") ??
+      `expected ${NOUNS[issue.expected] ?? issue.expected}`;
+    return `required key missing: ${expected}`;
+  }
+  if (own) return own;
   const got = describe(issue.input);
   switch (issue.code) {
-    case "invalid_type": {
-      const noun = NOUNS[issue.expected] ?? issue.expected;
-      return issue.input === undefined
-        ? `required key missing: expected ${noun}`
-        : `expected ${noun}, got ${got}`;
-    }
+    case "invalid_type":
+      return `expected ${NOUNS[issue.expected] ?? issue.expected}, got ${got}`;
     case "invalid_union": {
       if ((issue as { note?: string }).note === "No matching discriminator") {
         const key = (issue as { discriminator?: string }).discriminator ?? "type";
