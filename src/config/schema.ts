@@ -245,6 +245,8 @@ export const configSchema = z.strictObject({
   agent: z.strictObject({
     listen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]*):\d{1,5}$/, {
       error: (i) => `expected host:port like "127.0.0.1:9109", got ${shown(i.input)}`,
+    }).refine((l) => Number(l.slice(l.lastIndexOf(":") + 1)) <= 65535, {
+      error: (i) => `expected a port number 0-65535 in host:port, got ${shown(i.input)}`,
     }).default("127.0.0.1:9109"),
     labels: labels().default({}),
     log: z.strictObject({

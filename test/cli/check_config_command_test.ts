@@ -107,6 +107,13 @@ export const CASES: Case[] = [
     expect: ["FILE:2:24: probes.x.port: expected a port number 1-65535, got 70000"],
   },
   {
+    name: "listen port out of range",
+    text: `agent: {listen: "127.0.0.1:99999"}\n${PROBE}`,
+    expect: [
+      'FILE:1:17: agent.listen: expected a port number 0-65535 in host:port, got "127.0.0.1:99999"',
+    ],
+  },
+  {
     name: "zero duration",
     text: `defaults: {interval: 0s}\n${PROBE}`,
     expect: ['FILE:1:22: defaults.interval: expected a positive duration like "5s", got "0s"'],
@@ -396,4 +403,17 @@ Deno.test("check-config with an unknown flag is a usage error (exit 1)", async (
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^vmprober check-config: Unknown option '--confg'/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+Deno.test("run with a bad config exits 1 with the same message and starts nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober_check_" });
+  try {
+    const path = `${dir}/bad.yaml`;
+    await Deno.writeTextFile(path, "probes:\n  x: {type: tcp, port: 0}\n");
+    const r = await runCli(["run", "--config", path]);
+    assert.deepEqual([r.code, r.stdout, r.killed], [1, "", false]);
+    assert.equal(r.stderr, `${path}:2:24: probes.x.port: expected a port number 1-65535, got 0\n`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
