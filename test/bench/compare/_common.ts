@@ -1,0 +1,111 @@
+/**
+ * @module Shared parts of the side-by-side benchmark: one row type, peer processes started and
+ * stopped by the harness, CPU and RSS of any pid from `/proc`, bounded HTTP polling.
+ */
+import { cpuSeconds, rssBytes } from "../_metrics.ts";
+import { type AgentProcess, startAgentProcess, writeConfig } from "../../_support/agent_process.ts";
+
+export { cpuSeconds, rssBytes };
+
+/** The repository root. */
+export const ROOT = new URL("../../../", import.meta.url).pathname;
+
+/** The bundle the comparison runs (what `deno task bundle` writes). */
+export const BUNDLE = Deno.env.get("BENCH_ENTRY") ?? `${ROOT}dist/vmprober.js`;
+
+/** One figure of one run: ours next to the peer's (`null` where no peer does this). */
+export interface Figure {
+  workload: string;
+  metric: string;
+  unit: string;
+  ours: number;
+  peer: number | null;
+  peerName: string | null;
+  /** Which direction is better, for the ratio's reading. */
+  better: "lower" | "higher";
+  /** The issue's "Must reach" bound on `ours`, if any, e.g. `<= 20`. */
+  goal?: string;
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+/** A peer process that `await using` stops (SIGTERM, then SIGKILL after 10 s). */
+export interface Peer extends AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Spawns `cmd args` with stdio discarded; the caller waits for readiness. */
+export function spawnPeer(cmd: string, args: string[]): Peer {
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* gone */ }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }, 10_000);
+      await child.status;
+      clearTimeout(timer);
+    })();
+  return { child, pid: child.pid, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** Polls `url` every `everyMs` until it answers 200 or `timeoutMs` passes; returns ms waited. */
+export async function waitHttp(url: string, timeoutMs = 20_000, everyMs = 5): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      const r = await fetch(url);
+      await r.body?.cancel();
+      if (r.status === 200) return performance.now() - t0;
+    } catch { /* not listening yet */ }
+    await sleep(everyMs);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** Starts the bundled agent on `yaml` (with the binary's permission flags). */
+export async function startBundledAgent(yaml: string): Promise<AgentProcess> {
+  return await startAgentProcess(await writeConfig(yaml), { entry: BUNDLE });
+}
+
+/** CPU and wall time of a pid over a window: `stop()` returns µs of CPU and seconds elapsed. */
+export function cpuWindow(pid: number): () => { cpuUs: number; seconds: number } {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  return () => ({
+    cpuUs: (cpuSeconds(pid) - cpu0) * 1e6,
+    seconds: (performance.now() - t0) / 1000,
+  });
+}
+
+/** Address of farm host `i` inside `127.<net>.0.0/16` (1..250 in the last byte). */
+export function farmHost(net: number, i: number): string {
+  return `127.${net}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+}
+
+/** Rounds to `digits` decimals. */
+export function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,195 @@
+/**
+ * @module Workload 4: footprint. Idle RSS and start-to-ready time (ours: `/readyz` 200; the peer:
+ * blackbox_exporter's `/-/healthy` 200, both from the spawn), RSS at 10,000 ICMP targets every
+ * 10 s, and CPU (% of one core, from /proc) at 1,000 TCP targets every 10 s — against
+ * blackbox_exporter asked for the same 100 probes/s by the harness.
+ */
+import { DENO, denoFlags } from "../../_support/agent_process.ts";
+import {
+  BUNDLE,
+  cpuWindow,
+  farmHost,
+  type Figure,
+  freePort,
+  round,
+  rssBytes,
+  sleep,
+  spawnPeer,
+  startBundledAgent,
+  waitHttp,
+} from "./_common.ts";
+import { startTcpFarm } from "./tcp_farm.ts";
+
+const IDLE_SETTLE_MS = 2000;
+const CPU_WINDOW_S = Number(Deno.env.get("BENCH_FOOTPRINT_WINDOW_S") ?? 15);
+const MB = 2 ** 20;
+
+/** Ours idle: spawn → /readyz 200, then RSS after a settle. */
+async function agentIdle() {
+  const dir = await Deno.makeTempDir({ prefix: "bench_idle_" });
+  try {
+    const port = freePort();
+    await Deno.writeTextFile(
+      `${dir}/vmprober.yaml`,
+      `agent: {listen: "127.0.0.1:${port}", log: {level: warning, format: json}}
+probes: {tcp: {type: tcp}}
+targets: []
+wal: {dir: ${dir}/wal}
+`,
+    );
+    await using agent = spawnPeer(DENO, [
+      "run",
+      ...denoFlags(),
+      BUNDLE,
+      "run",
+      "--config",
+      `${dir}/vmprober.yaml`,
+    ]);
+    const readyMs = await waitHttp(`http://127.0.0.1:${port}/readyz`, 20_000, 2);
+    await sleep(IDLE_SETTLE_MS);
+    return { readyMs, rssMb: rssBytes(agent.pid) / MB };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** blackbox_exporter idle: spawn → /-/healthy 200, then RSS after a settle. */
+async function blackboxIdle(): Promise<{ readyMs: number; rssMb: number; cpuPct: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "bench_bbe_idle_" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/bbe.yml`,
+      "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
+    );
+    const port = freePort();
+    await using bbe = spawnPeer("prometheus-blackbox-exporter", [
+      `--config.file=${dir}/bbe.yml`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ]);
+    const readyMs = await waitHttp(`http://127.0.0.1:${port}/-/healthy`, 20_000, 2);
+    await sleep(IDLE_SETTLE_MS);
+    const rssMb = rssBytes(bbe.pid) / MB;
+    // 100 probes/s over 1,000 farm targets, paced by the harness, for the CPU window.
+    await using farm = startTcpFarm(1000);
+    const cpu = cpuWindow(bbe.pid);
+    const t0 = performance.now();
+    for (let i = 0; i < CPU_WINDOW_S * 100; i++) {
+      const due = t0 + i * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      fetch(`http://127.0.0.1:${port}/probe?module=tcp&target=${farm.targets[i % 1000]}`)
+        .then((r) => r.text()).catch(() => {});
+    }
+    await sleep(200);
+    const { cpuUs, seconds } = cpu();
+    return { readyMs, rssMb, cpuPct: cpuUs / 1e4 / seconds };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** RSS with 10,000 ICMP targets every 10 s, after every job has run once. */
+async function agentRss10k(): Promise<number> {
+  const wal = await Deno.makeTempDir({ prefix: "bench_10k_wal_" });
+  try {
+    const hosts = Array.from({ length: 10_000 }, (_, i) => `"${farmHost(79, i)}"`);
+    await using agent = await startBundledAgent(`
+agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
+defaults: {interval: 10s, timeout: 1s}
+limits: {concurrency: 2048, global_rate: 50000, per_host_rate: 100}
+probes: {icmp: {type: icmp, count: 1}}
+targets:
+  - static: {targets: [${hosts.join(", ")}]}
+    probes: [icmp]
+wal: {dir: ${wal}, fsync: batch}
+`);
+    await sleep(12_000);
+    await agent.metrics(); // a scrape renders all 10,000 series once
+    return rssBytes(agent.child.pid) / MB;
+  } finally {
+    await Deno.remove(wal, { recursive: true });
+  }
+}
+
+/** CPU % of one core for 1,000 TCP targets every 10 s. */
+async function agentCpu1k(): Promise<number> {
+  const wal = await Deno.makeTempDir({ prefix: "bench_1k_wal_" });
+  await using farm = startTcpFarm(1000);
+  try {
+    await using agent = await startBundledAgent(`
+agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
+defaults: {interval: 10s, timeout: 1s}
+limits: {concurrency: 512, global_rate: 5000, per_host_rate: 100}
+probes: {tcp: {type: tcp}}
+targets:
+  - static: {targets: [${farm.targets.map((t) => `"${t}"`).join(", ")}]}
+    probes: [tcp]
+wal: {dir: ${wal}, fsync: batch}
+`);
+    await sleep(3000);
+    const cpu = cpuWindow(agent.child.pid);
+    await sleep(CPU_WINDOW_S * 1000);
+    const { cpuUs, seconds } = cpu();
+    return cpuUs / 1e4 / seconds;
+  } finally {
+    await Deno.remove(wal, { recursive: true });
+  }
+}
+
+/** One run of workload 4. */
+export async function footprintCompare(): Promise<Figure[]> {
+  const peer = await blackboxIdle();
+  const idle = await agentIdle();
+  const rss10k = await agentRss10k();
+  const cpu1k = await agentCpu1k();
+  console.error(
+    `  footprint ours ${JSON.stringify({ ...idle, rss10k, cpu1k })}\n  blackbox ${
+      JSON.stringify(peer)
+    }`,
+  );
+  const w = "footprint";
+  const bbe = "blackbox_exporter";
+  return [
+    {
+      workload: w,
+      metric: "idle RSS",
+      unit: "MB",
+      ours: round(idle.rssMb),
+      peer: round(peer.rssMb),
+      peerName: bbe,
+      better: "lower",
+      goal: "< 60",
+    },
+    {
+      workload: w,
+      metric: "start to ready",
+      unit: "ms",
+      ours: round(idle.readyMs, 0),
+      peer: round(peer.readyMs, 0),
+      peerName: bbe,
+      better: "lower",
+      goal: "< 300",
+    },
+    {
+      workload: w,
+      metric: "RSS at 10,000 ICMP targets / 10 s",
+      unit: "MB",
+      ours: round(rss10k),
+      peer: null,
+      peerName: null,
+      better: "lower",
+      goal: "< 150",
+    },
+    {
+      workload: w,
+      metric: "CPU at 1,000 TCP targets / 10 s",
+      unit: "% core",
+      ours: round(cpu1k, 2),
+      peer: round(peer.cpuPct, 2),
+      peerName: bbe,
+      better: "lower",
+      goal: "< 5",
+    },
+  ];
+}

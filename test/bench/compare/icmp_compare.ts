@@ -1,0 +1,140 @@
+/**
+ * @module Workload 2: ICMP echo to 1,000 targets in 127.0.0.0/8 at 10,000 pings/s. The bundled
+ * agent (count 1 every 100 ms per target) against `fping -p 100 -i 0.1` on the same addresses.
+ * fping stops after 65,535 pings per run, so both are compared over a window of 60 pings per
+ * target (60,000 pings, ~6 s). Figures: pings/s, CPU µs per ping (from /proc: the agent's stat,
+ * and fping's as its waiting shell's children time), loss, RTT median.
+ */
+import { cpuWindow, farmHost, type Figure, round, sleep, startBundledAgent } from "./_common.ts";
+import { median } from "../_metrics.ts";
+
+const TARGETS = 1000;
+const PINGS_PER_TARGET = 60;
+const PERIOD_MS = 100;
+const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 4);
+const hosts = Array.from({ length: TARGETS }, (_, i) => farmHost(78, i));
+
+/** fping over the 1,000 hosts; CPU from the shell's cutime+cstime after it waited for fping. */
+export async function fpingRun() {
+  const dir = await Deno.makeTempDir({ prefix: "bench_fping_" });
+  try {
+    const t0 = performance.now();
+    const out = await new Deno.Command("sh", {
+      args: [
+        "-c",
+        `fping -q -C ${PINGS_PER_TARGET} -p ${PERIOD_MS} -i 0.1 -t 1000 "$@" 2>"${dir}/err"; ` +
+        'cat "/proc/$$/stat"',
+        "sh",
+        ...hosts,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const seconds = (performance.now() - t0) / 1000;
+    const stat = new TextDecoder().decode(out.stdout).split(") ")[1]!.split(" ");
+    const cpuUs = (Number(stat[13]) + Number(stat[14])) / 100 * 1e6;
+    const rtts: number[] = [];
+    let sent = 0;
+    for (const line of (await Deno.readTextFile(`${dir}/err`)).split("\n")) {
+      const m = /^(\S+)\s+:\s+(.*)$/.exec(line);
+      if (!m) continue;
+      for (const v of m[2]!.trim().split(/\s+/)) {
+        sent++;
+        if (v !== "-") rtts.push(Number(v) * 1000);
+      }
+    }
+    if (sent === 0) {
+      throw new Error(`fping printed nothing:\n${new TextDecoder().decode(out.stderr)}`);
+    }
+    return {
+      pingsPerS: sent / seconds,
+      cpuUsPerPing: cpuUs / sent,
+      lossPct: (1 - rtts.length / sent) * 100,
+      rttMedianUs: median(rtts),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function sumOf(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}
+
+/** The agent on the same hosts, count 1 every 100 ms, measured over the same ping count. */
+export async function agentIcmpRun() {
+  const wal = await Deno.makeTempDir({ prefix: "bench_icmp_wal_" });
+  try {
+    await using agent = await startBundledAgent(`
+agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
+defaults: {interval: ${PERIOD_MS}ms, timeout: 1s}
+limits: {concurrency: 4096, global_rate: 50000, per_host_rate: 1000}
+probes: {icmp: {type: icmp, count: 1}}
+targets:
+  - static: {targets: [${hosts.map((h) => `"${h}"`).join(", ")}]}
+    probes: [icmp]
+wal: {dir: ${wal}, fsync: batch}
+`);
+    await sleep(WARMUP_S * 1000);
+    const before = await agent.metrics();
+    const cpu = cpuWindow(agent.child.pid);
+    await sleep(PINGS_PER_TARGET * PERIOD_MS);
+    const after = await agent.metrics();
+    const { cpuUs, seconds } = cpu();
+    const sent = sumOf(after, "vmprober_icmp_packets_sent_total") -
+      sumOf(before, "vmprober_icmp_packets_sent_total");
+    const received = sumOf(after, "vmprober_icmp_packets_received_total") -
+      sumOf(before, "vmprober_icmp_packets_received_total");
+    const medians = after.split("\n").filter((l) =>
+      l.startsWith("vmprober_icmp_rtt_seconds{") && l.includes('stat="median"')
+    ).map((l) => Number(l.slice(l.lastIndexOf(" ") + 1)) * 1e6);
+    return {
+      pingsPerS: sent / seconds,
+      cpuUsPerPing: cpuUs / Math.max(1, sent),
+      lossPct: sent ? Math.max(0, (1 - received / sent) * 100) : 100,
+      rttMedianUs: median(medians),
+    };
+  } finally {
+    await Deno.remove(wal, { recursive: true });
+  }
+}
+
+/** One run of workload 2. */
+export async function icmpCompare(): Promise<Figure[]> {
+  const peer = await fpingRun();
+  const ours = await agentIcmpRun();
+  console.error(`  icmp ours ${JSON.stringify(ours)}\n  fping ${JSON.stringify(peer)}`);
+  const w = "icmp 1,000 targets @ 10,000/s";
+  const fig = (
+    metric: string,
+    unit: string,
+    o: number,
+    p: number,
+    better: "lower" | "higher",
+    goal?: string,
+  ): Figure => ({ workload: w, metric, unit, ours: o, peer: p, peerName: "fping", better, goal });
+  return [
+    fig("pings/s", "/s", round(ours.pingsPerS, 0), round(peer.pingsPerS, 0), "higher", ">= 10000"),
+    fig(
+      "CPU per ping",
+      "µs",
+      round(ours.cpuUsPerPing, 2),
+      round(peer.cpuUsPerPing, 2),
+      "lower",
+      `<= ${round(2 * peer.cpuUsPerPing, 2)} (2× peer)`,
+    ),
+    fig("loss", "%", round(ours.lossPct, 3), round(peer.lossPct, 3), "lower", "== 0"),
+    fig(
+      "RTT median",
+      "µs",
+      round(ours.rttMedianUs, 1),
+      round(peer.rttMedianUs, 1),
+      "lower",
+      `<= ${round(peer.rttMedianUs + 50, 1)} (peer + 50)`,
+    ),
+  ];
+}

@@ -1,0 +1,228 @@
+/**
+ * @module Workload 1: TCP connect to 1,000 targets on distinct 127.x.y.z addresses. We run the
+ * bundled agent at increasing rates (1,000 targets at 1 s, 200 ms, 100 ms); blackbox_exporter is
+ * driven by wrk at its maximum through `/probe?module=tcp&target=…` rotating over the same farm.
+ * Figures: probes/s, CPU µs per probe (from /proc of each process), scheduler lag p99, failures.
+ */
+import {
+  cpuWindow,
+  type Figure,
+  freePort,
+  round,
+  sleep,
+  spawnPeer,
+  startBundledAgent,
+  waitHttp,
+} from "./_common.ts";
+import { startTcpFarm } from "./tcp_farm.ts";
+import { bucketDelta, histogramBuckets, quantile, sumMetric } from "../_metrics.ts";
+
+const TARGETS = 1000;
+const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 4);
+const WINDOW_S = Number(Deno.env.get("BENCH_WINDOW_S") ?? 8);
+/** Intervals to run the agent at: 1,000 / 5,000 / 10,000 probes/s over 1,000 targets. */
+const INTERVALS_MS = (Deno.env.get("BENCH_TCP_INTERVALS") ?? "1000,200,100").split(",").map(
+  Number,
+);
+
+/** The sum of `name` over lines that contain `filter`. */
+function sumWhere(text: string, name: string, filter: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{") && line.includes(filter)) {
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
+/** One agent run at `intervalMs`: rate, CPU per probe, lag, failures. */
+export async function agentTcpRun(targets: string[], intervalMs: number) {
+  const wal = await Deno.makeTempDir({ prefix: "bench_tcp_wal_" });
+  try {
+    await using agent = await startBundledAgent(`
+agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
+defaults: {interval: ${intervalMs}ms, timeout: 1s}
+limits: {concurrency: 2048, global_rate: 50000, per_host_rate: 1000}
+probes: {tcp: {type: tcp}}
+targets:
+  - static: {targets: [${targets.map((t) => `"${t}"`).join(", ")}]}
+    probes: [tcp]
+wal: {dir: ${wal}, fsync: batch}
+`);
+    await sleep(WARMUP_S * 1000);
+    const before = await agent.metrics();
+    const cpu = cpuWindow(agent.child.pid);
+    await sleep(WINDOW_S * 1000);
+    const after = await agent.metrics();
+    const { cpuUs, seconds } = cpu();
+    const probes = sumMetric(after, "vmprober_probes_total") -
+      sumMetric(before, "vmprober_probes_total");
+    const ok = sumWhere(after, "vmprober_probes_total", 'result="success"') -
+      sumWhere(before, "vmprober_probes_total", 'result="success"');
+    const lag = bucketDelta(
+      histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
+      histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
+    );
+    const skipped = sumMetric(after, "vmprober_probes_skipped_total") -
+      sumMetric(before, "vmprober_probes_skipped_total");
+    return {
+      intervalMs,
+      planned: TARGETS * 1000 / intervalMs,
+      probesPerS: probes / seconds,
+      cpuUsPerProbe: cpuUs / Math.max(1, probes),
+      cpuPct: cpuUs / 1e4 / seconds,
+      lagP50Ms: quantile(lag, 0.5) * 1000,
+      lagP99Ms: quantile(lag, 0.99) * 1000,
+      failed: probes - ok,
+      skipped,
+    };
+  } finally {
+    await Deno.remove(wal, { recursive: true });
+  }
+}
+
+const WRK_SCRIPT = (port: number, n: number) => `
+local i = 0
+fails = 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function request()
+  i = (i + 1) % ${n}
+  local host = "127.77." .. math.floor(i / 250) .. "." .. (i % 250 + 1)
+  return wrk.format("GET", "/probe?module=tcp&target=" .. host .. ":${port}")
+end
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, "probe_success 1", 1, true) then fails = fails + 1 end
+end
+function done(summary, latency, requests)
+  local f = 0
+  for _, t in ipairs(threads) do f = f + t:get("fails") end
+  io.write("FAILS " .. f .. "\\n")
+end
+`;
+
+/** blackbox_exporter driven by wrk at its maximum over the same farm. */
+export async function blackboxTcpRun(farmPort: number) {
+  const dir = await Deno.makeTempDir({ prefix: "bench_bbe_" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/bbe.yml`,
+      "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
+    );
+    await Deno.writeTextFile(`${dir}/wrk.lua`, WRK_SCRIPT(farmPort, TARGETS));
+    const port = freePort();
+    await using bbe = spawnPeer("prometheus-blackbox-exporter", [
+      `--config.file=${dir}/bbe.yml`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ]);
+    await waitHttp(`http://127.0.0.1:${port}/-/healthy`);
+    const wrk = (seconds: number) =>
+      new Deno.Command("wrk", {
+        args: ["-t2", "-c32", `-d${seconds}s`, "-s", `${dir}/wrk.lua`, `http://127.0.0.1:${port}`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    await wrk(2); // warm-up
+    const cpu = cpuWindow(bbe.pid);
+    const out = await wrk(WINDOW_S);
+    const { cpuUs } = cpu();
+    const text = new TextDecoder().decode(out.stdout);
+    const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(text);
+    const requests = Number(m?.[1] ?? NaN);
+    const seconds = m ? Number(m[2]) / (m[3] === "ms" ? 1000 : 1) : NaN;
+    const fails = Number(/FAILS (\d+)/.exec(text)?.[1] ?? NaN);
+    if (!Number.isFinite(requests)) throw new Error(`Cannot read wrk output:\n${text}`);
+    return {
+      probesPerS: requests / seconds,
+      cpuUsPerProbe: cpuUs / requests,
+      failed: fails,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** One run of workload 1: figures for the table. */
+export async function tcpCompare(): Promise<Figure[]> {
+  await using farm = startTcpFarm(TARGETS);
+  const peer = await blackboxTcpRun(farm.port);
+  const runs = [];
+  for (const interval of INTERVALS_MS) {
+    const r = await agentTcpRun(farm.targets, interval);
+    console.error(`  tcp @${r.planned}/s: ${JSON.stringify(r)}`);
+    runs.push(r);
+  }
+  console.error(`  blackbox_exporter: ${JSON.stringify(peer)}`);
+  const w = "tcp 1,000 targets";
+  const bbe = "blackbox_exporter";
+  const figures: Figure[] = [];
+  for (const r of runs) {
+    const at = `@ ${r.planned}/s`;
+    figures.push(
+      {
+        workload: w,
+        metric: `probes/s ${at}`,
+        unit: "/s",
+        ours: round(r.probesPerS, 0),
+        peer: null,
+        peerName: null,
+        better: "higher",
+      },
+      {
+        workload: w,
+        metric: `CPU per probe ${at}`,
+        unit: "µs",
+        ours: round(r.cpuUsPerProbe, 1),
+        peer: round(peer.cpuUsPerProbe, 1),
+        peerName: bbe,
+        better: "lower",
+        goal: `<= ${round(peer.cpuUsPerProbe / 3, 1)} (1/3 of peer)`,
+      },
+      {
+        workload: w,
+        metric: `scheduler lag p99 ${at}`,
+        unit: "ms",
+        ours: round(r.lagP99Ms, 2),
+        peer: null,
+        peerName: null,
+        better: "lower",
+        goal: "<= 20",
+      },
+      {
+        workload: w,
+        metric: `failed+skipped probes ${at}`,
+        unit: "",
+        ours: r.failed + r.skipped,
+        peer: null,
+        peerName: null,
+        better: "lower",
+        goal: "== 0",
+      },
+    );
+  }
+  const top = runs.reduce((a, b) => (b.probesPerS > a.probesPerS ? b : a));
+  figures.push(
+    {
+      workload: w,
+      metric: "max probes/s sustained",
+      unit: "/s",
+      ours: round(top.probesPerS, 0),
+      peer: round(peer.probesPerS, 0),
+      peerName: bbe,
+      better: "higher",
+      goal: ">= 10000",
+    },
+    {
+      workload: w,
+      metric: "peer failed probes at max",
+      unit: "",
+      ours: top.failed,
+      peer: peer.failed,
+      peerName: bbe,
+      better: "lower",
+    },
+  );
+  return figures;
+}
