@@ -77,14 +77,30 @@ function offsetOf(problem: IssueProblem, root: unknown): number {
   return node?.range?.[0] ?? 0;
 }
 
-/** Where a YAML error points; an unclosed quote points at its opening quote, not at the end. */
+/** Where a YAML error points: an unclosed quote or bracket at its opening, not at the end. */
 function yamlOffset(e: YAMLError, text: string): number {
   const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1];
   if (quote) {
     const open = text.lastIndexOf(quote, e.pos[0] - 1);
     if (open >= 0) return open;
   }
+  if (/end with a [}\]]/.test(e.message)) return unclosedBracket(text) ?? e.pos[0];
   return e.pos[0];
+}
+
+/** Offset of the outermost `{` or `[` never closed (quotes and comments skipped), if any. */
+function unclosedBracket(text: string): number | undefined {
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (c === '"' && text[i] === "\\") i++;
+    } else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "{" || c === "[") open.push(i);
+    else if (c === "}" || c === "]") open.pop();
+  }
+  return open[0];
 }
 
 function pathOf(e: YAMLError, root: unknown): string[] {
@@ -99,7 +115,14 @@ function yamlMessage(e: YAMLError, text: string): string {
       return "duplicate key: expected each key once per mapping";
     case "MULTIPLE_DOCS":
       return "expected one YAML document, got a second one (a `---` line)";
+    case "BAD_INDENT":
     case "MISSING_CHAR": {
+      const open = /end with a [}\]]/.test(e.message) ? unclosedBracket(text) : undefined;
+      if (open !== undefined) {
+        return text[open] === "{"
+          ? "invalid YAML: expected a closing } for this mapping, got none"
+          : "invalid YAML: expected a closing ] for this list, got none";
+      }
       const quote = /^Missing closing (["'])quote/.exec(e.message)?.[1];
       if (quote) return `invalid YAML: expected a closing ${quote} for this string, got none`;
       break;

@@ -27,6 +27,11 @@ export const CASES: Case[] = [
   {
     name: "bad YAML: unclosed flow mapping",
     text: "probes: {tcp: {type: tcp\n",
+    expect: ["FILE:1:9: invalid YAML: expected a closing } for this mapping, got none"],
+  },
+  {
+    name: "bad YAML: under-indented flow continuation",
+    text: "probes: {x: {type: tcp},\ny: {type: udp}}\n",
     expect: [
       "FILE:2:1: invalid YAML: flow map in block collection must be sufficiently indented and end with a }",
     ],
