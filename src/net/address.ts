@@ -61,7 +61,7 @@ export function parseAddress(text: string): Address {
   let portText: string | undefined;
   if (text.startsWith("[")) {
     const end = text.indexOf("]");
-    if (end < 0) fail("missing ]");
+    if (end < 0) fail("no closing ]");
     host = text.slice(1, end);
     const rest = text.slice(end + 1);
     if (rest !== "") {
@@ -81,13 +81,13 @@ export function parseAddress(text: string): Address {
   }
   let port: number | undefined;
   if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText)) fail(`invalid port "${portText}"`);
+    if (!/^\d{1,5}$/.test(portText)) fail(`port "${portText}" is not a number`);
     port = Number(portText);
-    if (port < 1 || port > 65535) fail(`port ${port} out of range 1-65535`);
+    if (port < 1 || port > 65535) fail(`port ${port} is out of range 1-65535`);
   }
   if (isIPv4(host)) return { host, port, family: 4 };
   if (isIPv6(host)) return { host, port, family: 6 };
-  if (/^[\d.]+$/.test(host)) fail("invalid IPv4 address");
+  if (/^[\d.]+$/.test(host)) fail("not a valid IPv4 address");
   if (!HOSTNAME.test(host)) fail("expected an IP address or a DNS name");
   return { host, port };
 }

@@ -161,9 +161,9 @@ export const CASES: Case[] = [
     name: "malformed static target addresses",
     text: STATIC('"10.0.0.1", "1.2.3.256", "db:99999", "[::1"'),
     expect: [
-      `FILE:4:36: targets.0.static.targets.1: ${ADDRESS}, got "1.2.3.256" (invalid IPv4 address)`,
-      `FILE:4:49: targets.0.static.targets.2: ${ADDRESS}, got "db:99999" (port 99999 out of range 1-65535)`,
-      `FILE:4:61: targets.0.static.targets.3: ${ADDRESS}, got "[::1" (missing ])`,
+      `FILE:4:36: targets.0.static.targets.1: ${ADDRESS}, got "1.2.3.256" (not a valid IPv4 address)`,
+      `FILE:4:49: targets.0.static.targets.2: ${ADDRESS}, got "db:99999" (port 99999 is out of range 1-65535)`,
+      `FILE:4:61: targets.0.static.targets.3: ${ADDRESS}, got "[::1" (no closing ])`,
     ],
   },
   {
