@@ -5,22 +5,13 @@
 import { z } from "zod";
 import { formatDuration, parseDuration, parseSize } from "./units.ts";
 import { parseAddress } from "../net/address.ts";
+import { describe as shown } from "./issue_message.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MODULE_NAME = /^[a-zA-Z0-9_.-]+$/;
 const RESERVED_LABELS = ["probe", "type", "target"];
 /** Longest duration accepted: timers hold at most 2^31-1 ms (~24.8 days). */
 export const MAX_DURATION_MS = 24 * 86_400_000;
-
-/** How a config value was written, for messages: `"fast"`, `true`, `a list`. */
-const shown = (v: unknown): string =>
-  typeof v === "string"
-    ? JSON.stringify(v.length > 60 ? v.slice(0, 60) + "…" : v)
-    : Array.isArray(v)
-    ? "a list"
-    : v !== null && typeof v === "object"
-    ? "a mapping"
-    : String(v ?? "nothing");
 
 /** A duration text (or a number of seconds) → milliseconds (> 0 unless `allowZero`). */
 export const duration = (opts: { allowZero?: boolean } = {}) =>
