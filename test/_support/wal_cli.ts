@@ -3,7 +3,8 @@
 const FLAGS = Deno.readTextFileSync(new URL("../../scripts/deno_flags", import.meta.url)).trim()
   .split(/\s+/);
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
-const DENO = new URL("../../node_modules/.bin/deno", import.meta.url).pathname;
+// The deno binary running the tests (not the npm wrapper script, which would not pass on signals).
+const DENO = Deno.execPath();
 
 /** Exit code, stdout and stderr of `vmprober ARGS…`. */
 export async function runCli(
