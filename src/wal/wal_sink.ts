@@ -1,6 +1,5 @@
 /** @module The sink that puts every normalized result into the WAL: one append per `write()` call. */
-import { encodeWriteRequest } from "../push/remote_write.ts";
-import { recordToSeries, type Series } from "../results/series.ts";
+import { createRecordEncoder } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
 import type { Wal } from "./types.ts";
 
@@ -16,14 +15,14 @@ export interface WalSinkOptions {
  * counted by the WAL; probing is never held up.
  */
 export function createWalSink(wal: Wal, options: WalSinkOptions = {}): Sink {
-  const extra = options.extraLabels ?? {};
+  // Same bytes as encodeWriteRequest(recordToSeries(…)), with each job's labels encoded once.
+  const encoder = createRecordEncoder(options.extraLabels ?? {});
   return {
     write(records: readonly ResultRecord[]): void {
       if (records.length === 0) return;
-      const series: Series[] = [];
-      for (const r of records) series.push(...recordToSeries(r, extra));
-      if (series.length === 0) return;
-      wal.append(encodeWriteRequest(series), series.length);
+      const { bytes, samples } = encoder.encode(records);
+      if (samples === 0) return;
+      wal.append(bytes, samples);
     },
   };
 }

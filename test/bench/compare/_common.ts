@@ -3,7 +3,7 @@
  * stopped by the harness, CPU and RSS of any pid from `/proc`, bounded HTTP polling.
  */
 import { cpuSeconds, rssBytes } from "../_metrics.ts";
-import { type AgentProcess, startAgentProcess, writeConfig } from "../../_support/agent_process.ts";
+import { DENO, denoFlags, writeConfig } from "../../_support/agent_process.ts";
 
 export { cpuSeconds, rssBytes };
 
@@ -84,9 +84,42 @@ export async function waitHttp(url: string, timeoutMs = 20_000, everyMs = 5): Pr
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** Starts the bundled agent on `yaml` (with the binary's permission flags). */
-export async function startBundledAgent(yaml: string): Promise<AgentProcess> {
-  return await startAgentProcess(await writeConfig(yaml), { entry: BUNDLE });
+/** A running bundled agent: its process and its `/metrics` text. */
+export interface BenchAgent extends AsyncDisposable {
+  readonly pid: number;
+  metrics(): Promise<string>;
+}
+
+/**
+ * The agent's deno flags: the binary's (scripts/deno_flags), or BENCH_DENO_FLAGS to try others
+ * (e.g. another `--v8-flags=--max-semi-space-size=N`) without touching the shipped list.
+ */
+export function agentFlags(): string[] {
+  return Deno.env.get("BENCH_DENO_FLAGS")?.trim().split(/\s+/) ?? denoFlags();
+}
+
+/**
+ * Starts the bundled agent on `yaml` (whose `agent.listen` must be `127.0.0.1:0`: a free port is
+ * put in) and waits for `/readyz` 200.
+ */
+export async function startBundledAgent(yaml: string): Promise<BenchAgent> {
+  const port = freePort();
+  const config = await writeConfig(yaml.replace('"127.0.0.1:0"', `"127.0.0.1:${port}"`));
+  const agent = spawnPeer(DENO, ["run", ...agentFlags(), BUNDLE, "run", "--config", config]);
+  try {
+    await waitHttp(`http://127.0.0.1:${port}/readyz`, 20_000, 20);
+  } catch (e) {
+    await agent.stop();
+    throw e;
+  }
+  return {
+    pid: agent.pid,
+    metrics: async () => await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    async [Symbol.asyncDispose]() {
+      await agent.stop();
+      await Deno.remove(config.slice(0, config.lastIndexOf("/")), { recursive: true });
+    },
+  };
 }
 
 /** CPU and wall time of a pid over a window: `stop()` returns µs of CPU and seconds elapsed. */

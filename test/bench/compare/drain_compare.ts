@@ -17,8 +17,17 @@ import { snappyCompress } from "../../../src/wal/snappy.ts";
 import { openWal } from "../../../src/wal/wal.ts";
 import { createWalSink } from "../../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics, type VmServer } from "../../_support/vm_server.ts";
-import { BUNDLE, type Figure, freePort, round, sleep, spawnPeer, waitHttp } from "./_common.ts";
-import { DENO, denoFlags } from "../../_support/agent_process.ts";
+import {
+  agentFlags,
+  BUNDLE,
+  type Figure,
+  freePort,
+  round,
+  sleep,
+  spawnPeer,
+  waitHttp,
+} from "./_common.ts";
+import { DENO } from "../../_support/agent_process.ts";
 
 const SAMPLES = Number(Deno.env.get("BENCH_DRAIN_SAMPLES") ?? 2_000_000);
 const PER_RECORD = 100; // results per WAL record (2 samples each)
@@ -82,7 +91,7 @@ push: {url: ${vm.writeUrl}}
     const start = performance.now();
     await using _agent = spawnPeer(DENO, [
       "run",
-      ...denoFlags(),
+      ...agentFlags(),
       BUNDLE,
       "run",
       "--config",

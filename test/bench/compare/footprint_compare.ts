@@ -4,8 +4,9 @@
  * 10 s, and CPU (% of one core, from /proc) at 1,000 TCP targets every 10 s — against
  * blackbox_exporter asked for the same 100 probes/s by the harness.
  */
-import { DENO, denoFlags } from "../../_support/agent_process.ts";
+import { DENO } from "../../_support/agent_process.ts";
 import {
+  agentFlags,
   BUNDLE,
   cpuWindow,
   farmHost,
@@ -39,7 +40,7 @@ wal: {dir: ${dir}/wal}
     );
     await using agent = spawnPeer(DENO, [
       "run",
-      ...denoFlags(),
+      ...agentFlags(),
       BUNDLE,
       "run",
       "--config",
@@ -106,7 +107,7 @@ wal: {dir: ${wal}, fsync: batch}
 `);
     await sleep(12_000);
     await agent.metrics(); // a scrape renders all 10,000 series once
-    return rssBytes(agent.child.pid) / MB;
+    return rssBytes(agent.pid) / MB;
   } finally {
     await Deno.remove(wal, { recursive: true });
   }
@@ -128,7 +129,7 @@ targets:
 wal: {dir: ${wal}, fsync: batch}
 `);
     await sleep(3000);
-    const cpu = cpuWindow(agent.child.pid);
+    const cpu = cpuWindow(agent.pid);
     await sleep(CPU_WINDOW_S * 1000);
     const { cpuUs, seconds } = cpu();
     return cpuUs / 1e4 / seconds;

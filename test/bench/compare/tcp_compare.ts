@@ -52,7 +52,7 @@ wal: {dir: ${wal}, fsync: batch}
 `);
     await sleep(WARMUP_S * 1000);
     const before = await agent.metrics();
-    const cpu = cpuWindow(agent.child.pid);
+    const cpu = cpuWindow(agent.pid);
     await sleep(WINDOW_S * 1000);
     const after = await agent.metrics();
     const { cpuUs, seconds } = cpu();
