@@ -1,0 +1,151 @@
+/**
+ * WAL benchmarks (fsync batch): appends through the WAL sink, sequential reads, and bytes per sample
+ * on disk for typical probe series. Run: `deno bench -A test/bench/wal_bench.ts`.
+ * Each bench name says how many samples one iteration moves: samples/s = that / time per iteration.
+ */
+import type { ResultRecord } from "../../src/results/types.ts";
+import { openWal } from "../../src/wal/wal.ts";
+import { createWalSink } from "../../src/wal/wal_sink.ts";
+import { snappyUncompress } from "../../src/wal/snappy.ts";
+import { recordToSeries } from "../../src/results/series.ts";
+
+const TARGETS = 1000;
+
+/** One round of typical results: per target a TCP record (3 samples) and every 4th an ICMP one. */
+function round(r: number): ResultRecord[] {
+  const out: ResultRecord[] = [];
+  const t0 = 1_700_000_000_000 + r * 15_000;
+  for (let i = 0; i < TARGETS; i++) {
+    const target = `10.${(i >> 8) & 255}.${i & 255}.1`;
+    const labels = { site: "fra1", role: i % 3 === 0 ? "db" : "web" };
+    const ok = (i * 7 + r) % 50 !== 0;
+    out.push({
+      timestampMs: t0 + (i % 997) * 13,
+      target: `${target}:22`,
+      probe: "tcp_ssh",
+      type: "tcp",
+      labels,
+      success: ok,
+      durationSeconds: Math.round((0.0002 + Math.random() * 0.02) * 1e6) / 1e6,
+      reason: ok ? undefined : "timeout",
+      ipProtocol: 4,
+      attempts: 1,
+    });
+    if (i % 4 === 0) {
+      const rtts = [0.011, 0.012, 0.0105].map((x) =>
+        Math.round((x + Math.random() * 0.002) * 1e6) / 1e6
+      );
+      out.push({
+        timestampMs: t0 + (i % 997) * 13 + 1,
+        target,
+        probe: "icmp",
+        type: "icmp",
+        labels,
+        success: true,
+        durationSeconds: 0.25,
+        ipProtocol: 4,
+        attempts: 1,
+        icmp: {
+          sent: 3,
+          received: 3,
+          lossRatio: 0,
+          rttsSeconds: rtts,
+          minSeconds: Math.min(...rtts),
+          avgSeconds: rtts.reduce((a, b) => a + b) / 3,
+          medianSeconds: [...rtts].sort()[1]!,
+          maxSeconds: Math.max(...rtts),
+          stddevSeconds: 0.0004,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+const ROUNDS = Array.from({ length: 8 }, (_, r) => round(r));
+const SAMPLES_PER_ROUND = ROUNDS[0]!.reduce((n, rec) => n + recordToSeries(rec).length, 0);
+
+const dir = await Deno.makeTempDir({ prefix: "wal_bench_" });
+const wal = await openWal({
+  dir: `${dir}/append`,
+  segmentSize: 16 << 20,
+  maxSize: 1 << 30,
+  fsync: "batch",
+  fsyncIntervalMs: 1000,
+});
+const sink = createWalSink(wal);
+let r = 0;
+
+Deno.bench(`append ${SAMPLES_PER_ROUND} samples through the WAL sink, then flush (fsync batch)`, {
+  group: "append",
+}, async () => {
+  // Results arrive in small batches as probes finish: 100 records per sink write.
+  const recs = ROUNDS[r++ % ROUNDS.length]!;
+  for (let i = 0; i < recs.length; i += 100) sink.write(recs.slice(i, i + 100));
+  await wal.flush();
+});
+
+// A WAL holding 40 rounds for the read benchmark, and the bytes-per-sample figure.
+const readDir = `${dir}/read`;
+{
+  await using w = await openWal({
+    dir: readDir,
+    segmentSize: 16 << 20,
+    maxSize: 1 << 30,
+    fsync: "batch",
+    fsyncIntervalMs: 1000,
+  });
+  const s = createWalSink(w);
+  for (let k = 0; k < 40; k++) {
+    const recs = round(k);
+    for (let i = 0; i < recs.length; i += 100) s.write(recs.slice(i, i + 100));
+    await w.flush(); // one flush per 15 s round ≈ fsync_interval 1 s with 1000 targets at 15 s
+  }
+  const st = w.stats();
+  console.log(
+    `on disk: ${st.samples} samples in ${st.bytes} bytes = ${
+      (st.bytes / st.samples).toFixed(2)
+    } bytes/sample ` +
+      `(${st.records} records, ${(st.samples / st.records).toFixed(0)} samples/record)`,
+  );
+}
+const reader = await openWal({
+  dir: readDir,
+  segmentSize: 16 << 20,
+  maxSize: 1 << 30,
+  fsync: "batch",
+  fsyncIntervalMs: 1000,
+});
+const READ_SAMPLES = reader.stats().samples;
+
+Deno.bench(`read ${READ_SAMPLES} samples sequentially (4 MiB reads, checksums checked)`, {
+  group: "read",
+}, async () => {
+  let n = 0;
+  for (let offset = 0;;) {
+    const es = await reader.read(offset, { maxBytes: 4 << 20 });
+    if (es.length === 0) break;
+    for (const e of es) n += e.samples;
+    offset = es.at(-1)!.nextOffset;
+  }
+  if (n !== READ_SAMPLES) throw new Error(`read ${n} of ${READ_SAMPLES}`);
+});
+
+Deno.bench(
+  `read and decompress ${READ_SAMPLES} samples sequentially`,
+  { group: "read" },
+  async () => {
+    let bytes = 0;
+    for (let offset = 0;;) {
+      const es = await reader.read(offset, { maxBytes: 4 << 20 });
+      if (es.length === 0) break;
+      for (const e of es) bytes += snappyUncompress(e.compressed).length;
+      offset = es.at(-1)!.nextOffset;
+    }
+    if (bytes === 0) throw new Error("nothing read");
+  },
+);
+
+globalThis.addEventListener("unload", () => {
+  Deno.removeSync(dir, { recursive: true });
+});
