@@ -9,49 +9,55 @@ import { openWal } from "../../src/wal/wal.ts";
 import { decodeCompressed } from "./wal_decode.ts";
 import { seqBody } from "./wal_fixture.ts";
 
-const [dir, maxArg] = Deno.args;
-if (!dir) throw new TypeError("Cannot start: usage wal_appender.ts DIR [MAX_BATCHES]");
-const maxBatches = Number(maxArg ?? 100_000);
-const encoder = new TextEncoder();
-const say = (line: string) => {
-  const bytes = encoder.encode(line + "\n");
-  let done = 0;
-  while (done < bytes.length) done += Deno.stdout.writeSync(bytes.subarray(done));
-};
+/** Appends until killed or `maxBatches` flushes are done. */
+export async function runAppender(dir: string, maxBatches: number): Promise<void> {
+  const encoder = new TextEncoder();
+  const say = (line: string) => {
+    const bytes = encoder.encode(line + "\n");
+    let done = 0;
+    while (done < bytes.length) done += Deno.stdout.writeSync(bytes.subarray(done));
+  };
 
-await using wal = await openWal({
-  dir,
-  segmentSize: 16 * 1024,
-  maxSize: 1 << 30,
-  fsync: "always",
-  fsyncIntervalMs: 1000,
-});
-// Continue after the highest sample already in the WAL.
-let next = 0;
-for (let offset = wal.pushPosition;;) {
-  const entries = await wal.read(offset, { maxBytes: 1 << 20 });
-  if (entries.length === 0) break;
-  for (const e of entries) {
-    for (const s of decodeCompressed(e.compressed)) next = Math.max(next, s.value + 1);
-    offset = e.nextOffset;
+  await using wal = await openWal({
+    dir,
+    segmentSize: 16 * 1024,
+    maxSize: 1 << 30,
+    fsync: "always",
+    fsyncIntervalMs: 1000,
+  });
+  // Continue after the highest sample already in the WAL.
+  let next = 0;
+  for (let offset = wal.pushPosition;;) {
+    const entries = await wal.read(offset, { maxBytes: 1 << 20 });
+    if (entries.length === 0) break;
+    for (const e of entries) {
+      for (const s of decodeCompressed(e.compressed)) next = Math.max(next, s.value + 1);
+      offset = e.nextOffset;
+    }
+  }
+  say(`start ${next} corrupt ${wal.stats().corrupt_records}`);
+  const history: Array<{ end: number; seq: number }> = [];
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const n = 1 + Math.floor(Math.random() * 40);
+    for (let i = 0; i < n; i++) {
+      // Several appends per tick, several records per flush: exercises batching.
+      wal.append(seqBody(next++), 1);
+      if (Math.random() < 0.1) await Promise.resolve();
+    }
+    await wal.flush();
+    if (wal.unwrittenBytes !== 0) throw new Error("Cannot flush: data left unwritten");
+    say(`ack ${next - 1}`);
+    history.push({ end: wal.stats().end_offset, seq: next });
+    if (batch % 25 === 24 && history.length > 10) {
+      const old = history[history.length - 10]!;
+      say(`committing ${old.seq}`);
+      await wal.commit(old.end);
+    }
   }
 }
-say(`start ${next} corrupt ${wal.stats().corrupt_records}`);
-const history: Array<{ end: number; seq: number }> = [];
-for (let batch = 0; batch < maxBatches; batch++) {
-  const n = 1 + Math.floor(Math.random() * 40);
-  for (let i = 0; i < n; i++) {
-    // Several appends per tick, several records per flush: exercises batching.
-    wal.append(seqBody(next++), 1);
-    if (Math.random() < 0.1) await Promise.resolve();
-  }
-  await wal.flush();
-  if (wal.unwrittenBytes !== 0) throw new Error("Cannot flush: data left unwritten");
-  say(`ack ${next - 1}`);
-  history.push({ end: wal.stats().end_offset, seq: next });
-  if (batch % 25 === 24 && history.length > 10) {
-    const old = history[history.length - 10]!;
-    say(`committing ${old.seq}`);
-    await wal.commit(old.end);
-  }
+
+if (import.meta.main) {
+  const [dir, maxArg] = Deno.args;
+  if (!dir) throw new TypeError("Cannot start: usage wal_appender.ts DIR [MAX_BATCHES]");
+  await runAppender(dir, Number(maxArg ?? 100_000));
 }
