@@ -278,3 +278,24 @@ Deno.test("wal inspect prints text, and exits 2 for a missing directory and 1 fo
     await Deno.remove(l.dir, { recursive: true });
   }
 });
+
+Deno.test("wal inspect takes the directory from --config, and exits 1 on a bad config", async () => {
+  const l = await buildWal();
+  try {
+    const config = `${l.dir}.yaml`;
+    const probes = "probes: { ssh: { type: tcp, port: 22 } }\ntargets: []\n";
+    Deno.writeTextFileSync(config, `${probes}wal: { dir: "${l.dir}" }\n`);
+    const ok = await runCli(["wal", "inspect", "--config", config, "--json"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const report = JSON.parse(ok.stdout);
+    assert.equal(report.dir, l.dir);
+    assert.equal(report.records, N);
+    Deno.writeTextFileSync(config, `${probes}wal: { dri: "${l.dir}" }\n`);
+    const bad = await runCli(["wal", "inspect", "--config", config]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`^${config}:3:\\d+: wal`));
+    Deno.removeSync(config);
+  } finally {
+    await Deno.remove(l.dir, { recursive: true });
+  }
+});
