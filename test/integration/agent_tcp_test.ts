@@ -130,3 +130,43 @@ wal: {dir: ${await Deno.makeTempDir()}}
   assert.equal(report.trim(), "");
   assert.equal(out.code, 0);
 });
+
+Deno.test("agent run: /readyz is 503 until the first schedule (a slow HTTP source), then 200", async () => {
+  await using open = tcpPeer();
+  const release = Promise.withResolvers<void>();
+  const sd = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
+    await release.promise;
+    return Response.json([{ targets: [`127.0.0.1:${open.port}`], labels: {} }]);
+  });
+  try {
+    const config = await writeConfig(`
+agent: {listen: "127.0.0.1:0", log: {format: json}}
+defaults: {interval: 200ms, timeout: 300ms}
+probes: {tcp: {type: tcp}}
+targets:
+  - http: {url: "http://127.0.0.1:${sd.addr.port}/sd", timeout: 20s}
+    probes: [tcp]
+wal: {dir: ${await Deno.makeTempDir()}}
+`);
+    await using agent = await startAgentProcess(config);
+    assert.equal((await agent.get("/readyz")).status, 503);
+    assert.equal((await agent.get("/healthz")).status, 200);
+    release.resolve();
+    await waitFor(
+      "ready",
+      async () => (await agent.get("/readyz")).status === 200 ? true : undefined,
+    );
+    await waitFor(
+      "a result",
+      async () =>
+        metricValue(await agent.metrics(), "probe_success", {
+            target: `127.0.0.1:${open.port}`,
+          }) === 1
+          ? true
+          : undefined,
+    );
+  } finally {
+    release.resolve();
+    await sd.shutdown();
+  }
+});
