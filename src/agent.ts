@@ -10,7 +10,7 @@ import { type Clock, systemClock } from "./schedule/clock.ts";
 import { createScheduler, type JobSpec, type Scheduler } from "./schedule/scheduler.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
-import { createProbes } from "./probes/registry.ts";
+import { closeProbes, createProbes } from "./probes/registry.ts";
 import type { Probe } from "./probes/types.ts";
 import { runWithRetries } from "./probes/with_retries.ts";
 import { createResolver } from "./net/resolver.ts";
@@ -72,14 +72,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(Date.now() / 1000);
 
+  /** Functions run on stop, last registered first. */
+  const closers: (() => Promise<void>)[] = [];
   const resolver = createResolver();
   const probes: Map<ProbeType, Probe> = createProbes({ resolver, registry });
+  closers.push(() => closeProbes(probes));
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
   const sinks: Sink[] = [probeMetrics, lastResults];
   const normalizer = createNormalizer(sinks);
-  /** Functions run on stop, last registered first. */
-  const closers: (() => Promise<void>)[] = [];
   /** Extra parts of `/api/v1/status`, by key. */
   const statusParts: Record<string, () => unknown> = {};
 
@@ -289,7 +290,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       ready = false;
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
-      const maxTimeout = Math.max(config.defaults.timeout, ...jobs.map((j) => j.job.timeoutMs));
+      const maxTimeout = jobs.reduce(
+        (m, j) => Math.max(m, j.job.timeoutMs),
+        config.defaults.timeout,
+      );
       await Promise.race([drained, clock.sleep(maxTimeout + 1000)]);
       stopController.abort(new DOMException("agent stopping", "AbortError"));
       for (const close of closers.reverse()) {

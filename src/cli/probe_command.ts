@@ -1,5 +1,5 @@
 /** @module `vmprober probe tcp|udp|icmp TARGET`: one probe now, human or JSON output. */
-import { createProbes } from "../probes/registry.ts";
+import { closeProbes, createProbes } from "../probes/registry.ts";
 import { createResolver } from "../net/resolver.ts";
 import { parseAddress } from "../net/address.ts";
 import { parseDuration } from "../config/units.ts";
@@ -95,9 +95,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   }
   const started = Date.now();
   const outcome = await probe.run(job, new AbortController().signal);
-  for (const p of probes.values()) { // close shared sockets (UDP pool, ICMP helper)
-    await (p as Partial<AsyncDisposable>)[Symbol.asyncDispose]?.();
-  }
+  await closeProbes(probes);
   if (values.json) {
     out(JSON.stringify({ target, type, timestamp_ms: started, ...outcome }));
   } else {

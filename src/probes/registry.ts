@@ -29,3 +29,8 @@ export function createProbes(deps: ProbeDeps): Map<ProbeType, Probe> {
   }
   return out;
 }
+
+/** Closes the probes that hold shared resources (the UDP socket pool, the ICMP sockets). */
+export async function closeProbes(probes: Map<ProbeType, Probe>): Promise<void> {
+  for (const p of probes.values()) await p[Symbol.asyncDispose]?.();
+}

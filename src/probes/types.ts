@@ -25,4 +25,6 @@ export interface ProbeJob {
 export interface Probe {
   readonly type: ProbeType;
   run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome>;
+  /** Releases shared resources (sockets); probes without any leave it out. */
+  [Symbol.asyncDispose]?(): PromiseLike<void>;
 }

@@ -23,7 +23,8 @@ export interface UdpProbeOptions extends Omit<UdpMuxOptions, "clock" | "onIgnore
 }
 
 /** The UDP probe; dispose it to close its sockets. */
-export interface UdpProbe extends Probe, AsyncDisposable {
+export interface UdpProbe extends Probe {
+  [Symbol.asyncDispose](): Promise<void>;
   readonly mux: UdpMux;
   close(): Promise<void>;
 }

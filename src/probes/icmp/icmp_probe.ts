@@ -25,7 +25,8 @@ export interface IcmpProbeOptions extends Omit<ChooseHelperOptions, "clock"> {
 }
 
 /** The ICMP probe; dispose it to close its sockets. */
-export interface IcmpProbe extends Probe, AsyncDisposable {
+export interface IcmpProbe extends Probe {
+  [Symbol.asyncDispose](): Promise<void>;
   /** The helper serving `mode` (opened on first use). */
   helper(mode: HelperMode): IcmpHelper;
   close(): Promise<void>;
