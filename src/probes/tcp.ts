@@ -1,12 +1,16 @@
 /**
- * @module TCP probe: connect time through `Deno.connect`, optional `send` and `expect` (a regex on
- * the first bytes, e.g. an SSH banner). One attempt, never longer than the job's timeout.
+ * @module TCP probe: connect time through `Deno.connect` (or a TLS handshake, reporting the peer
+ * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
+ * banner). One attempt, never longer than the job's timeout.
  */
 import type { Probe, ProbeJob } from "./types.ts";
 import type { ProbeOutcome } from "../results/types.ts";
 import { failureReason } from "../net/failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
 import { deadline, raceAbort } from "./deadline.ts";
+import { type ByteStream, connStream } from "./byte_stream.ts";
+import { tlsConnect } from "./tls_connect.ts";
+import { isIPv4, isIPv6 } from "../net/address.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -36,7 +40,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
         };
       }
       let family: 4 | 6 | undefined;
-      let conn: Deno.TcpConn | undefined;
+      let conn: ByteStream | undefined;
+      let tlsCertExpiry: number | undefined;
       try {
         let resolved;
         try {
@@ -51,12 +56,28 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
           };
         }
         family = resolved.family;
-        const pending = connect({ hostname: resolved.ip, port: job.port, signal: limit });
-        pending.then((c) => limit.aborted && c.close(), () => {});
-        conn = await raceAbort(pending, limit);
+        if (job.options.tls) {
+          const name = job.options.tls_server_name ??
+            (isIPv4(job.host) || isIPv6(job.host) ? undefined : job.host);
+          const pending = tlsConnect({
+            ip: resolved.ip,
+            port: job.port,
+            serverName: name,
+            insecureSkipVerify: job.options.tls_insecure_skip_verify === true,
+            signal: limit,
+          });
+          pending.then((c) => limit.aborted && c.stream.close(), () => {});
+          const connected = await raceAbort(pending, limit);
+          conn = connected.stream;
+          tlsCertExpiry = connected.certExpiry;
+        } else {
+          const pending = connect({ hostname: resolved.ip, port: job.port, signal: limit });
+          pending.then((c) => limit.aborted && c.close(), () => {});
+          conn = connStream(await raceAbort(pending, limit));
+        }
         const expect = job.options.expect as string | undefined;
         const send = job.options.send as string | undefined;
-        if (send) await raceAbort(writeAll(conn, new TextEncoder().encode(send)), limit);
+        if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
         if (expect) {
           const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);
           if (!matched.ok) {
@@ -68,10 +89,11 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
                 JSON.stringify(matched.text.slice(0, 120))
               }`,
               ipProtocol: family,
+              tlsCertExpiry,
             };
           }
         }
-        return { success: true, durationSeconds: took(), ipProtocol: family };
+        return { success: true, durationSeconds: took(), ipProtocol: family, tlsCertExpiry };
       } catch (e) {
         const reason = limit.aborted && !signal.aborted ? "timeout" : failureReason(e);
         return {
@@ -92,13 +114,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
   };
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < bytes.length) off += await conn.write(bytes.subarray(off));
-}
-
 /** Reads until `re` matches the text so far, the peer closes, or the cap is reached. */
-async function readUntil(conn: Deno.Conn, re: RegExp): Promise<{ ok: boolean; text: string }> {
+async function readUntil(conn: ByteStream, re: RegExp): Promise<{ ok: boolean; text: string }> {
   const buf = new Uint8Array(4096);
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let text = "";

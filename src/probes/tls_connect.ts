@@ -1,0 +1,79 @@
+/**
+ * @module A TLS connection for the TCP probe, through `node:tls`: Deno's own `connectTls` does not
+ * show the peer certificate, and its expiry is what `probe_ssl_earliest_cert_expiry` reports.
+ */
+import tls from "node:tls";
+import type { ByteStream } from "./byte_stream.ts";
+
+/** Options of {@linkcode tlsConnect}. */
+export interface TlsConnectOptions {
+  ip: string;
+  port: number;
+  /** SNI and the name the certificate must carry; an IP literal sends no SNI. */
+  serverName?: string;
+  insecureSkipVerify: boolean;
+  signal: AbortSignal;
+}
+
+/** Connects and completes the handshake; rejects on refusal, verification failure or abort. */
+export function tlsConnect(
+  options: TlsConnectOptions,
+): Promise<{ stream: ByteStream; certExpiry?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: options.ip,
+      port: options.port,
+      servername: options.serverName,
+      rejectUnauthorized: !options.insecureSkipVerify,
+      checkServerIdentity: options.serverName ? undefined : () => undefined,
+    });
+    const chunks: Uint8Array[] = [];
+    let ended = false;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    const onAbort = () => socket.destroy();
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    socket.on("data", (d: Uint8Array) => {
+      chunks.push(new Uint8Array(d));
+      wake?.();
+    });
+    socket.on("end", () => {
+      ended = true;
+      wake?.();
+    });
+    socket.on("error", (e: Error) => {
+      failure = e;
+      wake?.();
+      reject(e);
+    });
+    socket.on("close", () => {
+      ended = true;
+      options.signal.removeEventListener("abort", onAbort);
+      wake?.();
+    });
+    socket.on("secureConnect", () => {
+      const cert = socket.getPeerCertificate();
+      const expiry = cert?.valid_to ? Date.parse(cert.valid_to) / 1000 : undefined;
+      const stream: ByteStream = {
+        write: (bytes) =>
+          new Promise((ok, fail) => socket.write(bytes, (e?: Error | null) => e ? fail(e) : ok())),
+        async read(buf) {
+          while (chunks.length === 0 && !ended && !failure) {
+            await new Promise<void>((r) => (wake = r));
+          }
+          const head = chunks.shift();
+          if (!head) {
+            if (failure) throw failure;
+            return null;
+          }
+          const n = Math.min(buf.length, head.length);
+          buf.set(head.subarray(0, n));
+          if (n < head.length) chunks.unshift(head.subarray(n));
+          return n;
+        },
+        close: () => socket.destroy(),
+      };
+      resolve({ stream, certExpiry: Number.isFinite(expiry) ? expiry : undefined });
+    });
+  });
+}

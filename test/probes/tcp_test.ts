@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { createTcpProbe } from "../../src/probes/tcp.ts";
+import type { ProbeJob } from "../../src/probes/types.ts";
+import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
+
+function job(port: number, options: Record<string, unknown> = {}, host = "127.0.0.1"): ProbeJob {
+  return {
+    target: `${host}:${port}`,
+    host,
+    port,
+    probe: "t",
+    type: "tcp",
+    timeoutMs: 500,
+    ipProtocol: "auto",
+    options: { type: "tcp", ...options },
+  };
+}
+
+const signal = new AbortController().signal;
+
+Deno.test("createTcpProbe() succeeds on an open port and reports IPv4", async () => {
+  await using peer = tcpPeer();
+  const r = await createTcpProbe().run(job(peer.port), signal);
+  assert.equal(r.success, true);
+  assert.equal(r.ipProtocol, 4);
+  assert.ok(r.durationSeconds > 0 && r.durationSeconds < 0.5);
+});
+
+Deno.test("createTcpProbe() reports refused for a closed port", async () => {
+  const r = await createTcpProbe().run(job(closedPort()), signal);
+  assert.equal(r.success, false);
+  assert.equal(r.reason, "refused");
+});
+
+Deno.test("createTcpProbe() matches expect against a banner, mismatch otherwise", async () => {
+  await using peer = bannerPeer("SSH-2.0-test\r\n");
+  assert.equal(
+    (await createTcpProbe().run(job(peer.port, { expect: "^SSH-2\\.0-" }), signal)).success,
+    true,
+  );
+  const r = await createTcpProbe().run(job(peer.port, { expect: "^HTTP/" }), signal);
+  assert.equal(r.reason, "mismatch");
+  assert.equal(r.detail, 'expect /^HTTP// did not match "SSH-2.0-test\\r\\n"');
+});
+
+Deno.test("createTcpProbe() gives timeout within the timeout when the peer never answers", async () => {
+  await using peer = silentPeer();
+  const r = await createTcpProbe().run(job(peer.port, { expect: "x" }), signal);
+  assert.equal(r.reason, "timeout");
+  assert.ok(r.durationSeconds >= 0.49 && r.durationSeconds < 0.75, `${r.durationSeconds}`);
+});
+
+Deno.test("createTcpProbe() sends text and expects the echo", async () => {
+  await using peer = tcpPeer(async (conn) => {
+    const buf = new Uint8Array(64);
+    const n = await conn.read(buf);
+    await conn.write(buf.subarray(0, n ?? 0));
+    conn.close();
+  });
+  const r = await createTcpProbe().run(
+    job(peer.port, { send: "PING\r\n", expect: "^PING" }),
+    signal,
+  );
+  assert.equal(r.success, true);
+});
+
+Deno.test("createTcpProbe() reports dns for a name that does not resolve", async () => {
+  const probe = createTcpProbe({
+    resolver: { resolve: () => Promise.reject(new Deno.errors.NotFound("no A record")) },
+  });
+  const r = await probe.run(job(22, {}, "nx.invalid"), signal);
+  assert.equal(r.reason, "dns");
+  assert.equal(r.detail, "no A record");
+});
+
+async function selfSignedCert(days: number): Promise<{ cert: string; key: string }> {
+  const dir = await Deno.makeTempDir();
+  const out = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${dir}/k.pem`,
+      "-out",
+      `${dir}/c.pem`,
+      "-days",
+      String(days),
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  assert.equal(out.code, 0);
+  const pair = {
+    cert: await Deno.readTextFile(`${dir}/c.pem`),
+    key: await Deno.readTextFile(`${dir}/k.pem`),
+  };
+  await Deno.remove(dir, { recursive: true });
+  return pair;
+}
+
+Deno.test("createTcpProbe() with tls reports the certificate expiry and talks through TLS", async () => {
+  const { cert, key } = await selfSignedCert(30);
+  const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      try {
+        await conn.handshake();
+        await conn.write(new TextEncoder().encode("220 ready\r\n"));
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        // the verifying client hangs up on our self-signed certificate
+      }
+      conn.close();
+    }
+  })();
+  const port = (listener.addr as Deno.NetAddr).port;
+  try {
+    const ok = await createTcpProbe().run(
+      job(port, { tls: true, tls_insecure_skip_verify: true, expect: "^220 " }),
+      signal,
+    );
+    assert.equal(ok.success, true, ok.detail);
+    const days = (ok.tlsCertExpiry! - Date.now() / 1000) / 86400;
+    assert.ok(days > 29 && days < 31, `expires in ${days} days`);
+
+    const bad = await createTcpProbe().run(job(port, { tls: true }), signal);
+    assert.equal(bad.success, false);
+    assert.equal(bad.reason, "error");
+    assert.match(bad.detail!, /self[- ]signed/i);
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
