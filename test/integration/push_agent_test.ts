@@ -107,6 +107,20 @@ async function metric(agent: AgentProcess, name: string, labels: Record<string, 
   return metricValue(await agent.metrics(), name, labels) ?? 0;
 }
 
+/** Waits until the agent's backlog is empty and pushing healthy, then stops it (exit 0). */
+async function drainAndStop(agent: AgentProcess): Promise<void> {
+  await waitFor(
+    "the backlog drained",
+    async () =>
+      await metric(agent, "vmprober_push_backlog_samples") === 0 &&
+        await metric(agent, "vmprober_push_consecutive_failures") === 0
+        ? true
+        : undefined,
+    20_000,
+  );
+  assert.equal(await agent.stop("SIGTERM"), 0);
+}
+
 Deno.test("agent pushes its probe results to VictoriaMetrics exactly as written to the WAL", async () => {
   await using vm = await startVictoriaMetrics();
   await using open = tcpPeer();
@@ -188,16 +202,7 @@ Deno.test("agent loses nothing through a VictoriaMetrics outage and a SIGKILL du
     );
     await vm.start();
     outageEnd = Date.now();
-    await waitFor(
-      "the backlog drained",
-      async () =>
-        await metric(agent, "vmprober_push_backlog_samples") === 0 &&
-          await metric(agent, "vmprober_push_consecutive_failures") === 0
-          ? true
-          : undefined,
-      20_000,
-    );
-    assert.equal(await agent.stop("SIGTERM"), 0);
+    await drainAndStop(agent);
   }
   const wal = await walSamples(walDir);
   const exported = await vm.waitForSamples(`{site="${SITE}"}`, wal.size);
@@ -247,16 +252,7 @@ Deno.test("agent keeps probing through a 30 s VictoriaMetrics outage and deliver
     assert.equal((await agent.get("/readyz")).status, 200);
     await vm.start();
     outageEnd = Date.now();
-    await waitFor(
-      "the backlog drained",
-      async () =>
-        await metric(agent, "vmprober_push_backlog_samples") === 0 &&
-          await metric(agent, "vmprober_push_consecutive_failures") === 0
-          ? true
-          : undefined,
-      20_000,
-    );
-    assert.equal(await agent.stop("SIGTERM"), 0);
+    await drainAndStop(agent);
   }
   const wal = await walSamples(walDir);
   const exported = await vm.waitForSamples(`{site="${SITE}"}`, wal.size);
