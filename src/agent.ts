@@ -7,12 +7,12 @@ import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./schedule/clock.ts";
-import { createScheduler, type JobSpec, type Scheduler } from "./schedule/scheduler.ts";
+import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
+import { toJobSpec } from "./schedule/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
 import { closeProbes, createProbes } from "./probes/registry.ts";
 import type { Probe } from "./probes/types.ts";
-import { runWithRetries } from "./probes/with_retries.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
@@ -24,6 +24,7 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { targetsView } from "./http/targets_view.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
 import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
@@ -128,40 +129,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   /** While a reload swaps the sources, target changes wait for one apply at its end. */
   let reloading = false;
 
-  const toSpec = (def: JobDef): JobSpec => {
-    const probe = probes.get(def.job.type);
-    const identity = {
-      target: def.job.target,
-      probe: def.job.probe,
-      type: def.job.type,
-      labels: def.labels,
-    };
-    return {
-      key: def.key,
-      host: def.job.host,
-      intervalMs: def.intervalMs,
-      jitter: def.jitter,
-      version: def.version,
-      run: async () => {
-        const timestampMs = clock.wallNow();
-        const outcome = probe
-          ? await runWithRetries(probe, def.job, {
-            retries: def.retries,
-            signal: stopController.signal,
-            budgetMs: def.intervalMs,
-          })
-          : {
-            success: false,
-            durationSeconds: 0,
-            reason: "error" as const,
-            detail: `probe type ${def.job.type} is not available in this build`,
-            attempts: 1,
-          };
-        if (stopController.signal.aborted && !outcome.success) return;
-        normalizer.accept(identity, outcome, timestampMs);
-      },
-    };
-  };
+  const toSpec = (def: JobDef) =>
+    toJobSpec(def, { probes, normalizer, clock, signal: stopController.signal });
 
   const applyTargets = (next: Target[]) => {
     targets = next;
@@ -227,27 +196,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     metrics: async () => (await registry.metrics()) + probeMetrics.render(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
-    targets: () =>
-      targets.map((t) => ({
-        address: t.address,
-        sources: t.sources,
-        labels: t.labels,
-        probes: t.probes.map((p) => {
-          const last = lastResults.get(`${p}|${t.address}`);
-          return {
-            probe: p,
-            last_result: last
-              ? {
-                time: new Date(last.timestampMs).toISOString(),
-                success: last.success,
-                duration_seconds: last.durationSeconds,
-                reason: last.reason ?? null,
-                detail: last.detail ?? null,
-              }
-              : null,
-          };
-        }),
-      })),
+    targets: () => targetsView(targets, lastResults),
     status: () => ({
       version: VERSION,
       commit: COMMIT,
