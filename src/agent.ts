@@ -92,6 +92,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     maxSize: config.wal.max_size,
     fsync: config.wal.fsync,
     fsyncIntervalMs: config.wal.fsync_interval,
+    compact: config.wal.compact,
     registry,
     clock,
   });

@@ -276,6 +276,7 @@ export const configSchema = z.strictObject({
     max_size: size().default(1024 ** 3),
     fsync: z.enum(["always", "batch", "never"]).default("batch"),
     fsync_interval: duration().default(1000),
+    compact: z.boolean().default(true),
   }).prefault({}),
   push: z.strictObject({
     url: httpUrl(),

@@ -10,8 +10,16 @@ import { crc32c } from "./crc32c.ts";
 
 /** Bytes before the payload: length, checksum, type. */
 export const FRAME_HEADER = 9;
-/** The only record type so far: samples as a compressed `WriteRequest`. */
+/** Record type 1: samples as a compressed `WriteRequest`. */
 export const TYPE_SAMPLES = 1;
+/**
+ * Record type 2, only ever the first record of a segment rewritten by compaction (compact.ts):
+ * payload `[end u64]`, the global offset where the segment's logical range ends (where the next
+ * segment starts), although the rewritten file is shorter.
+ */
+export const TYPE_COMPACTED = 2;
+/** Size of the whole compaction marker frame. */
+export const MARKER_SIZE = FRAME_HEADER + 8;
 /** Largest payload accepted when reading; anything claiming more is damage. */
 export const MAX_PAYLOAD = 64 * 1024 * 1024;
 /** Smallest valid type-1 payload: the sample count plus a one-byte snappy block. */
@@ -28,6 +36,27 @@ export function encodeFrame(compressed: Uint8Array, samples: number): Uint8Array
   out.set(compressed, 13);
   view.setUint32(4, crc32c(out.subarray(8)), true);
   return out;
+}
+
+/** Builds the compaction marker frame saying the segment's logical range ends at offset `end`. */
+export function encodeCompactedMarker(end: number): Uint8Array {
+  const out = new Uint8Array(MARKER_SIZE);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 8, true);
+  out[8] = TYPE_COMPACTED;
+  view.setBigUint64(9, BigInt(end), true);
+  view.setUint32(4, crc32c(out.subarray(8)), true);
+  return out;
+}
+
+/** The logical end offset in a valid compaction marker at the start of `buf`, or null. */
+export function checkCompactedMarker(buf: Uint8Array): number | null {
+  if (buf.length < MARKER_SIZE || buf[8] !== TYPE_COMPACTED) return null;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (view.getUint32(0, true) !== 8) return null;
+  if (crc32c(buf.subarray(8, MARKER_SIZE)) !== view.getUint32(4, true)) return null;
+  const end = Number(view.getBigUint64(9, true));
+  return Number.isSafeInteger(end) ? end : null;
 }
 
 /** What {@linkcode checkFrame} found at an offset. */

@@ -8,7 +8,7 @@ import { joinPath as join } from "./path.ts";
 import { logger } from "../log.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
 import { scanSegment } from "./segment_scan.ts";
-import { type IndexedSegment, lowerBound, WalIndex } from "./wal_index.ts";
+import { type IndexedSegment, lowerBound, segmentEnd, WalIndex } from "./wal_index.ts";
 
 /** A segment file name: the segment's start offset, zero-padded to 20 digits. */
 export const SEGMENT_NAME = /^\d{20}$/;
@@ -16,6 +16,14 @@ export const SEGMENT_NAME = /^\d{20}$/;
 /** The file name of the segment starting at `start`. */
 export function segmentName(start: number): string {
   return String(start).padStart(20, "0");
+}
+
+/** A segment being rewritten by compaction (renamed over the segment once complete and fsynced). */
+export const COMPACT_TMP = /^\d{20}\.compact$/;
+
+/** The temporary name compaction writes the segment starting at `start` under. */
+export function compactTmpName(start: number): string {
+  return `${segmentName(start)}.compact`;
 }
 
 /** State of the push-position file after recovery. */
@@ -48,7 +56,8 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       names.push({ start: Number(e.name), name: e.name });
     } else if (e.isFile && e.name === POSITION_FILE) {
       // read below
-    } else if (e.isFile && e.name === POSITION_TMP) {
+    } else if (e.isFile && (e.name === POSITION_TMP || COMPACT_TMP.test(e.name))) {
+      // A write cut short by a crash: the file it was to replace is intact.
       if (options.repair) await Deno.remove(join(dir, e.name)).catch(() => {});
     } else {
       ignoredFiles.push(e.name);
@@ -81,6 +90,7 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       samples: scan.samples,
       totalSamples: scan.samples.reduce((a, b) => a + b, 0),
     };
+    if (scan.compactedEnd !== null) seg.end = Math.max(scan.compactedEnd, start + scan.size);
     for (const c of scan.corrupt) {
       log.warn("Skipped a corrupt WAL record: {bytes} bytes at offset {offset} in {segment}", {
         bytes: c.end - c.start,
@@ -108,7 +118,14 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       }
     }
     const next = names[i + 1];
-    if (next && start + seg.size > next.start) {
+    if (next && seg.end !== undefined && seg.end > next.start && start + seg.size <= next.start) {
+      // A compacted segment whose recorded end passes the next segment: nothing overlaps on disk.
+      seg.end = next.start;
+      log.warn("WAL segment {segment} says it ends past the next one; using the next start", {
+        segment: name,
+      });
+    } else if (next && segmentEnd(seg) > next.start) {
+      if (seg.end !== undefined) seg.end = next.start;
       const keep = lowerBound(seg.offsets.map((o, k) => o + seg.sizes[k]!), next.start + 1);
       seg.offsets.length = seg.sizes.length = seg.samples.length = keep;
       seg.totalSamples = seg.samples.reduce((a, b) => a + b, 0);
@@ -117,12 +134,12 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       log.warn("WAL segment {segment} overlaps the next one; its end is ignored", {
         segment: name,
       });
-    } else if (next && start + seg.size < next.start) {
+    } else if (next && segmentEnd(seg) < next.start) {
       missingSegments++;
       log.warn("WAL data missing between offsets {from} and {to}: {bytes} bytes lost", {
-        from: start + seg.size,
+        from: segmentEnd(seg),
         to: next.start,
-        bytes: next.start - start - seg.size,
+        bytes: next.start - segmentEnd(seg),
       });
     }
     index.segments.push(seg);

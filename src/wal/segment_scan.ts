@@ -2,7 +2,15 @@
  * @module Scans one segment file frame by frame: valid records, skipped corrupt regions, torn tail.
  * Reads in bounded windows, so a huge or hostile file never has to fit in memory.
  */
-import { checkFrame, FRAME_HEADER, type FrameCheck, MAX_PAYLOAD, TYPE_SAMPLES } from "./frame.ts";
+import {
+  checkCompactedMarker,
+  checkFrame,
+  FRAME_HEADER,
+  type FrameCheck,
+  MARKER_SIZE,
+  MAX_PAYLOAD,
+  TYPE_SAMPLES,
+} from "./frame.ts";
 
 /** Records and damage found in one segment; offsets are relative to the segment start. */
 export interface SegmentScan {
@@ -18,6 +26,8 @@ export interface SegmentScan {
   corrupt: Array<{ start: number; end: number }>;
   /** Start of damage that runs to the end of the file (a torn or zero-filled tail), if any. */
   tailStart: number | null;
+  /** For a segment rewritten by compaction: the global offset its logical range ends at. */
+  compactedEnd: number | null;
 }
 
 const CHUNK = 4 * 1024 * 1024;
@@ -92,9 +102,15 @@ export async function scanSegment(file: Deno.FsFile, size: number): Promise<Segm
     samples: [],
     corrupt: [],
     tailStart: null,
+    compactedEnd: null,
   };
   const win = new Window(file, size);
   let pos = 0;
+  if (size >= MARKER_SIZE) {
+    await win.ensure(0, MARKER_SIZE);
+    out.compactedEnd = checkCompactedMarker(win.buf.subarray(0, MARKER_SIZE));
+    if (out.compactedEnd !== null) pos = MARKER_SIZE;
+  }
   while (pos < size) {
     const c = await win.check(pos);
     if (c.kind === "ok") {

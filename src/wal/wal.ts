@@ -11,10 +11,11 @@ import { type Clock, systemClock } from "../schedule/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
 import { checkFrame, framePayload } from "./frame.ts";
 import { fsyncDir, writePosition } from "./position.ts";
-import { type PositionState, recoverWal, segmentName } from "./recover.ts";
+import { compactTmpName, type PositionState, recoverWal, segmentName } from "./recover.ts";
+import { writeCompactedSegment } from "./compact.ts";
 import type { FsyncPolicy, Wal, WalEntry, WalStats } from "./types.ts";
 import { createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
-import type { WalIndex } from "./wal_index.ts";
+import { type IndexedSegment, segmentEnd, type WalIndex } from "./wal_index.ts";
 
 /** Options of {@linkcode openWal}. Sizes in bytes, durations in ms. */
 export interface WalOptions {
@@ -33,6 +34,15 @@ export interface WalOptions {
   maxRecordBytes?: number;
   /** Pause between write attempts while the disk is full (default 1 s). */
   retryMs?: number;
+  /**
+   * Rewrite sealed segments the pusher has not read from yet with samples grouped by series
+   * (compact.ts), in the background (default false; the agent's `wal.compact` defaults to true).
+   */
+  compact?: boolean;
+  /** Awaited between slices of compaction work (default: one macrotask, to let timers run). */
+  compactPause?: () => Promise<void>;
+  /** Samples grouped at a time by compaction (default 200,000; bounds its memory). */
+  compactWindowSamples?: number;
 }
 
 /** Operator figures beyond {@linkcode WalStats}: what recovery found. */
@@ -49,6 +59,8 @@ export interface LocalWal extends Wal {
   report(): WalReport;
   /** Bytes appended but not yet durable (queued, or waiting for disk space). */
   readonly unwrittenBytes: number;
+  /** Resolves once background compaction has nothing left to do (at once when it is idle). */
+  compaction(): Promise<void>;
 }
 
 const log = logger("wal");
@@ -76,6 +88,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
   if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });
   wal.corruptSeen = rec.corruptRecords;
   await wal.openActive();
+  wal.scheduleCompaction();
   log.info("WAL opened: {segments} segments, {records} records, {pending} samples pending", {
     segments: rec.index.segments.length,
     records: rec.index.records(),
@@ -105,10 +118,20 @@ class FileWal implements LocalWal {
   #writeFailing = false;
   #chain: Promise<void> = Promise.resolve();
   #posChain: Promise<void> = Promise.resolve();
+  #posQueued = false;
   #armed = false;
   #abort = new AbortController();
   #waiters = new Set<() => void>();
   #closed = false;
+  /** Highest `nextOffset` `read()` has handed out (or `commit()` seen): segments starting at or
+   * after it are unread, and only those may be compacted. */
+  #readHigh: number;
+  /** Segments being renamed over by compaction: `read()` waits for these. */
+  #swapping = new Map<IndexedSegment, Promise<void>>();
+  /** Segment starts compaction gave up on (no gain, damage, error): not tried again. */
+  #compactSkip = new Set<number>();
+  #compactLoop: Promise<void> | null = null;
+  #compactWanted = false;
 
   constructor(opts: WalOptions, index: WalIndex, pushPosition: number, recovered: Recovered) {
     this.#opts = {
@@ -120,7 +143,11 @@ class FileWal implements LocalWal {
       clock: opts.clock ?? systemClock,
       maxRecordBytes: opts.maxRecordBytes ?? 1024 * 1024,
       retryMs: opts.retryMs ?? 1000,
+      compact: opts.compact ?? false,
+      compactPause: opts.compactPause ?? (() => new Promise((r) => setTimeout(r, 0))),
+      compactWindowSamples: opts.compactWindowSamples ?? 200_000,
     };
+    this.#readHigh = pushPosition;
     this.#index = index;
     this.#pushPosition = pushPosition;
     this.#recovered = recovered;
@@ -138,7 +165,8 @@ class FileWal implements LocalWal {
   /** Opens the last segment for appending (if there is one). */
   async openActive(): Promise<void> {
     const last = this.#index.segments.at(-1);
-    if (!last) return;
+    // A compacted segment is never appended to: the next write starts a segment at its end.
+    if (!last || last.end !== undefined) return;
     this.#active = await Deno.open(this.#path(last.start), { write: true, append: true });
   }
 
@@ -272,6 +300,7 @@ class FileWal implements LocalWal {
     if (this.#opts.fsync !== "never") await fsyncDir(this.#opts.dir);
     const seg = { start, size: 0, offsets: [], sizes: [], samples: [], totalSamples: 0 };
     this.#index.segments.push(seg);
+    this.scheduleCompaction();
     return seg;
   }
 
@@ -279,7 +308,7 @@ class FileWal implements LocalWal {
     const segs = this.#index.segments;
     while (this.#index.bytes() > this.#opts.maxSize && segs.length > 1) {
       const seg = segs[0]!;
-      const lost = seg.start + seg.size > this.#pushPosition
+      const lost = segmentEnd(seg) > this.#pushPosition
         ? this.#index.samplesFrom(this.#pushPosition) - this.#index.samplesFrom(segs[1]!.start)
         : 0;
       segs.shift();
@@ -304,12 +333,19 @@ class FileWal implements LocalWal {
       const ref = this.#index.find(from);
       if (!ref) return [];
       const seg = this.#index.segments[ref.seg]!;
+      const swap = this.#swapping.get(seg);
+      if (swap) {
+        await swap; // compaction is replacing this segment: look again in the new layout
+        continue;
+      }
       let end = ref.rec;
       let payload = 0;
       while (end < seg.offsets.length && (end === ref.rec || payload < options.maxBytes)) {
         payload += seg.sizes[end]!;
         end++;
       }
+      // Before any await: from now on compaction leaves this segment alone.
+      this.#readHigh = Math.max(this.#readHigh, this.#index.nextOffset(ref.seg, end - 1));
       const first = seg.offsets[ref.rec]!;
       const last = seg.offsets[end - 1]! + seg.sizes[end - 1]!;
       let buf: Uint8Array;
@@ -333,7 +369,9 @@ class FileWal implements LocalWal {
         }
         out.push({
           offset: seg.offsets[r]!,
-          nextOffset: seg.offsets[r]! + c.size,
+          nextOffset: r === seg.offsets.length - 1 && seg.end !== undefined
+            ? seg.end
+            : seg.offsets[r]! + c.size,
           compressed: framePayload(buf, at, c.size),
           samples: c.samples,
         });
@@ -363,9 +401,11 @@ class FileWal implements LocalWal {
     const target = Math.min(offset, this.#index.endOffset(this.#pushPosition));
     if (target <= this.#pushPosition) return;
     this.#pushPosition = target;
+    this.#readHigh = Math.max(this.#readHigh, target);
     const segs = this.#index.segments;
-    while (segs.length > 1 && segs[0]!.start + segs[0]!.size <= target) {
+    while (segs.length > 1 && segmentEnd(segs[0]!) <= target) {
       const seg = segs.shift()!;
+      await this.#swapping.get(seg);
       await Deno.remove(this.#path(seg.start)).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) {
           log.warn("Cannot delete a pushed WAL segment: {error}", { error: String(e) });
@@ -377,7 +417,12 @@ class FileWal implements LocalWal {
 
   /** Writes the current push position; failures are logged, the next commit tries again. */
   #savePosition(): Promise<void> {
+    // A save not started yet writes the newest position when it runs: commits that arrive while
+    // one is queued share it (one tmp+fsync+rename+fsync per burst, not per commit).
+    if (this.#posQueued) return this.#posChain;
+    this.#posQueued = true;
     this.#posChain = this.#posChain.then(async () => {
+      this.#posQueued = false;
       try {
         await writePosition(this.#opts.dir, this.#pushPosition);
       } catch (e) {
@@ -411,11 +456,131 @@ class FileWal implements LocalWal {
     await this.flush();
     this.#closed = true;
     this.#abort.abort();
+    await this.#compactLoop;
+    await this.#chain;
     await this.#posChain;
     if (this.#active && this.#opts.fsync === "never") await this.#active.syncData().catch(() => {});
     this.#active?.close();
     this.#active = null;
     for (const w of this.#waiters) w();
+  }
+
+  compaction(): Promise<void> {
+    return this.#compactLoop ?? Promise.resolve();
+  }
+
+  /** Starts background compaction if it is enabled, idle, and may have work. */
+  scheduleCompaction(): void {
+    if (!this.#opts.compact || this.#closed) return;
+    this.#compactWanted = true;
+    if (!this.#compactLoop) this.#compactLoop = this.#compactAll();
+  }
+
+  async #compactAll(): Promise<void> {
+    while (this.#compactWanted && !this.#closed) {
+      this.#compactWanted = false;
+      for (let seg = this.#compactCandidate(); seg; seg = this.#compactCandidate()) {
+        await this.#compactOne(seg);
+        if (this.#closed) break;
+      }
+    }
+    this.#compactLoop = null; // in the same tick as the last check of #compactWanted
+  }
+
+  /** The oldest sealed, uncompacted segment that no reader has touched yet. */
+  #compactCandidate(): IndexedSegment | undefined {
+    const segs = this.#index.segments;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const s = segs[i]!;
+      if (s.start < this.#readHigh || s.end !== undefined || this.#compactSkip.has(s.start)) {
+        continue;
+      }
+      return s;
+    }
+    return undefined;
+  }
+
+  /** May compaction still replace `seg`? (Not once it is read from, dropped, or the WAL closes.) */
+  #compactable(seg: IndexedSegment): boolean {
+    return !this.#closed && seg.start >= this.#readHigh && this.#index.segments.includes(seg);
+  }
+
+  async #compactOne(seg: IndexedSegment): Promise<void> {
+    const dir = this.#opts.dir;
+    const path = this.#path(seg.start);
+    const tmpPath = join(dir, compactTmpName(seg.start));
+    const sync = this.#opts.fsync !== "never";
+    let result;
+    try {
+      result = await writeCompactedSegment({
+        path,
+        tmpPath,
+        start: seg.start,
+        size: seg.size,
+        end: segmentEnd(seg),
+        offsets: [...seg.offsets],
+        sizes: [...seg.sizes],
+        samples: [...seg.samples],
+      }, {
+        maxRecordBytes: this.#opts.maxRecordBytes,
+        windowSamples: this.#opts.compactWindowSamples,
+        sync,
+        pause: this.#opts.compactPause,
+        cancelled: () => !this.#compactable(seg),
+      });
+    } catch (e) {
+      this.#compactSkip.add(seg.start);
+      if (this.#compactable(seg)) {
+        log.warn("Cannot compact the WAL segment {segment}, left as it is: {error}", {
+          segment: segmentName(seg.start),
+          error: String(e),
+        });
+      }
+      return;
+    }
+    if (!result) {
+      if (this.#compactable(seg)) this.#compactSkip.add(seg.start);
+      return;
+    }
+    const before = seg.size;
+    // The swap runs between writes (never beside a rotation or a max_size drop), and readers of
+    // this segment wait for it: nobody sees half of the old layout and half of the new one.
+    const swap = async () => {
+      if (!this.#compactable(seg)) {
+        await Deno.remove(tmpPath).catch(() => {});
+        return;
+      }
+      let release!: () => void;
+      this.#swapping.set(seg, new Promise<void>((r) => release = r));
+      try {
+        await Deno.rename(tmpPath, path);
+        seg.end = segmentEnd(seg);
+        seg.size = result.size;
+        seg.offsets = result.offsets;
+        seg.sizes = result.sizes;
+        seg.samples = result.samples;
+        seg.totalSamples = result.totalSamples;
+        if (sync) await fsyncDir(dir);
+        log.debug("Compacted the WAL segment {segment}: {before} → {after} bytes", {
+          segment: segmentName(seg.start),
+          before,
+          after: result.size,
+          samples: result.totalSamples,
+        });
+      } catch (e) {
+        this.#compactSkip.add(seg.start);
+        await Deno.remove(tmpPath).catch(() => {});
+        log.warn("Cannot compact the WAL segment {segment}: {error}", {
+          segment: segmentName(seg.start),
+          error: String(e),
+        });
+      } finally {
+        this.#swapping.delete(seg);
+        release();
+      }
+    };
+    this.#chain = this.#chain.then(swap);
+    await this.#chain;
   }
 
   #path(start: number): string {

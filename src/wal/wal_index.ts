@@ -11,6 +11,17 @@ export interface IndexedSegment {
   samples: number[];
   /** Sum of `samples`. */
   totalSamples: number;
+  /**
+   * Set on a segment rewritten by compaction: the global offset where its logical range ends (the
+   * next segment's start). The file is shorter than that; the bytes in between are an intended
+   * hole, not lost data.
+   */
+  end?: number;
+}
+
+/** Global offset just past segment `s`: its logical end when compacted, else its last byte. */
+export function segmentEnd(s: IndexedSegment): number {
+  return s.end ?? s.start + s.size;
 }
 
 /** Where a record sits: segment index and record index within it. */
@@ -27,7 +38,7 @@ export class WalIndex {
   /** Global offset just past the last byte of the log (`floor` when there are no segments). */
   endOffset(floor = 0): number {
     const last = this.segments.at(-1);
-    return last ? Math.max(floor, last.start + last.size) : floor;
+    return last ? Math.max(floor, segmentEnd(last)) : floor;
   }
 
   /** Offset of the first byte still on disk, or `fallback` when empty. */
@@ -60,7 +71,7 @@ export class WalIndex {
   find(offset: number): RecordRef | null {
     for (let seg = 0; seg < this.segments.length; seg++) {
       const s = this.segments[seg]!;
-      if (s.start + s.size <= offset) continue;
+      if (segmentEnd(s) <= offset) continue;
       const rec = lowerBound(s.offsets, offset);
       if (rec < s.offsets.length) return { seg, rec };
     }
@@ -72,11 +83,21 @@ export class WalIndex {
     let n = 0;
     for (const s of this.segments) {
       if (s.start >= offset) n += s.totalSamples;
-      else if (s.start + s.size > offset) {
+      else if (segmentEnd(s) > offset) {
         for (let i = lowerBound(s.offsets, offset); i < s.offsets.length; i++) n += s.samples[i]!;
       }
     }
     return n;
+  }
+
+  /**
+   * Where a reader continues after record `rec` of segment `seg`: just past it, or for the last
+   * record of a compacted segment its logical end (so committing it releases the whole segment).
+   */
+  nextOffset(seg: number, rec: number): number {
+    const s = this.segments[seg]!;
+    if (s.end !== undefined && rec === s.offsets.length - 1) return s.end;
+    return s.offsets[rec]! + s.sizes[rec]!;
   }
 
   /** Appends a written record to the last segment. */
