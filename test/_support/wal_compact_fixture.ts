@@ -9,9 +9,14 @@ import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { decodeCompressed } from "./wal_decode.ts";
 
 /** One simulated second: `tcp` TCP targets (3 samples each) and `icmp` ICMP targets (7 each). */
-export function secondOfResults(s: number, tcp: number, icmp: number): ResultRecord[] {
+export function secondOfResults(
+  s: number,
+  tcp: number,
+  icmp: number,
+  base = 1_700_000_000_000,
+): ResultRecord[] {
   const out: ResultRecord[] = [];
-  const t0 = 1_700_000_000_000 + s * 1000;
+  const t0 = base + s * 1000;
   const labels = [{ site: "fra1", role: "db" }, { site: "fra1", role: "web" }];
   for (let i = 0; i < tcp; i++) {
     const ok = (i * 7 + s) % 13 !== 0;
@@ -72,13 +77,13 @@ export function testWalOptions(dir: string, more: Partial<WalOptions> = {}): Wal
 export async function fillWal(
   dir: string,
   seconds: number,
-  sizes: { tcp: number; icmp: number; from?: number } = { tcp: 40, icmp: 5 },
+  sizes: { tcp: number; icmp: number; from?: number; base?: number } = { tcp: 40, icmp: 5 },
 ): Promise<void> {
   await using wal = await openWal(testWalOptions(dir));
   const sink = createWalSink(wal);
   const from = sizes.from ?? 0;
   for (let s = from; s < from + seconds; s++) {
-    sink.write(secondOfResults(s, sizes.tcp, sizes.icmp));
+    sink.write(secondOfResults(s, sizes.tcp, sizes.icmp, sizes.base));
     await wal.flush();
   }
 }
