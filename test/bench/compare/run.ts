@@ -11,7 +11,7 @@
 import { type Figure, ROOT } from "./_common.ts";
 import { tcpCompare } from "./tcp_compare.ts";
 import { icmpCompare } from "./icmp_compare.ts";
-import { drainCompare } from "./drain_compare.ts";
+import { drainCompare, drainDispose } from "./drain_compare.ts";
 import { footprintCompare } from "./footprint_compare.ts";
 import { median } from "../_metrics.ts";
 
@@ -21,6 +21,8 @@ const WORKLOADS: Record<string, () => Promise<Figure[]>> = {
   drain: drainCompare,
   footprint: footprintCompare,
 };
+/** State a workload keeps across its runs, released after the last one. */
+const DISPOSE: Record<string, () => Promise<void>> = { drain: drainDispose };
 
 function arg(name: string): string | undefined {
   const i = Deno.args.indexOf(name);
@@ -48,6 +50,7 @@ for (const name of only) {
     }
     loads.push(loadavg());
   }
+  await DISPOSE[name]?.();
 }
 
 const rows = [...byKey.values()].map((fs) => {
