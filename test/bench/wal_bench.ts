@@ -1,6 +1,7 @@
 /**
  * WAL benchmarks (fsync batch): appends through the WAL sink, sequential reads, and bytes per sample
- * on disk for typical probe series. Run: `deno bench -A test/bench/wal_bench.ts`.
+ * on disk for typical probe series, before and after compaction (with its throughput and longest
+ * slice of event-loop work). Run: `deno bench -A test/bench/wal_bench.ts`.
  * Each bench name says how many samples one iteration moves: samples/s = that / time per iteration.
  */
 import type { ResultRecord } from "../../src/results/types.ts";
@@ -8,6 +9,9 @@ import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 import { recordToSeries } from "../../src/results/series.ts";
+import { recoverWal } from "../../src/wal/recover.ts";
+
+const LABELS = ["db", "web", "cache"].map((role) => ({ site: "fra1", env: "prod", role }));
 
 const TARGETS = 1000;
 
@@ -145,6 +149,104 @@ Deno.bench(
     if (bytes === 0) throw new Error("nothing read");
   },
 );
+
+// Compaction of a realistic backlog: 1,000 TCP targets (success, duration, ip_protocol) and 100
+// ICMP targets (7 samples) at 1 s, 6 minutes queued with the pusher away (fsync_interval 1 s: one
+// record per second), 16 MiB segments. Durations and RTTs are full-precision doubles.
+{
+  const cdir = `${dir}/compact`;
+  const second = (s: number): ResultRecord[] => {
+    const out: ResultRecord[] = [];
+    const t0 = 1_700_000_000_000 + s * 1000;
+    for (let i = 0; i < 1000; i++) {
+      const ok = (i * 7 + s) % 50 !== 0;
+      out.push({
+        timestampMs: t0 + (i % 997),
+        target: `10.${(i >> 8) & 255}.${i & 255}.1:443`,
+        probe: "tcp_https",
+        type: "tcp",
+        labels: LABELS[i % 3]!,
+        success: ok,
+        durationSeconds: 0.0002 + Math.random() * 0.02,
+        reason: ok ? undefined : "timeout",
+        ipProtocol: 4,
+        attempts: 1,
+      });
+    }
+    for (let i = 0; i < 100; i++) {
+      const rtts = [0.011, 0.012, 0.0105].map((x) => x + Math.random() * 0.002);
+      out.push({
+        timestampMs: t0 + i * 3 + 1,
+        target: `10.9.${i}.1`,
+        probe: "icmp",
+        type: "icmp",
+        labels: LABELS[i % 3]!,
+        success: true,
+        durationSeconds: 0.013 + Math.random() * 0.001,
+        ipProtocol: 4,
+        attempts: 1,
+        icmp: {
+          sent: 3,
+          received: 3,
+          lossRatio: 0,
+          rttsSeconds: rtts,
+          minSeconds: Math.min(...rtts),
+          avgSeconds: rtts.reduce((a, b) => a + b) / 3,
+          medianSeconds: [...rtts].sort()[1]!,
+          maxSeconds: Math.max(...rtts),
+          stddevSeconds: Math.random() * 0.001,
+        },
+      });
+    }
+    return out;
+  };
+  const opts = {
+    dir: cdir,
+    segmentSize: 16 << 20,
+    maxSize: 1 << 30,
+    fsync: "batch" as const,
+    fsyncIntervalMs: 1000,
+  };
+  {
+    await using w = await openWal(opts);
+    const s = createWalSink(w);
+    for (let k = 0; k < 360; k++) {
+      const recs = second(k);
+      for (let i = 0; i < recs.length; i += 100) s.write(recs.slice(i, i + 100));
+      await w.flush();
+    }
+  }
+  const { index } = await recoverWal(cdir, { repair: false });
+  const sealed = index.segments.slice(0, -1);
+  const sealedBytes = sealed.reduce((n, x) => n + x.size, 0);
+  const sealedSamples = sealed.reduce((n, x) => n + x.totalSamples, 0);
+  let maxSlice = 0;
+  let last = 0;
+  const started = performance.now();
+  await using w = await openWal({
+    ...opts,
+    compact: true,
+    compactPause: async () => {
+      maxSlice = Math.max(maxSlice, performance.now() - last);
+      await new Promise((r) => setTimeout(r, 0));
+      last = performance.now();
+    },
+  });
+  last = performance.now();
+  await w.compaction();
+  const seconds = (performance.now() - started) / 1000;
+  const after = (await recoverWal(cdir, { repair: false })).index.segments.slice(0, -1);
+  const afterBytes = after.reduce((n, x) => n + x.size, 0);
+  const st = w.stats();
+  console.log(
+    `compaction: ${sealed.length} sealed segments, ${sealedSamples} samples: ` +
+      `${(sealedBytes / sealedSamples).toFixed(2)} → ${(afterBytes / sealedSamples).toFixed(2)} ` +
+      `bytes/sample; whole WAL (active segment not compacted) ${
+        (st.bytes / st.samples).toFixed(2)
+      } bytes/sample; ${(sealedSamples / seconds).toFixed(0)} samples/s; ` +
+      `longest slice ${maxSlice.toFixed(1)} ms`,
+  );
+}
 
 globalThis.addEventListener("unload", () => {
   Deno.removeSync(dir, { recursive: true });
