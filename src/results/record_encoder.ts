@@ -8,6 +8,7 @@
  * path this turns ~30 µs of string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
+import { storedSeconds } from "./series.ts";
 
 const encoder = new TextEncoder();
 
@@ -177,7 +178,13 @@ export function createRecordEncoder(
         const base = fieldsOf(r);
         const ts = r.timestampMs;
         series(nameField("probe_success"), base, undefined, r.success ? 1 : 0, ts);
-        series(nameField("probe_duration_seconds"), base, undefined, r.durationSeconds, ts);
+        series(
+          nameField("probe_duration_seconds"),
+          base,
+          undefined,
+          storedSeconds(r.durationSeconds),
+          ts,
+        );
         samples += 2;
         if (r.ipProtocol !== undefined) {
           series(nameField("probe_ip_protocol"), base, undefined, r.ipProtocol, ts);
@@ -193,11 +200,11 @@ export function createRecordEncoder(
           samples++;
           if (icmp.received > 0) {
             const rtt = nameField("vmprober_icmp_rtt_seconds");
-            series(rtt, base, statField("min"), icmp.minSeconds, ts);
-            series(rtt, base, statField("avg"), icmp.avgSeconds, ts);
-            series(rtt, base, statField("median"), icmp.medianSeconds, ts);
-            series(rtt, base, statField("max"), icmp.maxSeconds, ts);
-            series(rtt, base, statField("stddev"), icmp.stddevSeconds, ts);
+            series(rtt, base, statField("min"), storedSeconds(icmp.minSeconds), ts);
+            series(rtt, base, statField("avg"), storedSeconds(icmp.avgSeconds), ts);
+            series(rtt, base, statField("median"), storedSeconds(icmp.medianSeconds), ts);
+            series(rtt, base, statField("max"), storedSeconds(icmp.maxSeconds), ts);
+            series(rtt, base, statField("stddev"), storedSeconds(icmp.stddevSeconds), ts);
             samples += 5;
           }
         }

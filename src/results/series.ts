@@ -1,6 +1,22 @@
 /** @module Turns a result record into the flat samples that are written to the WAL and pushed. */
 import type { ResultRecord } from "./types.ts";
 
+/**
+ * A time in seconds as stored and pushed: rounded to float32 precision (relative 6e-8, i.e. 0.3 µs
+ * at 5 s, far below probe timing noise). The zeroed low mantissa bytes compress: about one byte
+ * less per sample on disk.
+ *
+ * @example
+ * ```ts
+ * import { storedSeconds } from "./series.ts";
+ * const d = 0.000954998;
+ * if (Math.abs(storedSeconds(d) - d) / d > 1e-7) throw new Error("more than float32 rounding");
+ * ```
+ */
+export function storedSeconds(seconds: number): number {
+  return Math.fround(seconds);
+}
+
 /** One sample of one series: sorted-free label pairs with `__name__` first. */
 export interface Series {
   /** `[name, value]` pairs; the first is `["__name__", metric]`. */
@@ -48,7 +64,7 @@ export function recordToSeries(
     out.push({ labels, value, timestampMs: ts });
   };
   add("probe_success", record.success ? 1 : 0);
-  add("probe_duration_seconds", record.durationSeconds);
+  add("probe_duration_seconds", storedSeconds(record.durationSeconds));
   if (record.ipProtocol !== undefined) add("probe_ip_protocol", record.ipProtocol);
   if (record.tlsCertExpiry !== undefined) {
     add("probe_ssl_earliest_cert_expiry", record.tlsCertExpiry);
@@ -57,11 +73,11 @@ export function recordToSeries(
   if (icmp) {
     add("vmprober_icmp_loss_ratio", icmp.lossRatio);
     if (icmp.received > 0) {
-      add("vmprober_icmp_rtt_seconds", icmp.minSeconds, ["stat", "min"]);
-      add("vmprober_icmp_rtt_seconds", icmp.avgSeconds, ["stat", "avg"]);
-      add("vmprober_icmp_rtt_seconds", icmp.medianSeconds, ["stat", "median"]);
-      add("vmprober_icmp_rtt_seconds", icmp.maxSeconds, ["stat", "max"]);
-      add("vmprober_icmp_rtt_seconds", icmp.stddevSeconds, ["stat", "stddev"]);
+      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.minSeconds), ["stat", "min"]);
+      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.avgSeconds), ["stat", "avg"]);
+      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.medianSeconds), ["stat", "median"]);
+      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.maxSeconds), ["stat", "max"]);
+      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.stddevSeconds), ["stat", "stddev"]);
     }
   }
   return out;

@@ -45,9 +45,9 @@ Deno.test("createWalSink() appends one WriteRequest per write() with every recor
   const series = decodeCompressed(snappyCompress(wal.appends[0]!.body));
   assert.deepEqual(series.map((s) => [s.labels[0]![1], s.value]), [
     ["probe_success", 1],
-    ["probe_duration_seconds", 0.0042],
+    ["probe_duration_seconds", Math.fround(0.0042)], // stored at float32 precision
     ["probe_success", 0],
-    ["probe_duration_seconds", 0.0042],
+    ["probe_duration_seconds", Math.fround(0.0042)],
   ]);
   assert.deepEqual(series[0]!.labels, [
     ["__name__", "probe_success"],
