@@ -67,6 +67,8 @@ export function jobKey(probe: string, target: string): string {
 /** Creates the live metrics sink with the configured duration buckets. */
 export function createProbeMetrics(options: { buckets: readonly number[] }): ProbeMetrics {
   const buckets = options.buckets;
+  const bucketLes = buckets.map(formatValue);
+  const icmpLes = ICMP_RTT_BUCKETS.map(formatValue);
   const jobs = new Map<string, JobState>();
 
   const labelsOf = (r: ResultRecord) =>
@@ -118,16 +120,22 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
     },
     render() {
       const out: string[] = [];
+      const push = (line: string) => {
+        out.push(line);
+      };
+      // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
+      // targets a family has 150,000 lines, beyond what a spread call can take); a family that
+      // emitted nothing loses its header again.
       const family = (
         name: string,
         type: string,
         help: string,
         emit: (s: JobState, push: (line: string) => void) => void,
       ) => {
-        const lines: string[] = [];
-        for (const s of jobs.values()) emit(s, (l) => lines.push(l));
-        if (lines.length === 0) return;
-        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
+        const at = out.length;
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+        for (const s of jobs.values()) emit(s, push);
+        if (out.length === at + 2) out.length = at;
       };
       const histogram = (
         name: string,
@@ -136,7 +144,14 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         b: readonly number[],
         push: (x: string) => void,
       ) => {
-        b.forEach((le, i) => push(`${name}_bucket{${l},le="${formatValue(le)}"} ${h.counts[i]}`));
+        const les = b === buckets
+          ? bucketLes
+          : b === ICMP_RTT_BUCKETS
+          ? icmpLes
+          : b.map(formatValue);
+        for (let i = 0; i < les.length; i++) {
+          push(`${name}_bucket{${l},le="${les[i]}"} ${h.counts[i]}`);
+        }
         push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
         push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
         push(`${name}_count{${l}} ${h.count}`);

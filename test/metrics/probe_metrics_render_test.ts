@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { createProbeMetrics, ICMP_RTT_BUCKETS } from "../../src/metrics/probe_metrics.ts";
+import type { ResultRecord } from "../../src/results/types.ts";
+
+const icmpRecord = (i: number): ResultRecord => ({
+  timestampMs: 1_700_000_000_000,
+  target: `127.1.${i >> 8}.${i & 255}`,
+  probe: "ping",
+  type: "icmp",
+  labels: {},
+  success: true,
+  durationSeconds: 0.0001,
+  attempts: 1,
+  ipProtocol: 4,
+  icmp: {
+    sent: 1,
+    received: 1,
+    lossRatio: 0,
+    rttsSeconds: [0.00002],
+    minSeconds: 0.00002,
+    avgSeconds: 0.00002,
+    medianSeconds: 0.00002,
+    maxSeconds: 0.00002,
+    stddevSeconds: 0,
+  },
+});
+
+Deno.test("render() serves 10,000 ICMP targets (families of 150,000 lines)", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001, 0.01] });
+  metrics.write(Array.from({ length: 10_000 }, (_, i) => icmpRecord(i)));
+  const lines = metrics.render().split("\n");
+  const count = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).length;
+  assert.equal(
+    count("vmprober_icmp_packet_rtt_seconds_bucket{"),
+    10_000 * (ICMP_RTT_BUCKETS.length + 1),
+  );
+  assert.equal(count("probe_success{"), 10_000);
+  assert.equal(count("# TYPE vmprober_icmp_packet_rtt_seconds histogram"), 1);
+});
+
+Deno.test("render() writes a TCP record's families in order and leaves out empty ones", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001, 0.01] });
+  metrics.write([{
+    timestampMs: 1_700_000_000_000,
+    target: "127.0.0.1:22",
+    probe: "ssh",
+    type: "tcp",
+    labels: { site: "fra1" },
+    success: false,
+    durationSeconds: 0.005,
+    reason: "refused",
+    attempts: 1,
+    ipProtocol: 4,
+  }]);
+  const l = 'probe="ssh",type="tcp",target="127.0.0.1:22",site="fra1"';
+  const text = metrics.render();
+  assert.ok(text.includes(`probe_success{${l}} 0\n`));
+  assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="0.001"} 0\n`));
+  assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="0.01"} 1\n`));
+  assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="+Inf"} 1\n`));
+  assert.ok(text.includes(`vmprober_probes_total{${l},result="refused"} 1\n`));
+  for (const empty of ["probe_ssl_earliest_cert_expiry", "vmprober_icmp_", "probe_icmp_"]) {
+    assert.ok(!text.includes(empty), `${empty} has no series, so no header either`);
+  }
+  assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("render() of no jobs is empty", () => {
+  assert.equal(createProbeMetrics({ buckets: [1] }).render(), "");
+});
