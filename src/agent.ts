@@ -24,6 +24,7 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { textStream } from "./http/text_stream.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
 import type { Target } from "./targets/types.ts";
@@ -194,7 +195,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   statusParts.sources = () => targetManager.sourceStatus();
 
   const app = createApp({
-    metrics: async () => (await registry.metrics()) + probeMetrics.render(),
+    metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),

@@ -7,7 +7,8 @@ import { Hono } from "hono";
 
 /** What the routes read from the agent. */
 export interface AppDeps {
-  metrics(): Promise<string>;
+  /** The exposition text, or a stream of it (large pages are streamed, not built whole). */
+  metrics(): Promise<string | ReadableStream<Uint8Array>>;
   ready(): boolean;
   reload(): Promise<{ ok: boolean; error?: string }>;
   targets(): unknown;

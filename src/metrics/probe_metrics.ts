@@ -8,6 +8,9 @@
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 
+/** Lines per piece of {@linkcode ProbeMetrics.chunks}. */
+const CHUNK_LINES = 2048;
+
 /** Default RTT histogram buckets for ICMP packets, in seconds. */
 export const ICMP_RTT_BUCKETS = [
   0.00005,
@@ -46,6 +49,11 @@ interface JobState {
 /** The live metrics sink; `render()` is called on every scrape. */
 export interface ProbeMetrics extends Sink {
   render(): string;
+  /**
+   * The same text as `render()` in pieces of about `maxLines` lines, made as they are pulled:
+   * a scrape of 10,000 targets (tens of MB of text) never sits in memory whole.
+   */
+  chunks(maxLines?: number): Generator<string>;
   /** Drops the series of every job whose key is not in `keys` (targets that left). */
   retain(keys: ReadonlySet<string>): void;
   readonly series: number;
@@ -79,7 +87,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       ...Object.entries(r.labels).sort(([a], [b]) => (a < b ? -1 : 1)),
     ]);
 
-  return {
+  const self: ProbeMetrics = {
     write(records) {
       for (const r of records) {
         const key = jobKey(r.probe, r.target);
@@ -119,23 +127,38 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       return jobs.size;
     },
     render() {
-      const out: string[] = [];
+      let text = "";
+      for (const chunk of self.chunks()) text += chunk;
+      return text;
+    },
+    *chunks(maxLines = CHUNK_LINES) {
+      let out: string[] = [];
+      let header: [string, string] | undefined;
+      // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
+      // targets a family has 150,000 lines, beyond what a spread call can take); a family's
+      // header is written with its first line, so a family with no series has none.
       const push = (line: string) => {
+        if (header) {
+          out.push(header[0], header[1]);
+          header = undefined;
+        }
         out.push(line);
       };
-      // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
-      // targets a family has 150,000 lines, beyond what a spread call can take); a family that
-      // emitted nothing loses its header again.
-      const family = (
+      const family = function* (
         name: string,
         type: string,
         help: string,
         emit: (s: JobState, push: (line: string) => void) => void,
-      ) => {
-        const at = out.length;
-        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-        for (const s of jobs.values()) emit(s, push);
-        if (out.length === at + 2) out.length = at;
+      ): Generator<string> {
+        header = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+        for (const s of jobs.values()) {
+          emit(s, push);
+          if (out.length >= maxLines) {
+            yield out.join("\n") + "\n";
+            out = [];
+          }
+        }
+        header = undefined;
       };
       const histogram = (
         name: string,
@@ -156,22 +179,27 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
         push(`${name}_count{${l}} ${h.count}`);
       };
-      family(
+      yield* family(
         "probe_success",
         "gauge",
         "Whether the last probe succeeded (1) or not (0).",
         (s, p) => p(`probe_success{${s.labels}} ${s.last.success ? 1 : 0}`),
       );
-      family(
+      yield* family(
         "probe_duration_seconds",
         "gauge",
         "How long the last probe took, in seconds.",
         (s, p) => p(`probe_duration_seconds{${s.labels}} ${formatValue(s.last.durationSeconds)}`),
       );
-      family("probe_ip_protocol", "gauge", "IP protocol of the last probe: 4 or 6.", (s, p) => {
-        if (s.last.ipProtocol) p(`probe_ip_protocol{${s.labels}} ${s.last.ipProtocol}`);
-      });
-      family(
+      yield* family(
+        "probe_ip_protocol",
+        "gauge",
+        "IP protocol of the last probe: 4 or 6.",
+        (s, p) => {
+          if (s.last.ipProtocol) p(`probe_ip_protocol{${s.labels}} ${s.last.ipProtocol}`);
+        },
+      );
+      yield* family(
         "probe_ssl_earliest_cert_expiry",
         "gauge",
         "Expiry of the peer certificate, Unix seconds.",
@@ -181,7 +209,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family(
+      yield* family(
         "probe_icmp_duration_seconds",
         "gauge",
         "Duration of the last ICMP probe by phase (rtt: average round trip).",
@@ -194,13 +222,13 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family(
+      yield* family(
         "vmprober_probe_duration_seconds",
         "histogram",
         "Probe durations, in seconds.",
         (s, p) => histogram("vmprober_probe_duration_seconds", s.labels, s.duration, buckets, p),
       );
-      family(
+      yield* family(
         "vmprober_probes_total",
         "counter",
         "Probe runs by result (success or failure reason).",
@@ -212,12 +240,17 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family("vmprober_icmp_packets_sent_total", "counter", "ICMP echo requests sent.", (s, p) => {
-        if (s.last.type === "icmp") {
-          p(`vmprober_icmp_packets_sent_total{${s.labels}} ${s.icmpSent}`);
-        }
-      });
-      family(
+      yield* family(
+        "vmprober_icmp_packets_sent_total",
+        "counter",
+        "ICMP echo requests sent.",
+        (s, p) => {
+          if (s.last.type === "icmp") {
+            p(`vmprober_icmp_packets_sent_total{${s.labels}} ${s.icmpSent}`);
+          }
+        },
+      );
+      yield* family(
         "vmprober_icmp_packets_received_total",
         "counter",
         "ICMP echo replies received.",
@@ -229,7 +262,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family(
+      yield* family(
         "vmprober_icmp_loss_ratio",
         "gauge",
         "Share of echo requests of the last run without a reply.",
@@ -241,7 +274,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family(
+      yield* family(
         "vmprober_icmp_rtt_seconds",
         "gauge",
         "RTT statistics of the last ICMP run, in seconds.",
@@ -261,7 +294,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      family(
+      yield* family(
         "vmprober_icmp_packet_rtt_seconds",
         "histogram",
         "Every ICMP round-trip time, in seconds.",
@@ -271,7 +304,8 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      return out.length ? out.join("\n") + "\n" : "";
+      if (out.length) yield out.join("\n") + "\n";
     },
   };
+  return self;
 }

@@ -68,3 +68,13 @@ Deno.test("render() writes a TCP record's families in order and leaves out empty
 Deno.test("render() of no jobs is empty", () => {
   assert.equal(createProbeMetrics({ buckets: [1] }).render(), "");
 });
+
+Deno.test("chunks() pieces join to render() and stay near the line bound", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001, 0.01] });
+  metrics.write(Array.from({ length: 300 }, (_, i) => icmpRecord(i)));
+  const pieces = [...metrics.chunks(100)];
+  assert.equal(pieces.join(""), metrics.render());
+  assert.ok(pieces.length > 10);
+  // A piece ends after the job that crossed the bound: at most one job's lines (+ a header) over.
+  for (const p of pieces) assert.ok(p.split("\n").length - 1 < 100 + 2 + 16, `${p.length}`);
+});
