@@ -67,6 +67,22 @@ function observe(h: Histogram, buckets: readonly number[], v: number): void {
   for (let i = 0; i < buckets.length; i++) if (v <= buckets[i]!) h.counts[i]!++;
 }
 
+const copyHistogram = (h: Histogram): Histogram => ({
+  counts: h.counts.slice(),
+  sum: h.sum,
+  count: h.count,
+});
+
+/** A job's figures at one moment. */
+function copyState(s: JobState): JobState {
+  return {
+    ...s,
+    duration: copyHistogram(s.duration),
+    results: new Map(s.results),
+    icmpRtt: s.icmpRtt && copyHistogram(s.icmpRtt),
+  };
+}
+
 /** The key of a record's job: `probe|target`, the same key the scheduler uses. */
 export function jobKey(probe: string, target: string): string {
   return `${probe}|${target}`;
@@ -132,6 +148,9 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       return text;
     },
     *chunks(maxLines = CHUNK_LINES) {
+      // A copy of every job's figures first (records are replaced, never changed; counters are
+      // copied): the pieces are made while probes go on, yet the page is one consistent moment.
+      const snapshot = Array.from(jobs.values(), copyState);
       let out: string[] = [];
       let header: [string, string] | undefined;
       // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
@@ -151,7 +170,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         emit: (s: JobState, push: (line: string) => void) => void,
       ): Generator<string> {
         header = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
-        for (const s of jobs.values()) {
+        for (const s of snapshot) {
           emit(s, push);
           if (out.length >= maxLines) {
             yield out.join("\n") + "\n";

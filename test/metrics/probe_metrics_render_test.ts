@@ -78,3 +78,21 @@ Deno.test("chunks() pieces join to render() and stay near the line bound", () =>
   // A piece ends after the job that crossed the bound: at most one job's lines (+ a header) over.
   for (const p of pieces) assert.ok(p.split("\n").length - 1 < 100 + 2 + 16, `${p.length}`);
 });
+
+Deno.test("chunks() shows one moment even when records arrive between pieces", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001, 0.01] });
+  metrics.write(Array.from({ length: 300 }, (_, i) => icmpRecord(i)));
+  const it = metrics.chunks(100);
+  const first = it.next().value!;
+  // Every job probes again while the page is being read.
+  metrics.write(Array.from({ length: 300 }, (_, i) => icmpRecord(i)));
+  const page = first + [...it].join("");
+  const sum = (name: string) =>
+    page.split("\n").filter((l) => l.startsWith(name + "{")).reduce(
+      (n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)),
+      0,
+    );
+  assert.equal(sum("vmprober_icmp_packets_sent_total"), 300);
+  assert.equal(sum("vmprober_icmp_packets_received_total"), 300);
+  assert.equal(sum("vmprober_probes_total"), 300);
+});
