@@ -82,6 +82,9 @@ interface Event {
   kind: "tick" | "start";
 }
 
+/** Ticks due within this many ms of a wake-up fire in it (the timer's own granularity). */
+export const BATCH_MS = 1;
+
 /** Creates a scheduler; nothing fires until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock, pool, hooks = {} } = options;
@@ -155,12 +158,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     while (!stopped) {
       const now = clock.now();
       const top = heap.peek();
-      if (top && top.due <= now) {
+      // Everything due within the timer's granularity fires in this wake-up: one timer and one
+      // event-loop turn per batch instead of per job (at 1,000 jobs/s they are ~1 ms apart).
+      if (top && top.due <= now + BATCH_MS) {
         heap.pop();
-        fire(top, now);
+        fire(top, Math.max(now, top.due));
         continue;
       }
-      wake = new AbortController();
+      // One controller serves every sleep until update() or stop() aborts it.
+      if (!wake || wake.signal.aborted) wake = new AbortController();
       try {
         await clock.sleep(top ? top.due - now : 3_600_000, wake.signal);
       } catch {
