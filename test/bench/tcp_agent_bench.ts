@@ -1,6 +1,6 @@
 /**
  * The agent probing N loopback TCP listeners at 1 s: sustained probes/s, scheduler lag p50/p99,
- * RSS. Run: `deno bench -A test/bench/tcp_agent_bench.ts` (BENCH_TARGETS, BENCH_SECONDS to change).
+ * RSS. Run: `deno bench -A test/bench/tcp_agent_bench.ts` (BENCH_TARGETS, BENCH_SECONDS, BENCH_ENTRY).
  * Bounded: N listeners, a fixed window, then everything stops.
  */
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
@@ -16,6 +16,8 @@ import {
 
 const N = Number(Deno.env.get("BENCH_TARGETS") ?? 1000);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 15);
+/** BENCH_ENTRY=dist/vmprober.js runs the bundle (as the binary would) instead of src/main.ts. */
+const ENTRY = Deno.env.get("BENCH_ENTRY");
 
 async function run() {
   const peers = Array.from({ length: N }, () => tcpPeer());
@@ -30,7 +32,12 @@ targets:
     probes: [tcp]
 wal: {dir: ${await Deno.makeTempDir()}, fsync: batch}
 `);
-    await using agent = await startAgentProcess(config);
+    await using agent = await startAgentProcess(config, {
+      ...(ENTRY ? { entry: ENTRY } : {}),
+      env: Deno.env.get("BENCH_MALLOC_ARENA_MAX")
+        ? { MALLOC_ARENA_MAX: Deno.env.get("BENCH_MALLOC_ARENA_MAX")! }
+        : undefined,
+    });
     await new Promise((r) => setTimeout(r, 3000)); // warm-up: every job has fired at least twice
     const before = await agent.metrics();
     const cpu0 = cpuSeconds(agent.child.pid);
