@@ -223,7 +223,14 @@ export async function vmagentDrainRun(): Promise<{ ms: number; cpuS: number }> {
     const vm = await emptyServer("vmagent");
     const source = await (pristine.vmagent ??= buildVmagentQueue(vm.writeUrl));
     await copyDir(source, `${dir}/queue`);
-    await vm.start();
+    try {
+      await vm.start();
+    } catch (e) {
+      // Its port was taken while it was down: the next run starts over on a new port and queue.
+      delete servers.vmagent;
+      delete pristine.vmagent;
+      throw e;
+    }
     const port = freePort();
     const start = performance.now();
     await using vmagent = spawnPeer("vmagent", [

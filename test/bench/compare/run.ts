@@ -36,6 +36,7 @@ const jsonPath = arg("--json") ?? `${ROOT}dist/bench.json`;
 const loadavg = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
 const cpuModel = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "?";
 const loads: string[] = [loadavg()];
+const failures: string[] = [];
 
 /** All runs' figures by `workload|metric`. */
 const byKey = new Map<string, Figure[]>();
@@ -44,7 +45,17 @@ for (const name of only) {
   if (!workload) throw new Error(`unknown workload ${name}; known: ${Object.keys(WORKLOADS)}`);
   for (let r = 1; r <= runs; r++) {
     console.error(`${name} run ${r}/${runs} (load ${loadavg()})`);
-    for (const f of await workload()) {
+    let figures: Figure[] | undefined;
+    for (let attempt = 1; attempt <= 2 && !figures; attempt++) {
+      try {
+        figures = await workload();
+      } catch (e) {
+        // One retry (a peer that could not start, a port taken meanwhile); then the run is lost.
+        console.error(`  ${name} run ${r} attempt ${attempt} failed: ${(e as Error).message}`);
+        failures.push(`${name} run ${r} attempt ${attempt}: ${(e as Error).message}`);
+      }
+    }
+    for (const f of figures ?? []) {
       const key = `${f.workload}|${f.metric}`;
       byKey.set(key, [...(byKey.get(key) ?? []), f]);
     }
@@ -98,6 +109,7 @@ console.log(
   `\nmachine: ${navigator.hardwareConcurrency} × ${cpuModel}; load average ${loads.join(" → ")}`,
 );
 console.log(`medians of ${runs} runs; ratio = ours / peer, median of per-run ratios`);
+if (failures.length) console.log(`failed attempts:\n  ${failures.join("\n  ")}`);
 
 await Deno.mkdir(jsonPath.slice(0, jsonPath.lastIndexOf("/")) || ".", { recursive: true });
 await Deno.writeTextFile(
@@ -108,6 +120,7 @@ await Deno.writeTextFile(
       machine: { cpus: navigator.hardwareConcurrency, model: cpuModel },
       load_average: loads,
       runs,
+      failures,
       rows,
     },
     null,
