@@ -94,6 +94,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     fsync: config.wal.fsync,
     fsyncIntervalMs: config.wal.fsync_interval,
     compact: config.wal.compact,
+    // With a pusher, compaction waits until pushing fails (see holdCompaction below).
+    compactHeld: config.push !== undefined,
     registry,
     clock,
   });
@@ -104,7 +106,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
   if (config.push) {
-    const pusher = createPusher({ wal, config: config.push, clock, registry, version: VERSION });
+    // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
+    const pusher = createPusher({
+      wal,
+      config: config.push,
+      clock,
+      registry,
+      version: VERSION,
+      onHealthChange: (healthy) => wal.holdCompaction(healthy),
+    });
     await pusher.start();
     closers.push(async () => {
       await wal.flush();

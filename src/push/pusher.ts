@@ -31,6 +31,8 @@ export interface PusherOptions {
   random?: () => number;
   /** Requests in flight while healthy (1 while failing); 2 by default. */
   maxInFlight?: number;
+  /** Told when pushing turns unhealthy (first failure) or healthy again (first success after). */
+  onHealthChange?: (healthy: boolean) => void;
 }
 
 /** Push health for `/api/v1/status` (no secrets: the URL is shown without userinfo). */
@@ -76,6 +78,7 @@ export function createPusher(options: PusherOptions): Pusher {
 
   function failed(what: string): void {
     consecutiveFailures++;
+    if (consecutiveFailures === 1) options.onHealthChange?.(false);
     metrics.consecutiveFailures.set(consecutiveFailures);
     lastError = what;
     // Log the first failure and then at 2, 4, 8, … so a long outage stays readable.
@@ -90,6 +93,7 @@ export function createPusher(options: PusherOptions): Pusher {
 
   function succeeded(): void {
     if (consecutiveFailures > 0) {
+      options.onHealthChange?.(true);
       log.info("Push recovered after {failures} failed attempts", {
         failures: consecutiveFailures,
         backlog_samples: wal.stats().pending_samples,

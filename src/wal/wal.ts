@@ -39,6 +39,8 @@ export interface WalOptions {
    * (compact.ts), in the background (default false; the agent's `wal.compact` defaults to true).
    */
   compact?: boolean;
+  /** Starts with compaction held back (see `holdCompaction`); false by default. */
+  compactHeld?: boolean;
   /** Awaited between slices of compaction work (default: one macrotask, to let timers run). */
   compactPause?: () => Promise<void>;
   /** Samples grouped at a time by compaction (default 200,000; bounds its memory). */
@@ -61,6 +63,12 @@ export interface LocalWal extends Wal {
   readonly unwrittenBytes: number;
   /** Resolves once background compaction has nothing left to do (at once when it is idle). */
   compaction(): Promise<void>;
+  /**
+   * Holds compaction back (true) or lets it run (false). The agent holds it while pushing is
+   * healthy: a backlog that drains anyway is not worth rewriting, and rewriting it would compete
+   * with the drain for CPU. It runs while pushing fails, when the backlog is what fills the disk.
+   */
+  holdCompaction(held: boolean): void;
 }
 
 const log = logger("wal");
@@ -106,7 +114,7 @@ type Recovered = Pick<
 class FileWal implements LocalWal {
   readonly metrics: WalMetrics;
   corruptSeen = 0;
-  #opts: Required<Omit<WalOptions, "registry">>;
+  #opts: Required<Omit<WalOptions, "registry" | "compactHeld">>;
   #index: WalIndex;
   #pushPosition: number;
   #recovered: Recovered;
@@ -132,6 +140,7 @@ class FileWal implements LocalWal {
   #compactSkip = new Set<number>();
   #compactLoop: Promise<void> | null = null;
   #compactWanted = false;
+  #compactHeld = false;
 
   constructor(opts: WalOptions, index: WalIndex, pushPosition: number, recovered: Recovered) {
     this.#opts = {
@@ -147,6 +156,7 @@ class FileWal implements LocalWal {
       compactPause: opts.compactPause ?? (() => new Promise((r) => setTimeout(r, 0))),
       compactWindowSamples: opts.compactWindowSamples ?? 200_000,
     };
+    this.#compactHeld = opts.compactHeld ?? false;
     this.#readHigh = pushPosition;
     this.#index = index;
     this.#pushPosition = pushPosition;
@@ -469,6 +479,11 @@ class FileWal implements LocalWal {
     return this.#compactLoop ?? Promise.resolve();
   }
 
+  holdCompaction(held: boolean): void {
+    this.#compactHeld = held;
+    if (!held) this.scheduleCompaction();
+  }
+
   /** Starts background compaction if it is enabled, idle, and may have work. */
   scheduleCompaction(): void {
     if (!this.#opts.compact || this.#closed) return;
@@ -477,6 +492,9 @@ class FileWal implements LocalWal {
   }
 
   async #compactAll(): Promise<void> {
+    // Let the caller store this promise first: a pass with nothing to do would otherwise clear
+    // #compactLoop before the assignment in scheduleCompaction() sets it, for good.
+    await Promise.resolve();
     while (this.#compactWanted && !this.#closed) {
       this.#compactWanted = false;
       for (let seg = this.#compactCandidate(); seg; seg = this.#compactCandidate()) {
@@ -489,6 +507,7 @@ class FileWal implements LocalWal {
 
   /** The oldest sealed, uncompacted segment that no reader has touched yet. */
   #compactCandidate(): IndexedSegment | undefined {
+    if (this.#compactHeld) return undefined;
     const segs = this.#index.segments;
     for (let i = 0; i < segs.length - 1; i++) {
       const s = segs[i]!;

@@ -64,6 +64,7 @@ async function scenario(steps: PushServerStep[], records: number, more: Partial<
   const wal = createMemoryWal();
   const registry = new Registry();
   const clock = scaledClock(1000);
+  const health: boolean[] = [];
   const options: PusherOptions = {
     wal,
     config: config(server.url, more),
@@ -71,6 +72,7 @@ async function scenario(steps: PushServerStep[], records: number, more: Partial<
     registry,
     random: () => 0,
     version: "1.2.3",
+    onHealthChange: (healthy) => health.push(healthy),
   };
   const pusher = createPusher(options);
   const bodies = appendRecords(wal, records);
@@ -81,6 +83,7 @@ async function scenario(steps: PushServerStep[], records: number, more: Partial<
     registry,
     pusher,
     bodies,
+    health,
     backoffs: () => clock.sleeps.filter((ms) => ms !== TIMEOUT),
     async [Symbol.asyncDispose]() {
       await pusher.stop();
@@ -104,6 +107,8 @@ Deno.test("pusher retries 500 with growing backoff, then commits on 204", async 
   assert.deepEqual(s.wal.commits, [s.wal.stats().end_offset]);
   assert.equal(s.pusher.pushStatus().consecutive_failures, 0);
   assert.equal(s.pusher.pushStatus().backlog_samples, 0);
+  // Told once when pushing turned unhealthy and once when it recovered (WAL compaction follows).
+  assert.deepEqual(s.health, [false, true]);
 });
 
 Deno.test("pusher honours Retry-After on 429", async () => {

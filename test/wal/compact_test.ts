@@ -222,3 +222,19 @@ Deno.test("after a compacted last segment, appends start a new segment at its lo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("holdCompaction() keeps sealed segments as they are until released", async () => {
+  const dir = await filled();
+  try {
+    await using wal = await openWal(testWalOptions(dir, { compact: true, compactHeld: true }));
+    await wal.compaction();
+    assert.ok((await layout(dir)).every((s) => !s.compacted), "nothing compacted while held");
+    wal.holdCompaction(false);
+    await wal.compaction();
+    const l = await layout(dir);
+    assert.deepEqual(l.map((s) => s.compacted), [...l.slice(1).map(() => true), false]);
+    wal.holdCompaction(true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
