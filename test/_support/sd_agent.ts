@@ -1,12 +1,9 @@
 /** @module Helpers for target-discovery integration tests: closed loopback ports, targets JSON. */
 
+import type { AgentProcess } from "./agent_process.ts";
+
 /** A loopback TCP port nothing listens on (bound, then closed): probes to it are refused. */
-export function closedPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+export { closedPort } from "./tcp_servers.ts";
 
 /** One entry of `GET /api/v1/targets`, as the agent serves it. */
 export interface ApiTarget {
@@ -36,4 +33,9 @@ export async function waitReady(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error("Agent not ready after 10 s");
+}
+
+/** The agent's `GET /api/v1/targets`, parsed. */
+export async function apiTargets(agent: AgentProcess): Promise<ApiTarget[]> {
+  return JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
 }

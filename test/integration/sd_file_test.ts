@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import {
-  type ApiTarget,
+  apiTargets,
   closedPort,
   labelsByAddress,
   waitReady,
@@ -41,8 +41,7 @@ wal: {dir: ${dir}/wal}
   await using agent = await startAgentProcess(config);
   await waitReady(agent);
   try {
-    const targets = async () =>
-      JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
+    const targets = () => apiTargets(agent);
     assert.deepEqual(labelsByAddress(await targets()), {
       [a]: { role: "old" },
       [b]: { role: "old" },

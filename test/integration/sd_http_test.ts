@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { type ApiTarget, closedPort, labelsByAddress, waitReady } from "../_support/sd_agent.ts";
+import { apiTargets, closedPort, labelsByAddress, waitReady } from "../_support/sd_agent.ts";
 import { type SdServerMode, startSdHttpServer } from "../_support/sd_http_server.ts";
 
 Deno.test("http source failures keep the last good targets in the running agent", async () => {
@@ -29,8 +29,7 @@ wal: {dir: ${dir}/wal}
   await using agent = await startAgentProcess(config);
   await waitReady(agent);
   try {
-    const targets = async () =>
-      JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
+    const targets = () => apiTargets(agent);
     assert.deepEqual(labelsByAddress(await targets()), { [a]: { from: "cmdb" } });
 
     const cases: [SdServerMode, string][] = [
