@@ -11,11 +11,11 @@ import { type Clock, systemClock } from "../schedule/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
 import { checkFrame, framePayload } from "./frame.ts";
 import { fsyncDir, writePosition } from "./position.ts";
-import { compactTmpName, type PositionState, recoverWal, segmentName } from "./recover.ts";
-import { writeCompactedSegment } from "./compact.ts";
+import { type PositionState, recoverWal, segmentName } from "./recover.ts";
+import { Compactor } from "./compactor.ts";
 import type { FsyncPolicy, Wal, WalEntry, WalStats } from "./types.ts";
 import { createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
-import { type IndexedSegment, segmentEnd, type WalIndex } from "./wal_index.ts";
+import { segmentEnd, type WalIndex } from "./wal_index.ts";
 
 /** Options of {@linkcode openWal}. Sizes in bytes, durations in ms. */
 export interface WalOptions {
@@ -125,6 +125,7 @@ class FileWal implements LocalWal {
   #diskFull = false;
   #writeFailing = false;
   #chain: Promise<void> = Promise.resolve();
+  #compactor: Compactor;
   #posChain: Promise<void> = Promise.resolve();
   #posQueued = false;
   #armed = false;
@@ -134,13 +135,6 @@ class FileWal implements LocalWal {
   /** Highest `nextOffset` `read()` has handed out (or `commit()` seen): segments starting at or
    * after it are unread, and only those may be compacted. */
   #readHigh: number;
-  /** Segments being renamed over by compaction: `read()` waits for these. */
-  #swapping = new Map<IndexedSegment, Promise<void>>();
-  /** Segment starts compaction gave up on (no gain, damage, error): not tried again. */
-  #compactSkip = new Set<number>();
-  #compactLoop: Promise<void> | null = null;
-  #compactWanted = false;
-  #compactHeld = false;
 
   constructor(opts: WalOptions, index: WalIndex, pushPosition: number, recovered: Recovered) {
     this.#opts = {
@@ -156,7 +150,20 @@ class FileWal implements LocalWal {
       compactPause: opts.compactPause ?? (() => new Promise((r) => setTimeout(r, 0))),
       compactWindowSamples: opts.compactWindowSamples ?? 200_000,
     };
-    this.#compactHeld = opts.compactHeld ?? false;
+    this.#compactor = new Compactor({
+      dir: opts.dir,
+      sync: opts.fsync !== "never",
+      maxRecordBytes: this.#opts.maxRecordBytes,
+      windowSamples: this.#opts.compactWindowSamples,
+      pause: () => this.#opts.compactPause(),
+      closed: () => this.#closed,
+      segments: () => this.#index.segments,
+      readHigh: () => this.#readHigh,
+      serialize: (fn) => {
+        this.#chain = this.#chain.then(fn);
+        return this.#chain;
+      },
+    }, { enabled: this.#opts.compact, held: opts.compactHeld ?? false });
     this.#readHigh = pushPosition;
     this.#index = index;
     this.#pushPosition = pushPosition;
@@ -343,7 +350,7 @@ class FileWal implements LocalWal {
       const ref = this.#index.find(from);
       if (!ref) return [];
       const seg = this.#index.segments[ref.seg]!;
-      const swap = this.#swapping.get(seg);
+      const swap = this.#compactor.swapOf(seg);
       if (swap) {
         await swap; // compaction is replacing this segment: look again in the new layout
         continue;
@@ -415,7 +422,7 @@ class FileWal implements LocalWal {
     const segs = this.#index.segments;
     while (segs.length > 1 && segmentEnd(segs[0]!) <= target) {
       const seg = segs.shift()!;
-      await this.#swapping.get(seg);
+      await this.#compactor.swapOf(seg);
       await Deno.remove(this.#path(seg.start)).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) {
           log.warn("Cannot delete a pushed WAL segment: {error}", { error: String(e) });
@@ -466,7 +473,7 @@ class FileWal implements LocalWal {
     await this.flush();
     this.#closed = true;
     this.#abort.abort();
-    await this.#compactLoop;
+    await this.#compactor.idle();
     await this.#chain;
     await this.#posChain;
     if (this.#active && this.#opts.fsync === "never") await this.#active.syncData().catch(() => {});
@@ -476,130 +483,16 @@ class FileWal implements LocalWal {
   }
 
   compaction(): Promise<void> {
-    return this.#compactLoop ?? Promise.resolve();
+    return this.#compactor.idle();
   }
 
   holdCompaction(held: boolean): void {
-    this.#compactHeld = held;
-    if (!held) this.scheduleCompaction();
+    this.#compactor.hold(held);
   }
 
   /** Starts background compaction if it is enabled, idle, and may have work. */
   scheduleCompaction(): void {
-    if (!this.#opts.compact || this.#closed) return;
-    this.#compactWanted = true;
-    if (!this.#compactLoop) this.#compactLoop = this.#compactAll();
-  }
-
-  async #compactAll(): Promise<void> {
-    // Let the caller store this promise first: a pass with nothing to do would otherwise clear
-    // #compactLoop before the assignment in scheduleCompaction() sets it, for good.
-    await Promise.resolve();
-    while (this.#compactWanted && !this.#closed) {
-      this.#compactWanted = false;
-      for (let seg = this.#compactCandidate(); seg; seg = this.#compactCandidate()) {
-        await this.#compactOne(seg);
-        if (this.#closed) break;
-      }
-    }
-    this.#compactLoop = null; // in the same tick as the last check of #compactWanted
-  }
-
-  /** The oldest sealed, uncompacted segment that no reader has touched yet. */
-  #compactCandidate(): IndexedSegment | undefined {
-    if (this.#compactHeld) return undefined;
-    const segs = this.#index.segments;
-    for (let i = 0; i < segs.length - 1; i++) {
-      const s = segs[i]!;
-      if (s.start < this.#readHigh || s.end !== undefined || this.#compactSkip.has(s.start)) {
-        continue;
-      }
-      return s;
-    }
-    return undefined;
-  }
-
-  /** May compaction still replace `seg`? (Not once it is read from, dropped, or the WAL closes.) */
-  #compactable(seg: IndexedSegment): boolean {
-    return !this.#closed && seg.start >= this.#readHigh && this.#index.segments.includes(seg);
-  }
-
-  async #compactOne(seg: IndexedSegment): Promise<void> {
-    const dir = this.#opts.dir;
-    const path = this.#path(seg.start);
-    const tmpPath = join(dir, compactTmpName(seg.start));
-    const sync = this.#opts.fsync !== "never";
-    let result;
-    try {
-      result = await writeCompactedSegment({
-        path,
-        tmpPath,
-        start: seg.start,
-        size: seg.size,
-        end: segmentEnd(seg),
-        offsets: [...seg.offsets],
-        sizes: [...seg.sizes],
-        samples: [...seg.samples],
-      }, {
-        maxRecordBytes: this.#opts.maxRecordBytes,
-        windowSamples: this.#opts.compactWindowSamples,
-        sync,
-        pause: this.#opts.compactPause,
-        cancelled: () => !this.#compactable(seg),
-      });
-    } catch (e) {
-      this.#compactSkip.add(seg.start);
-      if (this.#compactable(seg)) {
-        log.warn("Cannot compact the WAL segment {segment}, left as it is: {error}", {
-          segment: segmentName(seg.start),
-          error: String(e),
-        });
-      }
-      return;
-    }
-    if (!result) {
-      if (this.#compactable(seg)) this.#compactSkip.add(seg.start);
-      return;
-    }
-    const before = seg.size;
-    // The swap runs between writes (never beside a rotation or a max_size drop), and readers of
-    // this segment wait for it: nobody sees half of the old layout and half of the new one.
-    const swap = async () => {
-      if (!this.#compactable(seg)) {
-        await Deno.remove(tmpPath).catch(() => {});
-        return;
-      }
-      let release!: () => void;
-      this.#swapping.set(seg, new Promise<void>((r) => release = r));
-      try {
-        await Deno.rename(tmpPath, path);
-        seg.end = segmentEnd(seg);
-        seg.size = result.size;
-        seg.offsets = result.offsets;
-        seg.sizes = result.sizes;
-        seg.samples = result.samples;
-        seg.totalSamples = result.totalSamples;
-        if (sync) await fsyncDir(dir);
-        log.debug("Compacted the WAL segment {segment}: {before} → {after} bytes", {
-          segment: segmentName(seg.start),
-          before,
-          after: result.size,
-          samples: result.totalSamples,
-        });
-      } catch (e) {
-        this.#compactSkip.add(seg.start);
-        await Deno.remove(tmpPath).catch(() => {});
-        log.warn("Cannot compact the WAL segment {segment}: {error}", {
-          segment: segmentName(seg.start),
-          error: String(e),
-        });
-      } finally {
-        this.#swapping.delete(seg);
-        release();
-      }
-    };
-    this.#chain = this.#chain.then(swap);
-    await this.#chain;
+    this.#compactor.schedule();
   }
 
   #path(start: number): string {
