@@ -4,6 +4,7 @@
  * `labels|timestamp|value` keys (a multiset, comparable with `deepEqual`).
  */
 import type { ResultRecord } from "../../src/results/types.ts";
+import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { decodeCompressed } from "./wal_decode.ts";
@@ -45,17 +46,7 @@ export function secondOfResults(
       durationSeconds: 0.013,
       ipProtocol: 4,
       attempts: 1,
-      icmp: {
-        sent: 3,
-        received: 3,
-        lossRatio: 0,
-        rttsSeconds: rtts,
-        minSeconds: Math.min(...rtts),
-        avgSeconds: rtts.reduce((a, b) => a + b) / 3,
-        medianSeconds: [...rtts].sort()[1]!,
-        maxSeconds: Math.max(...rtts),
-        stddevSeconds: 0.0004,
-      },
+      icmp: rttStats(3, rtts),
     });
   }
   return out;

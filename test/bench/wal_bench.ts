@@ -5,6 +5,7 @@
  * Each bench name says how many samples one iteration moves: samples/s = that / time per iteration.
  */
 import type { ResultRecord } from "../../src/results/types.ts";
+import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
@@ -49,17 +50,7 @@ function round(r: number): ResultRecord[] {
         durationSeconds: 0.25,
         ipProtocol: 4,
         attempts: 1,
-        icmp: {
-          sent: 3,
-          received: 3,
-          lossRatio: 0,
-          rttsSeconds: rtts,
-          minSeconds: Math.min(...rtts),
-          avgSeconds: rtts.reduce((a, b) => a + b) / 3,
-          medianSeconds: [...rtts].sort()[1]!,
-          maxSeconds: Math.max(...rtts),
-          stddevSeconds: 0.0004,
-        },
+        icmp: rttStats(3, rtts),
       });
     }
   }
@@ -185,17 +176,7 @@ Deno.bench(
         durationSeconds: 0.013 + Math.random() * 0.001,
         ipProtocol: 4,
         attempts: 1,
-        icmp: {
-          sent: 3,
-          received: 3,
-          lossRatio: 0,
-          rttsSeconds: rtts,
-          minSeconds: Math.min(...rtts),
-          avgSeconds: rtts.reduce((a, b) => a + b) / 3,
-          medianSeconds: [...rtts].sort()[1]!,
-          maxSeconds: Math.max(...rtts),
-          stddevSeconds: Math.random() * 0.001,
-        },
+        icmp: rttStats(3, rtts),
       });
     }
     return out;
