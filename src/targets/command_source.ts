@@ -3,6 +3,7 @@
  * YAML. At its timeout (or when its output passes `max_bytes`) the command's whole process group
  * is killed and its status awaited, so no process or zombie is left behind.
  */
+import { sourceFields } from "./source_fields.ts";
 import { readLimited } from "./read_limited.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
@@ -64,12 +65,7 @@ export function createCommandSource(options: CommandSourceOptions): TargetSource
   const [program, ...args] = options.run;
   if (program === undefined) throw new TypeError("Cannot create command source: run is empty");
   return {
-    name: options.name,
-    kind: "command",
-    probes: options.probes,
-    labels: options.labels ?? {},
-    refreshMs: options.refreshMs ?? DEFAULT_COMMAND_REFRESH_MS,
-    fingerprint: options.fingerprint,
+    ...sourceFields("command", options, DEFAULT_COMMAND_REFRESH_MS),
     async load(signal: AbortSignal): Promise<TargetGroup[]> {
       signal.throwIfAborted();
       let child: Deno.ChildProcess;

@@ -2,6 +2,7 @@
  * @module The `file` source: Prometheus `file_sd` files (JSON or YAML) named by paths or globs,
  * re-read on change (`Deno.watchFs`) and every `refresh`.
  */
+import { sourceFields } from "./source_fields.ts";
 import { basename, extname } from "./paths.ts";
 import { expandGlob, globBase, hasGlob, segmentToRegExp } from "./glob.ts";
 import { readLimited } from "./read_limited.ts";
@@ -49,12 +50,7 @@ export function createFileSource(options: FileSourceOptions): TargetSource {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxTargets = options.maxTargets ?? DEFAULT_MAX_TARGETS;
   return {
-    name: options.name,
-    kind: "file",
-    probes: options.probes,
-    labels: options.labels ?? {},
-    refreshMs: options.refreshMs ?? DEFAULT_FILE_REFRESH_MS,
-    fingerprint: options.fingerprint,
+    ...sourceFields("file", options, DEFAULT_FILE_REFRESH_MS),
     async load(signal: AbortSignal): Promise<TargetGroup[]> {
       const files = new Set<string>();
       for (const pattern of options.paths) {

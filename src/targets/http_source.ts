@@ -2,6 +2,7 @@
  * @module The `http` source: a URL returning Prometheus `http_sd` JSON, fetched every `refresh`
  * with a timeout, headers and an optional bearer token read from a file.
  */
+import { sourceFields } from "./source_fields.ts";
 import { readLimited } from "./read_limited.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
@@ -48,12 +49,7 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
   const doFetch = options.fetch ?? fetch;
   const where = safeUrl(options.url);
   return {
-    name: options.name,
-    kind: "http",
-    probes: options.probes,
-    labels: options.labels ?? {},
-    refreshMs,
-    fingerprint: options.fingerprint,
+    ...sourceFields("http", options, refreshMs),
     async load(signal: AbortSignal): Promise<TargetGroup[]> {
       const headers = new Headers(options.headers);
       headers.set("Accept", "application/json");

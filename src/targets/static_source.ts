@@ -1,4 +1,5 @@
 /** @module The `static` source: targets written in the config itself. */
+import { sourceFields } from "./source_fields.ts";
 import { validateTargetGroups } from "./sd_format.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
 
@@ -18,11 +19,7 @@ export interface StaticSourceOptions {
 export function createStaticSource(options: StaticSourceOptions): TargetSource {
   const doc = [{ targets: [...options.targets], labels: { ...options.groupLabels } }];
   return {
-    name: options.name,
-    kind: "static",
-    probes: options.probes,
-    labels: options.labels ?? {},
-    fingerprint: options.fingerprint,
+    ...sourceFields("static", options),
     load(): Promise<TargetGroup[]> {
       return Promise.resolve().then(() => validateTargetGroups(doc));
     },
