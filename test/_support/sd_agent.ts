@@ -1,6 +1,6 @@
 /** @module Helpers for target-discovery integration tests: closed loopback ports, targets JSON. */
 
-import type { AgentProcess } from "./agent_process.ts";
+import { type AgentProcess, startAgentProcess, writeConfig } from "./agent_process.ts";
 
 /** A loopback TCP port nothing listens on (bound, then closed): probes to it are refused. */
 export { closedPort } from "./tcp_servers.ts";
@@ -38,4 +38,35 @@ export async function waitReady(
 /** The agent's `GET /api/v1/targets`, parsed. */
 export async function apiTargets(agent: AgentProcess): Promise<ApiTarget[]> {
   return JSON.parse((await agent.get("/api/v1/targets")).text) as ApiTarget[];
+}
+
+/**
+ * Starts the real agent with one target source entry (`source`: YAML list lines under
+ * `targets:`), a tcp probe module, the WAL in `dir/wal`, and waits until it is ready.
+ */
+export async function startSdAgent(
+  dir: string,
+  source: string,
+  options: { interval?: string } = {},
+): Promise<AgentProcess> {
+  const config = await writeConfig(
+    `
+agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
+defaults: {interval: ${options.interval ?? "1s"}, timeout: 100ms}
+probes:
+  tcp: {type: tcp}
+targets:
+${source.replace(/^\n/, "").replace(/\n$/, "")}
+wal: {dir: ${dir}/wal}
+`,
+    dir,
+  );
+  const agent = await startAgentProcess(config);
+  try {
+    await waitReady(agent);
+  } catch (e) {
+    await agent.stop();
+    throw e;
+  }
+  return agent;
 }

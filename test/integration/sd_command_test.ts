@@ -3,8 +3,8 @@
  * past its timeout: the agent keeps the last good targets, and no process or zombie is left.
  */
 import assert from "node:assert/strict";
-import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { apiTargets, closedPort, labelsByAddress, waitReady } from "../_support/sd_agent.ts";
+import { metricValue, waitFor } from "../_support/agent_process.ts";
+import { apiTargets, closedPort, labelsByAddress, startSdAgent } from "../_support/sd_agent.ts";
 import { leftNothing, processState } from "../_support/sd_process.ts";
 
 const SCRIPT = `#!/bin/sh
@@ -26,22 +26,13 @@ Deno.test("command source failures keep the last good targets and leave no proce
     JSON.stringify([{ targets: [a], labels: { from: "script" } }]),
   );
   await Deno.writeTextFile(`${dir}/mode`, "ok");
-  const config = await writeConfig(
+  await using agent = await startSdAgent(
+    dir,
     `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 1s, timeout: 100ms}
-probes:
-  tcp: {type: tcp}
-targets:
   - name: script
     command: {run: ["./list.sh"], refresh: 150ms, timeout: 300ms}
-    probes: [tcp]
-wal: {dir: ${dir}/wal}
-`,
-    dir,
+    probes: [tcp]`,
   );
-  await using agent = await startAgentProcess(config);
-  await waitReady(agent);
   try {
     const targets = () => apiTargets(agent);
     assert.deepEqual(labelsByAddress(await targets()), { [a]: { from: "script" } });

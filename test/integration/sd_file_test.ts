@@ -3,12 +3,12 @@
  * added, removed, relabelled) shows up in /api/v1/targets and /metrics.
  */
 import assert from "node:assert/strict";
-import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
+import { metricValue, waitFor } from "../_support/agent_process.ts";
 import {
   apiTargets,
   closedPort,
   labelsByAddress,
-  waitReady,
+  startSdAgent,
   writeAtomically,
 } from "../_support/sd_agent.ts";
 
@@ -24,22 +24,14 @@ Deno.test("file source edits show up in /api/v1/targets and /metrics while the a
     `${dir}/targets/edge.json`,
     JSON.stringify([{ targets: [a, b], labels: { role: "old" } }]),
   );
-  const config = await writeConfig(
+  await using agent = await startSdAgent(
+    dir,
     `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 200ms, timeout: 100ms}
-probes:
-  tcp: {type: tcp}
-targets:
   - name: inventory
     file: {paths: ["targets/*.json"], refresh: 1m}
-    probes: [tcp]
-wal: {dir: ${dir}/wal}
-`,
-    dir,
+    probes: [tcp]`,
+    { interval: "200ms" },
   );
-  await using agent = await startAgentProcess(config);
-  await waitReady(agent);
   try {
     const targets = () => apiTargets(agent);
     assert.deepEqual(labelsByAddress(await targets()), {

@@ -3,8 +3,8 @@
  * garbage, a 20 MiB body, or hangs: the agent keeps the last good targets and counts each failure.
  */
 import assert from "node:assert/strict";
-import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { apiTargets, closedPort, labelsByAddress, waitReady } from "../_support/sd_agent.ts";
+import { metricValue, waitFor } from "../_support/agent_process.ts";
+import { apiTargets, closedPort, labelsByAddress, startSdAgent } from "../_support/sd_agent.ts";
 import { type SdServerMode, startSdHttpServer } from "../_support/sd_http_server.ts";
 
 Deno.test("http source failures keep the last good targets in the running agent", async () => {
@@ -12,22 +12,13 @@ Deno.test("http source failures keep the last good targets in the running agent"
   const [a, b] = [`127.0.0.1:${closedPort()}`, `127.0.0.1:${closedPort()}`];
   const good = JSON.stringify([{ targets: [a], labels: { from: "cmdb" } }]);
   await using server = startSdHttpServer({ kind: "ok", body: good });
-  const config = await writeConfig(
+  await using agent = await startSdAgent(
+    dir,
     `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 1s, timeout: 100ms}
-probes:
-  tcp: {type: tcp}
-targets:
   - name: cmdb
     http: {url: "${server.url}", refresh: 150ms, timeout: 400ms}
-    probes: [tcp]
-wal: {dir: ${dir}/wal}
-`,
-    dir,
+    probes: [tcp]`,
   );
-  await using agent = await startAgentProcess(config);
-  await waitReady(agent);
   try {
     const targets = () => apiTargets(agent);
     assert.deepEqual(labelsByAddress(await targets()), { [a]: { from: "cmdb" } });
