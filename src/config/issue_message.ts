@@ -2,7 +2,7 @@
  * @module A zod issue → what the operator reads: the key path, an `expected X, got Y` message and
  * whether it points at the key or at the value. Pure.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { closest, knownKeys } from "./suggest.ts";
 
 /** One problem before it is located in the text. */
@@ -40,7 +40,7 @@ const isPlainMapping = (v: unknown): boolean =>
 /** Turns one zod issue into problems (an issue with several unknown keys gives one per key). */
 export function issueProblems(
   issue: z.core.$ZodIssue,
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   data: unknown,
 ): IssueProblem[] {
   const path = issue.path.map(String);

@@ -1,8 +1,14 @@
 /**
  * @module The config schema (zod, strict: unknown keys are errors). Durations are parsed to
  * milliseconds and sizes to bytes, so the rest of the agent sees numbers.
+ *
+ * Written with `zod/mini`, the tree-shakable form of zod: the classic build brings every locale
+ * and JSON-schema converter into the bundle, ~430 KB of code and ~5 MB of resident memory for
+ * nothing. The issues (and so every message an operator reads) are the same.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import { _default as withDefault, optional, pipe, prefault } from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { formatDuration, parseDuration, parseSize } from "./units.ts";
 import { parseAddress } from "../net/address.ts";
 import { describe as shown } from "./issue_message.ts";
@@ -13,73 +19,101 @@ const RESERVED_LABELS = ["probe", "type", "target"];
 /** Longest duration accepted: timers hold at most 2^31-1 ms (~24.8 days). */
 export const MAX_DURATION_MS = 24 * 86_400_000;
 
+z.config(en()); // zod's English messages for the few issues our own messages do not cover
+
+/** A whole number in [min, max]. */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number().check(z.int(), z.gte(min), z.lte(max));
+/** A number in [min, max]. */
+const num = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const positive = (max?: number) =>
+  z.number().check(z.gt(0), ...(max === undefined ? [] : [z.lte(max)]));
+/** A string of at least `min` characters. */
+const text = (min = 1) => z.string().check(z.minLength(min));
+
 /** A duration text (or a number of seconds) → milliseconds (> 0 unless `allowZero`). */
 export const duration = (opts: { allowZero?: boolean } = {}) =>
-  z.unknown().transform((v, ctx) => {
-    const problem = (message: string) => {
-      ctx.addIssue({ code: "custom", message, input: v });
-      return z.NEVER;
-    };
-    if (typeof v !== "string" && typeof v !== "number") {
-      return problem(`expected a duration like "5s", got ${shown(v)}`);
-    }
-    const text = String(v).trim();
-    let ms: number;
-    if (typeof v === "number") ms = v * 1000;
-    else if (text.startsWith("-")) ms = -1;
-    else {
-      try {
-        ms = parseDuration(text);
-      } catch {
+  pipe(
+    z.unknown(),
+    z.transform((v, ctx) => {
+      const problem = (message: string) => {
+        ctx.issues.push({ code: "custom", message, input: v });
+        return z.NEVER;
+      };
+      if (typeof v !== "string" && typeof v !== "number") {
         return problem(`expected a duration like "5s", got ${shown(v)}`);
       }
-    }
-    if (!Number.isFinite(ms) || ms < 0 || (!opts.allowZero && ms === 0)) {
-      return problem(`expected a positive duration like "5s", got ${shown(v)}`);
-    }
-    if (ms > MAX_DURATION_MS) {
-      return problem(
-        `expected a duration of at most ${formatDuration(MAX_DURATION_MS)}, got ${shown(v)}`,
-      );
-    }
-    return ms;
-  });
+      const text = String(v).trim();
+      let ms: number;
+      if (typeof v === "number") ms = v * 1000;
+      else if (text.startsWith("-")) ms = -1;
+      else {
+        try {
+          ms = parseDuration(text);
+        } catch {
+          return problem(`expected a duration like "5s", got ${shown(v)}`);
+        }
+      }
+      if (!Number.isFinite(ms) || ms < 0 || (!opts.allowZero && ms === 0)) {
+        return problem(`expected a positive duration like "5s", got ${shown(v)}`);
+      }
+      if (ms > MAX_DURATION_MS) {
+        return problem(
+          `expected a duration of at most ${formatDuration(MAX_DURATION_MS)}, got ${shown(v)}`,
+        );
+      }
+      return ms;
+    }),
+  );
 
 /** A size text (or a number of bytes) → bytes. */
 export const size = () =>
-  z.unknown().transform((v, ctx) => {
-    let bytes = NaN;
-    try {
-      if (typeof v === "number") bytes = v;
-      else if (typeof v === "string") bytes = parseSize(v);
-    } catch { /* reported below */ }
-    if (Number.isSafeInteger(bytes) && bytes > 0) return bytes;
-    const message = typeof v === "number" || (Number.isFinite(bytes) && bytes <= 0)
-      ? `expected a positive whole number of bytes or a size like "64MiB", got ${shown(v)}`
-      : `expected a size like "64MiB", got ${shown(v)}`;
-    ctx.addIssue({ code: "custom", message, input: v });
-    return z.NEVER;
-  });
+  pipe(
+    z.unknown(),
+    z.transform((v, ctx) => {
+      let bytes = NaN;
+      try {
+        if (typeof v === "number") bytes = v;
+        else if (typeof v === "string") bytes = parseSize(v);
+      } catch { /* reported below */ }
+      if (Number.isSafeInteger(bytes) && bytes > 0) return bytes;
+      const message = typeof v === "number" || (Number.isFinite(bytes) && bytes <= 0)
+        ? `expected a positive whole number of bytes or a size like "64MiB", got ${shown(v)}`
+        : `expected a size like "64MiB", got ${shown(v)}`;
+      ctx.issues.push({ code: "custom", message, input: v });
+      return z.NEVER;
+    }),
+  );
 
 /** Prometheus label names → values. Names `probe`, `type`, `target` and `__*` are reserved. */
 export const labels = () =>
   z.record(
-    z.string().regex(LABEL_NAME, {
-      error: (i) =>
-        `expected a label name like "site" ([a-zA-Z_][a-zA-Z0-9_]*), got ${shown(i.input)}`,
-    }).refine((n) => !n.startsWith("__") && !RESERVED_LABELS.includes(n), {
-      error: (i) =>
-        `expected a label name other than probe, type, target and __*, got ${shown(i.input)}`,
-    }),
-    z.union([z.string(), z.number(), z.boolean()], {
-      error: (i) => `expected a label value (a string, number or boolean), got ${shown(i.input)}`,
-    }).transform(String),
+    z.string().check(
+      z.regex(LABEL_NAME, {
+        error: (i) =>
+          `expected a label name like "site" ([a-zA-Z_][a-zA-Z0-9_]*), got ${shown(i.input)}`,
+      }),
+      z.refine((n) => !n.startsWith("__") && !RESERVED_LABELS.includes(n), {
+        error: (i) =>
+          `expected a label name other than probe, type, target and __*, got ${shown(i.input)}`,
+      }),
+    ),
+    pipe(
+      z.union([z.string(), z.number(), z.boolean()], {
+        error: (i) => `expected a label value (a string, number or boolean), got ${shown(i.input)}`,
+      }),
+      z.transform(String),
+    ),
   );
 
-const port = z.number({ error: (i) => `expected a port number 1-65535, got ${shown(i.input)}` })
-  .int({ error: (i) => `expected a port number 1-65535, got ${shown(i.input)}` })
-  .min(1, { error: (i) => `expected a port number 1-65535, got ${shown(i.input)}` })
-  .max(65535, { error: (i) => `expected a port number 1-65535, got ${shown(i.input)}` });
+const portError = {
+  error: (i: { input?: unknown }) => `expected a port number 1-65535, got ${shown(i.input)}`,
+};
+const port = z.number(portError).check(
+  z.int(portError),
+  z.gte(1, portError),
+  z.lte(65535, portError),
+);
 
 const httpUrl = () =>
   z.url({
@@ -88,20 +122,20 @@ const httpUrl = () =>
   });
 
 const moduleName = (what: string) =>
-  z.string().regex(MODULE_NAME, {
+  z.string().check(z.regex(MODULE_NAME, {
     error: (i) => `expected a ${what} of letters, digits, "_", "." and "-", got ${shown(i.input)}`,
-  });
+  }));
 const ipProtocol = z.enum(["ip4", "ip6", "auto"]);
 
 const probeCommon = {
-  interval: duration().optional(),
-  timeout: duration().optional(),
-  retries: z.number().int().min(0).max(10).optional(),
-  jitter: z.number().min(0).max(1).optional(),
-  ip_protocol: ipProtocol.optional(),
+  interval: optional(duration()),
+  timeout: optional(duration()),
+  retries: optional(int(0, 10)),
+  jitter: optional(num(0, 1)),
+  ip_protocol: optional(ipProtocol),
 };
 
-const regex = z.string().superRefine((s, ctx) => {
+const regex = z.string().check(z.superRefine((s, ctx) => {
   try {
     new RegExp(s);
   } catch (e) {
@@ -111,45 +145,49 @@ const regex = z.string().superRefine((s, ctx) => {
       message: `expected a regular expression, got ${shown(s)} (${why.toLowerCase()})`,
     });
   }
-});
+}));
 
 const tcpProbe = z.strictObject({
   type: z.literal("tcp"),
   ...probeCommon,
-  port: port.optional(),
-  send: z.string().max(65536).optional(),
-  expect: regex.optional(),
-  tls: z.boolean().optional(),
-  tls_server_name: z.string().optional(),
-  tls_insecure_skip_verify: z.boolean().optional(),
+  port: optional(port),
+  send: optional(z.string().check(z.maxLength(65536))),
+  expect: optional(regex),
+  tls: optional(z.boolean()),
+  tls_server_name: optional(z.string()),
+  tls_insecure_skip_verify: optional(z.boolean()),
 });
 
 const udpProbe = z.strictObject({
   type: z.literal("udp"),
   ...probeCommon,
-  port: port.optional(),
-  payload: z.string().max(65507).optional(),
-  payload_hex: z.string().regex(/^([0-9a-fA-F]{2})*$/, {
-    error: (i) => `expected hex bytes like "0a1b", got ${shown(i.input)}`,
-  })
-    .max(2 * 65507).optional(),
-  expect: regex.optional(),
+  port: optional(port),
+  payload: optional(z.string().check(z.maxLength(65507))),
+  payload_hex: optional(
+    z.string().check(
+      z.regex(/^([0-9a-fA-F]{2})*$/, {
+        error: (i) => `expected hex bytes like "0a1b", got ${shown(i.input)}`,
+      }),
+      z.maxLength(2 * 65507),
+    ),
+  ),
+  expect: optional(regex),
 });
 
 const icmpProbe = z.strictObject({
   type: z.literal("icmp"),
   ...probeCommon,
-  count: z.number().int().min(1).max(100).optional(),
-  packet_interval: duration().optional(),
-  size: z.number().int().min(0).max(65000).optional(),
-  ttl: z.number().int().min(1).max(255).optional(),
-  helper: z.enum(["auto", "socket", "ping"]).optional(),
+  count: optional(int(1, 100)),
+  packet_interval: optional(duration()),
+  size: optional(int(0, 65000)),
+  ttl: optional(int(1, 255)),
+  helper: optional(z.enum(["auto", "socket", "ping"])),
 });
 
 /** One probe module: `{type: tcp|udp|icmp, ...}`. */
 export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
 
-const address = z.string().superRefine((text, ctx) => {
+const address = z.string().check(z.superRefine((text, ctx) => {
   try {
     parseAddress(text);
   } catch (e) {
@@ -161,31 +199,31 @@ const address = z.string().superRefine((text, ctx) => {
       } (${why})`,
     });
   }
-});
+}));
 
 const staticSource = z.strictObject({
-  targets: z.array(address).max(100_000),
-  labels: labels().optional(),
+  targets: z.array(address).check(z.maxLength(100_000)),
+  labels: optional(labels()),
 });
 const fileSource = z.strictObject({
-  paths: z.array(z.string().min(1)).min(1),
-  refresh: duration().optional(),
+  paths: z.array(text()).check(z.minLength(1)),
+  refresh: optional(duration()),
 });
 const httpSource = z.strictObject({
   url: httpUrl(),
-  refresh: duration().optional(),
-  timeout: duration().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  bearer_token_file: z.string().optional(),
-  max_bytes: size().optional(),
-  max_targets: z.number().int().positive().optional(),
+  refresh: optional(duration()),
+  timeout: optional(duration()),
+  headers: optional(z.record(z.string(), z.string())),
+  bearer_token_file: optional(z.string()),
+  max_bytes: optional(size()),
+  max_targets: optional(z.number().check(z.int(), z.gt(0))),
 });
 const commandSource = z.strictObject({
-  run: z.array(z.string()).min(1),
-  refresh: duration().optional(),
-  timeout: duration().optional(),
-  max_bytes: size().optional(),
-  max_targets: z.number().int().positive().optional(),
+  run: z.array(z.string()).check(z.minLength(1)),
+  refresh: optional(duration()),
+  timeout: optional(duration()),
+  max_bytes: optional(size()),
+  max_targets: optional(z.number().check(z.int(), z.gt(0))),
 });
 
 const SOURCE_KINDS = ["static", "file", "http", "command"] as const;
@@ -221,83 +259,116 @@ const oneSourceKind = z.unknown().check((ctx) => {
 });
 
 /** A target source entry: exactly one of `static`, `file`, `http`, `command`, plus `probes`. */
-export const targetSource = oneSourceKind.pipe(z.strictObject({
-  static: staticSource.optional(),
-  file: fileSource.optional(),
-  http: httpSource.optional(),
-  command: commandSource.optional(),
-  name: moduleName("source name").optional(),
-  labels: labels().optional(),
-  probes: z.array(z.string().min(1)).min(1),
-}));
+export const targetSource = pipe(
+  oneSourceKind,
+  z.strictObject({
+    static: optional(staticSource),
+    file: optional(fileSource),
+    http: optional(httpSource),
+    command: optional(commandSource),
+    name: optional(moduleName("source name")),
+    labels: optional(labels()),
+    probes: z.array(text()).check(z.minLength(1)),
+  }),
+);
 
 /** The whole config file. */
 export const configSchema = z.strictObject({
-  agent: z.strictObject({
-    listen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]*):\d{1,5}$/, {
-      error: (i) => `expected host:port like "127.0.0.1:9109", got ${shown(i.input)}`,
-    }).refine((l) => Number(l.slice(l.lastIndexOf(":") + 1)) <= 65535, {
-      error: (i) => `expected a port number 0-65535 in host:port, got ${shown(i.input)}`,
-    }).default("127.0.0.1:9109"),
-    labels: labels().default({}),
-    log: z.strictObject({
-      level: z.enum(["debug", "info", "warning", "error"]).default("info"),
-      format: z.enum(["json", "text"]).default("json"),
-    }).prefault({}),
-  }).prefault({}),
-  defaults: z.strictObject({
-    interval: duration().default(15_000),
-    timeout: duration().default(5_000),
-    retries: z.number().int().min(0).max(10).default(0),
-    jitter: z.number().min(0).max(1).default(1),
-    ip_protocol: ipProtocol.default("auto"),
-  }).prefault({}),
-  limits: z.strictObject({
-    concurrency: z.number().int().min(1).max(100_000).default(512),
-    global_rate: z.number().positive().max(1_000_000).default(2000),
-    per_host_rate: z.number().positive().max(1_000_000).default(20),
-    max_queue: z.number().int().min(1).default(100_000),
-  }).prefault({}),
-  probes: z.record(moduleName("probe module name"), probeModule).refine(
-    (p) => Object.keys(p).length > 0,
-    { message: "expected at least one probe module, got none" },
+  agent: prefault(
+    z.strictObject({
+      listen: withDefault(
+        z.string().check(
+          z.regex(/^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9.-]*):\d{1,5}$/, {
+            error: (i) => `expected host:port like "127.0.0.1:9109", got ${shown(i.input)}`,
+          }),
+          z.refine((l) => Number(l.slice(l.lastIndexOf(":") + 1)) <= 65535, {
+            error: (i) => `expected a port number 0-65535 in host:port, got ${shown(i.input)}`,
+          }),
+        ),
+        "127.0.0.1:9109",
+      ),
+      labels: withDefault(labels(), {}),
+      log: prefault(
+        z.strictObject({
+          level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),
+          format: withDefault(z.enum(["json", "text"]), "json"),
+        }),
+        {},
+      ),
+    }),
+    {},
   ),
-  targets: z.array(targetSource).default([]),
-  metrics: z.strictObject({
-    buckets: z.array(z.number().positive()).min(1).refine(
-      (b) => b.every((v, i) => i === 0 || v > b[i - 1]!),
-      { error: (i) => `expected increasing bucket bounds, got [${String(i.input)}]` },
-    ).default([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
-    labels: labels().default({}),
-  }).prefault({}),
-  wal: z.strictObject({
-    dir: z.string().min(1).default("data/wal"),
-    segment_size: size().default(16 * 1024 ** 2),
-    max_size: size().default(1024 ** 3),
-    fsync: z.enum(["always", "batch", "never"]).default("batch"),
-    fsync_interval: duration().default(1000),
-    compact: z.boolean().default(true),
-  }).prefault({}),
-  push: z.strictObject({
+  defaults: prefault(
+    z.strictObject({
+      interval: withDefault(duration(), 15_000),
+      timeout: withDefault(duration(), 5_000),
+      retries: withDefault(int(0, 10), 0),
+      jitter: withDefault(num(0, 1), 1),
+      ip_protocol: withDefault(ipProtocol, "auto"),
+    }),
+    {},
+  ),
+  limits: prefault(
+    z.strictObject({
+      concurrency: withDefault(int(1, 100_000), 512),
+      global_rate: withDefault(positive(1_000_000), 2000),
+      per_host_rate: withDefault(positive(1_000_000), 20),
+      max_queue: withDefault(int(1), 100_000),
+    }),
+    {},
+  ),
+  probes: z.record(moduleName("probe module name"), probeModule).check(
+    z.refine((p) => Object.keys(p).length > 0, {
+      message: "expected at least one probe module, got none",
+    }),
+  ),
+  targets: withDefault(z.array(targetSource), []),
+  metrics: prefault(
+    z.strictObject({
+      buckets: withDefault(
+        z.array(positive()).check(
+          z.minLength(1),
+          z.refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), {
+            error: (i) => `expected increasing bucket bounds, got [${String(i.input)}]`,
+          }),
+        ),
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ),
+      labels: withDefault(labels(), {}),
+    }),
+    {},
+  ),
+  wal: prefault(
+    z.strictObject({
+      dir: withDefault(text(), "data/wal"),
+      segment_size: withDefault(size(), 16 * 1024 ** 2),
+      max_size: withDefault(size(), 1024 ** 3),
+      fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
+      fsync_interval: withDefault(duration(), 1000),
+      compact: withDefault(z.boolean(), true),
+    }),
+    {},
+  ),
+  push: optional(z.strictObject({
     url: httpUrl(),
-    basic_auth: z.strictObject({
-      username: z.string().min(1),
-      password_file: z.string().min(1),
-    }).optional(),
-    bearer_token_file: z.string().min(1).optional(),
-    tls_ca_file: z.string().min(1).optional(),
-    tls_insecure_skip_verify: z.boolean().default(false),
-    batch: z.strictObject({
-      max_samples: z.number().int().min(1).default(10_000),
-      max_bytes: size().default(4 * 1024 ** 2),
-    }).prefault({}),
-    max_backoff: duration().default(30_000),
-    min_backoff: duration().default(250),
-    timeout: duration().default(30_000),
-    shutdown_timeout: duration().default(5_000),
-    extra_labels: labels().default({}),
-  }).optional(),
-}).superRefine((c, ctx) => {
+    basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),
+    bearer_token_file: optional(text()),
+    tls_ca_file: optional(text()),
+    tls_insecure_skip_verify: withDefault(z.boolean(), false),
+    batch: prefault(
+      z.strictObject({
+        max_samples: withDefault(int(1), 10_000),
+        max_bytes: withDefault(size(), 4 * 1024 ** 2),
+      }),
+      {},
+    ),
+    max_backoff: withDefault(duration(), 30_000),
+    min_backoff: withDefault(duration(), 250),
+    timeout: withDefault(duration(), 30_000),
+    shutdown_timeout: withDefault(duration(), 5_000),
+    extra_labels: withDefault(labels(), {}),
+  })),
+}).check(z.superRefine((c, ctx) => {
   const names = new Map<string, number>();
   c.targets.forEach((t, i) => {
     const kind = (["static", "file", "http", "command"] as const).find((k) => t[k] !== undefined);
@@ -325,7 +396,7 @@ export const configSchema = z.strictObject({
       }
     });
   });
-});
+}));
 
 /** The validated config, durations in ms and sizes in bytes. */
 export type Config = z.output<typeof configSchema>;

@@ -2,17 +2,17 @@
  * @module "Did you mean" for unknown config keys: the keys a zod schema allows at a path, and the
  * closest of them to a typo. Pure.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 
 type Def = {
   type: string;
-  shape?: Record<string, z.ZodType>;
-  valueType?: z.ZodType;
-  element?: z.ZodType;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-  options?: z.ZodType[];
+  shape?: Record<string, z.core.$ZodType>;
+  valueType?: z.core.$ZodType;
+  element?: z.core.$ZodType;
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  out?: z.core.$ZodType;
+  options?: z.core.$ZodType[];
   discriminator?: string;
   values?: unknown[];
 };
@@ -55,7 +55,11 @@ function objectAt(schema: unknown, path: readonly string[], data: unknown): Def 
 }
 
 /** The keys the schema allows in the mapping at `path` of `data` (empty when unknown). */
-export function knownKeys(schema: z.ZodType, path: readonly string[], data: unknown): string[] {
+export function knownKeys(
+  schema: z.core.$ZodType,
+  path: readonly string[],
+  data: unknown,
+): string[] {
   return Object.keys(objectAt(schema, path, data)?.shape ?? {});
 }
 
