@@ -5,7 +5,7 @@
  * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
  * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
  */
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "../metrics/prom.ts";
 import { failureReason } from "../net/failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
 import type { ProbeOutcome } from "../results/types.ts";

@@ -5,7 +5,7 @@
  * once it is written (and fsynced, per policy). Opening runs recovery (see recover.ts).
  */
 import { joinPath as join } from "./path.ts";
-import { Registry } from "prom-client";
+import { Registry } from "../metrics/prom.ts";
 import { logger } from "../log.ts";
 import { type Clock, systemClock } from "../schedule/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";

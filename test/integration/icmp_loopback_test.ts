@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "prom-client";
+import { Registry } from "../../src/metrics/prom.ts";
 import { internetChecksum } from "../../src/probes/icmp/checksum.ts";
 import { openIcmpSocket } from "../../src/probes/icmp/ffi_socket.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "prom-client";
+import { Registry } from "../../src/metrics/prom.ts";
 import { createUdpProbe, udpPayload } from "../../src/probes/udp.ts";
 import type { ProbeJob } from "../../src/probes/types.ts";
 import { startUdpResponder } from "../_support/udp_responder.ts";
