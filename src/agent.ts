@@ -2,7 +2,7 @@
  * @module The composition root: wires config → targets → scheduler → worker pool → probes →
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
-import { Registry } from "prom-client";
+import { Registry } from "./metrics/prom.ts";
 import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
@@ -11,12 +11,11 @@ import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./schedule/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
-import { closeProbes, createProbes } from "./probes/registry.ts";
-import type { Probe } from "./probes/types.ts";
+import { createProbes, type ProbeSet } from "./probes/registry.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
-import type { ProbeType, Sink } from "./results/types.ts";
+import type { Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
 import { openWal } from "./wal/wal.ts";
@@ -77,8 +76,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   /** Functions run on stop, last registered first. */
   const closers: (() => Promise<void>)[] = [];
   const resolver = createResolver();
-  const probes: Map<ProbeType, Probe> = createProbes({ resolver, registry });
-  closers.push(() => closeProbes(probes));
+  const probes: ProbeSet = createProbes({ resolver, registry });
+  closers.push(() => probes[Symbol.asyncDispose]());
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
   const sinks: Sink[] = [probeMetrics, lastResults];

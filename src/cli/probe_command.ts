@@ -1,12 +1,12 @@
 /** @module `vmprober probe tcp|udp|icmp TARGET`: one probe now, human or JSON output. */
-import { closeProbes, createProbes } from "../probes/registry.ts";
+import { createProbes } from "../probes/registry.ts";
 import { createResolver } from "../net/resolver.ts";
 import { parseAddress } from "../net/address.ts";
 import { parseDuration } from "../config/units.ts";
 import { probeModule } from "../config/schema.ts";
 import type { ProbeJob } from "../probes/types.ts";
 import type { ProbeType } from "../results/types.ts";
-import { Registry } from "prom-client";
+import { Registry } from "../metrics/prom.ts";
 import { PROBE_HELP } from "./help.ts";
 import { err, out, parseFlags, UsageError } from "./args.ts";
 
@@ -95,7 +95,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   }
   const started = Date.now();
   const outcome = await probe.run(job, new AbortController().signal);
-  await closeProbes(probes);
+  await probes[Symbol.asyncDispose]();
   if (values.json) {
     out(JSON.stringify({ target, type, timestamp_ms: started, ...outcome }));
   } else {

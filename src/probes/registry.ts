@@ -1,8 +1,8 @@
-/** @module The probe registry: one line per probe type. */
+/** @module The probe registry: one line per probe type; each probe is made on first use. */
 import type { Probe } from "./types.ts";
 import type { ProbeType } from "../results/types.ts";
 import type { Resolver } from "../net/resolver.ts";
-import type { Registry } from "prom-client";
+import type { Registry } from "../metrics/prom.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
@@ -21,16 +21,35 @@ const FACTORIES: Partial<Record<ProbeType, Factory>> = {
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
 };
 
-/** Creates one probe of each known type. */
-export function createProbes(deps: ProbeDeps): Map<ProbeType, Probe> {
-  const out = new Map<ProbeType, Probe>();
-  for (const [type, factory] of Object.entries(FACTORIES)) {
-    out.set(type as ProbeType, factory!(deps));
-  }
-  return out;
+/** Looks a probe up by type. */
+export interface ProbeLookup {
+  get(type: ProbeType): Probe | undefined;
 }
 
-/** Closes the probes that hold shared resources (the UDP socket pool, the ICMP sockets). */
-export async function closeProbes(probes: Map<ProbeType, Probe>): Promise<void> {
-  for (const p of probes.values()) await p[Symbol.asyncDispose]?.();
+/** The probes of every known type; disposing it closes those made (sockets, the UDP pool). */
+export interface ProbeSet extends ProbeLookup, AsyncDisposable {
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A probe set that makes each probe the first time its type is asked for: an agent without ICMP
+ * targets never opens an ICMP socket nor loads the C library, and one without UDP targets keeps
+ * no socket pool.
+ */
+export function createProbes(deps: ProbeDeps): ProbeSet {
+  const made = new Map<ProbeType, Probe>();
+  return {
+    get(type) {
+      let probe = made.get(type);
+      if (!probe) {
+        probe = FACTORIES[type]?.(deps);
+        if (probe) made.set(type, probe);
+      }
+      return probe;
+    },
+    async [Symbol.asyncDispose]() {
+      for (const p of made.values()) await p[Symbol.asyncDispose]?.();
+      made.clear();
+    },
+  };
 }

@@ -1,9 +1,11 @@
 /**
  * @module A TLS connection for the TCP probe, through `node:tls`: Deno's own `connectTls` does not
  * show the peer certificate, and its expiry is what `probe_ssl_earliest_cert_expiry` reports.
+ * `node:tls` is loaded on the first TLS probe: agents without one do not pay its memory.
  */
-import tls from "node:tls";
 import type { ByteStream } from "./byte_stream.ts";
+
+let nodeTls: Promise<typeof import("node:tls")> | undefined;
 
 /** Options of {@linkcode tlsConnect}. */
 export interface TlsConnectOptions {
@@ -16,9 +18,11 @@ export interface TlsConnectOptions {
 }
 
 /** Connects and completes the handshake; rejects on refusal, verification failure or abort. */
-export function tlsConnect(
+export async function tlsConnect(
   options: TlsConnectOptions,
 ): Promise<{ stream: ByteStream; certExpiry?: number }> {
+  const tls = await (nodeTls ??= import("node:tls"));
+  options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: options.ip,

@@ -2,14 +2,13 @@
 import type { Clock } from "./clock.ts";
 import type { JobDef } from "./job.ts";
 import type { JobSpec } from "./scheduler.ts";
-import type { Probe } from "../probes/types.ts";
-import type { ProbeType } from "../results/types.ts";
+import type { ProbeLookup } from "../probes/registry.ts";
 import type { Normalizer } from "../results/normalizer.ts";
 import { runWithRetries } from "../probes/with_retries.ts";
 
 /** What a job's run needs from the agent. */
 export interface JobRunnerDeps {
-  probes: ReadonlyMap<ProbeType, Probe>;
+  probes: ProbeLookup;
   normalizer: Normalizer;
   clock: Clock;
   /** Aborted when the agent stops: a failure caused by stopping is not recorded. */

@@ -5,7 +5,6 @@
  * `-W` (fractional linger), `-i`, `-s` and `-t` itself through `extra`, and bounds every run by
  * `-w` (whole seconds, rounded up) and by its own timer, so a run never outlives its timeout.
  */
-import ping from "ping";
 import type { Clock } from "../../schedule/clock.ts";
 import { systemClock } from "../../schedule/clock.ts";
 import type { EchoRunOptions, EchoRunResult, IcmpHelper } from "./types.ts";
@@ -69,7 +68,11 @@ export function parsePingOutput(result: PingPackageResult): EchoRunResult {
 export function createPingHelper(options: PingHelperOptions = {}): IcmpHelper {
   const clock = options.clock ?? systemClock;
   const probe: PingProbe = options.probe ??
-    ((addr, config) => ping.promise.probe(addr, config) as unknown as Promise<PingPackageResult>);
+    (async (addr, config) => {
+      // Loaded on first use: the package brings node:child_process, node:os and node:net.
+      const { default: ping } = await import("ping");
+      return await ping.promise.probe(addr, config) as unknown as PingPackageResult;
+    });
   const close = () => Promise.resolve();
   return {
     name: "ping",
