@@ -1,15 +1,18 @@
 /**
  * @module Workload 3: backlog drain. The same N samples (BENCH_DRAIN_SAMPLES, default 10,000,000)
  * are queued while VictoriaMetrics is unreachable, then delivered:
- * - ours: the agent's WAL is pre-filled through the real WAL sink; then the bundled agent starts
- *   with `push` to a running VictoriaMetrics;
+ * - ours: the agent's WAL is filled through the real WAL sink, and its sealed segments compacted
+ *   as a running agent compacts them while pushing fails (BENCH_DRAIN_COMPACT=0: not compacted);
+ *   then the bundled agent starts with `push` to a running VictoriaMetrics;
  * - vmagent: fed the same samples (same remote-write bodies) on its own `/api/v1/write` while its
  *   `-remoteWrite.url` points to the stopped VictoriaMetrics, then stopped (its queue persists);
  *   then VictoriaMetrics starts and vmagent starts again on the same queue.
- * Both clocks run from the process spawn to VictoriaMetrics having read all N samples (its counter
- * moves in ~1 s steps, hence the large N).
+ * Both clocks run from the process spawn to the sender receiving VictoriaMetrics' reply to its
+ * last request, once VictoriaMetrics has read all N samples. VictoriaMetrics refreshes its own
+ * `/metrics` about once a second, so the moment of the last reply comes from the kernel: the
+ * sender's sockets' `lastrcv` as `ss` reports it.
  */
-import { Registry } from "prom-client";
+import { Registry } from "../../../src/metrics/prom.ts";
 import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { snappyCompress } from "../../../src/wal/snappy.ts";
@@ -37,6 +40,8 @@ const TRACE = Deno.env.get("BENCH_TRACE") === "1";
 const PUSH_EXTRA = Deno.env.get("BENCH_DRAIN_PUSH") ?? "";
 /** More `wal:` settings for the draining agent, e.g. `, compact: false` (default none). */
 const WAL_EXTRA = Deno.env.get("BENCH_DRAIN_WAL") ?? "";
+/** Compact the backlog's sealed segments before the drain, as the agent does during an outage. */
+const COMPACT = Deno.env.get("BENCH_DRAIN_COMPACT") !== "0";
 
 /** Batch `b` of the backlog: 100 results 15 s after the previous batch, an hour ago. */
 function batch(b: number, t0: number): ResultRecord[] {
@@ -55,8 +60,8 @@ function batch(b: number, t0: number): ResultRecord[] {
 const batches = () => SAMPLES / (PER_RECORD * 2);
 
 /**
- * Samples VictoriaMetrics has parsed from remote-write requests: counted per request, unlike
- * `vm_rows_inserted_total`, which moves once a second and would round every drain up to it.
+ * Samples VictoriaMetrics has parsed from remote-write requests. Its `/metrics` is refreshed about
+ * once a second, so this says when every sample has arrived, not the exact moment.
  */
 async function rowsRead(vm: VmServer): Promise<number> {
   const text = await (await fetch(`${vm.base}/metrics`)).text();
@@ -64,12 +69,37 @@ async function rowsRead(vm: VmServer): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
-/** Waits until VictoriaMetrics has read `n` samples; returns ms since `t0`. */
-async function waitRows(vm: VmServer, n: number, t0: number): Promise<number> {
+/**
+ * Milliseconds since process `pid` last received bytes on a connection to `port` (the
+ * server's last reply), from the kernel's per-socket `lastrcv` as `ss` reports it.
+ */
+async function msSinceLastReply(pid: number, port: number): Promise<number> {
+  const out = await new Deno.Command("ss", {
+    args: ["-tinpH", "state", "established", `( dport = :${port} )`],
+  }).output();
+  const lines = new TextDecoder().decode(out.stdout).split("\n");
+  let least = Infinity;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!lines[i]!.includes(`pid=${pid},`)) continue;
+    const m = /lastrcv:(\d+)/.exec(lines[i + 1]!);
+    if (m) least = Math.min(least, Number(m[1]));
+  }
+  if (least === Infinity) throw new Error(`no connection of process ${pid} to port ${port}`);
+  return least;
+}
+
+/**
+ * Waits until VictoriaMetrics has read `n` samples from process `sender`; returns ms from `t0`
+ * to the sender receiving the last reply (exact to ~1 ms, unlike the 1 s steps of `/metrics`).
+ */
+async function waitDelivered(vm: VmServer, n: number, t0: number, sender: number): Promise<number> {
   for (;;) {
     const rows = await rowsRead(vm);
     if (TRACE) console.error(`    ${Math.round(performance.now() - t0)} ms: ${rows} rows`);
-    if (rows >= n) return performance.now() - t0;
+    if (rows >= n) {
+      const since = await msSinceLastReply(sender, vm.port);
+      return performance.now() - t0 - since;
+    }
     if (performance.now() - t0 > DRAIN_TIMEOUT_MS) {
       throw new Error(`drain timed out: ${rows} of ${n} samples after ${DRAIN_TIMEOUT_MS} ms`);
     }
@@ -123,6 +153,7 @@ async function buildWal(): Promise<string> {
     fsync: "batch",
     fsyncIntervalMs: 1000,
     registry: new Registry(),
+    compact: COMPACT,
   });
   const sink = createWalSink(wal);
   const t0 = Date.now() - 3_600_000;
@@ -130,6 +161,7 @@ async function buildWal(): Promise<string> {
     sink.write(batch(b, t0));
     if (b % 500 === 499) await wal.flush(); // bounded memory, like a running agent
   }
+  await wal.compaction(); // what the agent's background compaction does during the outage
   await wal[Symbol.asyncDispose]();
   return dir;
 }
@@ -174,7 +206,7 @@ push: {url: ${vm.writeUrl}${PUSH_EXTRA}}
         }
       })();
     }
-    const ms = await waitRows(vm, SAMPLES, start);
+    const ms = await waitDelivered(vm, SAMPLES, start, agent.pid);
     return { ms, cpuS: cpuSeconds(agent.pid) };
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -239,7 +271,7 @@ export async function vmagentDrainRun(): Promise<{ ms: number; cpuS: number }> {
       `-remoteWrite.tmpDataPath=${dir}/queue`,
       "-loggerLevel=ERROR",
     ]);
-    const ms = await waitRows(vm, SAMPLES, start);
+    const ms = await waitDelivered(vm, SAMPLES, start, vmagent.pid);
     return { ms, cpuS: cpuSeconds(vmagent.pid) };
   } finally {
     await Deno.remove(dir, { recursive: true });
