@@ -16,6 +16,13 @@ export interface Resolver {
   resolve(host: string, protocol: "ip4" | "ip6" | "auto", signal?: AbortSignal): Promise<Resolved>;
 }
 
+/** An IP literal as it is (no lookup), or undefined for a name. */
+export function literalAddress(host: string): Resolved | undefined {
+  if (isIPv4(host)) return { ip: host, family: 4 };
+  if (isIPv6(host)) return { ip: host, family: 6 };
+  return undefined;
+}
+
 type Lookup = (name: string, type: "A" | "AAAA", signal?: AbortSignal) => Promise<
   { address: string; ttl: number }[]
 >;
@@ -98,8 +105,8 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
 
   return {
     async resolve(host, protocol, signal) {
-      if (isIPv4(host)) return { ip: host, family: 4 };
-      if (isIPv6(host)) return { ip: host, family: 6 };
+      const literal = literalAddress(host);
+      if (literal) return literal;
       if (host === "localhost" || host === "localhost.") {
         return protocol === "ip6" ? { ip: "::1", family: 6 } : { ip: "127.0.0.1", family: 4 };
       }

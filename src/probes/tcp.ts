@@ -6,7 +6,7 @@
 import type { Probe, ProbeJob } from "./types.ts";
 import type { ProbeOutcome } from "../results/types.ts";
 import { failureReason } from "../net/failure_reason.ts";
-import { createResolver, type Resolver } from "../net/resolver.ts";
+import { createResolver, literalAddress, type Resolver } from "../net/resolver.ts";
 import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";
 import { tlsConnect } from "./tls_connect.ts";
@@ -43,17 +43,20 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
       let conn: ByteStream | undefined;
       let tlsCertExpiry: number | undefined;
       try {
-        let resolved;
-        try {
-          resolved = await raceAbort(resolver.resolve(job.host, job.ipProtocol, limit), limit);
-        } catch (e) {
-          const reason = limit.aborted ? "timeout" : "dns";
-          return {
-            success: false,
-            durationSeconds: took(),
-            reason,
-            detail: String((e as Error)?.message ?? e),
-          };
+        // An IP literal needs no lookup, nor the promise race around one.
+        let resolved = literalAddress(job.host);
+        if (!resolved) {
+          try {
+            resolved = await raceAbort(resolver.resolve(job.host, job.ipProtocol, limit), limit);
+          } catch (e) {
+            const reason = limit.aborted ? "timeout" : "dns";
+            return {
+              success: false,
+              durationSeconds: took(),
+              reason,
+              detail: String((e as Error)?.message ?? e),
+            };
+          }
         }
         family = resolved.family;
         if (job.options.tls) {
