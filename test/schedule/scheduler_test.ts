@@ -183,3 +183,41 @@ Deno.test("createScheduler() counts missed ticks after a stall instead of bursti
   assert.equal(skips.missed, 4);
   await scheduler.stop();
 });
+
+Deno.test("createScheduler() runs a tick due within 1 % of its interval (at most 10 ms) in the current wake-up", async () => {
+  // Two jobs whose phases lie 3–8 ms apart: one wake-up on a 1 s interval (window 10 ms), two on
+  // a 100 ms interval (window 1 ms).
+  for (const [intervalMs, together] of [[1000, true], [100, false]] as const) {
+    const phase = (k: string) => jitterPhase(k, intervalMs, 1);
+    const keys = Array.from({ length: 500 }, (_, i) => `tcp|h${i}`);
+    let pair: [string, string] | undefined;
+    for (const a of keys) {
+      const b = keys.find((k) => phase(k) - phase(a) > 3 && phase(k) - phase(a) < 8);
+      if (b) {
+        pair = [a, b];
+        break;
+      }
+    }
+    assert.ok(pair, "two keys 3–8 ms apart");
+    const { clock, scheduler } = setup();
+    const first: number[] = [];
+    const second: number[] = [];
+    scheduler.update([
+      job(pair[0], first, clock, { intervalMs }),
+      job(pair[1], second, clock, { intervalMs }),
+    ]);
+    scheduler.start();
+    await clock.advance(intervalMs * 3);
+    await scheduler.stop();
+    assert.equal(first.length, 3);
+    assert.equal(second.length, 3);
+    const gap = phase(pair[1]) - phase(pair[0]);
+    second.forEach((t, k) => {
+      if (together) assert.equal(t, first[k], `${intervalMs} ms: run ${k} in the same wake-up`);
+      else {assert.ok(
+          Math.abs(t - first[k]! - gap) < 1e-6,
+          `${intervalMs} ms: run ${k} on its phase`,
+        );}
+    });
+  }
+});
