@@ -1,4 +1,10 @@
-/** @module The WAL seam: what the sink appends and what the pusher reads and acknowledges. */
+/**
+ * @module The WAL seam: what the sink appends and what the pusher reads and acknowledges; and
+ * the local WAL's options and recovery report.
+ */
+import type { Registry } from "../metrics/prom.ts";
+import type { Clock } from "../schedule/clock.ts";
+import type { PositionState } from "./recover.ts";
 
 /** `always`: fsync every append batch; `batch`: at most `fsync_interval` later; `never`: the OS decides. */
 export type FsyncPolicy = "always" | "batch" | "never";
@@ -47,4 +53,58 @@ export interface Wal extends AsyncDisposable {
   /** Atomically records a new push position and deletes segments wholly before it. */
   commit(offset: number): Promise<void>;
   stats(): WalStats;
+}
+
+/** Options of `openWal` (wal.ts). Sizes in bytes, durations in ms. */
+export interface WalOptions {
+  dir: string;
+  /** A segment is closed and a new one started once the next record would pass this size. */
+  segmentSize: number;
+  /** Past this many bytes on disk the oldest segment is dropped (counted as `wal_full`). */
+  maxSize: number;
+  fsync: FsyncPolicy;
+  /** For `batch` (and `never`): how long appends may wait in memory before they are written. */
+  fsyncIntervalMs: number;
+  /** Where the WAL metrics go; a private registry when omitted. */
+  registry?: Registry;
+  clock?: Clock;
+  /** Largest uncompressed batch per record (default 1 MiB). */
+  maxRecordBytes?: number;
+  /** Pause between write attempts while the disk is full (default 1 s). */
+  retryMs?: number;
+  /**
+   * Rewrite sealed segments the pusher has not read from yet with samples grouped by series
+   * (compact.ts), in the background (default false; the agent's `wal.compact` defaults to true).
+   */
+  compact?: boolean;
+  /** Starts with compaction held back (see `holdCompaction`); false by default. */
+  compactHeld?: boolean;
+  /** Awaited between slices of compaction work (default: one macrotask, to let timers run). */
+  compactPause?: () => Promise<void>;
+  /** Samples grouped at a time by compaction (default 200,000; bounds its memory). */
+  compactWindowSamples?: number;
+}
+
+/** Operator figures beyond {@linkcode WalStats}: what recovery found. */
+export interface WalReport extends WalStats {
+  truncated_bytes: number;
+  missing_segments: number;
+  ignored_files: string[];
+  position_file: PositionState;
+}
+
+/** The WAL as `openWal` returns it: the seam plus the recovery report. */
+export interface LocalWal extends Wal {
+  /** Stats plus what recovery found at open. */
+  report(): WalReport;
+  /** Bytes appended but not yet durable (queued, or waiting for disk space). */
+  readonly unwrittenBytes: number;
+  /** Resolves once background compaction has nothing left to do (at once when it is idle). */
+  compaction(): Promise<void>;
+  /**
+   * Holds compaction back (true) or lets it run (false). The agent holds it while pushing is
+   * healthy: a backlog that drains anyway is not worth rewriting, and rewriting it would compete
+   * with the drain for CPU. It runs while pushing fails, when the backlog is what fills the disk.
+   */
+  holdCompaction(held: boolean): void;
 }

@@ -7,69 +7,18 @@
 import { joinPath as join } from "./path.ts";
 import { Registry } from "../metrics/prom.ts";
 import { logger } from "../log.ts";
-import { type Clock, systemClock } from "../schedule/clock.ts";
+import { systemClock } from "../schedule/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
-import { checkFrame, framePayload } from "./frame.ts";
-import { fsyncDir, writePosition } from "./position.ts";
-import { type PositionState, recoverWal, segmentName } from "./recover.ts";
+import { writePosition } from "./position.ts";
+import { recoverWal, segmentName } from "./recover.ts";
 import { Compactor } from "./compactor.ts";
-import type { FsyncPolicy, Wal, WalEntry, WalStats } from "./types.ts";
+import type { LocalWal, WalEntry, WalOptions, WalReport, WalStats } from "./types.ts";
 import { createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
 import { segmentEnd, type WalIndex } from "./wal_index.ts";
+import { SegmentWriter } from "./segment_writer.ts";
+import { readSegmentRecords } from "./segment_reader.ts";
 
-/** Options of {@linkcode openWal}. Sizes in bytes, durations in ms. */
-export interface WalOptions {
-  dir: string;
-  /** A segment is closed and a new one started once the next record would pass this size. */
-  segmentSize: number;
-  /** Past this many bytes on disk the oldest segment is dropped (counted as `wal_full`). */
-  maxSize: number;
-  fsync: FsyncPolicy;
-  /** For `batch` (and `never`): how long appends may wait in memory before they are written. */
-  fsyncIntervalMs: number;
-  /** Where the WAL metrics go; a private registry when omitted. */
-  registry?: Registry;
-  clock?: Clock;
-  /** Largest uncompressed batch per record (default 1 MiB). */
-  maxRecordBytes?: number;
-  /** Pause between write attempts while the disk is full (default 1 s). */
-  retryMs?: number;
-  /**
-   * Rewrite sealed segments the pusher has not read from yet with samples grouped by series
-   * (compact.ts), in the background (default false; the agent's `wal.compact` defaults to true).
-   */
-  compact?: boolean;
-  /** Starts with compaction held back (see `holdCompaction`); false by default. */
-  compactHeld?: boolean;
-  /** Awaited between slices of compaction work (default: one macrotask, to let timers run). */
-  compactPause?: () => Promise<void>;
-  /** Samples grouped at a time by compaction (default 200,000; bounds its memory). */
-  compactWindowSamples?: number;
-}
-
-/** Operator figures beyond {@linkcode WalStats}: what recovery found. */
-export interface WalReport extends WalStats {
-  truncated_bytes: number;
-  missing_segments: number;
-  ignored_files: string[];
-  position_file: PositionState;
-}
-
-/** The WAL as `openWal` returns it: the seam plus the recovery report. */
-export interface LocalWal extends Wal {
-  /** Stats plus what recovery found at open. */
-  report(): WalReport;
-  /** Bytes appended but not yet durable (queued, or waiting for disk space). */
-  readonly unwrittenBytes: number;
-  /** Resolves once background compaction has nothing left to do (at once when it is idle). */
-  compaction(): Promise<void>;
-  /**
-   * Holds compaction back (true) or lets it run (false). The agent holds it while pushing is
-   * healthy: a backlog that drains anyway is not worth rewriting, and rewriting it would compete
-   * with the drain for CPU. It runs while pushing fails, when the backlog is what fills the disk.
-   */
-  holdCompaction(held: boolean): void;
-}
+export type { LocalWal, WalOptions, WalReport } from "./types.ts";
 
 const log = logger("wal");
 /** Queued bytes that trigger an immediate write, whatever the policy (bounds memory). */
@@ -121,7 +70,7 @@ class FileWal implements LocalWal {
   #pending: PendingAppend[] = [];
   #pendingBytes = 0;
   #stalled: ReadyFrame[] = [];
-  #active: Deno.FsFile | null = null;
+  #writer: SegmentWriter;
   #diskFull = false;
   #writeFailing = false;
   #chain: Promise<void> = Promise.resolve();
@@ -166,6 +115,13 @@ class FileWal implements LocalWal {
     }, { enabled: this.#opts.compact, held: opts.compactHeld ?? false });
     this.#readHigh = pushPosition;
     this.#index = index;
+    this.#writer = new SegmentWriter({
+      dir: opts.dir,
+      segmentSize: opts.segmentSize,
+      sync: opts.fsync !== "never",
+      index,
+      onNewSegment: () => this.scheduleCompaction(),
+    });
     this.#pushPosition = pushPosition;
     this.#recovered = recovered;
     this.metrics = createWalMetrics(opts.registry ?? new Registry(), () => this.stats());
@@ -180,11 +136,8 @@ class FileWal implements LocalWal {
   }
 
   /** Opens the last segment for appending (if there is one). */
-  async openActive(): Promise<void> {
-    const last = this.#index.segments.at(-1);
-    // A compacted segment is never appended to: the next write starts a segment at its end.
-    if (!last || last.end !== undefined) return;
-    this.#active = await Deno.open(this.#path(last.start), { write: true, append: true });
+  openActive(): Promise<void> {
+    return this.#writer.openLast();
   }
 
   append(body: Uint8Array, samples: number): boolean {
@@ -239,7 +192,10 @@ class FileWal implements LocalWal {
     }
     if (this.#stalled.length === 0) return;
     try {
-      await this.#writeFrames();
+      await this.#writer.write(this.#stalled, this.#pushPosition, (n) => {
+        this.metrics.records.inc(n);
+        for (const w of this.#waiters) w();
+      });
       if (this.#diskFull) log.info("WAL appends resumed: disk space is available again");
       else if (this.#writeFailing) log.info("WAL writes work again");
       this.#diskFull = false;
@@ -262,63 +218,6 @@ class FileWal implements LocalWal {
       return;
     }
     await this.#enforceMaxSize();
-  }
-
-  /** Writes the stalled frames, rotating segments; each written group leaves the queue. */
-  async #writeFrames(): Promise<void> {
-    const sync = this.#opts.fsync !== "never";
-    while (this.#stalled.length > 0) {
-      let seg = this.#index.segments.at(-1);
-      if (!seg || !this.#active) {
-        seg = await this.#newSegment(this.#index.endOffset(this.#pushPosition));
-      } else if (
-        seg.size > 0 && seg.size + this.#stalled[0]!.bytes.length > this.#opts.segmentSize
-      ) {
-        if (sync) await this.#active.syncData();
-        this.#active.close();
-        this.#active = null;
-        seg = await this.#newSegment(seg.start + seg.size);
-      }
-      let n = 0;
-      let bytes = 0;
-      while (
-        n < this.#stalled.length &&
-        (n === 0 || seg.size + bytes + this.#stalled[n]!.bytes.length <= this.#opts.segmentSize)
-      ) bytes += this.#stalled[n++]!.bytes.length;
-      const buf = new Uint8Array(bytes);
-      let at = 0;
-      for (let k = 0; k < n; k++) {
-        buf.set(this.#stalled[k]!.bytes, at);
-        at += this.#stalled[k]!.bytes.length;
-      }
-      const file = this.#active!;
-      try {
-        let done = 0;
-        while (done < buf.length) done += await file.write(buf.subarray(done));
-        if (sync) await file.syncData();
-      } catch (e) {
-        await file.truncate(seg.size).catch(() => {});
-        throw e;
-      }
-      let offset = seg.start + seg.size;
-      for (const f of this.#stalled.splice(0, n)) {
-        this.#index.add(offset, f.bytes.length, f.samples);
-        offset += f.bytes.length;
-      }
-      this.metrics.records.inc(n);
-      for (const w of this.#waiters) w();
-    }
-  }
-
-  async #newSegment(start: number) {
-    const path = this.#path(start);
-    this.#active = await Deno.open(path, { write: true, create: true, append: true });
-    await this.#active.truncate(0);
-    if (this.#opts.fsync !== "never") await fsyncDir(this.#opts.dir);
-    const seg = { start, size: 0, offsets: [], sizes: [], samples: [], totalSamples: 0 };
-    this.#index.segments.push(seg);
-    this.scheduleCompaction();
-    return seg;
   }
 
   async #enforceMaxSize(): Promise<void> {
@@ -344,59 +243,24 @@ class FileWal implements LocalWal {
     }
   }
 
-  async read(offset: number, options: { maxBytes: number }): Promise<WalEntry[]> {
-    let from = offset;
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      const ref = this.#index.find(from);
-      if (!ref) return [];
-      const seg = this.#index.segments[ref.seg]!;
-      const swap = this.#compactor.swapOf(seg);
-      if (swap) {
-        await swap; // compaction is replacing this segment: look again in the new layout
-        continue;
-      }
-      let end = ref.rec;
-      let payload = 0;
-      while (end < seg.offsets.length && (end === ref.rec || payload < options.maxBytes)) {
-        payload += seg.sizes[end]!;
-        end++;
-      }
-      // Before any await: from now on compaction leaves this segment alone.
-      this.#readHigh = Math.max(this.#readHigh, this.#index.nextOffset(ref.seg, end - 1));
-      const first = seg.offsets[ref.rec]!;
-      const last = seg.offsets[end - 1]! + seg.sizes[end - 1]!;
-      let buf: Uint8Array;
-      try {
-        buf = await readRange(this.#path(seg.start), first - seg.start, last - first);
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) continue; // deleted meanwhile: look again
-        throw e;
-      }
-      const out: WalEntry[] = [];
-      for (let r = ref.rec; r < end; r++) {
-        const at = seg.offsets[r]! - first;
-        const c = checkFrame(buf, at, buf.length);
-        if (c.kind !== "ok" || c.size !== seg.sizes[r]) {
+  read(offset: number, options: { maxBytes: number }): Promise<WalEntry[]> {
+    return readSegmentRecords(
+      {
+        dir: this.#opts.dir,
+        index: this.#index,
+        swapOf: (seg) => this.#compactor.swapOf(seg),
+        reading: (next) => {
+          this.#readHigh = Math.max(this.#readHigh, next);
+        },
+        corrupt: (offset) => {
           this.corruptSeen++;
           this.metrics.corrupt.inc();
-          log.warn("Skipped a WAL record that went bad on disk at offset {offset}", {
-            offset: seg.offsets[r],
-          });
-          continue;
-        }
-        out.push({
-          offset: seg.offsets[r]!,
-          nextOffset: r === seg.offsets.length - 1 && seg.end !== undefined
-            ? seg.end
-            : seg.offsets[r]! + c.size,
-          compressed: framePayload(buf, at, c.size),
-          samples: c.samples,
-        });
-      }
-      if (out.length > 0) return out;
-      from = last;
-    }
-    return [];
+          log.warn("Skipped a WAL record that went bad on disk at offset {offset}", { offset });
+        },
+      },
+      offset,
+      options.maxBytes,
+    );
   }
 
   waitForData(offset: number, signal: AbortSignal): Promise<void> {
@@ -476,9 +340,7 @@ class FileWal implements LocalWal {
     await this.#compactor.idle();
     await this.#chain;
     await this.#posChain;
-    if (this.#active && this.#opts.fsync === "never") await this.#active.syncData().catch(() => {});
-    this.#active?.close();
-    this.#active = null;
+    await this.#writer.close(this.#opts.fsync === "never");
     for (const w of this.#waiters) w();
   }
 
@@ -498,18 +360,4 @@ class FileWal implements LocalWal {
   #path(start: number): string {
     return join(this.#opts.dir, segmentName(start));
   }
-}
-
-/** Reads `length` bytes at `position` of the file at `path`. */
-async function readRange(path: string, position: number, length: number): Promise<Uint8Array> {
-  using file = await Deno.open(path, { read: true });
-  await file.seek(position, Deno.SeekMode.Start);
-  const buf = new Uint8Array(length);
-  let got = 0;
-  while (got < length) {
-    const n = await file.read(buf.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return got === length ? buf : buf.subarray(0, got);
 }
