@@ -79,3 +79,39 @@ export async function writePosition(dir: string, offset: number): Promise<void> 
   await Deno.rename(tmp, join(dir, POSITION_FILE));
   await fsyncDir(dir);
 }
+
+/**
+ * Saves a position that keeps moving: a save not started yet writes the newest position when it
+ * runs, so commits that arrive while one is queued share it (one tmp+fsync+rename+fsync per burst,
+ * not per commit). A failed save goes to `onError`; the next one tries again.
+ */
+export class PositionSaver {
+  #chain: Promise<void> = Promise.resolve();
+  #queued = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly current: () => number,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  /** Resolves once the newest position (as of when the save runs) is on disk or failed. */
+  save(): Promise<void> {
+    if (this.#queued) return this.#chain;
+    this.#queued = true;
+    this.#chain = this.#chain.then(async () => {
+      this.#queued = false;
+      try {
+        await writePosition(this.dir, this.current());
+      } catch (e) {
+        this.onError(e);
+      }
+    });
+    return this.#chain;
+  }
+
+  /** Resolves when every save asked for so far has ended. */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+}

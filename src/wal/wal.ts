@@ -9,11 +9,11 @@ import { Registry } from "../metrics/prom.ts";
 import { logger } from "../log.ts";
 import { systemClock } from "../schedule/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
-import { writePosition } from "./position.ts";
+import { PositionSaver } from "./position.ts";
 import { recoverWal, segmentName } from "./recover.ts";
 import { Compactor } from "./compactor.ts";
 import type { LocalWal, WalEntry, WalOptions, WalReport, WalStats } from "./types.ts";
-import { createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
+import { countRecovery, createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
 import { segmentEnd, type WalIndex } from "./wal_index.ts";
 import { SegmentWriter } from "./segment_writer.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
@@ -34,15 +34,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
     ignored_files: rec.ignoredFiles,
     position_file: rec.positionState,
   });
-  const m = wal.metrics;
-  m.corrupt.inc(rec.corruptRecords);
-  if (rec.truncatedBytes > 0) m.recovery.inc({ kind: "torn_tail" });
-  if (rec.missingSegments > 0) m.recovery.inc({ kind: "missing_segment" }, rec.missingSegments);
-  if (rec.ignoredFiles.length > 0) {
-    m.recovery.inc({ kind: "ignored_file" }, rec.ignoredFiles.length);
-  }
-  if (rec.positionState === "corrupt") m.recovery.inc({ kind: "position_corrupt" });
-  if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });
+  countRecovery(wal.metrics, rec);
   wal.corruptSeen = rec.corruptRecords;
   await wal.openActive();
   wal.scheduleCompaction();
@@ -75,8 +67,7 @@ class FileWal implements LocalWal {
   #writeFailing = false;
   #chain: Promise<void> = Promise.resolve();
   #compactor: Compactor;
-  #posChain: Promise<void> = Promise.resolve();
-  #posQueued = false;
+  #positions: PositionSaver;
   #armed = false;
   #abort = new AbortController();
   #waiters = new Set<() => void>();
@@ -124,6 +115,9 @@ class FileWal implements LocalWal {
     });
     this.#pushPosition = pushPosition;
     this.#recovered = recovered;
+    this.#positions = new PositionSaver(opts.dir, () => this.#pushPosition, (e) => {
+      log.warn("Cannot save the WAL push position: {error}", { error: String(e) });
+    });
     this.metrics = createWalMetrics(opts.registry ?? new Registry(), () => this.stats());
   }
 
@@ -238,7 +232,7 @@ class FileWal implements LocalWal {
       }
       if (this.#pushPosition < segs[0]!.start) {
         this.#pushPosition = segs[0]!.start;
-        await this.#savePosition();
+        await this.#positions.save();
       }
     }
   }
@@ -293,24 +287,7 @@ class FileWal implements LocalWal {
         }
       });
     }
-    await this.#savePosition();
-  }
-
-  /** Writes the current push position; failures are logged, the next commit tries again. */
-  #savePosition(): Promise<void> {
-    // A save not started yet writes the newest position when it runs: commits that arrive while
-    // one is queued share it (one tmp+fsync+rename+fsync per burst, not per commit).
-    if (this.#posQueued) return this.#posChain;
-    this.#posQueued = true;
-    this.#posChain = this.#posChain.then(async () => {
-      this.#posQueued = false;
-      try {
-        await writePosition(this.#opts.dir, this.#pushPosition);
-      } catch (e) {
-        log.warn("Cannot save the WAL push position: {error}", { error: String(e) });
-      }
-    });
-    return this.#posChain;
+    await this.#positions.save();
   }
 
   stats(): WalStats {
@@ -339,7 +316,7 @@ class FileWal implements LocalWal {
     this.#abort.abort();
     await this.#compactor.idle();
     await this.#chain;
-    await this.#posChain;
+    await this.#positions.settled();
     await this.#writer.close(this.#opts.fsync === "never");
     for (const w of this.#waiters) w();
   }

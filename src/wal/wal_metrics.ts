@@ -2,6 +2,7 @@
 import { Counter, Gauge, type Registry } from "../metrics/prom.ts";
 import { droppedSamplesCounter } from "./dropped_samples.ts";
 import type { WalStats } from "./types.ts";
+import type { Recovery } from "./recover.ts";
 
 /** Counters the WAL increments as things happen; gauges are pulled from `stats()`. */
 export interface WalMetrics {
@@ -67,4 +68,16 @@ export function createWalMetrics(registry: Registry, stats: () => WalStats): Wal
     }),
     dropped,
   };
+}
+
+/** Counts what recovery found when the WAL was opened. */
+export function countRecovery(m: WalMetrics, rec: Recovery): void {
+  m.corrupt.inc(rec.corruptRecords);
+  if (rec.truncatedBytes > 0) m.recovery.inc({ kind: "torn_tail" });
+  if (rec.missingSegments > 0) m.recovery.inc({ kind: "missing_segment" }, rec.missingSegments);
+  if (rec.ignoredFiles.length > 0) {
+    m.recovery.inc({ kind: "ignored_file" }, rec.ignoredFiles.length);
+  }
+  if (rec.positionState === "corrupt") m.recovery.inc({ kind: "position_corrupt" });
+  if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });
 }
