@@ -12,6 +12,7 @@ import { toJobSpec } from "./schedule/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
 import { createProbes, type ProbeSet } from "./probes/registry.ts";
+import { trimMallocHeap } from "./malloc_trim.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
@@ -241,6 +242,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   scheduler.start();
   ready = true;
   log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
+  trimMallocHeap();
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
