@@ -1,7 +1,8 @@
 /**
  * @module install.sh installing the real CLI: the release's x86_64/aarch64 "binary" is the esbuild
- * bundle behind a `#!/usr/bin/env -S deno run <scripts/deno_flags>` line, so the installer's own
- * check (`vmprober version`) and the installed command run the real code with the binary's flags.
+ * bundle behind a `#!/bin/sh` line that execs `deno run <scripts/deno_flags>` on it, so the
+ * installer's own check (`vmprober version`) and the installed command run the real code with the
+ * binary's flags.
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
@@ -15,7 +16,11 @@ Deno.test("install.sh (dash) installs the real bundle, which runs version and ch
   const base = await Deno.makeTempDir({ prefix: "vmprober_install_bundle_" });
   try {
     const { file } = await testBundle();
-    const shebang = `#!/usr/bin/env -S deno run ${(await readDenoFlags()).join(" ")}\n`;
+    // A shell line rather than `#!/usr/bin/env -S deno run <flags>`: the kernel cuts a `#!` line
+    // at 256 bytes, shorter than the flags. Deno skips the `#!` line; `//…` is a JS comment.
+    const shebang = `#!/bin/sh\n//bin/true; exec deno run ${
+      (await readDenoFlags()).join(" ")
+    } "$0" "$@"\n`;
     const wrapped = new Uint8Array([
       ...new TextEncoder().encode(shebang),
       ...await Deno.readFile(file),
