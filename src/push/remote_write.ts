@@ -10,6 +10,7 @@
  * WriteRequests is itself a valid WriteRequest holding both: the pusher joins WAL records that way.
  */
 import type { Series } from "../results/series.ts";
+import { int64Size, varintSize } from "../results/proto_size.ts";
 
 const encoder = new TextEncoder();
 
@@ -66,19 +67,6 @@ class Writer {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
-}
-
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-function int64Size(v: number): number {
-  return v >= 0 ? varintSize(v) : 10;
 }
 
 /**

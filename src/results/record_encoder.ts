@@ -9,6 +9,7 @@
  */
 import type { ResultRecord } from "./types.ts";
 import { storedSeconds } from "./series.ts";
+import { int64Size, varintSize } from "./proto_size.ts";
 
 const encoder = new TextEncoder();
 
@@ -24,15 +25,6 @@ interface JobFields {
   target: string;
   /** The encoded `Label` fields (tag included) of the job's base labels, in series order. */
   bytes: Uint8Array;
-}
-
-function varintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
 }
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
@@ -147,7 +139,7 @@ export function createRecordEncoder(
     value: number,
     ts: number,
   ) => {
-    const sampleSize = 1 + 8 + 1 + (ts >= 0 ? varintSize(ts) : 10);
+    const sampleSize = 1 + 8 + 1 + int64Size(ts);
     const labels = name.length + base.length + (more ? more.length : 0);
     const tsSize = labels + 1 + varintSize(sampleSize) + sampleSize;
     ensure(1 + 10 + tsSize);
