@@ -27,6 +27,18 @@ export interface Figure {
   goal?: string;
 }
 
+/** A maker of one workload's figures against one peer. */
+export function figuresOf(workload: string, peerName: string) {
+  return (
+    metric: string,
+    unit: string,
+    ours: number,
+    peer: number,
+    better: "lower" | "higher",
+    goal?: string,
+  ): Figure => ({ workload, metric, unit, ours, peer, peerName, better, goal });
+}
+
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -98,6 +110,11 @@ export function agentFlags(): string[] {
   return Deno.env.get("BENCH_DENO_FLAGS")?.trim().split(/\s+/) ?? denoFlags();
 }
 
+/** Spawns the bundle with the binary's flags: `vmprober run --config <config>`. */
+export function spawnBundle(config: string): Peer {
+  return spawnPeer(DENO, ["run", ...agentFlags(), BUNDLE, "run", "--config", config]);
+}
+
 /**
  * Starts the bundled agent on `yaml` (whose `agent.listen` must be `127.0.0.1:0`: a free port is
  * put in) and waits for `/readyz` 200.
@@ -105,7 +122,7 @@ export function agentFlags(): string[] {
 export async function startBundledAgent(yaml: string): Promise<BenchAgent> {
   const port = freePort();
   const config = await writeConfig(yaml.replace('"127.0.0.1:0"', `"127.0.0.1:${port}"`));
-  const agent = spawnPeer(DENO, ["run", ...agentFlags(), BUNDLE, "run", "--config", config]);
+  const agent = spawnBundle(config);
   try {
     await waitHttp(`http://127.0.0.1:${port}/readyz`, 20_000, 20);
   } catch (e) {

@@ -20,17 +20,16 @@ import { openWal } from "../../../src/wal/wal.ts";
 import { createWalSink } from "../../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics, type VmServer } from "../../_support/vm_server.ts";
 import {
-  agentFlags,
-  BUNDLE,
   cpuSeconds,
   type Figure,
+  figuresOf,
   freePort,
   round,
   sleep,
+  spawnBundle,
   spawnPeer,
   waitHttp,
 } from "./_common.ts";
-import { DENO } from "../../_support/agent_process.ts";
 
 const SAMPLES = Number(Deno.env.get("BENCH_DRAIN_SAMPLES") ?? 10_000_000);
 const PER_RECORD = 100; // results per WAL record (2 samples each)
@@ -185,14 +184,7 @@ push: {url: ${vm.writeUrl}${PUSH_EXTRA}}
 `,
     );
     const start = performance.now();
-    await using agent = spawnPeer(DENO, [
-      "run",
-      ...agentFlags(),
-      BUNDLE,
-      "run",
-      "--config",
-      `${dir}/vmprober.yaml`,
-    ]);
+    await using agent = spawnBundle(`${dir}/vmprober.yaml`);
     if (TRACE) {
       (async () => {
         for (let i = 0; i < 400; i++) {
@@ -286,14 +278,7 @@ export async function drainCompare(): Promise<Figure[]> {
     `  drain ${SAMPLES}: ours ${JSON.stringify(ours)}, vmagent ${JSON.stringify(peer)}`,
   );
   const w = `drain ${SAMPLES / 1e6} M samples`;
-  const fig = (
-    metric: string,
-    unit: string,
-    o: number,
-    p: number,
-    better: "lower" | "higher",
-    goal?: string,
-  ): Figure => ({ workload: w, metric, unit, ours: o, peer: p, peerName: "vmagent", better, goal });
+  const fig = figuresOf(w, "vmagent");
   return [
     fig("time to deliver all", "s", round(ours.ms / 1000, 2), round(peer.ms / 1000, 2), "lower"),
     fig(

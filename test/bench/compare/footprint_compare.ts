@@ -4,10 +4,7 @@
  * 10 s, and CPU (% of one core, from /proc) at 1,000 TCP targets every 10 s — against
  * blackbox_exporter asked for the same 100 probes/s by the harness.
  */
-import { DENO } from "../../_support/agent_process.ts";
 import {
-  agentFlags,
-  BUNDLE,
   cpuWindow,
   farmHost,
   type Figure,
@@ -15,6 +12,7 @@ import {
   round,
   rssBytes,
   sleep,
+  spawnBundle,
   spawnPeer,
   startBundledAgent,
   waitHttp,
@@ -38,14 +36,7 @@ targets: []
 wal: {dir: ${dir}/wal}
 `,
     );
-    await using agent = spawnPeer(DENO, [
-      "run",
-      ...agentFlags(),
-      BUNDLE,
-      "run",
-      "--config",
-      `${dir}/vmprober.yaml`,
-    ]);
+    await using agent = spawnBundle(`${dir}/vmprober.yaml`);
     const readyMs = await waitHttp(`http://127.0.0.1:${port}/readyz`, 20_000, 2);
     await sleep(IDLE_SETTLE_MS);
     return { readyMs, rssMb: rssBytes(agent.pid) / MB };

@@ -5,7 +5,15 @@
  * target (60,000 pings, ~6 s; fping waits 200 ms for the last replies). Figures: pings/s, CPU µs per ping (from /proc: the agent's stat,
  * and fping's as its waiting shell's children time), loss, RTT median.
  */
-import { cpuWindow, farmHost, type Figure, round, sleep, startBundledAgent } from "./_common.ts";
+import {
+  cpuWindow,
+  farmHost,
+  type Figure,
+  figuresOf,
+  round,
+  sleep,
+  startBundledAgent,
+} from "./_common.ts";
 import { median } from "../_metrics.ts";
 
 const TARGETS = 1000;
@@ -109,14 +117,7 @@ export async function icmpCompare(): Promise<Figure[]> {
   const ours = await agentIcmpRun();
   console.error(`  icmp ours ${JSON.stringify(ours)}\n  fping ${JSON.stringify(peer)}`);
   const w = "icmp 1,000 targets @ 10,000/s";
-  const fig = (
-    metric: string,
-    unit: string,
-    o: number,
-    p: number,
-    better: "lower" | "higher",
-    goal?: string,
-  ): Figure => ({ workload: w, metric, unit, ours: o, peer: p, peerName: "fping", better, goal });
+  const fig = figuresOf(w, "fping");
   return [
     fig("pings/s", "/s", round(ours.pingsPerS, 0), round(peer.pingsPerS, 0), "higher", ">= 10000"),
     fig(
