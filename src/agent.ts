@@ -6,7 +6,7 @@ import { Registry } from "./metrics/prom.ts";
 import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
-import { type Clock, systemClock } from "./schedule/clock.ts";
+import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./schedule/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
@@ -30,7 +30,7 @@ import { type HttpServer, startServer } from "./http/server.ts";
 import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
-import { dirname } from "./targets/paths.ts";
+import { dirname } from "./base/paths.ts";
 import { createReloader } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
 

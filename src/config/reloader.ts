@@ -6,8 +6,8 @@
  */
 import type { Logger } from "@logtape/logtape";
 import { logger as makeLogger } from "../log.ts";
-import { type Clock, systemClock } from "../schedule/clock.ts";
-import { basename, dirname } from "../targets/paths.ts";
+import { type Clock, systemClock } from "../base/clock.ts";
+import { basename, dirname } from "../base/paths.ts";
 
 /** What one reload did; `error` is the config error (`file:line:col: key: message`). */
 export interface ReloadResult {

@@ -9,8 +9,8 @@ import { Counter, type Registry } from "../metrics/prom.ts";
 import { failureReason } from "../net/failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
 import type { ProbeOutcome } from "../results/types.ts";
-import type { Clock } from "../schedule/clock.ts";
-import { systemClock } from "../schedule/clock.ts";
+import type { Clock } from "../base/clock.ts";
+import { systemClock } from "../base/clock.ts";
 import type { Probe, ProbeJob } from "./types.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 

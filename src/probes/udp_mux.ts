@@ -5,8 +5,8 @@
  * endpoint stays held on that socket for a while (`holdMs`) so a late or duplicated reply can
  * never be taken by the next probe. Replies nobody waits for are ignored and counted.
  */
-import type { Clock } from "../schedule/clock.ts";
-import { systemClock } from "../schedule/clock.ts";
+import type { Clock } from "../base/clock.ts";
+import { systemClock } from "../base/clock.ts";
 import { canonicalIp } from "./icmp/sockaddr.ts";
 
 /** Why a received datagram was not taken as a reply. */

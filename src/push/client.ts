@@ -3,7 +3,7 @@
  * {@linkcode PushOutcome}; secrets stay inside (never in outcomes, logs or errors).
  */
 import type { Config } from "../config/schema.ts";
-import type { Clock } from "../schedule/clock.ts";
+import type { Clock } from "../base/clock.ts";
 import { parseRetryAfter } from "./backoff.ts";
 import type { PushOutcome } from "./status_policy.ts";
 

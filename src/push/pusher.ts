@@ -5,7 +5,7 @@
  */
 import type { Registry } from "prom-client";
 import { logger } from "../log.ts";
-import type { Clock } from "../schedule/clock.ts";
+import type { Clock } from "../base/clock.ts";
 import type { Wal } from "../wal/types.ts";
 import { retryDelay } from "./backoff.ts";
 import { type Batch, createBatcher } from "./batcher.ts";

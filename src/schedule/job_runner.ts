@@ -1,5 +1,5 @@
 /** @module One scheduled job's run: probe with retries, then hand the outcome to the normalizer. */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../base/clock.ts";
 import type { JobDef } from "./job.ts";
 import type { JobSpec } from "./scheduler.ts";
 import type { ProbeLookup } from "../probes/registry.ts";

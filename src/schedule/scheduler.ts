@@ -6,7 +6,7 @@
  * clock (`phase + k * interval`), so there is no drift over hours. A job still running (or still
  * waiting for the pool) at its next tick is not started twice: the tick is skipped and counted.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../base/clock.ts";
 import { TimerHeap } from "./heap.ts";
 import { jitterPhase } from "./jitter.ts";
 import { createTokenBucket, type TokenBucket } from "./token_bucket.ts";

@@ -6,7 +6,7 @@ import type { Config, TargetSourceConfig } from "../config/schema.ts";
 import { createCommandSource } from "./command_source.ts";
 import { createFileSource } from "./file_source.ts";
 import { createHttpSource } from "./http_source.ts";
-import { resolvePath } from "./paths.ts";
+import { resolvePath } from "../base/paths.ts";
 import { createStaticSource } from "./static_source.ts";
 import type { TargetSource } from "./types.ts";
 

@@ -3,7 +3,7 @@
  * re-read on change (`Deno.watchFs`) and every `refresh`.
  */
 import { sourceFields } from "./source_fields.ts";
-import { basename, extname } from "./paths.ts";
+import { basename, extname } from "../base/paths.ts";
 import { expandGlob, globBase, hasGlob, segmentToRegExp } from "./glob.ts";
 import { readLimited } from "./read_limited.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";

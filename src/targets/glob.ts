@@ -2,7 +2,7 @@
  * @module A small glob matcher for file source paths: `*`, `?` and `[abc]`/`[a-z]`/`[!x]` in any
  * path segment (no `**`). Matches are sorted so loads are deterministic.
  */
-import { join } from "./paths.ts";
+import { join } from "../base/paths.ts";
 
 const GLOB_CHARS = /[*?[]/;
 

@@ -7,7 +7,7 @@
 import type { Logger } from "@logtape/logtape";
 import type { Registry } from "../metrics/prom.ts";
 import { logger as makeLogger } from "../log.ts";
-import { type Clock, systemClock } from "../schedule/clock.ts";
+import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeTargets, targetKey } from "./merge.ts";
 import { createSdMetrics, type SdMetrics } from "./sd_metrics.ts";
 import { failureReasonOf, type SourceFailureReason } from "./source_error.ts";

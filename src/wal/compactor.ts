@@ -3,7 +3,7 @@
  * place. The rewriting itself is compact.ts; the WAL (wal.ts) hosts this and serializes the swap
  * with its writes, rotations and drops.
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { fsyncDir } from "./position.ts";
 import { compactTmpName, segmentName } from "./recover.ts";

@@ -2,7 +2,7 @@
  * @module The push-position file: one line `<offset> <crc32c hex>`, replaced atomically
  * (write a temporary file, fsync it, rename it over the old one, fsync the directory).
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import { crc32c } from "./crc32c.ts";
 
 /** The position file's name inside the WAL directory. */

@@ -4,7 +4,7 @@
  * the torn tail, removes a stale temporary position file and rewrites a corrupt position file;
  * without it the directory is only read (`vmprober wal inspect` beside a live agent).
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
 import { scanSegment } from "./segment_scan.ts";

@@ -4,7 +4,7 @@
  * read), waiting out a compaction swap of the segment and looking again when a segment was
  * deleted meanwhile.
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import { checkFrame, framePayload } from "./frame.ts";
 import { segmentName } from "./recover.ts";
 import type { WalEntry } from "./types.ts";

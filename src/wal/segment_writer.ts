@@ -4,7 +4,7 @@
  * not, fsync unless `fsync: never`, and a failed write cut back to the last whole frame. Each
  * written frame enters the index. The WAL (wal.ts) decides when to write and what a failure means.
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import type { ReadyFrame } from "./batch.ts";
 import { fsyncDir } from "./position.ts";
 import { segmentName } from "./recover.ts";

@@ -3,7 +3,7 @@
  * the local WAL's options and recovery report.
  */
 import type { Registry } from "../metrics/prom.ts";
-import type { Clock } from "../schedule/clock.ts";
+import type { Clock } from "../base/clock.ts";
 import type { PositionState } from "./recover.ts";
 
 /** `always`: fsync every append batch; `batch`: at most `fsync_interval` later; `never`: the OS decides. */

@@ -4,10 +4,10 @@
  * `batch`: every `fsyncIntervalMs`, fsynced; `never`: same schedule, no fsync). Readers see a record
  * once it is written (and fsynced, per policy). Opening runs recovery (see recover.ts).
  */
-import { joinPath as join } from "./path.ts";
+import { joinPath as join } from "../base/paths.ts";
 import { Registry } from "../metrics/prom.ts";
 import { logger } from "../log.ts";
-import { systemClock } from "../schedule/clock.ts";
+import { systemClock } from "../base/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
 import { PositionSaver } from "./position.ts";
 import { recoverWal, segmentName } from "./recover.ts";

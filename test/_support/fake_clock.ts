@@ -1,5 +1,5 @@
 /** @module A controllable clock: time moves only when the test advances it. */
-import type { Clock } from "../../src/schedule/clock.ts";
+import type { Clock } from "../../src/base/clock.ts";
 
 interface Sleeper {
   at: number;

@@ -1,5 +1,5 @@
 /** @module A clock for pusher tests: real time divided by a factor, recording every sleep. */
-import { type Clock, systemClock } from "../../src/schedule/clock.ts";
+import { type Clock, systemClock } from "../../src/base/clock.ts";
 
 /** A scaled clock and the sleeps asked of it (in clock ms, before scaling). */
 export interface RecordingClock extends Clock {

@@ -1,5 +1,5 @@
 /** @module A clock that only moves when the test says so, for target manager and reloader tests. */
-import type { Clock } from "../../src/schedule/clock.ts";
+import type { Clock } from "../../src/base/clock.ts";
 
 /** A manual clock: `advance(ms)` wakes every sleeper whose time has come. */
 export interface ManualClock extends Clock {

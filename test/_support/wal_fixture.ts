@@ -1,6 +1,6 @@
 /** @module Test helpers for WAL tests: sample bodies with a sequence number, a manual clock. */
 import { encodeWriteRequest } from "../../src/push/remote_write.ts";
-import type { Clock } from "../../src/schedule/clock.ts";
+import type { Clock } from "../../src/base/clock.ts";
 
 /** A one-sample `WriteRequest` whose value is `seq` (so order and loss are checkable). */
 export function seqBody(seq: number, target = "10.0.0.1:22"): Uint8Array {

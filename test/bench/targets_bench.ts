@@ -10,7 +10,7 @@ import { configSchema } from "../../src/config/schema.ts";
 import { createWorkerPool } from "../../src/pool/worker_pool.ts";
 import { buildJobs } from "../../src/schedule/job.ts";
 import { createScheduler, type JobSpec } from "../../src/schedule/scheduler.ts";
-import { systemClock } from "../../src/schedule/clock.ts";
+import { systemClock } from "../../src/base/clock.ts";
 import { buildSources } from "../../src/targets/build_sources.ts";
 import { createTargetManager } from "../../src/targets/manager.ts";
 import type { Target } from "../../src/targets/types.ts";

@@ -7,7 +7,7 @@ import { Registry } from "../../src/metrics/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
-import { systemClock } from "../../src/schedule/clock.ts";
+import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { Registry } from "../../src/metrics/prom.ts";
 import { createPusher } from "../../src/push/pusher.ts";
-import { systemClock } from "../../src/schedule/clock.ts";
+import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { recoverWal } from "../../src/wal/recover.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";

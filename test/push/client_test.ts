@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createPushClient, type PushConfig } from "../../src/push/client.ts";
-import { systemClock } from "../../src/schedule/clock.ts";
+import { systemClock } from "../../src/base/clock.ts";
 import { startPushServer } from "../_support/push_server.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {

@@ -5,8 +5,8 @@
  * or a restart never cross. RTT = kernel receive stamp − realtime stamp right before `sendto`,
  * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
  */
-import type { Clock } from "../../schedule/clock.ts";
-import { systemClock } from "../../schedule/clock.ts";
+import type { Clock } from "../../base/clock.ts";
+import { systemClock } from "../../base/clock.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,

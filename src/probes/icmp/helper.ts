@@ -5,7 +5,7 @@
  */
 import type { Registry } from "../../metrics/prom.ts";
 import { logger } from "../../log.ts";
-import type { Clock } from "../../schedule/clock.ts";
+import type { Clock } from "../../base/clock.ts";
 import { icmpMetrics } from "./icmp_metrics.ts";
 import { createPingHelper, type PingProbe } from "./ping_fallback.ts";
 import { createSocketHelper, type SocketHelperOptions } from "./socket_helper.ts";

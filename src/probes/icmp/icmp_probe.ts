@@ -6,8 +6,8 @@
 import { createResolver, type Resolver } from "../../net/resolver.ts";
 import { failureReason } from "../../net/failure_reason.ts";
 import type { ProbeOutcome } from "../../results/types.ts";
-import type { Clock } from "../../schedule/clock.ts";
-import { systemClock } from "../../schedule/clock.ts";
+import type { Clock } from "../../base/clock.ts";
+import { systemClock } from "../../base/clock.ts";
 import type { Probe, ProbeJob } from "../types.ts";
 import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./helper.ts";
 import { rttStats } from "./rtt_stats.ts";

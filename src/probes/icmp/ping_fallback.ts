@@ -5,8 +5,8 @@
  * `-W` (fractional linger), `-i`, `-s` and `-t` itself through `extra`, and bounds every run by
  * `-w` (whole seconds, rounded up) and by its own timer, so a run never outlives its timeout.
  */
-import type { Clock } from "../../schedule/clock.ts";
-import { systemClock } from "../../schedule/clock.ts";
+import type { Clock } from "../../base/clock.ts";
+import { systemClock } from "../../base/clock.ts";
 import type { EchoRunOptions, EchoRunResult, IcmpHelper } from "./types.ts";
 
 /** What the `ping` package resolves with (the parts we read). */

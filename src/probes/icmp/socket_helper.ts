@@ -3,7 +3,7 @@
  * datagram socket where `net.ipv4.ping_group_range` allows it, else a raw socket), each wrapped
  * in an echo channel.
  */
-import type { Clock } from "../../schedule/clock.ts";
+import type { Clock } from "../../base/clock.ts";
 import type { IgnoreReason } from "./echo_packet.ts";
 import { createEchoChannel, type EchoChannel } from "./echo_channel.ts";
 import { type IcmpSocket, openIcmpSocket, type SocketKind } from "./ffi_socket.ts";

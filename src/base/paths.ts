@@ -55,3 +55,8 @@ export function extname(path: string): string {
   const i = name.lastIndexOf(".");
   return i <= 0 ? "" : name.slice(i);
 }
+
+/** `dir` + `/` + `name`, without doubling a trailing slash (no normalization: WAL file names). */
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}

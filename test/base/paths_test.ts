@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  basename,
-  dirname,
-  extname,
-  join,
-  normalize,
-  resolvePath,
-} from "../../src/targets/paths.ts";
+import { basename, dirname, extname, join, normalize, resolvePath } from "../../src/base/paths.ts";
 
 Deno.test("resolvePath() resolves relative paths against the config dir", () => {
   assert.equal(resolvePath("/etc/vmprober", "t/*.yml"), "/etc/vmprober/t/*.yml");
