@@ -19,6 +19,7 @@ import { createLastResults } from "./results/last_results.ts";
 import type { Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
+import { PUSHED_FAMILIES } from "./results/pushed_families.ts";
 import { openWal } from "./wal/wal.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
@@ -99,7 +100,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     registry,
     clock,
   });
-  normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
+  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels, registry });
+  normalizer.setSinks([...sinks, walSink]);
   closers.push(async () => await wal[Symbol.asyncDispose]());
   statusParts.wal = () => wal.stats();
 
@@ -114,6 +116,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       registry,
       version: VERSION,
       onHealthChange: (healthy) => wal.holdCompaction(healthy),
+      metadata: PUSHED_FAMILIES,
     });
     await pusher.start();
     closers.push(async () => {
@@ -155,7 +158,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const summary = scheduler.update(jobs.map(toSpec));
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
-    lastResults.retain(keys);
+    // Series of jobs that ended (target or module removed) get a stale marker, as Prometheus
+    // writes one when a target leaves; later than the job's last sample, so in order.
+    const ended = lastResults.retain(keys);
+    const now = clock.wallNow();
+    for (const r of ended) walSink.writeStale([r], Math.max(now, r.timestampMs + 1));
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);

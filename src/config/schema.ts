@@ -237,9 +237,12 @@ export const configSchema = z.strictObject({
       }),
       {},
     ),
-    max_backoff: withDefault(duration(), 30_000),
-    min_backoff: withDefault(duration(), 250),
+    // Prometheus' remote-write defaults: back online within ~5 s of the receiver's return.
+    max_backoff: withDefault(duration(), 5_000),
+    min_backoff: withDefault(duration(), 30),
     timeout: withDefault(duration(), 30_000),
+    // HELP/TYPE metadata resent this often (Prometheus: 1m); 0 sends none.
+    metadata_interval: withDefault(duration({ allowZero: true }), 60_000),
     shutdown_timeout: withDefault(duration(), 5_000),
     extra_labels: withDefault(labels(), {}),
   })),

@@ -2,14 +2,15 @@
  * @module Result records straight to remote-write bytes, without per-sample allocations.
  *
  * The output is byte for byte `encodeWriteRequest(records.flatMap((r) => recordToSeries(r, extra)))`
- * (one TimeSeries per sample, labels in the same order), but each job's label fields are encoded
- * once and cached — keyed by the record's `labels` object, which is one object per scheduled job —
- * metric-name fields once per name, and one growable buffer is reused across calls. On the probe
- * path this turns ~30 µs of string encoding per record into a few copies.
+ * (one TimeSeries per sample, labels sorted by name as label_set.ts builds them), but each job's
+ * label fields are encoded once and cached — keyed by the record's `labels` object, which is one
+ * object per scheduled job — metric-name fields once per name, and one growable buffer is reused
+ * across calls. On the probe path this turns ~30 µs of string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
-import { storedSeconds } from "./series.ts";
+import { jobLabelPairs, storedSeconds } from "./series.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
+import { buildLabelSet, type LabelDropReason } from "./label_set.ts";
 
 const encoder = new TextEncoder();
 
@@ -17,14 +18,37 @@ const encoder = new TextEncoder();
 export interface RecordEncoder {
   /** The `WriteRequest` bytes of every sample of `records` (a fresh copy) and the sample count. */
   encode(records: readonly ResultRecord[]): { bytes: Uint8Array; samples: number };
+  /**
+   * A stale marker (value {@linkcode STALE_NAN_BITS}) at `timestampMs` for every series the last
+   * record of a job had: the job has ended (target or module removed), like Prometheus does when a
+   * target leaves. Same bytes as `encode()` with every value replaced.
+   */
+  encodeStale(
+    records: readonly ResultRecord[],
+    timestampMs: number,
+  ): { bytes: Uint8Array; samples: number };
 }
+
+/** Options of {@linkcode createRecordEncoder}. */
+export interface RecordEncoderOptions {
+  /** Told once per job (when its labels are first encoded) of every label left out. */
+  onLabelDrop?: (reason: LabelDropReason, name: string) => void;
+}
+
+/** Prometheus' staleness marker: a NaN with this exact bit pattern (high word, low word). */
+export const STALE_NAN_BITS = [0x7ff00000, 0x00000002] as const;
 
 interface JobFields {
   probe: string;
   type: string;
   target: string;
-  /** The encoded `Label` fields (tag included) of the job's base labels, in series order. */
+  /** The encoded `Label` fields (tag included) of the job's labels, sorted by name. */
   bytes: Uint8Array;
+  /** The label names, sorted, and where each one's field starts in `bytes`. */
+  names: string[];
+  starts: number[];
+  /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
+  nameAt: number;
 }
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
@@ -66,8 +90,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /** Creates an encoder adding `extra` labels (push.extra_labels; never overriding a record's). */
 export function createRecordEncoder(
   extra: Readonly<Record<string, string>> = {},
+  options: RecordEncoderOptions = {},
 ): RecordEncoder {
-  const extraEntries = Object.entries(extra);
   const jobs = new WeakMap<object, JobFields>();
   const names = new Map<string, Uint8Array>();
   const stats = new Map<string, Uint8Array>();
@@ -86,23 +110,35 @@ export function createRecordEncoder(
     return f;
   };
 
-  const fieldsOf = (r: ResultRecord): Uint8Array => {
+  const fieldsOf = (r: ResultRecord): JobFields => {
     const cached = jobs.get(r.labels);
     if (
       cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type
     ) {
-      return cached.bytes;
+      return cached;
     }
-    const base: [string, string][] = [["probe", r.probe], ["type", r.type], ["target", r.target]];
-    for (const [k, v] of Object.entries(r.labels)) {
-      if (k !== "probe" && k !== "type" && k !== "target") base.push([k, v]);
+    const set = buildLabelSet(jobLabelPairs(r, extra), options.onLabelDrop);
+    const fields = set.map(([k, v]) => labelField(k, v));
+    const starts: number[] = [];
+    let at = 0;
+    for (const f of fields) {
+      starts.push(at);
+      at += f.length;
     }
-    for (const [k, v] of extraEntries) {
-      if (!base.some(([b]) => b === k)) base.push([k, v]);
-    }
-    const bytes = concat(base.map(([k, v]) => labelField(k, v)));
-    jobs.set(r.labels, { probe: r.probe, type: r.type, target: r.target, bytes });
-    return bytes;
+    starts.push(at);
+    const names = set.map(([k]) => k);
+    const after = names.findIndex((n) => n > "__name__");
+    const job: JobFields = {
+      probe: r.probe,
+      type: r.type,
+      target: r.target,
+      bytes: concat(fields),
+      names,
+      starts,
+      nameAt: starts[after < 0 ? names.length : after]!,
+    };
+    jobs.set(r.labels, job);
+    return job;
   };
 
   const ensure = (n: number) => {
@@ -131,77 +167,117 @@ export function createRecordEncoder(
     buf[len++] = Number(big);
   };
 
-  /** Appends one TimeSeries with one sample. */
+  /** Set while `encodeStale()` runs: every value becomes the stale marker. */
+  let stale = false;
+
+  /**
+   * Appends one TimeSeries with one sample: the job's labels with `__name__` and the series' own
+   * label (`more`, named `moreName`, which wins over a job label of that name) in sorted place.
+   */
   const series = (
     name: Uint8Array,
-    base: Uint8Array,
+    job: JobFields,
     more: Uint8Array | undefined,
+    moreName: string,
     value: number,
     ts: number,
   ) => {
+    const base = job.bytes;
+    // Where `more` goes and which job field (same name) it replaces: [moreAt, skipTo).
+    let moreAt = base.length;
+    let skipTo = base.length;
+    if (more) {
+      const names = job.names;
+      let i = 0;
+      while (i < names.length && names[i]! < moreName) i++;
+      moreAt = job.starts[i]!;
+      skipTo = names[i] === moreName ? job.starts[i + 1]! : moreAt;
+    }
     const sampleSize = 1 + 8 + 1 + int64Size(ts);
-    const labels = name.length + base.length + (more ? more.length : 0);
+    const labels = name.length + base.length - (skipTo - moreAt) + (more ? more.length : 0);
     const tsSize = labels + 1 + varintSize(sampleSize) + sampleSize;
     ensure(1 + 10 + tsSize);
     buf[len++] = 0x0a;
     varint(tsSize);
+    const put = (from: number, to: number) => {
+      buf.set(base.subarray(from, to), len);
+      len += to - from;
+    };
+    // "__name__" sorts before any lower-case name, so nameAt <= moreAt for our own labels.
+    put(0, job.nameAt);
     buf.set(name, len);
     len += name.length;
-    buf.set(base, len);
-    len += base.length;
     if (more) {
+      put(job.nameAt, moreAt);
       buf.set(more, len);
       len += more.length;
+      put(skipTo, base.length);
+    } else {
+      put(job.nameAt, base.length);
     }
     buf[len++] = 0x12;
     varint(sampleSize);
     buf[len++] = 0x09;
-    view.setFloat64(len, value, true);
+    if (stale) {
+      view.setUint32(len, STALE_NAN_BITS[1], true);
+      view.setUint32(len + 4, STALE_NAN_BITS[0], true);
+    } else {
+      view.setFloat64(len, value, true);
+    }
     len += 8;
     buf[len++] = 0x10;
     int64(ts);
   };
 
-  return {
-    encode(records) {
-      len = 0;
-      let samples = 0;
-      for (const r of records) {
-        const base = fieldsOf(r);
-        const ts = r.timestampMs;
-        series(nameField("probe_success"), base, undefined, r.success ? 1 : 0, ts);
-        series(
-          nameField("probe_duration_seconds"),
-          base,
-          undefined,
-          storedSeconds(r.durationSeconds),
-          ts,
-        );
-        samples += 2;
-        if (r.ipProtocol !== undefined) {
-          series(nameField("probe_ip_protocol"), base, undefined, r.ipProtocol, ts);
-          samples++;
-        }
-        if (r.tlsCertExpiry !== undefined) {
-          series(nameField("probe_ssl_earliest_cert_expiry"), base, undefined, r.tlsCertExpiry, ts);
-          samples++;
-        }
-        const icmp = r.icmp;
-        if (icmp) {
-          series(nameField("vmprober_icmp_loss_ratio"), base, undefined, icmp.lossRatio, ts);
-          samples++;
-          if (icmp.received > 0) {
-            const rtt = nameField("vmprober_icmp_rtt_seconds");
-            series(rtt, base, statField("min"), storedSeconds(icmp.minSeconds), ts);
-            series(rtt, base, statField("avg"), storedSeconds(icmp.avgSeconds), ts);
-            series(rtt, base, statField("median"), storedSeconds(icmp.medianSeconds), ts);
-            series(rtt, base, statField("max"), storedSeconds(icmp.maxSeconds), ts);
-            series(rtt, base, statField("stddev"), storedSeconds(icmp.stddevSeconds), ts);
-            samples += 5;
-          }
+  const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
+    len = 0;
+    let samples = 0;
+    for (const r of records) {
+      const job = fieldsOf(r);
+      const ts = at ?? r.timestampMs;
+      const add = (name: string, value: number) =>
+        series(nameField(name), job, undefined, "", value, ts);
+      add("probe_success", r.success ? 1 : 0);
+      add("probe_duration_seconds", storedSeconds(r.durationSeconds));
+      samples += 2;
+      if (r.ipProtocol !== undefined) {
+        add("probe_ip_protocol", r.ipProtocol);
+        samples++;
+      }
+      if (r.tlsCertExpiry !== undefined) {
+        add("probe_ssl_earliest_cert_expiry", r.tlsCertExpiry);
+        samples++;
+      }
+      const icmp = r.icmp;
+      if (icmp) {
+        add("vmprober_icmp_loss_ratio", icmp.lossRatio);
+        samples++;
+        if (icmp.received > 0) {
+          const rtt = nameField("vmprober_icmp_rtt_seconds");
+          const stat = (s: string, v: number) => series(rtt, job, statField(s), "stat", v, ts);
+          stat("min", storedSeconds(icmp.minSeconds));
+          stat("avg", storedSeconds(icmp.avgSeconds));
+          stat("median", storedSeconds(icmp.medianSeconds));
+          stat("max", storedSeconds(icmp.maxSeconds));
+          stat("stddev", storedSeconds(icmp.stddevSeconds));
+          samples += 5;
         }
       }
-      return { bytes: buf.slice(0, len), samples };
+    }
+    return { bytes: buf.slice(0, len), samples };
+  };
+
+  return {
+    encode(records) {
+      return encodeAll(records, undefined);
+    },
+    encodeStale(records, timestampMs) {
+      stale = true;
+      try {
+        return encodeAll(records, timestampMs);
+      } finally {
+        stale = false;
+      }
     },
   };
 }

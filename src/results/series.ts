@@ -1,5 +1,6 @@
 /** @module Turns a result record into the flat samples that are written to the WAL and pushed. */
 import type { ResultRecord } from "./types.ts";
+import { buildLabelSet } from "./label_set.ts";
 
 /**
  * A time in seconds as stored and pushed: rounded to float32 precision (relative 6e-8, i.e. 0.3 µs
@@ -17,19 +18,35 @@ export function storedSeconds(seconds: number): number {
   return Math.fround(seconds);
 }
 
-/** One sample of one series: sorted-free label pairs with `__name__` first. */
+/** One sample of one series. */
 export interface Series {
-  /** `[name, value]` pairs; the first is `["__name__", metric]`. */
+  /** `[name, value]` pairs sorted by name, `__name__` among them. */
   labels: [string, string][];
   value: number;
   timestampMs: number;
 }
 
 /**
+ * A job's label pairs in precedence order, before label_set.ts sorts and checks them: `probe`,
+ * `type` and `target`, then the record's merged labels, then `extra` (push.extra_labels).
+ */
+export function* jobLabelPairs(
+  record: ResultRecord,
+  extra: Readonly<Record<string, string>> = {},
+): Generator<[string, string]> {
+  yield ["probe", record.probe];
+  yield ["type", record.type];
+  yield ["target", record.target];
+  yield* Object.entries(record.labels);
+  yield* Object.entries(extra);
+}
+
+/**
  * The samples one record produces, in a fixed order:
  * `probe_success`, `probe_duration_seconds`, then `probe_ip_protocol`, the TLS expiry and the
- * ICMP figures when the record has them. `extra` labels (push.extra_labels) are added last and
- * never override the record's own labels.
+ * ICMP figures when the record has them. Labels are those of {@linkcode jobLabelPairs} as
+ * `buildLabelSet` keeps them (so `extra` never overrides the record's own), plus `__name__` and a
+ * series' own label (`stat`, which wins over a job label of that name), sorted by name.
  *
  * @example
  * ```ts
@@ -45,22 +62,17 @@ export function recordToSeries(
   record: ResultRecord,
   extra: Readonly<Record<string, string>> = {},
 ): Series[] {
-  const base: [string, string][] = [
-    ["probe", record.probe],
-    ["type", record.type],
-    ["target", record.target],
-  ];
-  for (const [k, v] of Object.entries(record.labels)) {
-    if (k !== "probe" && k !== "type" && k !== "target") base.push([k, v]);
-  }
-  for (const [k, v] of Object.entries(extra)) {
-    if (!base.some(([b]) => b === k)) base.push([k, v]);
-  }
+  const base = buildLabelSet(jobLabelPairs(record, extra));
   const ts = record.timestampMs;
   const out: Series[] = [];
   const add = (name: string, value: number, more?: [string, string]) => {
     const labels: [string, string][] = [["__name__", name], ...base];
-    if (more) labels.push(more);
+    if (more) {
+      const i = labels.findIndex(([n]) => n === more[0]);
+      if (i >= 0) labels.splice(i, 1);
+      labels.push(more);
+    }
+    labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     out.push({ labels, value, timestampMs: ts });
   };
   add("probe_success", record.success ? 1 : 0);

@@ -49,13 +49,14 @@ Deno.test("createWalSink() appends one WriteRequest per write() with every recor
     ["probe_success", 0],
     ["probe_duration_seconds", Math.fround(0.0042)],
   ]);
+  // Sorted by name (remote write 1.0 MUST); the record's `site` wins over the extra label.
   assert.deepEqual(series[0]!.labels, [
     ["__name__", "probe_success"],
-    ["probe", "ssh"],
-    ["type", "tcp"],
-    ["target", "10.0.0.1:22"],
-    ["site", "fra1"],
     ["agent", "a1"],
+    ["probe", "ssh"],
+    ["site", "fra1"],
+    ["target", "10.0.0.1:22"],
+    ["type", "tcp"],
   ]);
   assert.equal(series[2]!.timestampMs, 1_700_000_000_123);
 });
