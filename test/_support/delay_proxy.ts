@@ -4,9 +4,8 @@
  * records each one, and either forwards it to a real receiver (`upstream`, e.g. Prometheus) or
  * answers 204 itself. `down = true` makes it answer 503 at once (an outage).
  */
-import type { Series } from "../../src/results/series.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
-import { decodeWriteRequest } from "./wal_decode.ts";
+import { type DecodedSeries, decodeWriteRequest } from "./wal_decode.ts";
 
 /** One `MetricMetadata` as received. */
 export interface ReceivedMetadata {
@@ -25,7 +24,7 @@ export interface ProxiedRequest {
   status: number;
   responseBody: string;
   headers: Record<string, string>;
-  series: Series[];
+  series: DecodedSeries[];
   metadata: ReceivedMetadata[];
 }
 

@@ -1,13 +1,11 @@
 /** @module Test helper: every sample a WAL dir holds, read back through the real WAL reader. */
-import type { Series } from "../../src/results/series.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
-import { decodeWriteRequest } from "./wal_decode.ts";
+import { type DecodedSeries, decodeWriteRequest } from "./wal_decode.ts";
 
-/** True for Prometheus' stale marker: the NaN with bit pattern 0x7ff0000000000002. */
-export function isStaleMarker(value: number): boolean {
-  const words = new Uint32Array(new Float64Array([value]).buffer);
-  return words[0] === 0x00000002 && words[1] === 0x7ff00000;
+/** True for Prometheus' stale marker (decoded from the bits 0x7ff0000000000002). */
+export function isStaleMarker(sample: DecodedSeries): boolean {
+  return sample.stale === true;
 }
 
 /** `name{k=v,…}` with labels sorted, `__name__` as the name. */
@@ -18,7 +16,7 @@ export function seriesKey(labels: Record<string, string>): string {
 }
 
 /** Every sample of the WAL in `dir` in WAL order (open with the agent stopped). */
-export async function walSeries(dir: string): Promise<Series[]> {
+export async function walSeries(dir: string): Promise<DecodedSeries[]> {
   const wal = await openWal({
     dir,
     segmentSize: 16 * 1024 ** 2,
@@ -26,7 +24,7 @@ export async function walSeries(dir: string): Promise<Series[]> {
     fsync: "never",
     fsyncIntervalMs: 1000,
   });
-  const out: Series[] = [];
+  const out: DecodedSeries[] = [];
   try {
     let offset = 0;
     for (;;) {
