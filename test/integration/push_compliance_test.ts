@@ -50,7 +50,11 @@ Deno.test("remote write: every compliance case on the requests of the real agent
   await new Promise((r) => setTimeout(r, 8_000));
   const back = performance.now();
   proxy.down = false;
-  await waitFor("a first accepted request", async () => accepted(proxy.requests)[0], 20_000);
+  await waitFor(
+    "a first accepted request",
+    () => Promise.resolve(accepted(proxy.requests)[0]),
+    20_000,
+  );
   const outage = proxy.requests.filter((r) => r.arrivedMs < back && r.series.length);
   const firstAfter = proxy.requests.find((r) => r.arrivedMs >= back && r.series.length)!;
   // Resumption: the first attempt after the return comes within max_backoff (5 s) + slack.

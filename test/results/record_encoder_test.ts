@@ -3,6 +3,7 @@ import { createRecordEncoder } from "../../src/results/record_encoder.ts";
 import { encodeWriteRequest } from "../../src/push/remote_write.ts";
 import { recordToSeries } from "../../src/results/series.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { decodeWriteRequest } from "../_support/wal_decode.ts";
 
 const labels = { site: "fra1", role: "edge", target: "ignored: the record's own target wins" };
 const tcp: ResultRecord = {
@@ -99,4 +100,75 @@ Deno.test("createRecordEncoder() grows its buffer past 64 KiB", () => {
 
 Deno.test("createRecordEncoder() encodes nothing for no records", () => {
   assert.deepEqual(createRecordEncoder().encode([]), { bytes: new Uint8Array(0), samples: 0 });
+});
+
+Deno.test("createRecordEncoder() sorts every series' labels, __name__ and stat in their place", () => {
+  const rec = { ...icmp, labels: { Zone: "eu", zz: "last", site: "fra1" } };
+  const enc = createRecordEncoder({ env: "ci" });
+  const out = enc.encode([rec]);
+  assert.deepEqual(out, reference([rec], { env: "ci" }));
+  for (const s of decodeWriteRequest(out.bytes)) {
+    const names = s.labels.map(([n]) => n);
+    assert.deepEqual(names, [...names].sort(), names.join());
+  }
+  const rtt = decodeWriteRequest(out.bytes).find((s) => s.labels.some(([n]) => n === "stat"))!;
+  assert.deepEqual(rtt.labels.map(([n]) => n), [
+    "Zone",
+    "__name__",
+    "env",
+    "probe",
+    "site",
+    "stat",
+    "target",
+    "type",
+    "zz",
+  ]);
+});
+
+Deno.test("createRecordEncoder() lets a series' own stat label win over a target label stat", () => {
+  const rec = { ...icmp, labels: { stat: "operator", site: "fra1" } };
+  const out = createRecordEncoder().encode([rec]);
+  assert.deepEqual(out, reference([rec]));
+  const stats = decodeWriteRequest(out.bytes).map((s) =>
+    `${Object.fromEntries(s.labels).__name__}:` +
+    s.labels.filter(([n]) => n === "stat").map(([, v]) => v).join("|")
+  );
+  assert.deepEqual(stats, [
+    "probe_success:operator",
+    "probe_duration_seconds:operator",
+    "vmprober_icmp_loss_ratio:operator",
+    "vmprober_icmp_rtt_seconds:min",
+    "vmprober_icmp_rtt_seconds:avg",
+    "vmprober_icmp_rtt_seconds:median",
+    "vmprober_icmp_rtt_seconds:max",
+    "vmprober_icmp_rtt_seconds:stddev",
+  ]);
+});
+
+Deno.test("createRecordEncoder() leaves out empty values and invalid names, once per job", () => {
+  const dropped: string[] = [];
+  const rec = { ...tcp, labels: { empty: "", "bad-name": "x", site: "fra1" } };
+  const enc = createRecordEncoder({ site: "dup" }, {
+    onLabelDrop: (r, n) => dropped.push(`${r}:${n}`),
+  });
+  const out = enc.encode([rec, rec]);
+  enc.encode([rec]);
+  assert.deepEqual(dropped, ["empty_value:empty", "invalid_name:bad-name", "duplicate:site"]);
+  assert.deepEqual(out, reference([rec, rec], { site: "dup" }));
+  for (const s of decodeWriteRequest(out.bytes)) {
+    assert.deepEqual(s.labels.map(([n]) => n), ["__name__", "probe", "site", "target", "type"]);
+  }
+});
+
+Deno.test("createRecordEncoder().encodeStale() writes the StaleNaN bits for every series of the record", () => {
+  const enc = createRecordEncoder();
+  const live = decodeWriteRequest(enc.encode([icmp]).bytes);
+  const out = enc.encodeStale([icmp], 1_700_000_009_000);
+  const stale = decodeWriteRequest(out.bytes);
+  assert.equal(out.samples, live.length);
+  assert.deepEqual(stale.map((s) => s.labels), live.map((s) => s.labels));
+  assert.ok(stale.every((s) => s.stale === true && s.timestampMs === 1_700_000_009_000));
+  assert.ok(live.every((s) => s.stale === undefined));
+  // Encoding goes back to real values afterwards.
+  assert.deepEqual(enc.encode([icmp]), reference([icmp]));
 });

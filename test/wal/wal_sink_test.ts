@@ -3,7 +3,8 @@ import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { snappyCompress } from "../../src/wal/snappy.ts";
 import type { Wal, WalStats } from "../../src/wal/types.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
-import { decodeCompressed } from "../_support/wal_decode.ts";
+import { decodeCompressed, decodeWriteRequest } from "../_support/wal_decode.ts";
+import { Registry } from "../../src/metrics/prom.ts";
 
 /** A Wal that only records appends. */
 function recordingWal(): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
@@ -59,4 +60,37 @@ Deno.test("createWalSink() appends one WriteRequest per write() with every recor
     ["type", "tcp"],
   ]);
   assert.equal(series[2]!.timestampMs, 1_700_000_000_123);
+});
+
+Deno.test("createWalSink().writeStale() appends a stale marker for each series of the ended job", () => {
+  const wal = recordingWal();
+  const sink = createWalSink(wal);
+  sink.write([rec("10.0.0.1:22", true)]);
+  sink.writeStale([rec("10.0.0.1:22", true)], 1_700_000_005_000);
+  assert.equal(wal.appends.length, 2);
+  const live = decodeWriteRequest(wal.appends[0]!.body);
+  const stale = decodeWriteRequest(wal.appends[1]!.body);
+  assert.equal(wal.appends[1]!.samples, 2);
+  assert.deepEqual(stale.map((s) => s.labels), live.map((s) => s.labels));
+  assert.deepEqual(stale.map((s) => [s.stale, s.timestampMs]), [
+    [true, 1_700_000_005_000],
+    [true, 1_700_000_005_000],
+  ]);
+});
+
+Deno.test("createWalSink() skips, and counts, a result older than its job's stale marker", async () => {
+  const wal = recordingWal();
+  const registry = new Registry();
+  const sink = createWalSink(wal, { registry });
+  sink.writeStale([rec("10.0.0.1:22", true)], 1_700_000_005_000);
+  // A probe that was in flight when the target left (started before the marker): not written.
+  sink.write([rec("10.0.0.1:22", false), rec("10.0.0.2:22", true)]);
+  // The target came back: its next result is later than the marker and written.
+  sink.write([{ ...rec("10.0.0.1:22", true), timestampMs: 1_700_000_006_000 }]);
+  sink.write([rec("10.0.0.1:22", true)]); // the job is no longer marked as ended
+  assert.deepEqual(wal.appends.map((a) => a.samples), [2, 2, 2, 2]);
+  assert.equal(decodeWriteRequest(wal.appends[1]!.body)[0]!.labels.at(-2)![1], "10.0.0.2:22");
+  const text = await registry.metrics();
+  assert.match(text, /vmprober_push_skipped_samples_total\{reason="after_stale"\} 2/);
+  assert.match(text, /vmprober_push_labels_dropped_total\{reason="empty_value"\} 0/);
 });
