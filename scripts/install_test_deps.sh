@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the test suite uses, when they are missing:
-#   victoria-metrics (push tests), prometheus (promtool, exposition lint), fping and iputils-ping
+#   victoria-metrics (push tests; its vmagent relays), prometheus (promtool, exposition lint, the
+#   remote-write receiver of the ordering test), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
 #   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate).
@@ -8,7 +9,9 @@ set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
 have victoria-metrics || need="$need victoria-metrics"
+have vmagent || need="$need victoria-metrics"
 have promtool || need="$need prometheus"
+have prometheus || need="$need prometheus"
 have fping || need="$need fping"
 have ping || need="$need iputils-ping"
 have busybox || need="$need busybox"
