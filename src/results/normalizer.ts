@@ -7,6 +7,8 @@ import { logger } from "../log.ts";
 
 /** The identity and labels of the job an outcome belongs to. */
 export interface JobIdentity {
+  /** The job's key, as the scheduler knows it. */
+  key: string;
   target: string;
   probe: string;
   type: ProbeType;
@@ -32,12 +34,11 @@ export function createNormalizer(sinks: readonly Sink[] = []): Normalizer {
   const failing = new Set<number>();
   return {
     accept(job, outcome, timestampMs) {
-      const key = `${job.probe}|${job.target}`;
-      if (lastSeen.get(key) === timestampMs) {
+      if (lastSeen.get(job.key) === timestampMs) {
         duplicates++;
         return;
       }
-      lastSeen.set(key, timestampMs);
+      lastSeen.set(job.key, timestampMs);
       const record: ResultRecord = { ...outcome, timestampMs, ...job };
       const batch = [record];
       targets.forEach((sink, i) => {

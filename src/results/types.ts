@@ -50,6 +50,8 @@ export interface ProbeOutcome {
 
 /** A normalized result: one per (target, probe module) run. */
 export interface ResultRecord extends ProbeOutcome {
+  /** The job's key (`jobKey(probe, target)`), carried from the scheduler; sinks key state by it. */
+  key: string;
   /** Probe start, Unix milliseconds (wall clock). */
   timestampMs: number;
   /** The address as the source wrote it. */

@@ -6,9 +6,11 @@ import type { Config, ProbeModule } from "../config/schema.ts";
 import type { Target } from "../targets/types.ts";
 import type { ProbeJob } from "../probes/types.ts";
 import { parseAddress } from "../net/address.ts";
+import { jobKey } from "../base/job_key.ts";
 
 /** Everything needed to schedule and run one (target, probe module) pair. */
 export interface JobDef {
+  /** {@linkcode jobKey} of the pair: the identity every later stage keys its state by. */
   key: string;
   job: ProbeJob;
   intervalMs: number;
@@ -89,7 +91,7 @@ export function buildJobs(
       const jitter = module.jitter ?? config.defaults.jitter;
       const retries = module.retries ?? config.defaults.retries;
       jobs.push({
-        key: `${probe}|${t.address}`,
+        key: jobKey(probe, t.address),
         job,
         intervalMs,
         jitter,

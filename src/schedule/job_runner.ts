@@ -20,6 +20,7 @@ export function toJobSpec(def: JobDef, deps: JobRunnerDeps): JobSpec {
   const { normalizer, clock, signal } = deps;
   const probe = deps.probes.get(def.job.type);
   const identity = {
+    key: def.key,
     target: def.job.target,
     probe: def.job.probe,
     type: def.job.type,
