@@ -2,13 +2,13 @@
  * @module The composition root: wires config → targets → scheduler → worker pool → probes →
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
-import { Registry } from "./metrics/prom.ts";
+import { Registry } from "./base/prom.ts";
 import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
-import { toJobSpec } from "./schedule/job_runner.ts";
+import { toJobSpec } from "./results/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
 import { createProbes, type ProbeSet } from "./probes/registry.ts";

@@ -277,5 +277,7 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 /** One validated probe module. */
 export type ProbeModule = z.output<typeof probeModule>;
+/** Probe kinds the agent knows. */
+export type ProbeType = ProbeModule["type"];
 /** One validated target source entry. */
 export type TargetSourceConfig = z.output<typeof targetSource>;

@@ -1,8 +1,8 @@
 /** @module The probe registry: one line per probe type; each probe is made on first use. */
 import type { Probe } from "./types.ts";
-import type { ProbeType } from "../results/types.ts";
+import type { ProbeType } from "../config/schema.ts";
 import type { Resolver } from "../net/resolver.ts";
-import type { Registry } from "../metrics/prom.ts";
+import type { Registry } from "../base/prom.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";

@@ -3,9 +3,10 @@
  * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
  * banner). One attempt, never longer than the job's timeout.
  */
-import type { Probe, ProbeJob } from "./types.ts";
-import type { ProbeOutcome } from "../results/types.ts";
-import { failureReason } from "../net/failure_reason.ts";
+import type { Probe } from "./types.ts";
+import type { ProbeJob } from "../schedule/job.ts";
+import type { ProbeOutcome } from "./types.ts";
+import { failureReason } from "./failure_reason.ts";
 import { createResolver, literalAddress, type Resolver } from "../net/resolver.ts";
 import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";

@@ -5,13 +5,14 @@
  * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
  * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
  */
-import { Counter, type Registry } from "../metrics/prom.ts";
-import { failureReason } from "../net/failure_reason.ts";
+import { Counter, type Registry } from "../base/prom.ts";
+import { failureReason } from "./failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
-import type { ProbeOutcome } from "../results/types.ts";
+import type { ProbeOutcome } from "./types.ts";
 import type { Clock } from "../base/clock.ts";
 import { systemClock } from "../base/clock.ts";
-import type { Probe, ProbeJob } from "./types.ts";
+import type { Probe } from "./types.ts";
+import type { ProbeJob } from "../schedule/job.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
 /** Options of {@linkcode createUdpProbe}. */

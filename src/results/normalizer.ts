@@ -2,7 +2,9 @@
  * @module The normalizer: every probe outcome becomes one ResultRecord, exact duplicates are
  * dropped, and the record fans out to every sink (live metrics, WAL, last-result table).
  */
-import type { ProbeOutcome, ProbeType, ResultRecord, Sink } from "./types.ts";
+import type { ProbeType } from "../config/schema.ts";
+import type { ProbeOutcome } from "../probes/types.ts";
+import type { ResultRecord, Sink } from "./types.ts";
 import { logger } from "../log.ts";
 
 /** The identity and labels of the job an outcome belongs to. */

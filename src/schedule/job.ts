@@ -4,9 +4,29 @@
  */
 import type { Config, ProbeModule } from "../config/schema.ts";
 import type { Target } from "../targets/types.ts";
-import type { ProbeJob } from "../probes/types.ts";
+import type { ProbeType } from "../config/schema.ts";
 import { parseAddress } from "../net/address.ts";
 import { jobKey } from "../base/job_key.ts";
+
+/** One scheduled (target, probe module) pair, as a probe sees it. */
+export interface ProbeJob {
+  /** The address as the source wrote it (`host`, `host:port`, `[v6]:port`). */
+  target: string;
+  /** Host part: a name, an IPv4 or an IPv6 address (no brackets). */
+  host: string;
+  /** Port from the address, else from the module, else undefined. */
+  port?: number;
+  /** Module name from the config. */
+  probe: string;
+  type: ProbeType;
+  /** Milliseconds one attempt may take, at most. */
+  timeoutMs: number;
+  /** `ip4`, `ip6` or `auto` (prefer IPv4 when a name has both). */
+  ipProtocol: "ip4" | "ip6" | "auto";
+  /** The module's type-specific options, as validated by the config schema. */
+  // deno-lint-ignore no-explicit-any
+  options: Record<string, any>;
+}
 
 /** Everything needed to schedule and run one (target, probe module) pair. */
 export interface JobDef {

@@ -5,7 +5,7 @@
  * of sources whose name and fingerprint did not change.
  */
 import type { Logger } from "@logtape/logtape";
-import type { Registry } from "../metrics/prom.ts";
+import type { Registry } from "../base/prom.ts";
 import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeTargets, targetKey } from "./merge.ts";

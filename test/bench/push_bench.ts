@@ -7,7 +7,7 @@
  * Run: deno bench -A --unstable-net test/bench/push_bench.ts (PUSH_IN_FLIGHT=N: requests in flight)
  */
 import { cpuUsage } from "node:process";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
 import { createNetnsLab } from "../_support/netns_lab.ts";
 
 const never = new AbortController().signal;

@@ -3,7 +3,7 @@
  * with its own timestamp and labels, and an outage of VictoriaMetrics loses nothing.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createUdpProbe, udpPayload } from "../../src/probes/udp.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
 import { startUdpResponder } from "../_support/udp_responder.ts";
 
 function job(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher, type PusherOptions } from "../../src/push/pusher.ts";

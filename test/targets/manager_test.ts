@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Logger } from "@logtape/logtape";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createTargetManager } from "../../src/targets/manager.ts";
 import { SourceError } from "../../src/targets/source_error.ts";
 import type { Target } from "../../src/targets/types.ts";

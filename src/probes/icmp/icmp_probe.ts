@@ -4,11 +4,12 @@
  * reply came back; no reply is `timeout`.
  */
 import { createResolver, type Resolver } from "../../net/resolver.ts";
-import { failureReason } from "../../net/failure_reason.ts";
-import type { ProbeOutcome } from "../../results/types.ts";
+import { failureReason } from "../failure_reason.ts";
+
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
-import type { Probe, ProbeJob } from "../types.ts";
+import type { Probe, ProbeOutcome } from "../types.ts";
+import type { ProbeJob } from "../../schedule/job.ts";
 import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./helper.ts";
 import { rttStats } from "./rtt_stats.ts";
 import type { IcmpHelper } from "./types.ts";

@@ -12,7 +12,7 @@
  * `/metrics` about once a second, so the moment of the last reply comes from the kernel: the
  * sender's sockets' `lastrcv` as `ss` reports it.
  */
-import { Registry } from "../../../src/metrics/prom.ts";
+import { Registry } from "../../../src/base/prom.ts";
 import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { snappyCompress } from "../../../src/wal/snappy.ts";

@@ -1,5 +1,5 @@
 /** @module The one table that turns runtime errors into a probe failure reason. */
-import type { FailureReason } from "../results/types.ts";
+import type { FailureReason } from "./types.ts";
 
 /**
  * Sorts an error thrown by `Deno.connect`, `Deno.resolveDns`, a datagram socket or a TLS

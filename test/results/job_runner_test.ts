@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { toJobSpec } from "../../src/schedule/job_runner.ts";
+import { toJobSpec } from "../../src/results/job_runner.ts";
 import type { JobDef } from "../../src/schedule/job.ts";
-import type { Probe } from "../../src/probes/types.ts";
-import type { ProbeOutcome, ResultRecord } from "../../src/results/types.ts";
+import type { Probe, ProbeOutcome } from "../../src/probes/types.ts";
+import type { ResultRecord } from "../../src/results/types.ts";
 import { createNormalizer } from "../../src/results/normalizer.ts";
 import { FakeClock } from "../_support/fake_clock.ts";
 
