@@ -20,8 +20,6 @@ export interface JobIdentity {
 /** Accepts outcomes; see the module doc. */
 export interface Normalizer {
   accept(job: JobIdentity, outcome: ProbeOutcome & { attempts: number }, timestampMs: number): void;
-  /** Replaces the sinks (composition root only). */
-  setSinks(sinks: readonly Sink[]): void;
   /** Forgets dedupe state of jobs no longer scheduled. */
   retain(keys: ReadonlySet<string>): void;
   readonly duplicates: number;
@@ -29,7 +27,7 @@ export interface Normalizer {
 
 /** Creates a normalizer writing to `sinks`. */
 export function createNormalizer(sinks: readonly Sink[] = []): Normalizer {
-  let targets = sinks;
+  const targets = sinks;
   const lastSeen = new Map<string, number>();
   const log = logger("results");
   let duplicates = 0;
@@ -54,9 +52,6 @@ export function createNormalizer(sinks: readonly Sink[] = []): Normalizer {
           failing.add(i);
         }
       });
-    },
-    setSinks(next) {
-      targets = next;
     },
     retain(keys) {
       for (const k of lastSeen.keys()) if (!keys.has(k)) lastSeen.delete(k);
