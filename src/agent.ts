@@ -18,15 +18,13 @@ import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
-import { openWal } from "./wal/wal.ts";
-import type { LocalWal } from "./wal/types.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { textStream } from "./http/text_stream.ts";
 import { targetsView } from "./http/targets_view.ts";
-import { type HttpServer, startServer } from "./http/server.ts";
+import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
 import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
@@ -52,9 +50,6 @@ export interface AgentOptions {
   clock?: Clock;
 }
 
-/** Undo steps of what was started, run last-registered first (on stop, or on a failed start). */
-type Closers = (() => Promise<void>)[];
-
 /** Starts the agent on a validated config; a failure part-way closes what had started. */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const closers: Closers = [];
@@ -65,40 +60,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     stopController.abort(new DOMException("agent start failed", "AbortError"));
     await closeAll(closers);
     throw e;
-  }
-}
-
-async function closeAll(closers: Closers): Promise<void> {
-  for (const close of closers.reverse()) {
-    try {
-      await close();
-    } catch (e) {
-      logger("agent").error("Cannot close cleanly: {error}", { error: String(e) });
-    }
-  }
-  closers.length = 0;
-}
-
-function openAgentWal(config: Config, registry: Registry, clock: Clock): Promise<LocalWal> {
-  return openWal({
-    dir: config.wal.dir,
-    segmentSize: config.wal.segment_size,
-    maxSize: config.wal.max_size,
-    fsync: config.wal.fsync,
-    fsyncIntervalMs: config.wal.fsync_interval,
-    compact: config.wal.compact,
-    // With a pusher, compaction waits until pushing fails (see holdCompaction below).
-    compactHeld: config.push !== undefined,
-    registry,
-    clock,
-  });
-}
-
-async function serve(app: ReturnType<typeof createApp>, listen: string): Promise<HttpServer> {
-  try {
-    return await startServer(app, listen);
-  } catch (e) {
-    throw new Error(`Cannot listen on ${listen}: ${(e as Error).message}`);
   }
 }
 
