@@ -9,7 +9,7 @@ import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import { recoverWal } from "../../src/wal/recover.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 

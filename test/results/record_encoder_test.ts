@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRecordEncoder } from "../../src/results/record_encoder.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 

@@ -8,9 +8,9 @@
  *
  * Run: deno bench -A test/bench/compare/hot_paths_bench.ts
  */
-import { encodeWriteRequest } from "../../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../../_support/remote_write.ts";
 import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
-import { recordToSeries } from "../../../src/results/series.ts";
+import { recordToSeries } from "../../_support/record_series.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { packFrames } from "../../../src/wal/batch.ts";
 import { jobKey } from "../../../src/base/job_key.ts";
