@@ -115,7 +115,10 @@ async function start(
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
   const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
-  const normalizer = createNormalizer([probeMetrics, lastResults, walSink]);
+  const normalizer = createNormalizer(
+    { metrics: probeMetrics, last_results: lastResults, wal: walSink },
+    { registry },
+  );
 
   const scheduler = createScheduler({
     clock,
