@@ -23,12 +23,12 @@ export interface TcpProbeOptions {
 }
 
 /** Creates the TCP probe. */
-export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
+export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
   const connect = options.connect ?? ((o) => Deno.connect(o));
   const resolver = options.resolver ?? createResolver();
   return {
     type: "tcp",
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"tcp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
       const took = () => (performance.now() - start) / 1000;
       using limit = deadline(signal, job.timeoutMs);
@@ -79,8 +79,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
           pending.then((c) => limit.aborted && c.close(), () => {});
           conn = connStream(await raceAbort(pending, limit));
         }
-        const expect = job.options.expect as string | undefined;
-        const send = job.options.send as string | undefined;
+        const { expect, send } = job.options;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
         if (expect) {
           const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);

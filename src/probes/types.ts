@@ -48,9 +48,9 @@ export interface ProbeOutcome {
 }
 
 /** A probe kind. `run` performs one attempt; it resolves (never rejects) within `job.timeoutMs`. */
-export interface Probe {
-  readonly type: ProbeType;
-  run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome>;
+export interface Probe<T extends ProbeType = ProbeType> {
+  readonly type: T;
+  run(job: ProbeJob<T>, signal: AbortSignal): Promise<ProbeOutcome>;
   /** Releases shared resources (sockets); probes without any leave it out. */
   [Symbol.asyncDispose]?(): PromiseLike<void>;
 }

@@ -24,7 +24,7 @@ export interface UdpProbeOptions extends Omit<UdpMuxOptions, "clock" | "onIgnore
 }
 
 /** The UDP probe; dispose it to close its sockets. */
-export interface UdpProbe extends Probe {
+export interface UdpProbe extends Probe<"udp"> {
   [Symbol.asyncDispose](): Promise<void>;
   readonly mux: UdpMux;
   close(): Promise<void>;
@@ -68,7 +68,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
   return {
     type: "udp",
     mux,
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"udp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const started = clock.now();
       const elapsed = () => (clock.now() - started) / 1000;
       if (job.port === undefined) {
@@ -120,7 +120,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           detail: result.error instanceof Error ? result.error.message : String(result.error),
         };
       }
-      const expect: string | undefined = job.options.expect;
+      const expect = job.options.expect;
       if (expect !== undefined) {
         let re = patterns.get(expect);
         if (!re) {

@@ -4,10 +4,15 @@ import { internetChecksum } from "../../src/probes/icmp/checksum.ts";
 import { openIcmpSocket } from "../../src/probes/icmp/ffi_socket.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ModuleOf } from "../../src/config/schema.ts";
 
 const never = new AbortController().signal;
 
-function job(host: string, options: Record<string, unknown>, timeoutMs = 2000): ProbeJob {
+function job(
+  host: string,
+  options: Omit<ModuleOf<"icmp">, "type">,
+  timeoutMs = 2000,
+): ProbeJob<"icmp"> {
   return {
     target: host,
     host,
