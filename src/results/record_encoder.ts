@@ -2,15 +2,17 @@
  * @module Result records straight to remote-write bytes, without per-sample allocations.
  *
  * The output is byte for byte `encodeWriteRequest(records.flatMap((r) => recordToSeries(r, extra)))`
- * (one TimeSeries per sample, labels sorted by name as label_set.ts builds them), but each job's
- * label fields are encoded once and cached — keyed by the record's `labels` object, which is one
- * object per scheduled job — metric-name fields once per name, and one growable buffer is reused
- * across calls. On the probe path this turns ~30 µs of string encoding per record into a few copies.
+ * (the reference encoders in test/_support/; one TimeSeries per sample, labels sorted by name as
+ * label_set.ts builds them), but each job's label fields are encoded once and cached — keyed by
+ * the record's `labels` object, which is one object per scheduled job — metric-name fields once
+ * per name, and one growable buffer is reused across calls. On the probe path this turns ~30 µs of
+ * string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
 import { jobLabelPairs, storedSeconds } from "./series.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
 import { buildLabelSet, type LabelDropReason } from "./label_set.ts";
+import { putInt64, putVarint } from "./varint.ts";
 
 const encoder = new TextEncoder();
 
@@ -57,22 +59,14 @@ function labelField(name: string, value: string): Uint8Array {
   const v = encoder.encode(value);
   const size = 1 + varintSize(n.length) + n.length + 1 + varintSize(v.length) + v.length;
   const out = new Uint8Array(1 + varintSize(size) + size);
-  let at = 0;
-  const varint = (x: number) => {
-    while (x >= 0x80) {
-      out[at++] = (x % 0x80) | 0x80;
-      x = Math.floor(x / 0x80);
-    }
-    out[at++] = x;
-  };
+  out[0] = 0x0a;
+  let at = putVarint(out, 1, size);
   out[at++] = 0x0a;
-  varint(size);
-  out[at++] = 0x0a;
-  varint(n.length);
+  at = putVarint(out, at, n.length);
   out.set(n, at);
   at += n.length;
   out[at++] = 0x12;
-  varint(v.length);
+  at = putVarint(out, at, v.length);
   out.set(v, at);
   return out;
 }
@@ -150,22 +144,6 @@ export function createRecordEncoder(
     buf = next;
     view = new DataView(buf.buffer);
   };
-  const varint = (v: number) => {
-    while (v >= 0x80) {
-      buf[len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    buf[len++] = v;
-  };
-  const int64 = (v: number) => {
-    if (v >= 0) return varint(v);
-    let big = BigInt.asUintN(64, BigInt(v));
-    while (big >= 0x80n) {
-      buf[len++] = Number(big & 0x7fn) | 0x80;
-      big >>= 7n;
-    }
-    buf[len++] = Number(big);
-  };
 
   /** Set while `encodeStale()` runs: every value becomes the stale marker. */
   let stale = false;
@@ -198,7 +176,7 @@ export function createRecordEncoder(
     const tsSize = labels + 1 + varintSize(sampleSize) + sampleSize;
     ensure(1 + 10 + tsSize);
     buf[len++] = 0x0a;
-    varint(tsSize);
+    len = putVarint(buf, len, tsSize);
     const put = (from: number, to: number) => {
       buf.set(base.subarray(from, to), len);
       len += to - from;
@@ -216,7 +194,7 @@ export function createRecordEncoder(
       put(job.nameAt, base.length);
     }
     buf[len++] = 0x12;
-    varint(sampleSize);
+    len = putVarint(buf, len, sampleSize);
     buf[len++] = 0x09;
     if (stale) {
       view.setUint32(len, STALE_NAN_BITS[1], true);
@@ -226,7 +204,7 @@ export function createRecordEncoder(
     }
     len += 8;
     buf[len++] = 0x10;
-    int64(ts);
+    len = putInt64(buf, len, ts);
   };
 
   const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {

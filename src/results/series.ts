@@ -1,6 +1,5 @@
-/** @module Turns a result record into the flat samples that are written to the WAL and pushed. */
+/** @module How a time in seconds is stored in the WAL and pushed, and a job's label pairs. */
 import type { ResultRecord } from "./types.ts";
-import { buildLabelSet } from "./label_set.ts";
 
 /**
  * A time in seconds as stored and pushed: rounded to float32 precision (relative 6e-8, i.e. 0.3 µs
@@ -18,14 +17,6 @@ export function storedSeconds(seconds: number): number {
   return Math.fround(seconds);
 }
 
-/** One sample of one series. */
-export interface Series {
-  /** `[name, value]` pairs sorted by name, `__name__` among them. */
-  labels: [string, string][];
-  value: number;
-  timestampMs: number;
-}
-
 /**
  * A job's label pairs in precedence order, before label_set.ts sorts and checks them: `probe`,
  * `type` and `target`, then the record's merged labels, then `extra` (push.extra_labels).
@@ -39,58 +30,4 @@ export function* jobLabelPairs(
   yield ["target", record.target];
   yield* Object.entries(record.labels);
   yield* Object.entries(extra);
-}
-
-/**
- * The samples one record produces, in a fixed order:
- * `probe_success`, `probe_duration_seconds`, then `probe_ip_protocol`, the TLS expiry and the
- * ICMP figures when the record has them. Labels are those of {@linkcode jobLabelPairs} as
- * `buildLabelSet` keeps them (so `extra` never overrides the record's own), plus `__name__` and a
- * series' own label (`stat`, which wins over a job label of that name), sorted by name.
- *
- * @example
- * ```ts
- * import { recordToSeries } from "./series.ts";
- * const s = recordToSeries({
- *   timestampMs: 1000, target: "127.0.0.1:22", probe: "ssh", type: "tcp", labels: {},
- *   success: true, durationSeconds: 0.001, attempts: 1,
- * });
- * if (s[0]?.labels[0]?.[1] !== "probe_success" || s[0]?.value !== 1) throw new Error();
- * ```
- */
-export function recordToSeries(
-  record: ResultRecord,
-  extra: Readonly<Record<string, string>> = {},
-): Series[] {
-  const base = buildLabelSet(jobLabelPairs(record, extra));
-  const ts = record.timestampMs;
-  const out: Series[] = [];
-  const add = (name: string, value: number, more?: [string, string]) => {
-    const labels: [string, string][] = [["__name__", name], ...base];
-    if (more) {
-      const i = labels.findIndex(([n]) => n === more[0]);
-      if (i >= 0) labels.splice(i, 1);
-      labels.push(more);
-    }
-    labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    out.push({ labels, value, timestampMs: ts });
-  };
-  add("probe_success", record.success ? 1 : 0);
-  add("probe_duration_seconds", storedSeconds(record.durationSeconds));
-  if (record.ipProtocol !== undefined) add("probe_ip_protocol", record.ipProtocol);
-  if (record.tlsCertExpiry !== undefined) {
-    add("probe_ssl_earliest_cert_expiry", record.tlsCertExpiry);
-  }
-  const icmp = record.icmp;
-  if (icmp) {
-    add("vmprober_icmp_loss_ratio", icmp.lossRatio);
-    if (icmp.received > 0) {
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.minSeconds), ["stat", "min"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.avgSeconds), ["stat", "avg"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.medianSeconds), ["stat", "median"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.maxSeconds), ["stat", "max"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.stddevSeconds), ["stat", "stddev"]);
-    }
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 /** @module The sink that puts every normalized result into the WAL: one append per `write()` call. */
-import { Counter, type Registry } from "../metrics/prom.ts";
+import { Counter, type Registry } from "../base/prom.ts";
 import { LABEL_DROP_REASONS } from "../results/label_set.ts";
 import { createRecordEncoder } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
@@ -50,11 +50,11 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
     });
     for (const reason of LABEL_DROP_REASONS) dropped.inc({ reason }, 0);
   }
-  // Same bytes as encodeWriteRequest(recordToSeries(…)), with each job's labels encoded once.
+  // Same bytes as the reference encoder of the tests, with each job's labels encoded once.
   const encoder = createRecordEncoder(options.extraLabels ?? {}, {
     onLabelDrop: (reason) => dropped?.inc({ reason }),
   });
-  /** Stale marker times of ended jobs by `probe|target`, until a later result or an hour. */
+  /** Stale marker times of ended jobs by job key, until a later result or an hour. */
   const ended = new Map<string, number>();
   return {
     write(all: readonly ResultRecord[]): void {
@@ -62,7 +62,7 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
       if (ended.size > 0) {
         // A result older than its job's stale marker would reach the receiver out of order.
         records = all.filter((r) => {
-          const key = `${r.probe}|${r.target}`;
+          const key = r.key;
           const at = ended.get(key);
           if (at === undefined) return true;
           if (r.timestampMs >= at) {
@@ -81,7 +81,7 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
     writeStale(records, timestampMs) {
       if (records.length === 0) return;
       for (const [k, at] of ended) if (at < timestampMs - 3_600_000) ended.delete(k);
-      for (const r of records) ended.set(`${r.probe}|${r.target}`, timestampMs);
+      for (const r of records) ended.set(r.key, timestampMs);
       const { bytes, samples } = encoder.encodeStale(records, timestampMs);
       if (samples > 0) wal.append(bytes, samples);
     },

@@ -3,13 +3,14 @@
  * each request by a seeded random 0–60 ms; and the metadata requests beside the data.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { PUSHED_FAMILIES } from "../../src/results/pushed_families.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import { systemClock } from "../../src/base/clock.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 import { type ProxiedRequest, startDelayProxy } from "../_support/delay_proxy.ts";
 import { createMemoryWal, type MemoryWal } from "../_support/memory_wal.ts";
 import { seriesKey } from "../_support/wal_samples.ts";
@@ -34,6 +35,7 @@ function append(wal: MemoryWal, n: number, target: (i: number) => string): void 
   for (let i = 0; i < n; i++) {
     wal.append(
       encodeWriteRequest(recordToSeries({
+        key: jobKey("tcp", target(i)),
         timestampMs: 1_700_000_000_000 + i * 1000,
         target: target(i),
         probe: "tcp",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { seriesKeys, seriesKeysOf, sharesSeries } from "../../src/push/series_keys.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { encodeMetadata } from "../../src/push/metadata.ts";
 import { snappyCompress } from "../../src/wal/snappy.ts";
 
