@@ -11,7 +11,7 @@
 import type { ResultRecord } from "./types.ts";
 import { jobLabelPairs, storedSeconds } from "./series.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
-import { buildLabelSet, type LabelDropReason } from "./label_set.ts";
+import { buildLabelSet, type LabelDropReason, METRIC_NAME_RE } from "./label_set.ts";
 import { putInt64, putVarint } from "./varint.ts";
 
 const encoder = new TextEncoder();
@@ -29,6 +29,15 @@ export interface RecordEncoder {
     records: readonly ResultRecord[],
     timestampMs: number,
   ): { bytes: Uint8Array; samples: number };
+}
+
+/** How many samples `encode()` writes for `r` alone (stale markers of ended series aside). */
+export function sampleCount(r: ResultRecord): number {
+  let n = 2;
+  if (r.ipProtocol !== undefined) n++;
+  if (r.tlsCertExpiry !== undefined) n++;
+  if (r.icmp) n += r.icmp.received > 0 ? 6 : 1;
+  return n;
 }
 
 /** Options of {@linkcode createRecordEncoder}. */
@@ -52,6 +61,22 @@ interface JobFields {
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
 }
+
+/** Every series a record can have, in the order they are written (bit `k` of a job's mask). */
+const SERIES_KINDS: readonly { name: string; stat?: string }[] = [
+  { name: "probe_success" },
+  { name: "probe_duration_seconds" },
+  { name: "probe_ip_protocol" },
+  { name: "probe_ssl_earliest_cert_expiry" },
+  { name: "vmprober_icmp_loss_ratio" },
+  ...["min", "avg", "median", "max", "stddev"].map((stat) => ({
+    name: "vmprober_icmp_rtt_seconds",
+    stat,
+  })),
+];
+const SUCCESS = 0;
+const LOSS = 4;
+const RTT = 5;
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
 function labelField(name: string, value: string): Uint8Array {
@@ -87,15 +112,21 @@ export function createRecordEncoder(
   options: RecordEncoderOptions = {},
 ): RecordEncoder {
   const jobs = new WeakMap<object, JobFields>();
-  const names = new Map<string, Uint8Array>();
+  const names = new Map<string, Uint8Array | null>();
+  /** The {@linkcode SERIES_KINDS} each job's last result had, one bit each, by job key. */
+  const masks = new Map<string, number>();
   const stats = new Map<string, Uint8Array>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
 
-  const nameField = (name: string) => {
+  const nameField = (name: string): Uint8Array | null => {
     let f = names.get(name);
-    if (!f) names.set(name, f = labelField("__name__", name));
+    if (f === undefined) {
+      f = METRIC_NAME_RE.test(name) ? labelField("__name__", name) : null;
+      if (!f) options.onLabelDrop?.("invalid_name", "__name__");
+      names.set(name, f);
+    }
     return f;
   };
   const statField = (stat: string) => {
@@ -207,40 +238,56 @@ export function createRecordEncoder(
     len = putInt64(buf, len, ts);
   };
 
+  /** Kind `k`'s sample of job `job`, unless its metric name is invalid (then 0, counted once). */
+  const emit = (job: JobFields, k: number, value: number, ts: number): number => {
+    const kind = SERIES_KINDS[k]!;
+    const name = nameField(kind.name);
+    if (!name) return 0;
+    if (kind.stat) series(name, job, statField(kind.stat), "stat", value, ts);
+    else series(name, job, undefined, "", value, ts);
+    return 1;
+  };
+
   const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
     len = 0;
     let samples = 0;
     for (const r of records) {
       const job = fieldsOf(r);
       const ts = at ?? r.timestampMs;
-      const add = (name: string, value: number) =>
-        series(nameField(name), job, undefined, "", value, ts);
-      add("probe_success", r.success ? 1 : 0);
-      add("probe_duration_seconds", storedSeconds(r.durationSeconds));
-      samples += 2;
-      if (r.ipProtocol !== undefined) {
-        add("probe_ip_protocol", r.ipProtocol);
-        samples++;
-      }
-      if (r.tlsCertExpiry !== undefined) {
-        add("probe_ssl_earliest_cert_expiry", r.tlsCertExpiry);
-        samples++;
-      }
+      let mask = 0;
+      const put = (k: number, value: number) => {
+        mask |= 1 << k;
+        samples += emit(job, k, value, ts);
+      };
+      put(SUCCESS, r.success ? 1 : 0);
+      put(SUCCESS + 1, storedSeconds(r.durationSeconds));
+      if (r.ipProtocol !== undefined) put(SUCCESS + 2, r.ipProtocol);
+      if (r.tlsCertExpiry !== undefined) put(SUCCESS + 3, r.tlsCertExpiry);
       const icmp = r.icmp;
       if (icmp) {
-        add("vmprober_icmp_loss_ratio", icmp.lossRatio);
-        samples++;
+        put(LOSS, icmp.lossRatio);
         if (icmp.received > 0) {
-          const rtt = nameField("vmprober_icmp_rtt_seconds");
-          const stat = (s: string, v: number) => series(rtt, job, statField(s), "stat", v, ts);
-          stat("min", storedSeconds(icmp.minSeconds));
-          stat("avg", storedSeconds(icmp.avgSeconds));
-          stat("median", storedSeconds(icmp.medianSeconds));
-          stat("max", storedSeconds(icmp.maxSeconds));
-          stat("stddev", storedSeconds(icmp.stddevSeconds));
-          samples += 5;
+          put(RTT, storedSeconds(icmp.minSeconds));
+          put(RTT + 1, storedSeconds(icmp.avgSeconds));
+          put(RTT + 2, storedSeconds(icmp.medianSeconds));
+          put(RTT + 3, storedSeconds(icmp.maxSeconds));
+          put(RTT + 4, storedSeconds(icmp.stddevSeconds));
         }
       }
+      if (stale) {
+        masks.delete(r.key);
+        continue;
+      }
+      // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
+      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
+      const gone = (masks.get(r.key) ?? 0) & ~mask;
+      masks.set(r.key, mask);
+      if (gone === 0) continue;
+      stale = true;
+      for (let k = 0; k < SERIES_KINDS.length; k++) {
+        if (gone & (1 << k)) samples += emit(job, k, 0, ts);
+      }
+      stale = false;
     }
     return { bytes: buf.slice(0, len), samples };
   };

@@ -1,7 +1,7 @@
 /** @module The sink that puts every normalized result into the WAL: one append per `write()` call. */
 import { Counter, type Registry } from "../base/prom.ts";
 import { LABEL_DROP_REASONS } from "../results/label_set.ts";
-import { createRecordEncoder } from "../results/record_encoder.ts";
+import { createRecordEncoder, sampleCount } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
 import type { Wal } from "./types.ts";
 
@@ -69,7 +69,7 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
             ended.delete(key);
             return true;
           }
-          skipped?.inc({ reason: "after_stale" }, encoder.encode([r]).samples);
+          skipped?.inc({ reason: "after_stale" }, sampleCount(r));
           return false;
         });
       }

@@ -13,6 +13,8 @@ export interface Series {
   labels: [string, string][];
   value: number;
   timestampMs: number;
+  /** A stale marker (value NaN with the StaleNaN bits). */
+  stale?: true;
 }
 
 /**
@@ -66,6 +68,32 @@ export function recordToSeries(
       add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.maxSeconds), ["stat", "max"]);
       add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.stddevSeconds), ["stat", "stddev"]);
     }
+  }
+  return out;
+}
+
+/**
+ * The samples a sequence of records produces, as the encoder writes them: each record's
+ * {@linkcode recordToSeries}, then a stale marker at its timestamp for every series the previous
+ * record of the same job had and this one lacks.
+ */
+export function recordsToSeries(
+  records: readonly ResultRecord[],
+  extra: Readonly<Record<string, string>> = {},
+  last: Map<string, Series[]> = new Map(),
+): Series[] {
+  const out: Series[] = [];
+  const id = (s: Series) => JSON.stringify(s.labels);
+  for (const r of records) {
+    const now = recordToSeries(r, extra);
+    out.push(...now);
+    const have = new Set(now.map(id));
+    for (const s of last.get(r.key) ?? []) {
+      if (!have.has(id(s))) {
+        out.push({ labels: s.labels, value: NaN, timestampMs: r.timestampMs, stale: true });
+      }
+    }
+    last.set(r.key, now);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createRecordEncoder } from "../../src/results/record_encoder.ts";
+import { createRecordEncoder, sampleCount } from "../../src/results/record_encoder.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
-import { recordToSeries } from "../_support/record_series.ts";
+import { recordsToSeries, type Series } from "../_support/record_series.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { decodeWriteRequest } from "../_support/wal_decode.ts";
 import { jobKey } from "../../src/base/job_key.ts";
@@ -59,8 +59,12 @@ const lost: ResultRecord = {
   icmp: { ...icmp.icmp!, received: 0, lossRatio: 1, rttsSeconds: [] },
 };
 
-const reference = (records: ResultRecord[], extra: Record<string, string> = {}) => {
-  const series = records.flatMap((r) => recordToSeries(r, extra));
+const reference = (
+  records: ResultRecord[],
+  extra: Record<string, string> = {},
+  last = new Map<string, Series[]>(),
+) => {
+  const series = recordsToSeries(records, extra, last);
   return { bytes: encodeWriteRequest(series), samples: series.length };
 };
 
@@ -77,7 +81,12 @@ Deno.test("createRecordEncoder() adds extra labels without overriding a record's
 
 Deno.test("createRecordEncoder() re-encodes when one labels object serves two jobs", () => {
   const enc = createRecordEncoder();
-  const other = { ...tcp, target: "127.0.0.9:22", probe: "ssh2" };
+  const other = {
+    ...tcp,
+    target: "127.0.0.9:22",
+    probe: "ssh2",
+    key: jobKey("ssh2", "127.0.0.9:22"),
+  };
   // The cache is keyed by the labels object: the second job must not reuse the first's bytes.
   assert.deepEqual(enc.encode([tcp]), reference([tcp]));
   assert.deepEqual(enc.encode([other]), reference([other]));
@@ -95,7 +104,11 @@ Deno.test("createRecordEncoder() returns a copy that later calls do not overwrit
 Deno.test("createRecordEncoder() grows its buffer past 64 KiB", () => {
   const many = Array.from(
     { length: 2000 },
-    (_, i) => ({ ...icmp, target: `127.1.${i >> 8}.${i & 255}` }),
+    (_, i) => ({
+      ...icmp,
+      target: `127.1.${i >> 8}.${i & 255}`,
+      key: jobKey("ping", `127.1.${i >> 8}.${i & 255}`),
+    }),
   );
   const out = createRecordEncoder().encode(many);
   assert.ok(out.bytes.length > 64 * 1024);
@@ -175,4 +188,27 @@ Deno.test("createRecordEncoder().encodeStale() writes the StaleNaN bits for ever
   assert.ok(live.every((s) => s.stale === undefined));
   // Encoding goes back to real values afterwards.
   assert.deepEqual(enc.encode([icmp]), reference([icmp]));
+});
+
+Deno.test("createRecordEncoder() ends a series a job's next result lacks with a stale marker", () => {
+  const enc = createRecordEncoder();
+  const last = new Map<string, Series[]>();
+  assert.deepEqual(enc.encode([icmp]), reference([icmp], {}, last));
+  // All replies lost: the five RTT series get a stale marker at this result's time.
+  const out = enc.encode([lost]);
+  assert.deepEqual(out, reference([lost], {}, last));
+  const stale = decodeWriteRequest(out.bytes).filter((s) => s.stale);
+  assert.deepEqual(
+    stale.map((s) => [Object.fromEntries(s.labels).stat, s.timestampMs]),
+    ["min", "avg", "median", "max", "stddev"].map((st) => [st, lost.timestampMs]),
+  );
+  // Nothing more to end on the next loss; the RTT series come back with the next reply.
+  assert.equal(decodeWriteRequest(enc.encode([lost]).bytes).filter((s) => s.stale).length, 0);
+  assert.equal(decodeWriteRequest(enc.encode([icmp]).bytes).filter((s) => s.stale).length, 0);
+});
+
+Deno.test("sampleCount() is the number of samples encode() writes for one record", () => {
+  for (const r of [tcp, icmp, failed, lost]) {
+    assert.equal(sampleCount(r), createRecordEncoder().encode([r]).samples, r.probe);
+  }
 });
