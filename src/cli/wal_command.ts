@@ -67,6 +67,9 @@ export function formatReport(dir: string, r: WalReport): string {
     `  missing ranges:  ${r.missing_segments}`,
     `  position file:   ${r.position_file}`,
   ];
+  if (r.quarantined_files.length > 0) {
+    lines.push(`  set aside:       ${r.quarantined_files.join(", ")} (in quarantine/)`);
+  }
   if (r.ignored_files.length > 0) lines.push(`  ignored files:   ${r.ignored_files.join(", ")}`);
   return lines.join("\n");
 }

@@ -26,6 +26,7 @@ export async function inspectWal(dir: string): Promise<WalReport> {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
     ignored_files: rec.ignoredFiles,
+    quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
   };
 }

@@ -7,8 +7,10 @@
 import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
-import { scanSegment } from "./segment_scan.ts";
-import { type IndexedSegment, lowerBound, segmentEnd, WalIndex } from "./wal_index.ts";
+import { type Candidate, resolveOverlaps } from "./overlap.ts";
+import { quarantine, QUARANTINE_DIR } from "./quarantine.ts";
+import { clipScan, scanSegment } from "./segment_scan.ts";
+import { type IndexedSegment, segmentEnd, WalIndex } from "./wal_index.ts";
 
 /** A segment file name: the segment's start offset, zero-padded to 20 digits. */
 export const SEGMENT_NAME = /^\d{20}$/;
@@ -43,6 +45,8 @@ export interface Recovery {
   missingSegments: number;
   /** Files in the directory that are not part of the WAL (left alone). */
   ignoredFiles: string[];
+  /** Segment-named files that overlap the log and lost (moved to `quarantine/` with `repair`). */
+  quarantinedFiles: string[];
 }
 
 const log = logger("wal");
@@ -54,6 +58,8 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
   for await (const e of Deno.readDir(dir)) {
     if (e.isFile && SEGMENT_NAME.test(e.name) && Number.isSafeInteger(Number(e.name))) {
       names.push({ start: Number(e.name), name: e.name });
+    } else if (e.isDirectory && e.name === QUARANTINE_DIR) {
+      // files set aside by an earlier recovery
     } else if (e.isFile && e.name === POSITION_FILE) {
       // read below
     } else if (e.isFile && (e.name === POSITION_TMP || COMPACT_TMP.test(e.name))) {
@@ -67,21 +73,37 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
   names.sort((a, b) => a.start - b.start);
   ignoredFiles.sort();
 
+  const candidates: Candidate[] = [];
+  for (const { start, name } of names) {
+    const file = await Deno.open(join(dir, name), { read: true });
+    try {
+      candidates.push({ start, name, scan: await scanSegment(file, (await file.stat()).size) });
+    } finally {
+      file.close();
+    }
+  }
+  const resolved = resolveOverlaps(candidates);
+  const quarantinedFiles: string[] = [];
+  for (const { candidate: c, over, why } of resolved.setAside) {
+    const records = c.scan.offsets.length;
+    log.warn(
+      "WAL file {file} lies inside segment {segment} ({why}): set aside in {folder}; the log keeps every record of {segment} ({records} valid records in the file set aside)",
+      { file: c.name, segment: over.name, why, folder: QUARANTINE_DIR, records },
+    );
+    quarantinedFiles.push(c.name);
+    if (options.repair) await quarantine(dir, c.name);
+  }
+
   const index = new WalIndex();
   let corruptRecords = 0;
   let truncatedBytes = 0;
   let missingSegments = 0;
-  for (let i = 0; i < names.length; i++) {
-    const { start, name } = names[i]!;
+  const kept = resolved.kept;
+  for (let i = 0; i < kept.length; i++) {
+    const { start, name } = kept[i]!;
     const path = join(dir, name);
-    const file = await Deno.open(path, { read: true });
-    let scan;
-    try {
-      scan = await scanSegment(file, (await file.stat()).size);
-    } finally {
-      file.close();
-    }
-    const isLast = i === names.length - 1;
+    const scan = clipScan(kept[i]!.scan, resolved.sizes.get(kept[i]!)!);
+    const isLast = i === kept.length - 1;
     const seg: IndexedSegment = {
       start,
       size: scan.size,
@@ -117,21 +139,11 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
         });
       }
     }
-    const next = names[i + 1];
+    const next = kept[i + 1];
     if (next && seg.end !== undefined && seg.end > next.start && start + seg.size <= next.start) {
       // A compacted segment whose recorded end passes the next segment: nothing overlaps on disk.
       seg.end = next.start;
       log.warn("WAL segment {segment} says it ends past the next one; using the next start", {
-        segment: name,
-      });
-    } else if (next && segmentEnd(seg) > next.start) {
-      if (seg.end !== undefined) seg.end = next.start;
-      const keep = lowerBound(seg.offsets.map((o, k) => o + seg.sizes[k]!), next.start + 1);
-      seg.offsets.length = seg.sizes.length = seg.samples.length = keep;
-      seg.totalSamples = seg.samples.reduce((a, b) => a + b, 0);
-      seg.size = next.start - start;
-      corruptRecords++;
-      log.warn("WAL segment {segment} overlaps the next one; its end is ignored", {
         segment: name,
       });
     } else if (next && segmentEnd(seg) < next.start) {
@@ -176,5 +188,6 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
     truncatedBytes,
     missingSegments,
     ignoredFiles,
+    quarantinedFiles,
   };
 }

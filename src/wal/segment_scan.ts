@@ -130,3 +130,29 @@ export async function scanSegment(file: Deno.FsFile, size: number): Promise<Segm
   }
   return out;
 }
+
+/**
+ * `scan` as if the file ended at `size` (a later segment starts there): records past it dropped,
+ * damage clipped, and damage that now runs to the new end becomes the tail.
+ */
+export function clipScan(scan: SegmentScan, size: number): SegmentScan {
+  if (size >= scan.size) return scan;
+  const keep = scan.offsets.findIndex((o, k) => o + scan.sizes[k]! > size);
+  const n = keep < 0 ? scan.offsets.length : keep;
+  const corrupt = scan.corrupt.filter((c) => c.end <= size);
+  const lastEnd = n > 0 ? scan.offsets[n - 1]! + scan.sizes[n - 1]! : 0;
+  const damageEnd = Math.max(
+    lastEnd,
+    corrupt.at(-1)?.end ?? 0,
+    scan.compactedEnd === null ? 0 : MARKER_SIZE,
+  );
+  return {
+    size,
+    offsets: scan.offsets.slice(0, n),
+    sizes: scan.sizes.slice(0, n),
+    samples: scan.samples.slice(0, n),
+    corrupt,
+    tailStart: damageEnd < size ? damageEnd : null,
+    compactedEnd: scan.compactedEnd,
+  };
+}

@@ -90,6 +90,8 @@ export interface WalReport extends WalStats {
   truncated_bytes: number;
   missing_segments: number;
   ignored_files: string[];
+  /** Segment-named files that overlapped the log and were set aside in `quarantine/`. */
+  quarantined_files: string[];
   position_file: PositionState;
 }
 

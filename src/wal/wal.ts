@@ -32,6 +32,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
     ignored_files: rec.ignoredFiles,
+    quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
   });
   countRecovery(wal.metrics, rec);
@@ -49,7 +50,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
 
 type Recovered = Pick<
   WalReport,
-  "truncated_bytes" | "missing_segments" | "ignored_files" | "position_file"
+  "truncated_bytes" | "missing_segments" | "ignored_files" | "quarantined_files" | "position_file"
 >;
 
 class FileWal implements LocalWal {

@@ -62,7 +62,7 @@ export function createWalMetrics(registry: Registry, stats: () => WalStats): Wal
     recovery: new Counter({
       name: "vmprober_wal_recovery_events_total",
       help:
-        "Repairs made when opening the WAL: torn_tail, missing_segment, ignored_file, position_corrupt, position_clamped",
+        "Repairs made when opening the WAL: torn_tail, missing_segment, ignored_file, quarantined_file, position_corrupt, position_clamped",
       labelNames: ["kind"],
       registers: [registry],
     }),
@@ -77,6 +77,9 @@ export function countRecovery(m: WalMetrics, rec: Recovery): void {
   if (rec.missingSegments > 0) m.recovery.inc({ kind: "missing_segment" }, rec.missingSegments);
   if (rec.ignoredFiles.length > 0) {
     m.recovery.inc({ kind: "ignored_file" }, rec.ignoredFiles.length);
+  }
+  if (rec.quarantinedFiles.length > 0) {
+    m.recovery.inc({ kind: "quarantined_file" }, rec.quarantinedFiles.length);
   }
   if (rec.positionState === "corrupt") m.recovery.inc({ kind: "position_corrupt" });
   if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });

@@ -1,0 +1,82 @@
+/**
+ * @module Which of several segment files whose byte ranges overlap on disk holds the log. Only one
+ * file can own an offset; a file named inside another's range is either junk (empty, garbage) or
+ * a copy, and must never cost the records of the segment it lands in. Pure: no I/O.
+ */
+import type { SegmentScan } from "./segment_scan.ts";
+
+/** A segment file found in the WAL directory, scanned. */
+export interface Candidate {
+  /** Global offset of the first byte (the file name). */
+  start: number;
+  name: string;
+  scan: SegmentScan;
+}
+
+/** A file that loses an overlap: it is set aside (moved to `quarantine/`), never deleted. */
+export interface SetAside {
+  candidate: Candidate;
+  /** The kept segment it overlaps. */
+  over: Candidate;
+  /** Why it lost: it holds no valid record, or its records conflict with the kept segment's. */
+  why: "no_valid_record" | "conflict";
+}
+
+/** The outcome: files kept in offset order, where kept files end, files set aside. */
+export interface Resolution {
+  kept: Candidate[];
+  /** Bytes of a kept file that belong to the log (its size, or less where a later file starts). */
+  sizes: Map<Candidate, number>;
+  setAside: SetAside[];
+}
+
+/**
+ * Resolves on-disk overlaps between `candidates` (sorted by start). When a file B starts inside the
+ * kept file A before it: B is set aside if it holds no valid record, or if A has a valid record
+ * reaching past B's start (A's records check out and were reached first); otherwise (A's bytes
+ * past B's start are damage) A ends where B starts and B is kept.
+ *
+ * @example A file planted inside a segment of 3 records of 100 bytes is set aside
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const scan = (offsets: number[], size: number) => ({
+ *   size, offsets, sizes: offsets.map(() => 100), samples: offsets.map(() => 1),
+ *   corrupt: [], tailStart: null, compactedEnd: null,
+ * });
+ * const a = { start: 0, name: "a", scan: scan([0, 100, 200], 300) };
+ * const b = { start: 150, name: "b", scan: scan([], 0) };
+ * const r = resolveOverlaps([a, b]);
+ * assert.deepEqual([r.kept.length, r.setAside[0]?.why], [1, "no_valid_record"]);
+ * ```
+ */
+export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
+  const kept: Candidate[] = [];
+  const sizes = new Map<Candidate, number>();
+  const setAside: SetAside[] = [];
+  for (const b of candidates) {
+    const a = kept.at(-1);
+    const hole = a !== undefined && b.start < (a.scan.compactedEnd ?? 0);
+    if (hole && b.scan.offsets.length === 0 && b.start >= a.start + sizes.get(a)!) {
+      // Inside the range a compacted segment gave up on disk: nothing to gain from it.
+      setAside.push({ candidate: b, over: a, why: "no_valid_record" });
+      continue;
+    }
+    if (!a || b.start >= a.start + sizes.get(a)!) {
+      kept.push(b);
+      sizes.set(b, b.scan.size);
+      continue;
+    }
+    const cut = b.start - a.start;
+    const aReaches = a.scan.offsets.some((o, k) => o + a.scan.sizes[k]! > cut);
+    if (b.scan.offsets.length === 0) {
+      setAside.push({ candidate: b, over: a, why: "no_valid_record" });
+    } else if (aReaches) {
+      setAside.push({ candidate: b, over: a, why: "conflict" });
+    } else {
+      sizes.set(a, cut);
+      kept.push(b);
+      sizes.set(b, b.scan.size);
+    }
+  }
+  return { kept, sizes, setAside };
+}
