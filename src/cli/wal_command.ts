@@ -62,9 +62,9 @@ export function formatReport(dir: string, r: WalReport): string {
     `  samples:         ${r.samples}`,
     `  bytes:           ${r.bytes}`,
     `  pending samples: ${r.pending_samples} (push position ${r.push_position}, end ${r.end_offset})`,
-    `  corrupt records: ${r.corrupt_records}`,
+    `  corrupt records: ${r.corrupt_records} (${r.corrupt_samples} samples, ${r.corrupt_bytes} bytes; ${r.corrupt_unparsed_bytes} of them unparsable, record count unknown)`,
     `  torn tail bytes: ${r.truncated_bytes}`,
-    `  missing ranges:  ${r.missing_segments}`,
+    `  missing ranges:  ${r.missing_segments} (${r.missing_bytes} bytes, record count unknown)`,
     `  position file:   ${r.position_file}`,
   ];
   if (r.quarantined_files.length > 0) {

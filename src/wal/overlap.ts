@@ -41,7 +41,7 @@ export interface Resolution {
  * import assert from "node:assert/strict";
  * const scan = (offsets: number[], size: number) => ({
  *   size, offsets, sizes: offsets.map(() => 100), samples: offsets.map(() => 1),
- *   corrupt: [], tailStart: null, compactedEnd: null,
+ *   corrupt: [], tailStart: null, tail: null, compactedEnd: null,
  * });
  * const a = { start: 0, name: "a", scan: scan([0, 100, 200], 300) };
  * const b = { start: 150, name: "b", scan: scan([], 0) };

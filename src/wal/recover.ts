@@ -9,7 +9,7 @@ import { logger } from "../log.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
 import { type Candidate, resolveOverlaps } from "./overlap.ts";
 import { quarantine, QUARANTINE_DIR } from "./quarantine.ts";
-import { clipScan, scanSegment } from "./segment_scan.ts";
+import { clipScan, type Damage, scanSegment } from "./segment_scan.ts";
 import { type IndexedSegment, segmentEnd, WalIndex } from "./wal_index.ts";
 
 /** A segment file name: the segment's start offset, zero-padded to 20 digits. */
@@ -37,8 +37,16 @@ export interface Recovery {
   /** The push position to use (snapped to a record boundary within the log). */
   pushPosition: number;
   positionState: PositionState;
-  /** Damaged regions skipped (records lost in the middle of the log). */
+  /** Damaged records skipped in the middle of the log, counted by the frame headers that parse. */
   corruptRecords: number;
+  /** Samples those damaged records' headers state. */
+  corruptSamples: number;
+  /** Bytes of damaged regions skipped (records, and bytes where no header could be read). */
+  corruptBytes: number;
+  /** The part of `corruptBytes` where no frame header parses: lost records of unknown number. */
+  corruptUnparsedBytes: number;
+  /** Bytes absent between segments (with `missingSegments`): their record count is unknown. */
+  missingBytes: number;
   /** Bytes of torn or zero-filled tail past the last valid record of the last segment. */
   truncatedBytes: number;
   /** Gaps in the offset sequence: a missing segment or a segment shorter than its successor says. */
@@ -95,9 +103,16 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
   }
 
   const index = new WalIndex();
-  let corruptRecords = 0;
+  const lost = { records: 0, samples: 0, bytes: 0, unparsed: 0 };
+  const count = (d: Damage) => {
+    lost.records += d.records;
+    lost.samples += d.samples;
+    lost.bytes += d.end - d.start;
+    lost.unparsed += d.unparsed;
+  };
   let truncatedBytes = 0;
   let missingSegments = 0;
+  let missingBytes = 0;
   const kept = resolved.kept;
   for (let i = 0; i < kept.length; i++) {
     const { start, name } = kept[i]!;
@@ -114,13 +129,12 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
     };
     if (scan.compactedEnd !== null) seg.end = Math.max(scan.compactedEnd, start + scan.size);
     for (const c of scan.corrupt) {
-      log.warn("Skipped a corrupt WAL record: {bytes} bytes at offset {offset} in {segment}", {
-        bytes: c.end - c.start,
-        offset: start + c.start,
-        segment: name,
-      });
+      log.warn(
+        "Skipped corrupt WAL data: {records} records ({samples} samples) by their headers, {bytes} bytes ({unparsed} unparsable) at offset {offset} in {segment}",
+        { ...damageFields(c), offset: start + c.start, segment: name },
+      );
+      count(c);
     }
-    corruptRecords += scan.corrupt.length;
     if (scan.tailStart !== null) {
       const cut = scan.size - scan.tailStart;
       if (isLast) {
@@ -132,11 +146,11 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
         });
         if (options.repair) await Deno.truncate(path, scan.tailStart);
       } else {
-        corruptRecords++;
-        log.warn("Skipped a corrupt WAL segment end: {bytes} bytes in {segment}", {
-          bytes: cut,
-          segment: name,
-        });
+        count(scan.tail!);
+        log.warn(
+          "Skipped a corrupt WAL segment end: {records} records ({samples} samples) by their headers, {bytes} bytes ({unparsed} unparsable) in {segment}",
+          { ...damageFields(scan.tail!), segment: name },
+        );
       }
     }
     const next = kept[i + 1];
@@ -148,6 +162,7 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       });
     } else if (next && segmentEnd(seg) < next.start) {
       missingSegments++;
+      missingBytes += next.start - segmentEnd(seg);
       log.warn("WAL data missing between offsets {from} and {to}: {bytes} bytes lost", {
         from: segmentEnd(seg),
         to: next.start,
@@ -184,10 +199,18 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
     index,
     pushPosition,
     positionState,
-    corruptRecords,
+    corruptRecords: lost.records,
+    corruptSamples: lost.samples,
+    corruptBytes: lost.bytes,
+    corruptUnparsedBytes: lost.unparsed,
+    missingBytes,
     truncatedBytes,
     missingSegments,
     ignoredFiles,
     quarantinedFiles,
   };
+}
+
+function damageFields(d: Damage) {
+  return { records: d.records, samples: d.samples, bytes: d.end - d.start, unparsed: d.unparsed };
 }

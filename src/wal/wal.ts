@@ -31,12 +31,18 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
   const wal = new FileWal(options, rec.index, rec.pushPosition, {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
+    missing_bytes: rec.missingBytes,
     ignored_files: rec.ignoredFiles,
     quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
   });
   countRecovery(wal.metrics, rec);
-  wal.corruptSeen = rec.corruptRecords;
+  wal.corruptSeen = {
+    records: rec.corruptRecords,
+    samples: rec.corruptSamples,
+    bytes: rec.corruptBytes,
+    unparsed: rec.corruptUnparsedBytes,
+  };
   await wal.openActive();
   wal.scheduleCompaction();
   log.info("WAL opened: {segments} segments, {records} records, {pending} samples pending", {
@@ -50,12 +56,18 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
 
 type Recovered = Pick<
   WalReport,
-  "truncated_bytes" | "missing_segments" | "ignored_files" | "quarantined_files" | "position_file"
+  | "truncated_bytes"
+  | "missing_segments"
+  | "missing_bytes"
+  | "ignored_files"
+  | "quarantined_files"
+  | "position_file"
 >;
 
 class FileWal implements LocalWal {
   readonly metrics: WalMetrics;
-  corruptSeen = 0;
+  /** Damage skipped so far: at open, then records that went bad on disk while reading. */
+  corruptSeen = { records: 0, samples: 0, bytes: 0, unparsed: 0 };
   #opts: Required<Omit<WalOptions, "registry" | "compactHeld">>;
   #index: WalIndex;
   #pushPosition: number;
@@ -247,10 +259,17 @@ class FileWal implements LocalWal {
         reading: (next) => {
           this.#readHigh = Math.max(this.#readHigh, next);
         },
-        corrupt: (offset) => {
-          this.corruptSeen++;
+        corrupt: (offset, bytes, samples) => {
+          this.corruptSeen.records++;
+          this.corruptSeen.samples += samples;
+          this.corruptSeen.bytes += bytes;
           this.metrics.corrupt.inc();
-          log.warn("Skipped a WAL record that went bad on disk at offset {offset}", { offset });
+          this.metrics.corruptSamples.inc(samples);
+          this.metrics.corruptBytes.inc(bytes);
+          log.warn(
+            "Skipped a WAL record that went bad on disk at offset {offset} ({samples} samples, {bytes} bytes)",
+            { offset, samples, bytes },
+          );
         },
       },
       offset,
@@ -299,7 +318,10 @@ class FileWal implements LocalWal {
       samples: idx.samples(),
       bytes: idx.bytes(),
       pending_samples: idx.samplesFrom(this.#pushPosition),
-      corrupt_records: this.corruptSeen,
+      corrupt_records: this.corruptSeen.records,
+      corrupt_samples: this.corruptSeen.samples,
+      corrupt_bytes: this.corruptSeen.bytes,
+      corrupt_unparsed_bytes: this.corruptSeen.unparsed,
       push_position: this.#pushPosition,
       end_offset: idx.endOffset(this.#pushPosition),
       disk_full: this.#diskFull,
