@@ -68,11 +68,13 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       names.push({ start: Number(e.name), name: e.name });
     } else if (e.isDirectory && e.name === QUARANTINE_DIR) {
       // files set aside by an earlier recovery
-    } else if (e.isFile && e.name === POSITION_FILE) {
-      // read below
-    } else if (e.isFile && (e.name === POSITION_TMP || COMPACT_TMP.test(e.name))) {
-      // A write cut short by a crash: the file it was to replace is intact.
-      if (options.repair) await Deno.remove(join(dir, e.name)).catch(() => {});
+    } else if (e.name === POSITION_FILE) {
+      // read below, whatever it is
+    } else if (e.name === POSITION_TMP || COMPACT_TMP.test(e.name)) {
+      // A write cut short by a crash: the file it was to replace is intact. Anything else under
+      // this name (a directory) would make the next write fail: it is set aside.
+      if (options.repair && e.isFile) await Deno.remove(join(dir, e.name)).catch(() => {});
+      else if (options.repair) await setAside(dir, e.name);
     } else {
       ignoredFiles.push(e.name);
       log.warn("Ignoring unexpected file {file} in the WAL directory {dir}", { file: e.name, dir });
@@ -191,7 +193,10 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       detail: pos.detail,
       offset: pushPosition,
     });
-    if (options.repair) await writePosition(dir, pushPosition);
+    if (options.repair) {
+      await setAside(dir, POSITION_FILE);
+      await writePosition(dir, pushPosition);
+    }
   }
   const ref = index.find(pushPosition);
   pushPosition = ref ? index.segments[ref.seg]!.offsets[ref.rec]! : index.endOffset(pushPosition);
@@ -213,4 +218,16 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
 
 function damageFields(d: Damage) {
   return { records: d.records, samples: d.samples, bytes: d.end - d.start, unparsed: d.unparsed };
+}
+
+/** Moves `name` (if present) into quarantine/, logging where it went. */
+async function setAside(dir: string, name: string): Promise<void> {
+  try {
+    await Deno.lstat(join(dir, name));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  const moved = await quarantine(dir, name);
+  log.warn("Set {file} aside as {moved} in the WAL directory {dir}", { file: name, moved, dir });
 }

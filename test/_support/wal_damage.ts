@@ -81,6 +81,7 @@ export function snapshot(dir: string): string {
     const info = Deno.lstatSync(`${dir}/${n}`);
     if (info.isDirectory) return `${n}/{${snapshot(`${dir}/${n}`)}}`;
     if (!info.isFile) return `${n}:special`;
+    if (info.size > 1 << 20) return `${n}:${info.size} bytes, mtime ${info.mtime?.getTime()}`;
     return `${n}:${Array.from(Deno.readFileSync(`${dir}/${n}`)).join(",")}`;
   }).join("|");
 }
