@@ -235,7 +235,11 @@ class FileWal implements LocalWal {
         ? this.#index.samplesFrom(this.#pushPosition) - this.#index.samplesFrom(segs[1]!.start)
         : 0;
       segs.shift();
-      await Deno.remove(this.#path(seg.start)).catch(() => {});
+      await Deno.remove(this.#path(seg.start)).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          log.warn("Cannot delete an over-size WAL segment: {error}", { error: String(e) });
+        }
+      });
       if (lost > 0) {
         this.metrics.dropped.inc({ reason: "wal_full" }, lost);
         log.warn("WAL over max_size: dropped the oldest segment with {samples} unpushed samples", {
