@@ -3,7 +3,7 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./metrics/prom.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
@@ -87,25 +87,32 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const statusParts: Record<string, () => unknown> = {};
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
-  const wal = await openWal({
-    dir: config.wal.dir,
-    segmentSize: config.wal.segment_size,
-    maxSize: config.wal.max_size,
-    fsync: config.wal.fsync,
-    fsyncIntervalMs: config.wal.fsync_interval,
-    compact: config.wal.compact,
+  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
+  const walConfig = walSettings(config);
+  const wal = walConfig && await openWal({
+    dir: walConfig.dir,
+    segmentSize: walConfig.segment_size,
+    maxSize: walConfig.max_size,
+    fsync: walConfig.fsync,
+    fsyncIntervalMs: walConfig.fsync_interval,
+    compact: walConfig.compact,
     // With a pusher, compaction waits until pushing fails (see holdCompaction below).
     compactHeld: config.push !== undefined,
     registry,
     clock,
   });
-  normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
-  closers.push(async () => await wal[Symbol.asyncDispose]());
-  statusParts.wal = () => wal.stats();
+  if (wal) {
+    normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
+    closers.push(async () => await wal[Symbol.asyncDispose]());
+    statusParts.wal = () => wal.stats();
+  } else {
+    statusParts.wal = () => null;
+    log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
+  }
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push) {
+  if (config.push && wal) {
     // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
     const pusher = createPusher({
       wal,

@@ -2,6 +2,7 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
+import { walDir } from "../config/schema.ts";
 import { inspectWal } from "../wal/inspect.ts";
 import type { WalReport } from "../wal/wal.ts";
 
@@ -96,7 +97,7 @@ export async function walCommand(args: string[]): Promise<number> {
   if (dir === undefined) {
     const path = locateConfig(flags.config);
     try {
-      dir = (await loadConfig(path)).wal.dir;
+      dir = walDir(await loadConfig(path));
     } catch (e) {
       console.error(e instanceof ConfigError ? e.message : `${path}: ${(e as Error).message}`);
       return 1;
