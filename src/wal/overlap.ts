@@ -28,19 +28,33 @@ export interface Resolution {
   /** Bytes of a kept file that belong to the log (its size, or less where a later file starts). */
   sizes: Map<Candidate, number>;
   setAside: SetAside[];
+  gaveWay: GaveWay[];
+}
+
+/** A kept file cut short where a file with more records found nowhere else starts. */
+export interface GaveWay {
+  candidate: Candidate;
+  over: Candidate;
+  /** Valid records of `candidate` wholly past the cut, and their samples: lost. */
+  records: number;
+  samples: number;
 }
 
 /**
  * Resolves on-disk overlaps between `candidates` (sorted by start). When a file B starts inside the
- * kept file A before it: B is set aside if it holds no valid record, or if A has a valid record
- * reaching past B's start (A's records check out and were reached first); otherwise (A's bytes
- * past B's start are damage) A ends where B starts and B is kept.
+ * kept file A before it:
+ * - B is set aside if it holds no valid record;
+ * - A ends where B starts (B kept) if no valid record of A reaches past B's start (A's bytes
+ *   there are damage);
+ * - otherwise both hold valid records there and the side that would lose fewer records found in
+ *   no other file is kept (a copy of a segment costs nothing: its records are still in the
+ *   original); on a tie A is kept. The loser is set aside whole, never deleted.
  *
  * @example A file planted inside a segment of 3 records of 100 bytes is set aside
  * ```ts
  * import assert from "node:assert/strict";
  * const scan = (offsets: number[], size: number) => ({
- *   size, offsets, sizes: offsets.map(() => 100), samples: offsets.map(() => 1),
+ *   size, offsets, sizes: offsets.map(() => 100), samples: offsets.map(() => 1), checksums: offsets,
  *   corrupt: [], tailStart: null, tail: null, compactedEnd: null,
  * });
  * const a = { start: 0, name: "a", scan: scan([0, 100, 200], 300) };
@@ -50,9 +64,23 @@ export interface Resolution {
  * ```
  */
 export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
+  // How many files hold each valid record (by checksum and size): copies cost nothing to drop.
+  const copies = new Map<string, number>();
+  const key = (c: Candidate, k: number) => `${c.scan.checksums[k]}:${c.scan.sizes[k]}`;
+  for (const c of candidates) {
+    for (let k = 0; k < c.scan.offsets.length; k++) {
+      copies.set(key(c, k), (copies.get(key(c, k)) ?? 0) + 1);
+    }
+  }
+  const unique = (c: Candidate, from: number) => {
+    let n = 0;
+    for (let k = from; k < c.scan.offsets.length; k++) if (copies.get(key(c, k)) === 1) n++;
+    return n;
+  };
   const kept: Candidate[] = [];
   const sizes = new Map<Candidate, number>();
   const setAside: SetAside[] = [];
+  const gaveWay: GaveWay[] = [];
   for (const b of candidates) {
     const a = kept.at(-1);
     const hole = a !== undefined && b.start < (a.scan.compactedEnd ?? 0);
@@ -67,16 +95,29 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
       continue;
     }
     const cut = b.start - a.start;
-    const aReaches = a.scan.offsets.some((o, k) => o + a.scan.sizes[k]! > cut);
+    const reach = a.scan.offsets.findIndex((o, k) => o + a.scan.sizes[k]! > cut);
     if (b.scan.offsets.length === 0) {
       setAside.push({ candidate: b, over: a, why: "no_valid_record" });
-    } else if (aReaches) {
+    } else if (reach >= 0 && unique(b, 0) <= unique(a, reach)) {
       setAside.push({ candidate: b, over: a, why: "conflict" });
+    } else if (reach >= 0) {
+      // B's records are found nowhere else and outnumber A's past B's start: A ends there.
+      let records = 0;
+      let samples = 0;
+      for (let k = reach; k < a.scan.offsets.length; k++) {
+        if (a.scan.offsets[k]! < cut) continue; // the one cut in two is counted as damage
+        records++;
+        samples += a.scan.samples[k]!;
+      }
+      gaveWay.push({ candidate: a, over: b, records, samples });
+      sizes.set(a, cut);
+      kept.push(b);
+      sizes.set(b, b.scan.size);
     } else {
       sizes.set(a, cut);
       kept.push(b);
       sizes.set(b, b.scan.size);
     }
   }
-  return { kept, sizes, setAside };
+  return { kept, sizes, setAside, gaveWay };
 }

@@ -6,6 +6,7 @@
  */
 import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
+import { LOCK_FILE } from "./dir_lock.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
 import { type Candidate, resolveOverlaps } from "./overlap.ts";
 import { quarantine, QUARANTINE_DIR } from "./quarantine.ts";
@@ -68,6 +69,8 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       names.push({ start: Number(e.name), name: e.name });
     } else if (e.isDirectory && e.name === QUARANTINE_DIR) {
       // files set aside by an earlier recovery
+    } else if (e.name === LOCK_FILE) {
+      // the lock of the agent owning the directory (dir_lock.ts)
     } else if (e.name === POSITION_FILE) {
       // read below, whatever it is
     } else if (e.name === POSITION_TMP || COMPACT_TMP.test(e.name)) {
@@ -104,6 +107,12 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
     if (options.repair) await quarantine(dir, c.name);
   }
 
+  for (const g of resolved.gaveWay) {
+    log.warn(
+      "WAL segment {segment} overlaps {file}, which holds more records found nowhere else: {segment} ends where {file} starts, losing {records} records ({samples} samples)",
+      { segment: g.candidate.name, file: g.over.name, records: g.records, samples: g.samples },
+    );
+  }
   const index = new WalIndex();
   const lost = { records: 0, samples: 0, bytes: 0, unparsed: 0 };
   const count = (d: Damage) => {
@@ -112,6 +121,10 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
     lost.bytes += d.end - d.start;
     lost.unparsed += d.unparsed;
   };
+  for (const g of resolved.gaveWay) {
+    lost.records += g.records;
+    lost.samples += g.samples;
+  }
   let truncatedBytes = 0;
   let missingSegments = 0;
   let missingBytes = 0;

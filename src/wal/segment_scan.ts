@@ -22,6 +22,8 @@ export interface SegmentScan {
   sizes: number[];
   /** Sample counts of the valid records. */
   samples: number[];
+  /** Checksums of the valid records (with `sizes`, to tell copies of a record from others). */
+  checksums: number[];
   /** Damaged regions `[start, end)` with a valid record after them: skipped and counted. */
   corrupt: Damage[];
   /** Start of damage that runs to the end of the file (a torn or zero-filled tail), if any. */
@@ -167,6 +169,7 @@ export async function scanSegment(file: Deno.FsFile, size: number): Promise<Segm
     offsets: [],
     sizes: [],
     samples: [],
+    checksums: [],
     corrupt: [],
     tailStart: null,
     tail: null,
@@ -185,6 +188,9 @@ export async function scanSegment(file: Deno.FsFile, size: number): Promise<Segm
       out.offsets.push(pos);
       out.sizes.push(c.size);
       out.samples.push(c.samples);
+      out.checksums.push(
+        new DataView(win.buf.buffer, win.buf.byteOffset).getUint32(pos - win.start + 4, true),
+      );
       pos += c.size;
       continue;
     }
@@ -218,14 +224,19 @@ export function clipScan(scan: SegmentScan, size: number): SegmentScan {
   // The damage that spanned the new end starts at `damageEnd`; its header chain still applies.
   const spanning = [...scan.corrupt, ...(scan.tail ? [scan.tail] : [])]
     .find((d) => d.start === damageEnd);
+  // Or a valid record cut in two: one record lost, as a torn one.
+  const straddler = keep >= 0 && scan.offsets[keep]! === damageEnd
+    ? [{ at: damageEnd, size: scan.sizes[keep]!, samples: scan.samples[keep]! }]
+    : [];
   const tail = damageEnd < size
-    ? countDamage(damageEnd, size, spanning?.frames ?? [], false)
+    ? countDamage(damageEnd, size, spanning?.frames ?? straddler, !spanning && straddler.length > 0)
     : null;
   return {
     size,
     offsets: scan.offsets.slice(0, n),
     sizes: scan.sizes.slice(0, n),
     samples: scan.samples.slice(0, n),
+    checksums: scan.checksums.slice(0, n),
     corrupt,
     tailStart: damageEnd < size ? damageEnd : null,
     tail,

@@ -16,6 +16,7 @@ import type { LocalWal, WalEntry, WalOptions, WalReport, WalStats } from "./type
 import { countRecovery, createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
 import { segmentEnd, type WalIndex } from "./wal_index.ts";
 import { SegmentWriter } from "./segment_writer.ts";
+import { type DirLock, lockWalDir } from "./dir_lock.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
 
 export type { LocalWal, WalOptions, WalReport } from "./types.ts";
@@ -27,8 +28,16 @@ const FLUSH_AT_BYTES = 4 * 1024 * 1024;
 /** Opens (creating if needed) and recovers the WAL in `options.dir`. */
 export async function openWal(options: WalOptions): Promise<LocalWal> {
   await Deno.mkdir(options.dir, { recursive: true });
-  const rec = await recoverWal(options.dir, { repair: true });
-  const wal = new FileWal(options, rec.index, rec.pushPosition, {
+  // Before recovery, which repairs: a second agent must not touch a directory in use.
+  const lock = await lockWalDir(options.dir);
+  let rec;
+  try {
+    rec = await recoverWal(options.dir, { repair: true });
+  } catch (e) {
+    await lock[Symbol.asyncDispose]();
+    throw e;
+  }
+  const wal = new FileWal(options, lock, rec.index, rec.pushPosition, {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
     missing_bytes: rec.missingBytes,
@@ -89,7 +98,13 @@ class FileWal implements LocalWal {
    * after it are unread, and only those may be compacted. */
   #readHigh: number;
 
-  constructor(opts: WalOptions, index: WalIndex, pushPosition: number, recovered: Recovered) {
+  constructor(
+    opts: WalOptions,
+    private readonly lock: DirLock,
+    index: WalIndex,
+    pushPosition: number,
+    recovered: Recovered,
+  ) {
     this.#opts = {
       dir: opts.dir,
       segmentSize: opts.segmentSize,
@@ -345,6 +360,7 @@ class FileWal implements LocalWal {
     await this.#chain;
     await this.#positions.settled();
     await this.#writer.close(this.#opts.fsync === "never");
+    await this.lock[Symbol.asyncDispose]();
     for (const w of this.#waiters) w();
   }
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { seqBody } from "../_support/wal_fixture.ts";
 import {
   assertAppendsWork,
   buildWal,
@@ -90,12 +91,44 @@ Deno.test("recovery sets aside a whole valid segment copy that overlaps two segm
   });
 });
 
-Deno.test("recovery sets aside a valid segment of another WAL planted inside this one", async () => {
+/** A segment of another WAL: `n` records (values 500…) found nowhere in the WAL under test. */
+async function foreignSegment(n: number): Promise<Uint8Array> {
+  const dir = await Deno.makeTempDir({ prefix: "wal_foreign_" });
+  try {
+    await using wal = await openWal({ ...damageOptions(dir), segmentSize: 1 << 20 });
+    for (let i = 0; i < n; i++) {
+      wal.append(seqBody(500 + i, "10.9.9.9:22"), 1);
+      await wal.flush();
+    }
+    return Deno.readFileSync(segPath(dir, 0));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("recovery sets aside a segment of another WAL that would cost as many records", async () => {
   await withWal(async (l) => {
-    const other = await buildWal(4);
-    const bytes = Deno.readFileSync(segPath(other.dir, 0));
-    await Deno.remove(other.dir, { recursive: true });
-    await assertSetAside(l, l.records[5]!.offset, bytes);
+    // 4 foreign records against records 5..8 of segment 0: a tie keeps the segment reached first.
+    assert.equal(l.records.filter((r) => r.segment === 0).length, 9);
+    await assertSetAside(l, l.records[5]!.offset, await foreignSegment(4));
+  });
+});
+
+Deno.test("recovery ends a segment where a file with more records found nowhere else starts", async () => {
+  await withWal(async (l) => {
+    // 6 foreign records planted at record 57 of the last segment (records 54..59): the 3 records
+    // 57..59 give way, and are counted as lost.
+    const last = l.segments.at(-1)!;
+    assert.equal(l.records[54]!.segment, last);
+    const at = l.records[57]!.offset;
+    Deno.writeFileSync(segPath(l.dir, at), await foreignSegment(6));
+    const { report, registry, wal } = await inspectThenOpen(l.dir);
+    await using _ = wal;
+    assert.deepEqual(report.quarantined_files, []);
+    assert.equal(report.records, 57 + 6);
+    assert.deepEqual([report.corrupt_records, report.corrupt_samples], [3, 3]);
+    assert.equal(await metricValue(registry, "vmprober_wal_corrupt_records_total"), 3);
+    assert.deepEqual(await values(wal), [...range(0, 57), ...range(500, 506)]);
   });
 });
 
