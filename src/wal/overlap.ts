@@ -46,9 +46,12 @@ export interface GaveWay {
  * - B is set aside if it holds no valid record;
  * - A ends where B starts (B kept) if no valid record of A reaches past B's start (A's bytes
  *   there are damage);
- * - otherwise both hold valid records there and the side that would lose fewer records found in
- *   no other file is kept (a copy of a segment costs nothing: its records are still in the
- *   original); on a tie A is kept. The loser is set aside whole, never deleted.
+ * - otherwise both hold valid records there. The file that fits the chain of segments better is
+ *   kept: a real segment starts where another file ends and ends where another starts, a planted
+ *   or copied one rarely does either. On a tie, the one that would lose fewer records found in no
+ *   other file (a copy costs nothing: its records are still in the original); then A. When B wins,
+ *   A ends where B starts and its records past that point are lost (and counted); when A wins, B
+ *   is set aside whole, never deleted.
  *
  * @example A file planted inside a segment of 3 records of 100 bytes is set aside
  * ```ts
@@ -64,23 +67,11 @@ export interface GaveWay {
  * ```
  */
 export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
-  // How many files hold each valid record (by checksum and size): copies cost nothing to drop.
-  const copies = new Map<string, number>();
-  const key = (c: Candidate, k: number) => `${c.scan.checksums[k]}:${c.scan.sizes[k]}`;
-  for (const c of candidates) {
-    for (let k = 0; k < c.scan.offsets.length; k++) {
-      copies.set(key(c, k), (copies.get(key(c, k)) ?? 0) + 1);
-    }
-  }
-  const unique = (c: Candidate, from: number) => {
-    let n = 0;
-    for (let k = from; k < c.scan.offsets.length; k++) if (copies.get(key(c, k)) === 1) n++;
-    return n;
-  };
   const kept: Candidate[] = [];
   const sizes = new Map<Candidate, number>();
   const setAside: SetAside[] = [];
   const gaveWay: GaveWay[] = [];
+  const weigh = weigher(candidates);
   for (const b of candidates) {
     const a = kept.at(-1);
     const hole = a !== undefined && b.start < (a.scan.compactedEnd ?? 0);
@@ -98,10 +89,13 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
     const reach = a.scan.offsets.findIndex((o, k) => o + a.scan.sizes[k]! > cut);
     if (b.scan.offsets.length === 0) {
       setAside.push({ candidate: b, over: a, why: "no_valid_record" });
-    } else if (reach >= 0 && unique(b, 0) <= unique(a, reach)) {
+      continue;
+    }
+    if (reach >= 0 && !weigh.bWins(a, reach, b)) {
       setAside.push({ candidate: b, over: a, why: "conflict" });
-    } else if (reach >= 0) {
-      // B's records are found nowhere else and outnumber A's past B's start: A ends there.
+      continue;
+    }
+    if (reach >= 0) {
       let records = 0;
       let samples = 0;
       for (let k = reach; k < a.scan.offsets.length; k++) {
@@ -110,14 +104,46 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Resolution {
         samples += a.scan.samples[k]!;
       }
       gaveWay.push({ candidate: a, over: b, records, samples });
-      sizes.set(a, cut);
-      kept.push(b);
-      sizes.set(b, b.scan.size);
-    } else {
-      sizes.set(a, cut);
-      kept.push(b);
-      sizes.set(b, b.scan.size);
     }
+    sizes.set(a, cut);
+    kept.push(b);
+    sizes.set(b, b.scan.size);
   }
   return { kept, sizes, setAside, gaveWay };
+}
+
+/** Decides conflicts between two files that both hold valid records where they overlap. */
+function weigher(candidates: readonly Candidate[]) {
+  const starts = new Set(candidates.map((c) => c.start));
+  const endsAt = new Map<number, Candidate[]>();
+  for (const c of candidates) {
+    const end = c.start + c.scan.size;
+    endsAt.set(end, [...(endsAt.get(end) ?? []), c]);
+  }
+  /** 0-2: whether `c` starts where another file ends, and ends where another starts. */
+  const fit = (c: Candidate) =>
+    Number((endsAt.get(c.start) ?? []).some((x) => x !== c)) +
+    Number(starts.has(c.start + c.scan.size) || starts.has(c.scan.compactedEnd ?? -1));
+  // How many files hold each valid record (by checksum and size).
+  const copies = new Map<string, number>();
+  const key = (c: Candidate, k: number) => `${c.scan.checksums[k]}:${c.scan.sizes[k]}`;
+  for (const c of candidates) {
+    for (let k = 0; k < c.scan.offsets.length; k++) {
+      copies.set(key(c, k), (copies.get(key(c, k)) ?? 0) + 1);
+    }
+  }
+  const unique = (c: Candidate, from: number) => {
+    let n = 0;
+    for (let k = from; k < c.scan.offsets.length; k++) if (copies.get(key(c, k)) === 1) n++;
+    return n;
+  };
+  return {
+    /** Whether B wins over A, whose records from `reach` on would be lost. */
+    bWins(a: Candidate, reach: number, b: Candidate): boolean {
+      const fa = fit(a);
+      const fb = fit(b);
+      if (fa !== fb) return fb > fa;
+      return unique(b, 0) > unique(a, reach);
+    },
+  };
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
+import { encodeWriteRequest } from "../../src/push/remote_write.ts";
 import {
   assertAppendsWork,
   buildWal,
@@ -114,21 +115,47 @@ Deno.test("recovery sets aside a segment of another WAL that would cost as many 
   });
 });
 
-Deno.test("recovery ends a segment where a file with more records found nowhere else starts", async () => {
+Deno.test("recovery ends a segment where a file that fits as well, with more records, starts", async () => {
   await withWal(async (l) => {
-    // 6 foreign records planted at record 57 of the last segment (records 54..59): the 3 records
-    // 57..59 give way, and are counted as lost.
-    const last = l.segments.at(-1)!;
-    assert.equal(l.records[54]!.segment, last);
-    const at = l.records[57]!.offset;
-    Deno.writeFileSync(segPath(l.dir, at), await foreignSegment(6));
+    // 20 small foreign records ending exactly where segment 1 starts: it fits the chain as well as
+    // segment 0 (whose start nothing ends at) and holds more records found nowhere else than
+    // segment 0 past its start, so segment 0 ends there and the records it gives up are counted.
+    const dir = await Deno.makeTempDir({ prefix: "wal_foreign_" });
+    let bytes: Uint8Array;
+    try {
+      await using wal = await openWal({ ...damageOptions(dir), segmentSize: 1 << 20 });
+      for (let i = 0; i < 20; i++) {
+        const body = encodeWriteRequest([{
+          labels: [["__name__", "u"]],
+          value: 500 + i,
+          timestampMs: i,
+        }]);
+        wal.append(body, 1);
+        await wal.flush();
+      }
+      bytes = Deno.readFileSync(segPath(dir, 0));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    const at = l.segments[1]! - bytes.length;
+    assert.ok(at > 0);
+    Deno.writeFileSync(segPath(l.dir, at), bytes);
+    const given = l.records.filter((r) => r.segment === 0 && r.offset + r.size > at);
+    assert.ok(given.length < 20);
     const { report, registry, wal } = await inspectThenOpen(l.dir);
     await using _ = wal;
     assert.deepEqual(report.quarantined_files, []);
-    assert.equal(report.records, 57 + 6);
-    assert.deepEqual([report.corrupt_records, report.corrupt_samples], [3, 3]);
-    assert.equal(await metricValue(registry, "vmprober_wal_corrupt_records_total"), 3);
-    assert.deepEqual(await values(wal), [...range(0, 57), ...range(500, 506)]);
+    assert.equal(report.records, N - given.length + 20);
+    assert.deepEqual([report.corrupt_records, report.corrupt_samples], [
+      given.length,
+      given.length,
+    ]);
+    assert.equal(await metricValue(registry, "vmprober_wal_corrupt_records_total"), given.length);
+    const kept = range(0, N).filter((v) => !given.includes(l.records[v]!));
+    assert.deepEqual(
+      (await values(wal)).slice().sort((x, y) => x - y),
+      [...kept, ...range(500, 520)].sort((x, y) => x - y),
+    );
   });
 });
 
