@@ -3,7 +3,7 @@
  * layout (record offsets and sizes, segment starts), and read-back of every value in order.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import type { Wal } from "../../src/wal/types.ts";
 import { inspectJson } from "./wal_cli.ts";

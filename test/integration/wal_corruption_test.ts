@@ -4,7 +4,7 @@
  * with exact counts in both and every undamaged record still readable in order.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { POSITION_FILE, writePosition } from "../../src/wal/position.ts";
 import { inspectJson, runCli } from "../_support/wal_cli.ts";

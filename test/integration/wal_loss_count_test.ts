@@ -4,7 +4,7 @@
  * known). Checked in `wal inspect --json`, the text output, `stats()` and the metrics.
  */
 import assert from "node:assert/strict";
-import type { Registry } from "../../src/metrics/prom.ts";
+import type { Registry } from "../../src/base/prom.ts";
 import { runCli } from "../_support/wal_cli.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
 import {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
 import {
   assertAppendsWork,
   buildWal,
