@@ -13,7 +13,7 @@ import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
 import { createProbes, type ProbeSet } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
-import { createResolver } from "./net/resolver.ts";
+import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import type { Sink } from "./results/types.ts";
@@ -76,8 +76,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   /** Functions run on stop, last registered first. */
   const closers: (() => Promise<void>)[] = [];
-  const resolver = createResolver();
-  const probes: ProbeSet = createProbes({ resolver, registry });
+  const { resolver, client: dns } = createSystemResolver(config.dns, registry);
+  const probes: ProbeSet = createProbes({ resolver, registry, dns });
   closers.push(() => probes[Symbol.asyncDispose]());
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();

@@ -26,6 +26,8 @@ import {
   text,
 } from "./field_types.ts";
 
+import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
 const probeCommon = {
@@ -34,6 +36,7 @@ const probeCommon = {
   retries: optional(int(0, 10)),
   jitter: optional(num(0, 1)),
   ip_protocol: optional(ipProtocol),
+  dns_server: optional(dnsServer),
 };
 
 const tcpProbe = z.strictObject({
@@ -73,8 +76,14 @@ const icmpProbe = z.strictObject({
   helper: optional(z.enum(["auto", "socket", "ping"])),
 });
 
-/** One probe module: `{type: tcp|udp|icmp, ...}`. */
-export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
+/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+export const probeModule = z.discriminatedUnion("type", [
+  tcpProbe,
+  udpProbe,
+  icmpProbe,
+  httpProbe(probeCommon),
+  dnsProbe(probeCommon),
+]);
 
 const staticSource = z.strictObject({
   targets: z.array(address).check(z.maxLength(100_000)),
@@ -198,6 +207,7 @@ export const configSchema = z.strictObject({
     }),
   ),
   targets: withDefault(z.array(targetSource), []),
+  dns: withDefault(dnsSection, {}),
   metrics: prefault(
     z.strictObject({
       buckets: withDefault(

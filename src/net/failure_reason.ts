@@ -6,6 +6,7 @@ import type { FailureReason } from "../results/types.ts";
  * handshake into our fixed reasons.
  */
 export function failureReason(error: unknown): FailureReason {
+  if (error instanceof Error && error.name === "DnsError") return "dns";
   if (error instanceof Deno.errors.ConnectionRefused) return "refused";
   if (error instanceof Deno.errors.TimedOut) return "timeout";
   if (

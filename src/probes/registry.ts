@@ -3,6 +3,7 @@ import type { Probe } from "./types.ts";
 import type { ProbeType } from "../results/types.ts";
 import type { Resolver } from "../net/resolver.ts";
 import type { Registry } from "../metrics/prom.ts";
+import type { DnsClient } from "../net/dns/dns_client.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
@@ -11,6 +12,8 @@ import { createIcmpProbe } from "./icmp/icmp_probe.ts";
 export interface ProbeDeps {
   resolver: Resolver;
   registry: Registry;
+  /** The DNS client `type: dns` asks through (made with the resolver). */
+  dns?: DnsClient;
 }
 
 type Factory = (deps: ProbeDeps) => Probe;

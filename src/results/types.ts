@@ -1,7 +1,7 @@
 /** @module The one result record every probe outcome becomes, and the sink seam it flows into. */
 
 /** Probe kinds the agent knows. */
-export type ProbeType = "tcp" | "udp" | "icmp";
+export type ProbeType = "tcp" | "udp" | "icmp" | "http" | "dns";
 
 /** The fixed set of reasons a probe fails; a failure is data, not an exception. */
 export type FailureReason = "timeout" | "refused" | "unreachable" | "dns" | "mismatch" | "error";
@@ -31,6 +31,18 @@ export interface IcmpStats {
   stddevSeconds: number;
 }
 
+/**
+ * One more gauge sample a probe reports beside the common ones (blackbox_exporter's per-type
+ * metrics such as `probe_http_status_code`): rendered in `/metrics` and pushed like the rest.
+ * Its `labels` never name `probe`, `type`, `target` or an operator label.
+ */
+export interface ProbeGauge {
+  name: string;
+  help: string;
+  value: number;
+  labels?: readonly (readonly [string, string])[];
+}
+
 /** What one probe attempt (or its retries) reports: success, time, reason, type fields. */
 export interface ProbeOutcome {
   success: boolean;
@@ -46,6 +58,8 @@ export interface ProbeOutcome {
   icmp?: IcmpStats;
   /** TLS certificate expiry, Unix seconds (tcp with tls only). */
   tlsCertExpiry?: number;
+  /** Type-specific gauges (http, dns), in a stable order. */
+  gauges?: readonly ProbeGauge[];
 }
 
 /** A normalized result: one per (target, probe module) run. */
