@@ -7,6 +7,8 @@ import type { DnsClient } from "../net/dns/dns_client.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
+import { createDnsProbe } from "./dns/dns_probe.ts";
+import { createDnsClient } from "../net/dns/dns_client.ts";
 
 /** What probe factories may use. */
 export interface ProbeDeps {
@@ -22,6 +24,7 @@ const FACTORIES: Partial<Record<ProbeType, Factory>> = {
   tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
+  dns: (deps) => createDnsProbe({ resolver: deps.resolver, client: deps.dns ?? createDnsClient() }),
 };
 
 /** Looks a probe up by type. */

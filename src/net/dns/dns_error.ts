@@ -35,7 +35,8 @@ export function rcodeError(rcode: string, server: DnsServer): DnsError {
 }
 
 /** `no answer in 2s from 127.0.0.53, 10.0.0.1`. */
-export function timeoutError(timeoutMs: number, servers: readonly DnsServer[]): DnsError {
+export function timeoutError(ms: number, servers: readonly DnsServer[]): DnsError {
+  const timeoutMs = Math.round(ms);
   const t = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000}s` : `${timeoutMs}ms`;
   return new DnsError("timeout", `no answer in ${t} from ${servers.map(serverText).join(", ")}`);
 }
