@@ -8,6 +8,7 @@ import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
 import { createDnsProbe } from "./dns/dns_probe.ts";
+import { createHttpProbe } from "./http/http_probe.ts";
 import { createDnsClient } from "../net/dns/dns_client.ts";
 
 /** What probe factories may use. */
@@ -24,6 +25,7 @@ const FACTORIES: Partial<Record<ProbeType, Factory>> = {
   tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
+  http: (deps) => createHttpProbe({ resolver: deps.resolver }),
   dns: (deps) => createDnsProbe({ resolver: deps.resolver, client: deps.dns ?? createDnsClient() }),
 };
 
