@@ -1,5 +1,5 @@
 /** @module The http and dns parts of `vmprober probe`: their flags → a probe module, and output. */
-import type { ProbeOutcome } from "../results/types.ts";
+import type { ProbeOutcome } from "../probes/types.ts";
 import { UsageError } from "./args.ts";
 
 /** Flags only http and dns one-shots take (merged into `vmprober probe`'s). */

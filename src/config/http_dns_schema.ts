@@ -7,7 +7,7 @@ import * as z from "zod/mini";
 import { optional } from "zod/mini";
 import { describe as shown } from "./issue_message.ts";
 import { duration, int, port, size, text } from "./field_types.ts";
-import { peerRegexProblem } from "../probes/peer_regex.ts";
+import { peerRegexProblem } from "../base/peer_regex.ts";
 import { parseDnsServer } from "../net/dns/dns_server.ts";
 import { QUERY_TYPES } from "../net/dns/types.ts";
 

@@ -3,7 +3,8 @@
  * `probe_http_status_code`), for the live exposition: their names in order of first appearance and
  * one sample line each.
  */
-import type { ProbeGauge, ResultRecord } from "../results/types.ts";
+import type { ProbeGauge } from "../probes/types.ts";
+import type { ResultRecord } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 
 /** Every gauge family among `records`, each once, in order of first appearance. */

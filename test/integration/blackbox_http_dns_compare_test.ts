@@ -9,10 +9,9 @@ import { createDnsProbe } from "../../src/probes/dns/dns_probe.ts";
 import { createDnsClient } from "../../src/net/dns/dns_client.ts";
 import { createResolver } from "../../src/net/resolver.ts";
 import { createProbeMetrics } from "../../src/metrics/probe_metrics.ts";
-import { probeModule } from "../../src/config/schema.ts";
+import { type ModuleOf, probeModule } from "../../src/config/schema.ts";
 import { httpTarget } from "../../src/net/target_url.ts";
 import { parseAddress } from "../../src/net/address.ts";
-import type { ProbeType } from "../../src/results/types.ts";
 import { startHttpServer } from "../_support/http_servers.ts";
 import { a, soa, startDnsResponder } from "../_support/dns_responder.ts";
 
@@ -149,23 +148,27 @@ Deno.test({
         );
         const theirs = families(await r.text());
         const options = probeModule.parse({ type: c.prober, ...c.ours });
-        const addr = c.prober === "http" ? httpTarget(target) : parseAddress(target);
-        const probe = c.prober === "http"
-          ? createHttpProbe({ resolver })
-          : createDnsProbe({ resolver, client });
-        const outcome = await probe.run({
-          target,
-          host: addr.host,
-          port: addr.port,
-          probe: c.module,
-          type: c.prober as ProbeType,
-          timeoutMs: 2000,
-          ipProtocol: "ip4",
-          options,
-        }, new AbortController().signal);
+        const common = { target, probe: c.module, timeoutMs: 2000, ipProtocol: "ip4" as const };
+        const never = new AbortController().signal;
+        const outcome = c.prober === "http"
+          ? await createHttpProbe({ resolver }).run({
+            ...common,
+            host: httpTarget(target).host,
+            port: httpTarget(target).port,
+            type: "http",
+            options: options as ModuleOf<"http">,
+          }, never)
+          : await createDnsProbe({ resolver, client }).run({
+            ...common,
+            host: parseAddress(target).host,
+            port: parseAddress(target).port,
+            type: "dns",
+            options: options as ModuleOf<"dns">,
+          }, never);
         const m = createProbeMetrics({ buckets: [1] });
         m.write([{
           ...outcome,
+          key: `${c.module}|${target}`,
           timestampMs: Date.now(),
           target,
           probe: c.module,

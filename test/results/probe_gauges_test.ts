@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { createRecordEncoder } from "../../src/results/record_encoder.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import { createProbeMetrics } from "../../src/metrics/probe_metrics.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 
 const phase = "Duration of http request by phase, summed over all redirects";
 const http: ResultRecord = {
+  key: "http_2xx|https://example.test/health",
   timestampMs: 1_700_000_000_000,
   target: "https://example.test/health",
   probe: "http_2xx",
@@ -46,7 +47,7 @@ Deno.test("recordToSeries() and the record encoder push a record's gauges alike"
 
 Deno.test("createProbeMetrics() renders each gauge family once, with its phase label", () => {
   const m = createProbeMetrics({ buckets: [1] });
-  m.write([http, { ...http, target: "https://other.test/" }]);
+  m.write([http, { ...http, key: "http_2xx|https://other.test/", target: "https://other.test/" }]);
   const text = m.render();
   assert.equal(text.match(/# TYPE probe_http_duration_seconds gauge/g)?.length, 1);
   assert.ok(text.includes(

@@ -1,5 +1,5 @@
 /** @module The DNS client's own metrics: cache hits and misses, queries by rcode, ignored replies. */
-import { Counter, type Registry } from "../../metrics/prom.ts";
+import { Counter, type Registry } from "../../base/prom.ts";
 import { type DnsHooks, IGNORE_REASONS } from "./types.ts";
 
 /** Registers the metrics and returns the hooks that feed them. */

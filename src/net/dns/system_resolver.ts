@@ -2,7 +2,7 @@
  * @module The agent's resolver and DNS client, made once from the config's `dns` section and
  * counted in its metrics: every target name and every `type: dns` probe go through them.
  */
-import type { Registry } from "../../metrics/prom.ts";
+import type { Registry } from "../../base/prom.ts";
 import { createResolver, type Resolver } from "../resolver.ts";
 import { createDnsClient, type DnsClient } from "./dns_client.ts";
 import { createSystemLookup } from "./system_lookup.ts";

@@ -7,7 +7,6 @@
 import type { DecodedPacket } from "dns-packet";
 import type { DnsHooks, DnsServer, QueryType } from "./types.ts";
 import { answersQuestion, decodeResponse, messageId } from "./wire.ts";
-import { canonicalIp } from "../../probes/icmp/sockaddr.ts";
 
 /** Opens a UDP socket (injected in tests). */
 export type ListenDatagram = (
@@ -53,7 +52,7 @@ export async function udpExchange(
   };
   const timer = setTimeout(stop, options.timeoutMs);
   options.signal?.addEventListener("abort", stop, { once: true });
-  const want = canonicalIp(server.ip, server.family);
+  const want = canonicalIp(server.ip);
   try {
     await conn.send(question.bytes, { transport: "udp", hostname: server.ip, port: server.port });
     const sent = performance.now();
@@ -66,7 +65,7 @@ export async function udpExchange(
         throw e;
       }
       const addr = from as Deno.NetAddr;
-      if (addr.port !== server.port || sameIp(addr.hostname, server.family) !== want) {
+      if (addr.port !== server.port || canonicalIp(addr.hostname) !== want) {
         options.hooks?.onIgnored?.("wrong_source");
         continue;
       }
@@ -102,10 +101,10 @@ export async function udpExchange(
   }
 }
 
-/** The canonical text of a sender address, or "" when it is not of the family. */
-function sameIp(hostname: string, family: 4 | 6): string {
+/** An IP address in one spelling (IPv6 compressed, lower case), via the URL parser. */
+function canonicalIp(ip: string): string {
   try {
-    return canonicalIp(hostname, family);
+    return new URL(`http://${ip.includes(":") ? `[${ip}]` : ip}/`).hostname;
   } catch {
     return "";
   }

@@ -1,5 +1,5 @@
 /** @module blackbox_exporter's DNS prober metrics, as probe gauges. */
-import type { ProbeGauge } from "../../results/types.ts";
+import type { ProbeGauge } from "../types.ts";
 
 /** The DNS figures of one probe run. */
 export interface DnsFigures {

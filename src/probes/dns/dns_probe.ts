@@ -4,8 +4,9 @@
  * against `valid_rcodes` and each section's records against its regex lists. Without
  * `query_name` the target is the name asked, of the module's `dns_server`.
  */
-import type { Probe, ProbeJob } from "../types.ts";
-import type { ProbeOutcome } from "../../results/types.ts";
+import type { Probe } from "../types.ts";
+import type { ProbeJob } from "../../schedule/job.ts";
+import type { ProbeOutcome } from "../types.ts";
 import type { Resolver } from "../../net/resolver.ts";
 import type { DnsClient } from "../../net/dns/dns_client.ts";
 import type { DnsServer, QueryType } from "../../net/dns/types.ts";
@@ -13,7 +14,7 @@ import { literalAddress } from "../../net/resolver.ts";
 import { DnsError } from "../../net/dns/dns_error.ts";
 import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
 import { rcodeOf } from "../../net/dns/wire.ts";
-import { compilePeerRegex } from "../peer_regex.ts";
+import { compilePeerRegex } from "../../base/peer_regex.ts";
 import { rrText } from "./rr_text.ts";
 import { type RrRules, validateRrs } from "./rr_validate.ts";
 import { type DnsFigures, dnsGauges } from "./dns_gauges.ts";
@@ -52,10 +53,10 @@ const rulesOf = (v: Validator | undefined): RrRules | undefined => {
 };
 
 /** Creates the DNS probe. */
-export function createDnsProbe(deps: DnsProbeOptions): Probe {
+export function createDnsProbe(deps: DnsProbeOptions): Probe<"dns"> {
   return {
     type: "dns",
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"dns">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
       const took = () => (performance.now() - start) / 1000;
       const o = job.options;

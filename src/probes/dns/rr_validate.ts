@@ -2,7 +2,7 @@
  * @module blackbox_exporter's record validation: the four regex lists applied to one section's
  * records (as presentation text). Pure; the reason names the first rule broken.
  */
-import type { PeerRegex } from "../peer_regex.ts";
+import type { PeerRegex } from "../../base/peer_regex.ts";
 
 /** One section's rules, compiled. */
 export interface RrRules {

@@ -2,7 +2,7 @@
  * @module blackbox_exporter's checks of an HTTP response (pure): status code, header regexes,
  * body regexes, HTTP version. Each returns undefined when the response passes, else why not.
  */
-import type { PeerRegex } from "../peer_regex.ts";
+import type { PeerRegex } from "../../base/peer_regex.ts";
 import { headerValues, type ResponseHead } from "./response_head.ts";
 
 /** `valid_status_codes` (default: any 2xx). */

@@ -1,5 +1,5 @@
 /** @module blackbox_exporter's HTTP prober metrics, as probe gauges. */
-import type { ProbeGauge } from "../../results/types.ts";
+import type { ProbeGauge } from "../types.ts";
 import type { Phases } from "./round_trip.ts";
 
 /** The HTTP figures of one probe run. */

@@ -2,7 +2,7 @@
  * @module A `type: http` module's options, compiled once per module (regexes) and per run
  * (secret files, which may change), and the request header fields they make.
  */
-import { compilePeerRegex, type PeerRegex } from "../peer_regex.ts";
+import { compilePeerRegex, type PeerRegex } from "../../base/peer_regex.ts";
 import type { HeaderRule } from "./http_checks.ts";
 import { readSecret, readSmallFile } from "./secret_files.ts";
 

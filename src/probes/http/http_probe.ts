@@ -3,11 +3,12 @@
  * (or `host[:port]` → `http://host[:port]/`), redirects followed (at most 10), then the checks in
  * blackbox's order — status, headers, body, HTTP version, TLS — and its metrics.
  */
-import type { Probe, ProbeJob } from "../types.ts";
-import type { ProbeOutcome } from "../../results/types.ts";
+import type { Probe } from "../types.ts";
+import type { ProbeJob } from "../../schedule/job.ts";
+import type { ProbeOutcome } from "../types.ts";
 import type { Resolver } from "../../net/resolver.ts";
 import { createResolver } from "../../net/resolver.ts";
-import { failureReason } from "../../net/failure_reason.ts";
+import { failureReason } from "../failure_reason.ts";
 import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
 import { httpTarget, looksLikeUrl } from "../../net/target_url.ts";
 import { deadline } from "../deadline.ts";
@@ -29,11 +30,11 @@ export interface HttpProbeOptions {
 }
 
 /** Creates the HTTP probe. */
-export function createHttpProbe(deps: HttpProbeOptions = {}): Probe {
+export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
   const resolver = deps.resolver ?? createResolver();
   return {
     type: "http",
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"http">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
       const took = () => (performance.now() - start) / 1000;
       using limit = deadline(signal, job.timeoutMs);

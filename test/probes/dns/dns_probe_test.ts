@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { createDnsProbe } from "../../../src/probes/dns/dns_probe.ts";
 import { createDnsClient } from "../../../src/net/dns/dns_client.ts";
 import { createResolver } from "../../../src/net/resolver.ts";
-import { probeModule } from "../../../src/config/schema.ts";
-import type { ProbeJob } from "../../../src/probes/types.ts";
-import type { ProbeOutcome } from "../../../src/results/types.ts";
+import { type ModuleOf, probeModule } from "../../../src/config/schema.ts";
+import type { ProbeJob } from "../../../src/schedule/job.ts";
+import type { ProbeOutcome } from "../../../src/probes/types.ts";
 import { a, soa, startDnsResponder } from "../../_support/dns_responder.ts";
 
 const ZONES = {
@@ -32,8 +32,8 @@ const ZONES = {
 };
 
 async function probe(port: number, module: Record<string, unknown>, timeoutMs = 1000) {
-  const options = probeModule.parse({ type: "dns", ...module });
-  const job: ProbeJob = {
+  const options = probeModule.parse({ type: "dns", ...module }) as ModuleOf<"dns">;
+  const job: ProbeJob<"dns"> = {
     target: `127.0.0.1:${port}`,
     host: "127.0.0.1",
     port,
@@ -167,7 +167,7 @@ Deno.test("dns probe without query_name asks dns_server for the target name", as
     type: "dns",
     query_type: "A",
     dns_server: `127.0.0.1:${dns.port}`,
-  });
+  }) as ModuleOf<"dns">;
   const p = createDnsProbe({ resolver: createResolver(), client: createDnsClient() });
   const o = await p.run({
     target: "example.test",

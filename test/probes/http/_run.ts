@@ -1,7 +1,7 @@
 /** Runs the HTTP probe once on a URL with a module parsed by the config schema. */
 import { createHttpProbe } from "../../../src/probes/http/http_probe.ts";
-import { probeModule } from "../../../src/config/schema.ts";
-import type { ProbeOutcome } from "../../../src/results/types.ts";
+import { type ModuleOf, probeModule } from "../../../src/config/schema.ts";
+import type { ProbeOutcome } from "../../../src/probes/types.ts";
 import { httpTarget } from "../../../src/net/target_url.ts";
 
 export async function runHttp(
@@ -9,7 +9,7 @@ export async function runHttp(
   module: Record<string, unknown> = {},
   timeoutMs = 3000,
 ): Promise<ProbeOutcome> {
-  const options = probeModule.parse({ type: "http", ...module });
+  const options = probeModule.parse({ type: "http", ...module }) as ModuleOf<"http">;
   const t = httpTarget(target);
   return await createHttpProbe().run({
     target,

@@ -18,9 +18,8 @@ export function compilePeerRegex(pattern: string): PeerRegex {
   try {
     re = RE2JS.compile(pattern);
   } catch (e) {
-    throw new SyntaxError(`Cannot compile /${pattern}/: ${(e as Error).message}`, {
-      cause: (e as Error).message,
-    });
+    const why = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, "");
+    throw new SyntaxError(why);
   }
   return { source: pattern, test: (text) => re.test(text) };
 }
@@ -28,7 +27,7 @@ export function compilePeerRegex(pattern: string): PeerRegex {
 /** Why `pattern` is not an RE2 expression, or undefined when it is one. */
 export function peerRegexProblem(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    compilePeerRegex(pattern);
     return undefined;
   } catch (e) {
     return (e as Error).message;
