@@ -17,7 +17,7 @@ export interface Zone {
   /** No answer at all. */
   silent?: boolean;
   /** Before the real answer: a reply with a wrong id, or the right one from another port. */
-  forge?: "wrong_id" | "wrong_source";
+  forge?: "wrong_id" | "wrong_source" | "garbage" | "wrong_question";
   /** Delay before answering, ms. */
   delayMs?: number;
 }
@@ -115,6 +115,18 @@ export function startDnsResponder(zones: Record<string, Zone> = {}): DnsResponde
         await udp!.send(forged, addr);
       } else if (zone?.forge === "wrong_source") {
         await forger.send(answer, addr);
+      } else if (zone?.forge === "garbage") {
+        // The right id, then bytes that are no DNS message.
+        await udp!.send(
+          new Uint8Array([answer[0]!, answer[1]!, 0x81, 0x80, 0, 1, 0xff, 0xff]),
+          addr,
+        );
+      } else if (zone?.forge === "wrong_question") {
+        const other = {
+          ...q,
+          questions: [{ name: "evil.test", type: "A" as const, class: "IN" as const }],
+        };
+        await udp!.send(reply(other, { answers: [a("evil.test", "6.6.6.6")] }, false), addr);
       }
       if (zone?.forge || zone?.delayMs) later(zone.delayMs ?? 50, send);
       else send();

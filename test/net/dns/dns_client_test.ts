@@ -132,3 +132,17 @@ Deno.test("DnsClient.query() names every silent server", async () => {
     { message: `no answer in 100ms from 127.0.0.1:${one.port}, 127.0.0.1:${two.port}` },
   );
 });
+
+Deno.test("DnsClient.exchange() ignores and counts garbage and an answer to another question", async () => {
+  await using dns = startDnsResponder({
+    "junk.test A": { forge: "garbage", answers: [a("junk.test", "10.0.0.6")] },
+    "swap.test A": { forge: "wrong_question", answers: [a("swap.test", "10.0.0.7")] },
+  });
+  const { client, ignored } = counting();
+  const opts = { transport: "udp" as const, timeoutMs: 2000 };
+  const junk = await client.exchange(server(dns.port), "junk.test", "A", opts);
+  assert.equal((junk.packet.answers?.[0] as { data: string }).data, "10.0.0.6");
+  const swap = await client.exchange(server(dns.port), "swap.test", "A", opts);
+  assert.equal((swap.packet.answers?.[0] as { data: string }).data, "10.0.0.7");
+  assert.deepEqual(ignored, ["malformed", "wrong_question"]);
+});

@@ -199,3 +199,19 @@ Deno.test("http probe: a closed port is refused, with the phases so far", async 
   assert.equal(o.reason, "refused");
   assert.equal(gauge(o, "probe_http_status_code"), 0);
 });
+
+Deno.test("http probe: an IPv6 literal URL is probed over IPv6", async () => {
+  const server = Deno.serve(
+    { hostname: "::1", port: 0, onListen: () => {} },
+    () => new Response("six"),
+  );
+  try {
+    const o = await runHttp(`http://[::1]:${server.addr.port}/`, {
+      fail_if_body_not_matches_regexp: ["^six$"],
+    });
+    assert.equal(o.success, true, o.detail);
+    assert.equal(o.ipProtocol, 6);
+  } finally {
+    await server.shutdown();
+  }
+});
