@@ -83,8 +83,8 @@ async function start(
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  const { resolver, client: dns } = createSystemResolver(config.dns, registry);
-  const probes = createProbes({ resolver, registry, dns });
+  const { resolver, client: dns, servers } = createSystemResolver(config.dns, registry);
+  const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.

@@ -98,8 +98,8 @@ export async function probeCommand(args: string[]): Promise<number> {
     ipProtocol: values.ip6 ? "ip6" : values.ip4 ? "ip4" : "auto",
     options: module,
   };
-  const { resolver, client: dns } = createSystemResolver();
-  const probes = createProbes({ resolver, registry: new Registry(), dns });
+  const { resolver, client: dns, servers } = createSystemResolver();
+  const probes = createProbes({ resolver, registry: new Registry(), dns, dnsServers: servers });
   const probe = probes.get(type);
   if (!probe) {
     err(`Cannot run a ${type} probe: not available in this build`);

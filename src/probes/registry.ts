@@ -4,6 +4,7 @@ import type { ProbeType } from "../config/schema.ts";
 import type { Resolver } from "../net/resolver.ts";
 import type { Registry } from "../base/prom.ts";
 import type { DnsClient } from "../net/dns/dns_client.ts";
+import type { DnsServer } from "../net/dns/types.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
@@ -17,6 +18,8 @@ export interface ProbeDeps {
   registry: Registry;
   /** The DNS client `type: dns` asks through (made with the resolver). */
   dns?: DnsClient;
+  /** The system's name servers, for `type: dns` modules without a server. */
+  dnsServers?: () => Promise<DnsServer[]>;
 }
 
 /** One factory per type, each making the probe of its own type. */
@@ -27,7 +30,12 @@ const FACTORIES: Factories = {
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
   http: (deps) => createHttpProbe({ resolver: deps.resolver }),
-  dns: (deps) => createDnsProbe({ resolver: deps.resolver, client: deps.dns ?? createDnsClient() }),
+  dns: (deps) =>
+    createDnsProbe({
+      resolver: deps.resolver,
+      client: deps.dns ?? createDnsClient(),
+      systemServers: deps.dnsServers,
+    }),
 };
 
 /** Looks a probe up by type. */

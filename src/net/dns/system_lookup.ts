@@ -33,6 +33,9 @@ export type Lookup = (
   server?: DnsServer,
 ) => Promise<TtlAddress[]>;
 
+/** The lookup, and the servers it asks (for a `type: dns` probe without a server of its own). */
+export type SystemLookup = Lookup & { servers(): Promise<DnsServer[]> };
+
 /** Options of {@linkcode createSystemLookup}. */
 export interface SystemLookupOptions {
   client?: DnsClient;
@@ -49,7 +52,7 @@ export interface SystemLookupOptions {
 }
 
 /** Creates the lookup; see the module doc. */
-export function createSystemLookup(options: SystemLookupOptions = {}): Lookup {
+export function createSystemLookup(options: SystemLookupOptions = {}): SystemLookup {
   const client = options.client ?? createDnsClient();
   const read = options.readTextFile ?? ((p) => Deno.readTextFile(p));
   const now = options.now ?? (() => performance.now());
@@ -72,7 +75,7 @@ export function createSystemLookup(options: SystemLookupOptions = {}): Lookup {
     return loading ??= load().finally(() => (loading = undefined));
   };
 
-  return async (name, type, signal, server) => {
+  const lookup: Lookup = async (name, type, signal, server) => {
     const { conf, hosts } = await current();
     const fromHosts = hosts.get(name.toLowerCase().replace(/\.$/, ""))?.[type === "A" ? 4 : 6];
     if (fromHosts?.length) {
@@ -95,6 +98,9 @@ export function createSystemLookup(options: SystemLookupOptions = {}): Lookup {
     }
     throw first!;
   };
+  return Object.assign(lookup, {
+    servers: async () => options.servers?.length ? options.servers : (await current()).conf.servers,
+  });
 }
 
 /** The addresses of `type` for `name` in an answer section, following CNAMEs (at most 8). */

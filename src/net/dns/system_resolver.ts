@@ -8,6 +8,7 @@ import { createDnsClient, type DnsClient } from "./dns_client.ts";
 import { createSystemLookup } from "./system_lookup.ts";
 import { registerDnsMetrics } from "./dns_metrics.ts";
 import { parseDnsServer } from "./dns_server.ts";
+import type { DnsServer } from "./types.ts";
 
 /** The config's `dns` section (validated; durations in ms). */
 export interface DnsSettings {
@@ -23,7 +24,7 @@ export interface DnsSettings {
 export function createSystemResolver(
   settings: DnsSettings = {},
   registry?: Registry,
-): { resolver: Resolver; client: DnsClient } {
+): { resolver: Resolver; client: DnsClient; servers: () => Promise<DnsServer[]> } {
   const hooks = registry ? registerDnsMetrics(registry) : {};
   const client = createDnsClient({ hooks });
   const lookup = createSystemLookup({
@@ -39,5 +40,5 @@ export function createSystemResolver(
     maxTtlMs: settings.max_ttl,
     negativeTtlMs: settings.negative_ttl,
   });
-  return { resolver, client };
+  return { resolver, client, servers: lookup.servers };
 }

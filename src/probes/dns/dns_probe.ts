@@ -2,7 +2,8 @@
  * @module `type: dns`, blackbox_exporter's DNS prober: asks the target (a name server, port 53
  * unless set) for `query_name`/`query_type` over `transport`, then checks the response code
  * against `valid_rcodes` and each section's records against its regex lists. Without
- * `query_name` the target is the name asked, of the module's `dns_server`.
+ * `query_name` the target is the name asked, of the module's `dns_server` (else the first
+ * resolv.conf server).
  */
 import type { Probe } from "../types.ts";
 import type { ProbeJob } from "../../schedule/job.ts";
@@ -23,6 +24,8 @@ import { type DnsFigures, dnsGauges } from "./dns_gauges.ts";
 export interface DnsProbeOptions {
   resolver: Resolver;
   client: DnsClient;
+  /** The system's name servers (resolv.conf), asked when a module has neither query_name nor dns_server. */
+  systemServers?: () => Promise<DnsServer[]>;
 }
 
 type Validator = Partial<
@@ -101,7 +104,7 @@ export function createDnsProbe(deps: DnsProbeOptions): Probe<"dns"> {
         f.lookupSeconds = f.resolveSeconds = took();
         server = { ip: ip.ip, family: ip.family, port: job.port ?? o.port ?? 53 };
       } else {
-        const s = moduleResolveOptions(o).server;
+        const s = moduleResolveOptions(o).server ?? (await deps.systemServers?.())?.[0];
         if (!s) return fail("error", "set query_name (the target is the server) or dns_server");
         server = s;
         name = job.host;

@@ -182,3 +182,36 @@ Deno.test("dns probe without query_name asks dns_server for the target name", as
   assert.equal(o.success, true, o.detail);
   assert.deepEqual(dns.log, ["udp example.test A"]);
 });
+
+Deno.test("dns probe without query_name or dns_server asks the system's first server", async () => {
+  await using dns = startDnsResponder(ZONES);
+  const options = probeModule.parse({ type: "dns", query_type: "A" }) as ModuleOf<"dns">;
+  const p = createDnsProbe({
+    resolver: createResolver(),
+    client: createDnsClient(),
+    systemServers: () => Promise.resolve([{ ip: "127.0.0.1", port: dns.port, family: 4 }]),
+  });
+  const o = await p.run({
+    target: "example.test",
+    host: "example.test",
+    port: 53,
+    probe: "dns",
+    type: "dns",
+    timeoutMs: 1000,
+    ipProtocol: "auto",
+    options,
+  }, new AbortController().signal);
+  assert.equal(o.success, true, o.detail);
+  assert.deepEqual(dns.log, ["udp example.test A"]);
+  const none = await createDnsProbe({ resolver: createResolver(), client: createDnsClient() }).run({
+    target: "example.test",
+    host: "example.test",
+    port: 53,
+    probe: "dns",
+    type: "dns",
+    timeoutMs: 1000,
+    ipProtocol: "auto",
+    options,
+  }, new AbortController().signal);
+  assert.equal(none.detail, "set query_name (the target is the server) or dns_server");
+});
