@@ -103,7 +103,6 @@ export function requestHeaders(
   url: URL,
   o: HttpOptions,
   sameHost: boolean,
-  hasBody: boolean,
 ): [string, string][] {
   const ours: [string, string][] = [
     ["Host", url.host],
@@ -120,6 +119,5 @@ export function requestHeaders(
     if (k.toLowerCase() === "content-length" || (k.toLowerCase() === "connection")) continue;
     out.push([k, v]);
   }
-  void hasBody;
   return out;
 }

@@ -77,7 +77,7 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
           last = await roundTrip({
             method,
             url,
-            headers: requestHeaders(url, o, url.host === origin, body !== undefined),
+            headers: requestHeaders(url, o, url.host === origin),
             body,
           }, {
             resolver,
