@@ -16,6 +16,8 @@ import { trimMallocHeap } from "./malloc_trim.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
+import { createRecentRing } from "./results/recent_ring.ts";
+import { mountStatusPage } from "./http/status/status_page.tsx";
 import type { Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
@@ -81,7 +83,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   closers.push(() => probes[Symbol.asyncDispose]());
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
-  const sinks: Sink[] = [probeMetrics, lastResults];
+  const { window: windowMs, step: stepMs, results } = config.agent.history;
+  const history = createRecentRing({ windowMs, stepMs, results });
+  const sinks: Sink[] = [probeMetrics, lastResults, history];
   const normalizer = createNormalizer(sinks);
   /** Extra parts of `/api/v1/status`, by key. */
   const statusParts: Record<string, () => unknown> = {};
@@ -156,6 +160,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
     lastResults.retain(keys);
+    history.retain(keys);
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);
@@ -204,20 +209,32 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const reloader = createReloader({ configPath: options.configPath, reload, clock });
   statusParts.sources = () => targetManager.sourceStatus();
 
+  const status = () => ({
+    version: VERSION,
+    commit: COMMIT,
+    config: { path: options.configPath, last_reload: lastReload },
+    ready,
+    jobs: jobs.length,
+    targets: targets.length,
+    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
+  });
   const app = createApp({
     metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
-    status: () => ({
-      version: VERSION,
-      commit: COMMIT,
-      config: { path: options.configPath, last_reload: lastReload },
-      ready,
-      jobs: jobs.length,
-      targets: targets.length,
-      ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-    }),
+    status,
+    pages: (app) =>
+      mountStatusPage(app, {
+        jobs: () => jobs,
+        targets: () => targets,
+        last: lastResults,
+        ring: history,
+        status,
+        labels: () => config.agent.labels,
+        walMaxBytes: () => config.wal.max_size,
+        registry,
+      }),
   });
 
   let server: HttpServer;
