@@ -59,7 +59,9 @@ Deno.test("createRecentRing() merges runs of one step: min of mins, max of maxes
 
 Deno.test("createRecentRing() keeps one point per step with data, oldest first, inside the window", () => {
   const ring = createRecentRing(SHAPE);
-  for (const k of [0, 1, 3, 4]) ring.write([tcp(T0 + k * 10_000, { durationSeconds: 0.001 * (k + 1) })]);
+  for (const k of [0, 1, 3, 4]) {
+    ring.write([tcp(T0 + k * 10_000, { durationSeconds: 0.001 * (k + 1) })]);
+  }
   const points = ring.points("ssh|10.0.0.1:22", T0 + 45_000);
   assert.deepEqual(points.map((p) => (p.timeMs - T0) / 10_000), [0, 1, 3, 4]);
   near(points[3]!.medianSeconds, 0.005);
