@@ -1,7 +1,7 @@
 /**
  * @module `agent.history`: the shape of the status page's per-job history ring (a window of
  * `step`-wide buckets plus the last `results` results). Memory per job is fixed by it:
- * 12 bytes per bucket + 14 per result + 12 (60 buckets and 10 results by default: 872 bytes).
+ * 12 bytes per bucket + 18 per result + 12 (60 buckets and 10 results by default: 912 bytes).
  */
 import * as z from "zod/mini";
 import { _default as withDefault, prefault } from "zod/mini";

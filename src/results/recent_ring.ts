@@ -34,6 +34,8 @@ export interface HistoryPoint {
 export interface RecentResult {
   timeMs: number;
   durationSeconds: number;
+  /** Median RTT (ICMP), connect time (other successes), NaN when none. */
+  rttSeconds: number;
   reason: FailureReason | null;
   /** ICMP loss ratio, else null. */
   loss: number | null;
@@ -59,9 +61,9 @@ const SLAB = 256;
 const F = 6;
 const LOSS_ONE = 65535;
 
-/** Typed-array bytes one job costs: 12 per bucket, 14 per kept result, 12 of header. */
+/** Typed-array bytes one job costs: 12 per bucket, 18 per kept result, 12 of header. */
 export function historyBytesPerJob(shape: HistoryShape): number {
-  return bucketCount(shape) * F * 2 + shape.results * 14 + 12;
+  return bucketCount(shape) * F * 2 + shape.results * 18 + 12;
 }
 
 function bucketCount(shape: HistoryShape): number {
@@ -74,6 +76,7 @@ interface Slab {
   newest: Float64Array;
   times: Float64Array;
   durations: Float32Array;
+  rtts: Float32Array;
   /** Per result: reason code (0 ok, 1+ index in FAILURE_REASONS), loss % (255 none). */
   codes: Uint8Array;
   /** Per job: next write position and count of kept results. */
@@ -98,6 +101,7 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
         newest: new Float64Array(SLAB).fill(-1),
         times: new Float64Array(SLAB * N),
         durations: new Float32Array(SLAB * N),
+        rtts: new Float32Array(SLAB * N),
         codes: new Uint8Array(SLAB * N * 2),
         heads: new Uint16Array(SLAB * 2),
       });
@@ -156,6 +160,11 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
     const i = j * N + pos;
     slab.times[i] = r.timestampMs;
     slab.durations[i] = r.durationSeconds;
+    slab.rtts[i] = r.icmp
+      ? (r.icmp.received > 0 ? r.icmp.medianSeconds : NaN)
+      : r.success
+      ? r.durationSeconds
+      : NaN;
     slab.codes[i * 2] = r.reason ? FAILURE_REASONS.indexOf(r.reason) + 1 : 0;
     slab.codes[i * 2 + 1] = r.icmp ? Math.round(r.icmp.lossRatio * 100) : 255;
     slab.heads[j * 2] = (pos + 1) % N;
@@ -223,6 +232,7 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
         out.push({
           timeMs: slab.times[i]!,
           durationSeconds: slab.durations[i]!,
+          rttSeconds: slab.rtts[i]!,
           reason: reason === 0 ? null : FAILURE_REASONS[reason - 1] ?? "error",
           loss: loss === 255 ? null : loss / 100,
         });
@@ -243,7 +253,7 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
       slabs.reduce(
         (sum, s) =>
           sum + s.buckets.byteLength + s.newest.byteLength + s.times.byteLength +
-          s.durations.byteLength + s.codes.byteLength + s.heads.byteLength,
+          s.durations.byteLength + s.rtts.byteLength + s.codes.byteLength + s.heads.byteLength,
         0,
       ),
   };

@@ -105,13 +105,18 @@ Deno.test("createRecentRing() keeps the last N results newest first, with reason
   );
   ring.write([icmp(T0 + 9000, [0.001], 4)]);
   const recent = ring.recent("ssh|10.0.0.1:22");
-  assert.deepEqual(recent.map((r) => [r.timeMs - T0, r.reason, r.durationSeconds, r.loss]), [
-    [5000, "error", 5, null],
-    [4000, "dns", 4, null],
-    [3000, null, 3, null],
-    [2000, "timeout", 2, null],
-  ]);
-  assert.deepEqual(ring.recent("icmp|10.0.0.1").map((r) => r.loss), [0.75]);
+  assert.deepEqual(
+    recent.map((r) => [r.timeMs - T0, r.reason, r.durationSeconds, r.rttSeconds, r.loss]),
+    [
+      [5000, "error", 5, NaN, null],
+      [4000, "dns", 4, NaN, null],
+      [3000, null, 3, 3, null], // a TCP success: its connect time
+      [2000, "timeout", 2, NaN, null],
+    ],
+  );
+  const [ping] = ring.recent("icmp|10.0.0.1");
+  assert.equal(ping!.loss, 0.75);
+  assert.equal(ping!.rttSeconds, Math.fround(0.001)); // the median, as float32
   assert.deepEqual(ring.recent("nope|x"), []);
   assert.deepEqual(ring.points("nope|x", T0), []);
   assert.equal(ring.loss("nope|x", T0), null);
@@ -133,10 +138,10 @@ Deno.test("createRecentRing() memory is slabs of 256 jobs at historyBytesPerJob(
   const ring = createRecentRing(SHAPE);
   assert.equal(ring.bytes(), 0);
   for (let i = 0; i < 257; i++) ring.write([tcp(T0, { target: `10.0.${i >> 8}.${i & 255}:22` })]);
-  assert.equal(historyBytesPerJob(SHAPE), 6 * 12 + 4 * 14 + 12);
+  assert.equal(historyBytesPerJob(SHAPE), 6 * 12 + 4 * 18 + 12);
   assert.equal(ring.bytes(), 2 * 256 * historyBytesPerJob(SHAPE));
   const dflt = { windowMs: 3_600_000, stepMs: 60_000, results: 10 };
-  assert.equal(historyBytesPerJob(dflt), 872);
+  assert.equal(historyBytesPerJob(dflt), 912);
 });
 
 Deno.test("createRecentRing() saturates counters instead of wrapping", () => {

@@ -10,13 +10,13 @@ a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
 header{display:flex;align-items:center;gap:16px;padding:10px 20px;background:var(--card);border-bottom:1px solid var(--line)}
 header h1{font-size:16px;margin:0}header .sp{flex:1}header small{color:var(--mute)}
 main{padding:16px 20px;max-width:1500px;margin:0 auto}
-h2{font-size:15px;margin:20px 0 8px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px}
+h2{font-size:15px;margin:20px 0 8px}h2.big{font-size:20px;margin-top:4px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
 .card{background:var(--card);border:1px solid var(--line);border-left:5px solid var(--off);border-radius:6px;padding:8px 12px}
 .card.ok{border-left-color:var(--ok)}.card.warn{border-left-color:var(--warn)}.card.error{border-left-color:var(--error)}
 .card h3{margin:0;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mute);display:flex;justify-content:space-between}
 .card .v{font-size:18px;font-weight:600;margin:2px 0 4px;overflow-wrap:anywhere}
-.card dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:0 8px;font-size:12px}
+.card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:0 10px;font-size:12.5px}
 .card dt{color:var(--mute)}.card dd{margin:0;overflow-wrap:anywhere}
 .lvl{font-size:11px;font-weight:700;text-transform:uppercase}
 .lvl.ok{color:var(--ok)}.lvl.warn{color:var(--warn)}.lvl.error{color:var(--error)}.lvl.off{color:var(--off)}

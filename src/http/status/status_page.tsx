@@ -158,7 +158,7 @@ export function mountStatusPage(app: Hono, deps: StatusPageDeps): void {
             <p>
               <a href="/">← all targets</a>
             </p>
-            <h2 id="target-title">
+            <h2 id="target-title" class="big">
               {m.row.target} <span class="mute">· {m.row.probe}</span>
             </h2>
             <div id="summary">

@@ -124,6 +124,7 @@ export function TargetResults(p: { m: TargetViewModel }) {
           <th>Time (UTC)</th>
           <th>Result</th>
           <th class="n">Duration</th>
+          <th class="n">RTT (median)</th>
           <th class="n">Loss</th>
           <th class="n">Age</th>
         </tr>
@@ -132,7 +133,7 @@ export function TargetResults(p: { m: TargetViewModel }) {
         {p.m.recent.length === 0
           ? (
             <tr>
-              <td colspan={5} class="mute">No result yet.</td>
+              <td colspan={6} class="mute">No result yet.</td>
             </tr>
           )
           : p.m.recent.map((r) => (
@@ -144,6 +145,7 @@ export function TargetResults(p: { m: TargetViewModel }) {
                   : <span class="st up">success</span>}
               </td>
               <td class="n">{formatSeconds(r.durationSeconds)}</td>
+              <td class="n">{formatSeconds(r.rttSeconds)}</td>
               <td class="n">{formatLoss(r.loss)}</td>
               <td class="n mute">{formatAgo(r.timeMs, p.m.nowMs)}</td>
             </tr>

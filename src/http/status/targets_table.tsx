@@ -155,7 +155,8 @@ function Row(p: { row: TargetRow; nowMs: number; loss: number | null }) {
         <a href={targetHref(r)}>{r.target}</a>
       </td>
       <td>
-        {r.probe} <span class="mute">{r.type}</span>
+        {r.probe}
+        {r.type !== r.probe ? <span class="mute">{r.type}</span> : null}
       </td>
       <td>{r.sources.join(", ")}</td>
       <td>
