@@ -36,7 +36,7 @@ agent:
   listen: 127.0.0.1:0
   labels: {site: lab1, host: edge-7}
   log: {format: text}
-  history: {window: 2m, step: 1s, results: 10}
+  history: {window: 40s, step: 1s, results: 10}
 defaults: {interval: 2s, timeout: 500ms}
 probes:
   tcp: {type: tcp}

@@ -30,6 +30,10 @@ export function niceAxis(max: number): { top: number; step: number } {
   return { top: Math.ceil(max / step - 1e-9) * step, step };
 }
 
+/** Spacings of the time axis' ticks, ms: the first that gives at most 8 ticks is used. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600]
+  .map((s) => s * 1000);
+
 const W = 900, H = 240, L = 58, R = 12, T = 12, B = 26;
 const PW = W - L - R, PH = H - T - B;
 
@@ -53,7 +57,9 @@ export function HistoryChart(p: HistoryChartProps) {
   const bw = Math.max(1, (p.stepMs / p.windowMs) * PW);
   const yTicks: number[] = [];
   for (let v = 0; v <= axis.top + 1e-12; v += axis.step) yTicks.push(v);
-  const xTicks = [0, 1, 2, 3, 4, 5, 6].map((i) => (i * p.windowMs) / 6);
+  const xStep = TIME_STEPS.find((t) => p.windowMs / t <= 8) ?? p.windowMs;
+  const xTicks: number[] = []; // offsets from the window's start, ending at "now"
+  for (let ago = 0; ago <= p.windowMs; ago += xStep) xTicks.push(p.windowMs - ago);
   const trend = withRtt.map((q) =>
     `${(x(q.timeMs) + bw / 2).toFixed(1)},${y(q.medianSeconds).toFixed(1)}`
   );
@@ -115,8 +121,8 @@ export function HistoryChart(p: HistoryChartProps) {
 }
 
 function spanLabel(ms: number): string {
-  if (ms >= 7_200_000) return `${+(ms / 3_600_000).toFixed(1)}h`;
-  if (ms >= 120_000) return `${Math.round(ms / 60_000)}m`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 1000)}s`;
 }
 

@@ -11,7 +11,7 @@ header{display:flex;align-items:center;gap:16px;padding:10px 20px;background:var
 header h1{font-size:16px;margin:0}header .sp{flex:1}header small{color:var(--mute)}
 main{padding:16px 20px;max-width:1500px;margin:0 auto}
 h2{font-size:15px;margin:20px 0 8px}h2.big{font-size:20px;margin-top:4px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:10px}
 .card{background:var(--card);border:1px solid var(--line);border-left:5px solid var(--off);border-radius:6px;padding:8px 12px}
 .card.ok{border-left-color:var(--ok)}.card.warn{border-left-color:var(--warn)}.card.error{border-left-color:var(--error)}
 .card h3{margin:0;font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mute);display:flex;justify-content:space-between}

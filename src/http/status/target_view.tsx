@@ -85,7 +85,7 @@ export function TargetSummary(p: { m: TargetViewModel }) {
       <section class="card off">
         <h3>Job</h3>
         <div class="v">
-          {row.probe} <span class="mute">{row.type}</span>
+          {row.probe} {row.type !== row.probe ? <span class="mute">{row.type}</span> : null}
         </div>
         <dl>
           <dt>sources</dt>
