@@ -117,6 +117,7 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
     const j = id & (SLAB - 1);
     const bucket = Math.floor(r.timestampMs / shape.stepMs);
     const newest = slab.newest[j]!;
+    if (!(bucket >= 0 && bucket < 2 ** 40)) return recordRecent(slab, j, r); // not a sane time
     if (bucket > newest) {
       // Clear the buckets between the newest one and this one (at most all S).
       const from = newest < 0 ? bucket - S + 1 : Math.max(newest + 1, bucket - S + 1);

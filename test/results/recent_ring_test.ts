@@ -153,3 +153,12 @@ Deno.test("createRecentRing() saturates counters instead of wrapping", () => {
   near(p!.medianSeconds, 0.01);
   assert.deepEqual(ring.recent("ssh|10.0.0.1:22"), []);
 });
+
+Deno.test("createRecentRing() keeps results with an insane timestamp out of the buckets", () => {
+  const ring = createRecentRing(SHAPE);
+  ring.write([tcp(T0)]);
+  ring.write([tcp(-5), tcp(NaN), tcp(Infinity), tcp(1e300)]);
+  assert.equal(ring.points("ssh|10.0.0.1:22", T0).length, 1);
+  assert.equal(ring.points("ssh|10.0.0.1:22", T0)[0]!.runs, 1);
+  assert.equal(ring.recent("ssh|10.0.0.1:22").length, 4);
+});

@@ -22,6 +22,7 @@ export function formatSeconds(s: number | null | undefined): string {
 
 /** A span of milliseconds in words: `42s`, `5m 3s`, `2h 10m`, `3d 4h`. */
 export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms)) return "–";
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
   const two = (a: number, ua: string, b: number, ub: string) =>
@@ -33,7 +34,8 @@ export function formatSpan(ms: number): string {
 
 /** How long ago `thenMs` was at `nowMs`: `12s ago`, `never` for null. */
 export function formatAgo(thenMs: number | null, nowMs: number): string {
-  return thenMs === null ? "never" : `${formatSpan(nowMs - thenMs)} ago`;
+  if (thenMs === null) return "never";
+  return Number.isFinite(thenMs) ? `${formatSpan(nowMs - thenMs)} ago` : "–";
 }
 
 /** Bytes with a binary unit: `512 B`, `1.5 KiB`, `12.0 MiB`. */
@@ -55,4 +57,10 @@ export function formatLoss(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "–";
   const p = ratio * 100;
   return `${p === 0 || p >= 10 ? p.toFixed(0) : p.toFixed(1)} %`;
+}
+
+/** Unix ms as `2026-01-01 12:00:00.250` (UTC); `–` for a time that is not one. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? "–" : d.toISOString().replace("T", " ").slice(0, 23);
 }

@@ -5,7 +5,7 @@
 import type { HistoryPoint, RecentResult } from "../../results/recent_ring.ts";
 import type { TargetRow } from "./target_rows.ts";
 import { ChartLegend, HistoryChart } from "./history_chart.tsx";
-import { formatAgo, formatLoss, formatSeconds, formatSpan } from "./format.ts";
+import { formatAgo, formatLoss, formatSeconds, formatSpan, formatTime } from "./format.ts";
 import { Chips } from "./layout.tsx";
 
 /** What the target page shows. */
@@ -138,7 +138,7 @@ export function TargetResults(p: { m: TargetViewModel }) {
           )
           : p.m.recent.map((r) => (
             <tr data-result={r.reason ?? "success"}>
-              <td>{new Date(r.timeMs).toISOString().replace("T", " ").slice(0, 23)}</td>
+              <td>{formatTime(r.timeMs)}</td>
               <td>
                 {r.reason
                   ? <span class="st down">{r.reason}</span>

@@ -130,3 +130,24 @@ Deno.test("the status page answers 405 with Allow: GET to other methods", async 
   assert.equal((await app.request("/metrics")).status, 200);
   assert.equal((await app.request("/nope")).status, 404);
 });
+
+Deno.test("GET /target shows a result with a broken timestamp instead of failing", async () => {
+  const { app, write } = statusFixture({ jobs: 1, fill: false });
+  write([{
+    timestampMs: NaN,
+    target: "10.0.0.0",
+    probe: "icmp",
+    type: "icmp",
+    labels: {},
+    attempts: 1,
+    success: true,
+    durationSeconds: 0.001,
+  }]);
+  const r = await get(app, "/target?probe=icmp&target=10.0.0.0");
+  assert.equal(r.status, 200);
+  assert.match(r.text, /<tr data-result="success"><td>–<\/td>/);
+  const index = await get(app, "/");
+  assert.equal(index.status, 200);
+  assert.match(index.text, /<td class="n mute">–<\/td><\/tr>/);
+  assert.ok(!index.text.includes("NaN"));
+});
