@@ -25,8 +25,6 @@ function runs(metrics: string, probe: string, target: string): number {
 Deno.test({
   name:
     "status page in Chromium: lists, filters, opens a target, counts SVG points, refreshes live",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using web = tcpPeer((c) => c.close());
     await using db = tcpPeer((c) => c.close());
@@ -151,8 +149,6 @@ wal: {dir: ${await Deno.makeTempDir()}}
 
 Deno.test({
   name: "status page in Chromium without JavaScript: table, filter and target page still work",
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     await using web = tcpPeer((c) => c.close());
     const config = await writeConfig(`
