@@ -11,6 +11,7 @@ export const SORT_KEYS = [
   "probe",
   "source",
   "duration",
+  "rtt",
   "loss",
   "reason",
   "last",

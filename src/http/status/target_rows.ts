@@ -68,6 +68,13 @@ function targetIndex(targets: readonly TargetInfo[]): Map<string, TargetInfo> {
   return index;
 }
 
+/** A result's RTT: the ICMP median, a success's duration for other probes, else null. */
+export function lastRtt(r: ResultRecord | undefined): number | null {
+  if (!r) return null;
+  if (r.icmp) return r.icmp.received > 0 ? r.icmp.medianSeconds : null;
+  return r.success ? r.durationSeconds : null;
+}
+
 /** Every row, unfiltered, in job order. */
 export function allRows(src: RowSource): TargetRow[] {
   const index = targetIndex(src.targets);
@@ -147,6 +154,9 @@ function sortRows(rows: TargetRow[], query: TableQuery, src: RowSource): void {
       cmp = (a, b) =>
         cmpNum(a.last?.durationSeconds ?? null, b.last?.durationSeconds ?? null, query.desc) ||
         tie(a, b);
+      break;
+    case "rtt":
+      cmp = (a, b) => cmpNum(lastRtt(a.last), lastRtt(b.last), query.desc) || tie(a, b);
       break;
     case "last":
       cmp = (a, b) =>

@@ -3,7 +3,7 @@
  * status pills with counts, sortable column headers and a pager, all as links with the state in
  * the query string so a view can be shared.
  */
-import type { RowPage, TargetRow } from "./target_rows.ts";
+import { lastRtt, type RowPage, type TargetRow } from "./target_rows.ts";
 import { type SortKey, STATUS_FILTERS, type TableQuery, tableSearch } from "./table_query.ts";
 import { formatAgo, formatCount, formatLoss, formatSeconds } from "./format.ts";
 import { Chips } from "./layout.tsx";
@@ -42,10 +42,17 @@ const COLUMNS: [SortKey | null, string, boolean][] = [
   [null, "Labels", false],
   ["status", "Status", false],
   ["duration", "Last duration", true],
+  ["rtt", "RTT", true],
   ["loss", "Loss", true],
   ["reason", "Last error", false],
   ["last", "Last run", true],
 ];
+
+const TITLES: Record<string, (window: string) => string> = {
+  duration: () => "how long the last run took (ICMP: all its packets)",
+  rtt: () => "last round trip: ICMP median, else the successful connect or exchange",
+  loss: (window) => `mean loss over the last ${window}`,
+};
 
 /** Props of {@linkcode TargetsTable}. */
 export interface TargetsTableProps {
@@ -87,7 +94,7 @@ export function TargetsTable(p: TargetsTableProps) {
             {COLUMNS.map(([key, title, numeric]) => (
               <th
                 class={numeric ? "n" : ""}
-                title={key === "loss" ? `mean loss over the last ${p.window}` : undefined}
+                title={TITLES[key ?? ""]?.(p.window)}
               >
                 {key ? <SortLink query={query} sort={key} title={title} /> : title}
               </th>
@@ -166,6 +173,7 @@ function Row(p: { row: TargetRow; nowMs: number; loss: number | null }) {
         <span class={`st ${r.status}`}>{r.status}</span>
       </td>
       <td class="n">{last ? formatSeconds(last.durationSeconds) : "–"}</td>
+      <td class="n">{formatSeconds(lastRtt(last))}</td>
       <td class="n">{formatLoss(p.loss)}</td>
       <td class="reason" title={last?.detail ?? undefined}>{last?.reason ?? ""}</td>
       <td class="n mute">{last ? formatAgo(last.timestampMs, p.nowMs) : "–"}</td>

@@ -151,3 +151,16 @@ Deno.test("GET /target shows a result with a broken timestamp instead of failing
   assert.match(index.text, /<td class="n mute">–<\/td><\/tr>/);
   assert.ok(!index.text.includes("NaN"));
 });
+
+Deno.test("GET /?sort=rtt orders by the last RTT (ICMP median, TCP connect), failures last", async () => {
+  const { app } = statusFixture({ jobs: 1000 });
+  const first = (html: string) => /<tr data-key="([^"]+)"/.exec(html)?.[1];
+  const asc = await get(app, "/?sort=rtt&per=1");
+  assert.equal(first(asc.text), "icmp|10.0.0.0");
+  assert.match(asc.text, /<td class="n">500 µs<\/td>/);
+  const desc = await get(app, "/?sort=rtt&order=desc&per=1");
+  assert.equal(first(desc.text), "icmp|10.0.0.90"); // 90 % 13 === 12: the largest RTT, 1.7 ms
+  assert.match(desc.text, /<td class="n">1.7 ms<\/td>/);
+  const last = await get(app, "/?sort=rtt&order=desc&page=10");
+  assert.deepEqual(new Set(rowStatuses(last.text)), new Set(["down"]));
+});
