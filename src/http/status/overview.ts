@@ -170,7 +170,14 @@ function pushCard(push: Obj | undefined, nowMs: number): Card {
   ];
   const error = str(push.last_error);
   if (failures > 0 && error) lines.push(["last error", error]);
-  const level = failures === 0 ? "ok" : failures >= PUSH_ERROR_FAILURES ? "error" : "warn";
-  const value = failures === 0 ? (lastS === null ? "waiting" : "healthy") : "retrying";
+  // Not green before the first acknowledged push: nothing has been confirmed yet.
+  const level = failures >= PUSH_ERROR_FAILURES
+    ? "error"
+    : failures > 0
+    ? "warn"
+    : lastS === null
+    ? "off"
+    : "ok";
+  const value = failures > 0 ? "retrying" : lastS === null ? "no push yet" : "healthy";
   return { id: "push", title: "Push", level, value, lines };
 }

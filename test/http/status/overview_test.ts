@@ -68,6 +68,11 @@ Deno.test("overviewCards() colours push by consecutive failures and shows the la
       "push",
     );
   assert.equal(push(0).level, "ok");
+  const fresh = card(
+    input({ push: { consecutive_failures: 0, last_success_timestamp_seconds: null } }),
+    "push",
+  );
+  assert.deepEqual([fresh.level, fresh.value], ["off", "no push yet"]);
   assert.equal(push(0).value, "healthy");
   assert.equal(push(4).level, "warn");
   assert.equal(push(5).level, "error");
