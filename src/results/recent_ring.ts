@@ -4,8 +4,8 @@
  * counts, plus the last few results with their reasons. Memory is fixed per job (see
  * {@linkcode historyBytesPerJob}) and allocated in slabs of 256 jobs, not one object per result.
  */
-import type { FailureReason, ResultRecord, Sink } from "./types.ts";
-import { FAILURE_REASONS } from "./types.ts";
+import type { ResultRecord, Sink } from "./types.ts";
+import { FAILURE_REASONS, type FailureReason } from "../probes/types.ts";
 import { decodeRtt, encodeRtt } from "./rtt_code.ts";
 
 /** Shape of the ring (from `agent.history`). */
@@ -41,7 +41,7 @@ export interface RecentResult {
   loss: number | null;
 }
 
-/** The history of every job, by `probe|target`. */
+/** The history of every job, by job key (`jobKey(probe, target)`). */
 export interface RecentRing extends Sink {
   /** Buckets inside the window ending at `nowMs`, oldest first; empty buckets are left out. */
   points(key: string, nowMs: number): HistoryPoint[];
@@ -111,8 +111,7 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
   };
 
   const write = (r: ResultRecord) => {
-    const key = `${r.probe}|${r.target}`;
-    const id = ids.get(key) ?? allocate(key);
+    const id = ids.get(r.key) ?? allocate(r.key);
     const slab = slabs[id >> 8]!;
     const j = id & (SLAB - 1);
     const bucket = Math.floor(r.timestampMs / shape.stepMs);

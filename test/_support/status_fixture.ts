@@ -4,7 +4,8 @@
  * ring filled for the whole window, mounted on the real hono app.
  */
 import { Hono } from "hono";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 import { createLastResults } from "../../src/results/last_results.ts";
 import { createRecentRing, type RecentRing } from "../../src/results/recent_ring.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
@@ -40,10 +41,13 @@ function record(i: number, t: number): ResultRecord {
   const icmp = i % 10 === 0;
   const down = i % 7 === 3;
   const rtt = 0.0005 + (i % 13) * 0.0001 + ((t / 60_000) % 5) * 0.00002;
+  const target = icmp ? `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` : `host-${i}.example:443`;
+  const probe = icmp ? "icmp" : "tcp_https";
   const base = {
+    key: jobKey(probe, target),
     timestampMs: t,
-    target: icmp ? `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` : `host-${i}.example:443`,
-    probe: icmp ? "icmp" : "tcp_https",
+    target,
+    probe,
     type: icmp ? "icmp" as const : "tcp" as const,
     labels: {},
     attempts: 1,
@@ -86,7 +90,7 @@ export function statusFixture(options: FixtureOptions): StatusFixture {
   for (let i = 0; i < options.jobs; i++) {
     const r = record(i, NOW);
     jobs.push({
-      key: `${r.probe}|${r.target}`,
+      key: r.key,
       job: { target: r.target, probe: r.probe, type: r.type },
     });
     targets.push({

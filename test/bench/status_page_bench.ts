@@ -14,6 +14,7 @@ import {
   type RecentRing,
 } from "../../src/results/recent_ring.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const N = 10_000;
 const SHAPE = { windowMs: 3_600_000, stepMs: 60_000, results: 10 };
@@ -21,9 +22,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 function icmpRecord(i: number, t: number): ResultRecord {
   const rtt = 0.001 + (i % 17) * 1e-4;
+  const target = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   return {
+    key: jobKey("icmp", target),
     timestampMs: t,
-    target: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    target,
     probe: "icmp",
     type: "icmp",
     labels: {},

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { createRecentRing, historyBytesPerJob } from "../../src/results/recent_ring.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const SHAPE = { windowMs: 60_000, stepMs: 10_000, results: 4 };
 const T0 = 1_700_000_000_000; // a multiple of 10 s
 
 function tcp(t: number, over: Partial<ResultRecord> = {}): ResultRecord {
-  return {
+  const r: Omit<ResultRecord, "key"> = {
     timestampMs: t,
     target: "10.0.0.1:22",
     probe: "ssh",
@@ -17,6 +18,7 @@ function tcp(t: number, over: Partial<ResultRecord> = {}): ResultRecord {
     durationSeconds: 0.01,
     ...over,
   };
+  return { ...r, key: jobKey(r.probe, r.target) };
 }
 
 function icmp(t: number, rtts: number[], sent = 4): ResultRecord {

@@ -5,7 +5,7 @@
  * polled by the page's script). Everything is read per request from what the agent holds.
  */
 import type { Hono } from "hono";
-import type { Registry } from "../../metrics/prom.ts";
+import type { Registry } from "../../base/prom.ts";
 import type { ResultRecord } from "../../results/types.ts";
 import type { RecentRing } from "../../results/recent_ring.ts";
 import { allRows, type JobInfo, selectRows, type TargetInfo } from "./target_rows.ts";

@@ -102,6 +102,7 @@ Deno.test("GET /parts/index and /parts/target return the page's parts as HTML by
   assert.match(index.targets, /data-matched="1"/);
   assert.match(index.overview, /id="card-targets"/);
   write([{
+    key: "icmp|10.0.0.0",
     timestampMs: NOW - 1000,
     target: "10.0.0.0",
     probe: "icmp",
@@ -134,6 +135,7 @@ Deno.test("the status page answers 405 with Allow: GET to other methods", async 
 Deno.test("GET /target shows a result with a broken timestamp instead of failing", async () => {
   const { app, write } = statusFixture({ jobs: 1, fill: false });
   write([{
+    key: "icmp|10.0.0.0",
     timestampMs: NaN,
     target: "10.0.0.0",
     probe: "icmp",
