@@ -98,6 +98,17 @@ wal: {dir: ${await Deno.makeTempDir()}}
     await Promise.all([page.waitForURL(/sort=target/), page.click('th a[data-sort="target"]')]);
     assert.equal(new URL(page.url()).search, "?q=role%3Ddb&status=down&sort=target");
 
+    // Typing filters as you type (no submit): the rows and the URL follow.
+    await page.goto(`${agent.url}/?status=up`);
+    await page.locator('input[name="q"]').pressSequentially("role=web");
+    await page.waitForURL(/\?q=role%3Dweb&status=up$/);
+    await page.waitForFunction(`document.querySelectorAll("#targets-table tbody tr").length === 1`);
+    assert.equal(await rows.first().getAttribute("data-key"), `tcp|${up}`);
+    assert.match(
+      await page.locator('.pills a[data-status="all"]').getAttribute("href") ?? "",
+      /q=role%3Dweb/,
+    );
+
     // Open the healthy target: one SVG point per run so far (a 1 s step, runs every 2 s).
     await page.goto(`${agent.url}/?q=role%3Dweb`);
     let counted: { before: number; points: number } | undefined;

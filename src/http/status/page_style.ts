@@ -50,11 +50,16 @@ tr:hover td{background:var(--bg)}
 
 /**
  * The refresh script: every 5 s (while the tab is visible) it fetches the JSON parts of the page
- * (`data-parts` on <body> + the page's query string) and swaps each element with that id. Without
+ * (`data-parts` on <body> + the page's query string) and swaps each element with that id; typing
+ * in the filter box does the same 250 ms after the last key, with the filter put in the URL (so
+ * the link stays shareable). An answer older than the newest request is dropped. Without
  * JavaScript the page is complete as served, and `<noscript>` reloads it every 30 s.
  */
 export const REFRESH_SCRIPT =
-  `(()=>{const b=document.body,u=b.dataset.parts,s=document.getElementById("stamp");if(!u)return;
-setInterval(async()=>{if(document.hidden)return;try{const r=await fetch(u+location.search,{headers:{accept:"application/json"}});
-if(!r.ok)throw new Error(String(r.status));const p=await r.json();for(const[id,html]of Object.entries(p)){const e=document.getElementById(id);if(e)e.innerHTML=html}
-if(s){s.textContent="updated "+new Date().toLocaleTimeString();s.className=""}}catch(e){if(s){s.textContent="update failed: "+e.message;s.className="stale"}}},5000)})();`;
+  `(()=>{const b=document.body,u=b.dataset.parts,s=document.getElementById("stamp");if(!u)return;let n=0;
+const load=async()=>{const my=++n;try{const r=await fetch(u+location.search,{headers:{accept:"application/json"}});
+if(!r.ok)throw new Error(String(r.status));const p=await r.json();if(my!==n)return;for(const[id,html]of Object.entries(p)){const e=document.getElementById(id);if(e)e.innerHTML=html}
+if(s){s.textContent="updated "+new Date().toLocaleTimeString();s.className=""}}catch(e){if(s&&my===n){s.textContent="update failed: "+e.message;s.className="stale"}}};
+setInterval(()=>{if(!document.hidden)load()},5000);
+const f=document.querySelector("form.filter");if(f&&f.q){let t;f.q.addEventListener("input",()=>{clearTimeout(t);t=setTimeout(()=>{
+const p=new URLSearchParams(new FormData(f));if(!p.get("q"))p.delete("q");history.replaceState(null,"",p.size?"?"+p:location.pathname);load()},250)})}})();`;
