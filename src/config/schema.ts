@@ -25,6 +25,7 @@ import {
   size,
   text,
 } from "./field_types.ts";
+import { historySchema } from "./history_schema.ts";
 
 import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
 
@@ -172,6 +173,7 @@ export const configSchema = z.strictObject({
         "127.0.0.1:9109",
       ),
       labels: withDefault(labels(), {}),
+      history: historySchema,
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),
