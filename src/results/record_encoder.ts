@@ -129,6 +129,16 @@ export function createRecordEncoder(
     }
     return f;
   };
+  const gaugeLabels = new Map<string, Uint8Array>();
+  const gaugeLabelsField = (labels: readonly (readonly [string, string])[]) => {
+    const key = JSON.stringify(labels);
+    let f = gaugeLabels.get(key);
+    if (!f) {
+      if (gaugeLabels.size > 10_000) gaugeLabels.clear();
+      gaugeLabels.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
+    }
+    return f;
+  };
   const statField = (stat: string) => {
     let f = stats.get(stat);
     if (!f) stats.set(stat, f = labelField("stat", stat));
@@ -272,6 +282,11 @@ export function createRecordEncoder(
           put(RTT + 2, storedSeconds(icmp.medianSeconds));
           put(RTT + 3, storedSeconds(icmp.maxSeconds));
           put(RTT + 4, storedSeconds(icmp.stddevSeconds));
+        }
+        for (const g of r.gauges ?? []) {
+          const more = g.labels?.length ? gaugeLabelsField(g.labels) : undefined;
+          series(nameField(g.name), base, more, g.value, ts);
+          samples++;
         }
       }
       if (stale) {
