@@ -20,7 +20,7 @@ import { createRecentRing } from "./results/recent_ring.ts";
 import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
-import { PUSHED_FAMILIES } from "./results/pushed_families.ts";
+import { createFamilyBook } from "./results/pushed_families.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
@@ -93,6 +93,8 @@ async function start(
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
   // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
+  /** Pushed families (fixed ones and probes' gauges as seen): the remote-write metadata. */
+  const families = createFamilyBook();
   if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
   else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
@@ -109,7 +111,7 @@ async function start(
       registry,
       version: VERSION,
       onHealthChange: (healthy) => wal.holdCompaction(healthy),
-      metadata: PUSHED_FAMILIES,
+      metadata: families.list,
     });
     await pusher.start();
     closers.push(async () => {
@@ -124,7 +126,7 @@ async function start(
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
   const walSink = wal
-    ? createWalSink(wal, { extraLabels: config.push?.extra_labels, registry })
+    ? createWalSink(wal, { extraLabels: config.push?.extra_labels, registry, families })
     : undefined;
   const normalizer = createNormalizer(
     {

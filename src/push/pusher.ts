@@ -43,7 +43,7 @@ export interface PusherOptions {
    * Families whose HELP/TYPE metadata is sent at start and every `push.metadata_interval`, in
    * requests of their own (none when omitted).
    */
-  metadata?: readonly PushedFamily[];
+  metadata?: () => readonly PushedFamily[];
   /** Told when pushing turns unhealthy (first failure) or healthy again (first success after). */
   onHealthChange?: (healthy: boolean) => void;
 }
@@ -234,14 +234,13 @@ export function createPusher(options: PusherOptions): Pusher {
    * Sends the metadata request now and every `metadata_interval`; a retryable failure is retried
    * with backoff meanwhile. It never touches the push position or health: metadata is not data.
    */
-  async function sendMetadata(families: readonly PushedFamily[]): Promise<void> {
-    const body = metadataRequest(families);
+  async function sendMetadata(families: () => readonly PushedFamily[]): Promise<void> {
     const interval = config.metadata_interval;
     let attempt = 0;
     while (!soft.signal.aborted) {
       let outcome;
       try {
-        outcome = await client!.send(body, soft.signal);
+        outcome = await client!.send(metadataRequest(families()), soft.signal);
       } catch {
         return; // stopping
       }
@@ -299,7 +298,7 @@ export function createPusher(options: PusherOptions): Pusher {
         position: wal.pushPosition,
       });
       loop = supervise();
-      if (options.metadata?.length && config.metadata_interval > 0) {
+      if (options.metadata && config.metadata_interval > 0) {
         metadataLoop = sendMetadata(options.metadata);
       }
     },

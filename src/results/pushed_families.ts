@@ -44,3 +44,24 @@ export const PUSHED_FAMILIES: readonly PushedFamily[] = [
     unit: "seconds",
   },
 ];
+
+/** The pushed families: the fixed ones, and the gauges probes report (http, dns), as seen. */
+export interface FamilyBook {
+  /** Notes a gauge family (first help wins; at most 1,000 families are kept). */
+  note(name: string, help: string): void;
+  list(): readonly PushedFamily[];
+}
+
+/** A book holding {@linkcode PUSHED_FAMILIES} and whatever gauges are noted. */
+export function createFamilyBook(): FamilyBook {
+  const seen = new Map<string, PushedFamily>(PUSHED_FAMILIES.map((f) => [f.name, f]));
+  let list: readonly PushedFamily[] = PUSHED_FAMILIES;
+  return {
+    note(name, help) {
+      if (seen.has(name) || seen.size >= 1000) return;
+      seen.set(name, { name, type: "gauge", help });
+      list = [...seen.values()];
+    },
+    list: () => list,
+  };
+}

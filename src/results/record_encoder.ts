@@ -37,7 +37,7 @@ export function sampleCount(r: ResultRecord): number {
   if (r.ipProtocol !== undefined) n++;
   if (r.tlsCertExpiry !== undefined) n++;
   if (r.icmp) n += r.icmp.received > 0 ? 6 : 1;
-  return n;
+  return n + (r.gauges?.length ?? 0);
 }
 
 /** Options of {@linkcode createRecordEncoder}. */
@@ -48,6 +48,12 @@ export interface RecordEncoderOptions {
 
 /** Prometheus' staleness marker: a NaN with this exact bit pattern (high word, low word). */
 export const STALE_NAN_BITS = [0x7ff00000, 0x00000002] as const;
+
+/** A series' own label (`stat`, a gauge's labels): its name and encoded field. */
+interface Extra {
+  name: string;
+  field: Uint8Array;
+}
 
 interface JobFields {
   probe: string;
@@ -115,7 +121,7 @@ export function createRecordEncoder(
   const names = new Map<string, Uint8Array | null>();
   /** The {@linkcode SERIES_KINDS} each job's last result had, one bit each, by job key. */
   const masks = new Map<string, number>();
-  const stats = new Map<string, Uint8Array>();
+  const stats = new Map<string, Extra[]>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
@@ -129,19 +135,20 @@ export function createRecordEncoder(
     }
     return f;
   };
-  const gaugeLabels = new Map<string, Uint8Array>();
-  const gaugeLabelsField = (labels: readonly (readonly [string, string])[]) => {
+  const gaugeLabels = new Map<string, Extra[]>();
+  const gaugeExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
     const key = JSON.stringify(labels);
     let f = gaugeLabels.get(key);
     if (!f) {
       if (gaugeLabels.size > 10_000) gaugeLabels.clear();
-      gaugeLabels.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
+      const set = buildLabelSet(labels, options.onLabelDrop);
+      gaugeLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
     }
     return f;
   };
-  const statField = (stat: string) => {
+  const statExtras = (stat: string): Extra[] => {
     let f = stats.get(stat);
-    if (!f) stats.set(stat, f = labelField("stat", stat));
+    if (!f) stats.set(stat, f = [{ name: "stat", field: labelField("stat", stat) }]);
     return f;
   };
 
@@ -196,43 +203,63 @@ export function createRecordEncoder(
   const series = (
     name: Uint8Array,
     job: JobFields,
-    more: Uint8Array | undefined,
-    moreName: string,
+    extras: readonly Extra[] | undefined,
     value: number,
     ts: number,
   ) => {
     const base = job.bytes;
-    // Where `more` goes and which job field (same name) it replaces: [moreAt, skipTo).
-    let moreAt = base.length;
-    let skipTo = base.length;
-    if (more) {
-      const names = job.names;
-      let i = 0;
-      while (i < names.length && names[i]! < moreName) i++;
-      moreAt = job.starts[i]!;
-      skipTo = names[i] === moreName ? job.starts[i + 1]! : moreAt;
-    }
     const sampleSize = 1 + 8 + 1 + int64Size(ts);
-    const labels = name.length + base.length - (skipTo - moreAt) + (more ? more.length : 0);
-    const tsSize = labels + 1 + varintSize(sampleSize) + sampleSize;
-    ensure(1 + 10 + tsSize);
-    buf[len++] = 0x0a;
-    len = putVarint(buf, len, tsSize);
-    const put = (from: number, to: number) => {
-      buf.set(base.subarray(from, to), len);
-      len += to - from;
-    };
-    // "__name__" sorts before any lower-case name, so nameAt <= moreAt for our own labels.
-    put(0, job.nameAt);
-    buf.set(name, len);
-    len += name.length;
-    if (more) {
-      put(job.nameAt, moreAt);
-      buf.set(more, len);
-      len += more.length;
-      put(skipTo, base.length);
+    if (!extras) {
+      const tsSize = name.length + base.length + 1 + varintSize(sampleSize) + sampleSize;
+      ensure(1 + 10 + tsSize);
+      buf[len++] = 0x0a;
+      len = putVarint(buf, len, tsSize);
+      buf.set(base.subarray(0, job.nameAt), len);
+      len += job.nameAt;
+      buf.set(name, len);
+      len += name.length;
+      buf.set(base.subarray(job.nameAt), len);
+      len += base.length - job.nameAt;
     } else {
-      put(job.nameAt, base.length);
+      // The series' own labels (sorted, `__name__` among them) merged into the job's; one of
+      // theirs replaces a job label of the same name. Walked twice: size, then bytes.
+      const all: Extra[] = [];
+      let named = false;
+      for (const e of extras) {
+        if (!named && e.name > "__name__") {
+          all.push({ name: "__name__", field: name });
+          named = true;
+        }
+        all.push(e);
+      }
+      if (!named) all.push({ name: "__name__", field: name });
+      const walk = (write: boolean) => {
+        let total = 0;
+        const { names, starts } = job;
+        const copy = (b: Uint8Array) => {
+          if (write) {
+            buf.set(b, len);
+            len += b.length;
+          }
+          total += b.length;
+        };
+        let i = 0;
+        let run = 0;
+        for (const e of all) {
+          while (i < names.length && names[i]! < e.name) i++;
+          copy(base.subarray(run, starts[i]!));
+          copy(e.field);
+          if (names[i] === e.name) i++;
+          run = starts[i]!;
+        }
+        copy(base.subarray(run));
+        return total;
+      };
+      const tsSize = walk(false) + 1 + varintSize(sampleSize) + sampleSize;
+      ensure(1 + 10 + tsSize);
+      buf[len++] = 0x0a;
+      len = putVarint(buf, len, tsSize);
+      walk(true);
     }
     buf[len++] = 0x12;
     len = putVarint(buf, len, sampleSize);
@@ -253,8 +280,7 @@ export function createRecordEncoder(
     const kind = SERIES_KINDS[k]!;
     const name = nameField(kind.name);
     if (!name) return 0;
-    if (kind.stat) series(name, job, statField(kind.stat), "stat", value, ts);
-    else series(name, job, undefined, "", value, ts);
+    series(name, job, kind.stat ? statExtras(kind.stat) : undefined, value, ts);
     return 1;
   };
 
@@ -283,11 +309,12 @@ export function createRecordEncoder(
           put(RTT + 3, storedSeconds(icmp.maxSeconds));
           put(RTT + 4, storedSeconds(icmp.stddevSeconds));
         }
-        for (const g of r.gauges ?? []) {
-          const more = g.labels?.length ? gaugeLabelsField(g.labels) : undefined;
-          series(nameField(g.name), base, more, g.value, ts);
-          samples++;
-        }
+      }
+      for (const g of r.gauges ?? []) {
+        const name = nameField(g.name);
+        if (!name) continue;
+        series(name, job, g.labels?.length ? gaugeExtras(g.labels) : undefined, g.value, ts);
+        samples++;
       }
       if (stale) {
         masks.delete(r.key);

@@ -1,6 +1,7 @@
 /** @module The sink that puts every normalized result into the WAL: one append per `write()` call. */
 import { Counter, type Registry } from "../base/prom.ts";
 import { LABEL_DROP_REASONS } from "../results/label_set.ts";
+import type { FamilyBook } from "../results/pushed_families.ts";
 import { createRecordEncoder, sampleCount } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
 import type { Wal } from "./types.ts";
@@ -11,6 +12,8 @@ export interface WalSinkOptions {
   extraLabels?: Readonly<Record<string, string>>;
   /** Where `vmprober_push_labels_dropped_total{reason}` goes (not registered without one). */
   registry?: Registry;
+  /** Told of every gauge family written, for the pushed HELP/TYPE metadata. */
+  families?: FamilyBook;
 }
 
 /** The WAL sink: results, and the stale markers of jobs that ended. */
@@ -74,6 +77,11 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
         });
       }
       if (records.length === 0) return;
+      if (options.families) {
+        for (const r of records) {
+          for (const g of r.gauges ?? []) options.families.note(g.name, g.help);
+        }
+      }
       const { bytes, samples } = encoder.encode(records);
       if (samples === 0) return;
       wal.append(bytes, samples);

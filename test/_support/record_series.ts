@@ -70,8 +70,14 @@ export function recordToSeries(
     }
   }
   for (const g of record.gauges ?? []) {
-    const labels: [string, string][] = [["__name__", g.name], ...base];
-    for (const l of g.labels ?? []) labels.push([l[0], l[1]]);
+    // A gauge's own labels (checked like the job's) win over job labels of the same name.
+    const own = buildLabelSet(g.labels ?? []);
+    const labels: [string, string][] = [
+      ["__name__", g.name],
+      ...base.filter(([n]) => !own.some(([o]) => o === n)),
+      ...own,
+    ];
+    labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     out.push({ labels, value: g.value, timestampMs: ts });
   }
   return out;

@@ -112,7 +112,7 @@ Deno.test("pusher sends HELP/TYPE metadata at start and every metadata_interval,
     config: config(proxy.url, { metadata_interval: 200 }),
     clock: systemClock,
     registry,
-    metadata: PUSHED_FAMILIES,
+    metadata: () => PUSHED_FAMILIES,
   });
   await pusher.start();
   append(wal, 1, () => "127.0.0.1:1");

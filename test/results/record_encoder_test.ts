@@ -212,3 +212,39 @@ Deno.test("sampleCount() is the number of samples encode() writes for one record
     assert.equal(sampleCount(r), createRecordEncoder().encode([r]).samples, r.probe);
   }
 });
+
+Deno.test("createRecordEncoder() sorts a gauge's own labels into place; they win over job labels", () => {
+  const rec: ResultRecord = {
+    ...tcp,
+    labels: { phase: "operator", site: "fra1" },
+    gauges: [
+      {
+        name: "probe_http_duration_seconds",
+        help: "h",
+        value: 0.5,
+        labels: [["phase", "connect"]],
+      },
+      { name: "probe_dns_answer_rrs", help: "h", value: 2 },
+      {
+        name: "probe_http_status_code",
+        help: "h",
+        value: 200,
+        labels: [["b", "2"], ["a", "1"], ["e", ""]],
+      },
+    ],
+  };
+  const dropped: string[] = [];
+  const out = createRecordEncoder({}, { onLabelDrop: (r, n) => dropped.push(`${r}:${n}`) })
+    .encode([rec]);
+  assert.deepEqual(out, reference([rec]));
+  assert.equal(out.samples, sampleCount(rec));
+  const decoded = decodeWriteRequest(out.bytes);
+  for (const s of decoded) {
+    const names = s.labels.map(([n]) => n);
+    assert.deepEqual(names, [...names].sort(), names.join());
+    assert.equal(new Set(names).size, names.length, names.join());
+  }
+  const http = decoded.find((s) => s.labels.some(([, v]) => v === "probe_http_duration_seconds"))!;
+  assert.equal(Object.fromEntries(http.labels).phase, "connect");
+  assert.deepEqual(dropped, ["empty_value:e"]);
+});

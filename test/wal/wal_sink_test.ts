@@ -6,6 +6,7 @@ import type { ResultRecord } from "../../src/results/types.ts";
 import { decodeCompressed, decodeWriteRequest } from "../_support/wal_decode.ts";
 import { Registry } from "../../src/base/prom.ts";
 import { jobKey } from "../../src/base/job_key.ts";
+import { createFamilyBook } from "../../src/results/pushed_families.ts";
 
 /** A Wal that only records appends. */
 function recordingWal(): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
@@ -95,4 +96,24 @@ Deno.test("createWalSink() skips, and counts, a result older than its job's stal
   const text = await registry.metrics();
   assert.match(text, /vmprober_push_skipped_samples_total\{reason="after_stale"\} 2/);
   assert.match(text, /vmprober_push_labels_dropped_total\{reason="empty_value"\} 0/);
+});
+
+Deno.test("createWalSink() notes every gauge family it writes for the pushed metadata", () => {
+  const families = createFamilyBook();
+  const sink = createWalSink(recordingWal(), { families });
+  const before = families.list().length;
+  sink.write([{
+    ...rec("10.0.0.1:22", true),
+    gauges: [{ name: "probe_http_status_code", help: "HTTP status", value: 200 }],
+  }]);
+  sink.write([{
+    ...rec("10.0.0.1:22", true),
+    gauges: [{ name: "probe_http_status_code", help: "later help loses", value: 404 }],
+  }]);
+  assert.equal(families.list().length, before + 1);
+  assert.deepEqual(families.list().at(-1), {
+    name: "probe_http_status_code",
+    type: "gauge",
+    help: "HTTP status",
+  });
 });
