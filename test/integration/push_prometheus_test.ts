@@ -108,7 +108,9 @@ Deno.test("a backlog drains into Prometheus through uneven latency: every sample
   // No request got anything but 2xx from Prometheus.
   const bad = proxy.requests.filter((r) => r.status < 200 || r.status > 299);
   assert.deepEqual(bad.map((r) => `${r.status} ${r.responseBody}`), []);
-  assert.ok(proxy.requests.length >= 10, `only ${proxy.requests.length} requests`);
+  // The backlog alone (>= 1,500 samples, max_samples 400) took several requests.
+  const data = proxy.requests.filter((r) => r.series.length > 0).length;
+  assert.ok(data >= 4, `only ${data} data requests`);
 
   // Prometheus holds exactly the WAL's samples (stale markers are not returned as samples).
   const wal = await walSeries(walDir);
