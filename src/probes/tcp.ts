@@ -11,6 +11,7 @@ import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";
 import { tlsConnect } from "./tls_connect.ts";
 import { isIPv4, isIPv6 } from "../net/address.ts";
+import { type PeerRegex, peerRegex } from "../base/peer_regex.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -78,11 +79,11 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
           pending.then((c) => limit.aborted && c.close(), () => {});
           conn = connStream(await raceAbort(pending, limit));
         }
-        const expect = job.options.expect as string | undefined;
+        const expect = job.options.expect as PeerRegex | string | undefined;
         const send = job.options.send as string | undefined;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
-        if (expect) {
-          const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);
+        if (expect !== undefined && String(expect) !== "") {
+          const matched = await raceAbort(readUntil(conn, peerRegex(expect)), limit);
           if (!matched.ok) {
             return {
               success: false,
@@ -118,7 +119,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
 }
 
 /** Reads until `re` matches the text so far, the peer closes, or the cap is reached. */
-async function readUntil(conn: ByteStream, re: RegExp): Promise<{ ok: boolean; text: string }> {
+async function readUntil(conn: ByteStream, re: PeerRegex): Promise<{ ok: boolean; text: string }> {
   const buf = new Uint8Array(4096);
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let text = "";

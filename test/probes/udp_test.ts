@@ -84,7 +84,11 @@ Deno.test("UDP probe matches binary replies byte for byte with \\xNN", async () 
   await using echo = startUdpResponder();
   await using probe = createUdpProbe();
   const o = await probe.run(
-    job("127.0.0.1", echo.port, { payload_hex: "00ff81", expect: "^\\x00\\xff\\x81$" }),
+    job("127.0.0.1", echo.port, {
+      payload_hex: "00ff81809f",
+      // 0x80-0x9F too: a windows-1252 decoder would turn 0x80 into U+20AC.
+      expect: "^\\x00\\xff\\x81\\x80\\x9f$",
+    }),
     never,
   );
   assert.equal(o.success, true);
