@@ -24,7 +24,8 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
-import { textStream } from "./http/text_stream.ts";
+import { createScrapeGate } from "./http/scrape_gate.ts";
+import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
 import type { Target } from "./targets/types.ts";
@@ -204,8 +205,25 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const reloader = createReloader({ configPath: options.configPath, reload, clock });
   statusParts.sources = () => targetManager.sourceStatus();
 
+  const scrapes = createScrapeGate({
+    snapshots: createSnapshotSource({
+      // The self metrics first, then the per-target pieces, made one by one as the page renders.
+      render: async () => {
+        const head = await registry.metrics();
+        return (function* () {
+          yield head;
+          yield* probeMetrics.chunks();
+        })();
+      },
+      clock,
+    }),
+    maxConcurrent: config.agent.max_scrapes,
+    timeoutMs: config.agent.scrape_timeout,
+    clock,
+    registry,
+  });
   const app = createApp({
-    metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
+    metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),

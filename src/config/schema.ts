@@ -163,6 +163,10 @@ export const configSchema = z.strictObject({
         "127.0.0.1:9109",
       ),
       labels: withDefault(labels(), {}),
+      /** `/metrics` answers sent at once; more get 503 with Retry-After. */
+      max_scrapes: withDefault(int(1, 1000), 4),
+      /** Longest time to send one `/metrics` answer; a client that reads slower is cut off. */
+      scrape_timeout: withDefault(duration(), 30_000),
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),
