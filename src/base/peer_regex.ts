@@ -63,23 +63,6 @@ export function compilePeerRegex(source: string): PeerRegex {
   };
 }
 
-const cache = new Map<string, PeerRegex>();
-
-/**
- * The compiled form of an `expect` option: a {@linkcode PeerRegex} as the config gives it, or a
- * string (a probe built by hand, e.g. in tests), compiled once and cached (at most 1,000).
- */
-export function peerRegex(value: PeerRegex | string): PeerRegex {
-  if (typeof value !== "string") return value;
-  let re = cache.get(value);
-  if (!re) {
-    re = compilePeerRegex(value);
-    if (cache.size >= 1000) cache.clear();
-    cache.set(value, re);
-  }
-  return re;
-}
-
 /**
  * Bytes as Latin-1 text: one character per byte, so `\xNN` matches byte NN (UDP replies).
  * (The WHATWG "latin1" decoder is windows-1252 and maps 0x80–0x9F elsewhere.)

@@ -6,7 +6,7 @@
  */
 import { type Clock, systemClock } from "../base/clock.ts";
 import type { SnapshotSource } from "./scrape_snapshot.ts";
-import { Counter, type Registry } from "../metrics/prom.ts";
+import { Counter, type Registry } from "../base/prom.ts";
 
 /** Why a scrape got no complete page: refused at the door, or cut for not reading in time. */
 export type ScrapeRejectReason = "too_many_scrapes" | "write_timeout";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createScrapeGate } from "../../src/http/scrape_gate.ts";
 import { createSnapshotSource } from "../../src/http/scrape_snapshot.ts";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { FakeClock } from "../_support/fake_clock.ts";
 
 function setup(maxConcurrent = 2) {
