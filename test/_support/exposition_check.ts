@@ -1,7 +1,7 @@
 /**
  * @module Checks a Prometheus text exposition as it streams in, line by line, without keeping it
  * whole: syntax of every line, a final newline, sample counts by metric name. Also `promtool
- * check metrics` on a whole text, and a process's resident memory from /proc.
+ * check metrics` on a whole text.
  */
 
 const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
@@ -69,12 +69,4 @@ export async function promtoolCheck(text: string): Promise<{ code: number; repor
   const out = await promtool.output();
   const report = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   return { code: out.code, report: report.trim() };
-}
-
-/** Resident memory of process `pid` in bytes (VmRSS from /proc/PID/status). */
-export function rssBytes(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!m) throw new Error(`Cannot read VmRSS of ${pid}`);
-  return Number(m[1]) * 1024;
 }

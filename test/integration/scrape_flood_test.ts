@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
-import { checkExpositionStream, promtoolCheck, rssBytes } from "../_support/exposition_check.ts";
+import { checkExpositionStream, promtoolCheck } from "../_support/exposition_check.ts";
+import { rssBytes } from "../bench/_metrics.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
 import { watchHealth } from "../_support/health_watch.ts";
 
