@@ -209,7 +209,7 @@ async function start(
 
   const scrapes = createScrapeGate({
     snapshots: createSnapshotSource({
-      // The self metrics first, then the per-target pieces, made one by one as the page renders.
+      // The self metrics first, then the per-target pieces, made one by one as readers pull.
       render: async () => {
         const head = await registry.metrics();
         return (function* () {

@@ -1,11 +1,11 @@
 /**
  * @module Admission for `/metrics`: at most `maxConcurrent` answers at once (past it the caller
- * answers 503 with Retry-After), each sent from the shared page of {@linkcode SnapshotSource}
- * and cut after `timeoutMs` (a client that stops reading would otherwise hold its slot and its
- * page forever). Memory is bounded by `maxConcurrent` pages at worst, one page in the usual case.
+ * answers 503 with Retry-After), each streamed from the shared page of {@linkcode SnapshotSource}
+ * and cut after `timeoutMs` (a client that stops reading would otherwise hold its slot, and the
+ * pieces it has not read, forever).
  */
 import { type Clock, systemClock } from "../base/clock.ts";
-import type { SnapshotSource } from "./scrape_snapshot.ts";
+import type { PageCursor, SnapshotSource } from "./scrape_snapshot.ts";
 import { Counter, type Registry } from "../base/prom.ts";
 
 /** Why a scrape got no complete page: refused at the door, or cut for not reading in time. */
@@ -72,35 +72,39 @@ export function createScrapeGate(options: ScrapeGateOptions): ScrapeGate {
         controllerRef?.error(new Error(`Cannot send /metrics: not read within the timeout`));
         finish();
       }, () => {});
-      let snapshot;
+      let cursor: PageCursor;
       try {
-        snapshot = await options.snapshots.take();
+        cursor = await options.snapshots.open();
       } catch (e) {
         finish();
         throw e;
       }
       if (finished) {
-        // Timed out while the page rendered.
-        options.snapshots.release(snapshot);
+        // Timed out while the page started.
+        cursor.close();
         throw new Error("Cannot send /metrics: the page took longer than the timeout");
       }
-      const taken = snapshot;
-      release = () => options.snapshots.release(taken);
-      let next = 0;
+      release = () => cursor.close();
       return new ReadableStream<Uint8Array>({
         start(controller) {
           controllerRef = controller;
         },
         pull(controller) {
           if (finished) return;
-          const piece = taken.pieces[next++];
-          if (piece === undefined) {
+          let piece: Uint8Array | null;
+          try {
+            piece = cursor.next();
+          } catch (e) {
+            finish();
+            throw e;
+          }
+          if (piece === null) {
             controller.close();
             finish();
           } else controller.enqueue(piece);
         },
         cancel: finish,
-      }, { highWaterMark: 1 });
+      }, { highWaterMark: 0 }); // pull only when the client reads: nothing is made ahead
     },
     get inFlight() {
       return inFlight;

@@ -10,7 +10,6 @@ function setup(maxConcurrent = 2) {
   const snapshots = createSnapshotSource({
     render: () => Promise.resolve(["# page\n", "a 1\n", "b 2\n"]),
     clock,
-    sliceMs: Infinity,
   });
   const gate = createScrapeGate({ snapshots, maxConcurrent, timeoutMs: 30_000, clock, registry });
   const rejected = async (reason: string) => {

@@ -1,82 +1,106 @@
 import assert from "node:assert/strict";
-import { createSnapshotSource } from "../../src/http/scrape_snapshot.ts";
+import { createSnapshotSource, type PageCursor } from "../../src/http/scrape_snapshot.ts";
 import { FakeClock } from "../_support/fake_clock.ts";
 
-const decode = (pieces: readonly Uint8Array[]) =>
-  pieces.map((p) => new TextDecoder().decode(p)).join("");
+/** Reads a cursor to its end. */
+function readAll(cursor: PageCursor): string {
+  let text = "";
+  for (let piece = cursor.next(); piece !== null; piece = cursor.next()) {
+    text += new TextDecoder().decode(piece);
+  }
+  cursor.close();
+  return text;
+}
 
-Deno.test("createSnapshotSource() renders once for scrapes that overlap", async () => {
+Deno.test("createSnapshotSource() renders once for scrapes that arrive together", async () => {
   let calls = 0;
   const source = createSnapshotSource({
     render: () => {
       calls++;
-      return Promise.resolve(["# a\n", `up ${calls}\n`]);
+      return Promise.resolve(["# a\n", `up ${calls}\n`, "z 1\n"]);
     },
   });
-  const [a, b, c] = await Promise.all([source.take(), source.take(), source.take()]);
-  assert.equal(a, b);
-  assert.equal(b, c);
-  assert.equal(decode(a!.pieces), "# a\nup 1\n");
-  assert.equal(a!.bytes, 9);
-  // Taken while the page is still being sent: the same page.
-  const d = await source.take();
-  assert.equal(d, a);
+  const [a, b, c] = await Promise.all([source.open(), source.open(), source.open()]);
+  assert.equal(readAll(a), "# a\nup 1\nz 1\n");
+  assert.equal(readAll(b), "# a\nup 1\nz 1\n");
+  assert.equal(readAll(c), "# a\nup 1\nz 1\n");
   assert.equal(source.renders, 1);
-  for (const s of [a, b, c, d]) source.release(s!);
-  // Nobody sends it any more: the next scrape gets a fresh page.
-  const e = await source.take();
-  assert.notEqual(e, a);
-  assert.equal(decode(e.pieces), "# a\nup 2\n");
+  assert.equal(source.heldPieces, 0);
+  // The page is over: the next scrape gets a fresh one.
+  assert.equal(readAll(await source.open()), "# a\nup 2\nz 1\n");
   assert.equal(source.renders, 2);
 });
 
-Deno.test("createSnapshotSource() does not hand out a page older than maxAgeMs", async () => {
-  const clock = new FakeClock();
-  let calls = 0;
-  const source = createSnapshotSource({
-    render: () => Promise.resolve([`up ${++calls}\n`]),
-    clock,
-    maxAgeMs: 1000,
-    sliceMs: Infinity,
-  });
-  const first = await source.take();
-  clock.jump(999);
-  assert.equal(await source.take(), first);
-  clock.jump(1);
-  const second = await source.take();
-  assert.notEqual(second, first);
-  assert.equal(decode(second.pieces), "up 2\n");
-});
-
-Deno.test("createSnapshotSource() yields to the event loop while it renders a large page", async () => {
-  let timerRan = false;
-  let piecesBeforeTimer = -1;
+Deno.test("createSnapshotSource() holds only the pieces between the slowest and the fastest reader", async () => {
   let made = 0;
   const source = createSnapshotSource({
     render: () =>
       Promise.resolve((function* () {
-        for (let i = 0; i < 2000; i++) {
+        for (let i = 0; i < 100; i++) {
           made++;
-          const t = performance.now();
-          while (performance.now() - t < 0.05) { /* about 50 µs of work per piece */ }
           yield `line_${i} 1\n`;
         }
       })()),
-    sliceMs: 5,
   });
-  setTimeout(() => {
-    timerRan = true;
-    piecesBeforeTimer = made;
-  }, 0);
-  const page = await source.take();
-  assert.equal(page.pieces.length, 2000);
-  assert.ok(timerRan);
-  // The timer ran in the middle of the render (~100 ms of work), not after it.
-  assert.ok(piecesBeforeTimer > 0 && piecesBeforeTimer < 2000, String(piecesBeforeTimer));
+  const [fast, slow] = await Promise.all([source.open(), source.open()]);
+  assert.equal(made, 0, "nothing is made before a reader pulls");
+  for (let i = 0; i < 10; i++) fast.next();
+  assert.equal(made, 10);
+  assert.equal(source.heldPieces, 10);
+  for (let i = 0; i < 4; i++) slow.next();
+  assert.equal(source.heldPieces, 6);
+  // A reader that goes away releases what only it still needed.
+  slow.close();
+  assert.equal(source.heldPieces, 0);
+  assert.match(readAll(fast), /^line_10 1\n[^]*line_99 1\n$/);
+  assert.equal(source.heldPieces, 0);
 });
 
-Deno.test("createSnapshotSource() passes a render error to every waiting scrape", async () => {
-  const source = createSnapshotSource({ render: () => Promise.reject(new Error("boom")) });
-  const results = await Promise.allSettled([source.take(), source.take()]);
+Deno.test("createSnapshotSource() lets a scrape join only a young page that still has its start", async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  const source = createSnapshotSource({
+    render: () => Promise.resolve([`up ${++calls}\n`, "z 1\n"]),
+    clock,
+    maxAgeMs: 1000,
+  });
+  const first = await source.open();
+  clock.jump(999);
+  const joined = await source.open();
+  assert.equal(source.renders, 1);
+  clock.jump(1);
+  const tooLate = await source.open();
+  assert.equal(source.renders, 2);
+  first.next(); // every reader of page 1 is past its first piece? not yet: `joined` is not
+  const alsoJoined = await source.open(); // page 2 is still young and whole
+  assert.equal(source.renders, 2);
+  assert.equal(readAll(first), "z 1\n");
+  assert.equal(readAll(joined), "up 1\nz 1\n");
+  assert.equal(readAll(tooLate), "up 2\nz 1\n");
+  assert.equal(readAll(alsoJoined), "up 2\nz 1\n");
+  // A page whose first piece is gone takes no one: a late reader would miss the start.
+  const a = await source.open();
+  a.next();
+  const b = await source.open();
+  assert.equal(source.renders, 4);
+  a.close();
+  b.close();
+});
+
+Deno.test("createSnapshotSource() passes a render error to every reader", async () => {
+  const failing = createSnapshotSource({ render: () => Promise.reject(new Error("boom")) });
+  const results = await Promise.allSettled([failing.open(), failing.open()]);
   assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+  const midway = createSnapshotSource({
+    render: () =>
+      Promise.resolve((function* () {
+        yield "a 1\n";
+        throw new Error("state changed");
+      })()),
+  });
+  const [x, y] = await Promise.all([midway.open(), midway.open()]);
+  assert.equal(new TextDecoder().decode(x.next()!), "a 1\n");
+  assert.throws(() => x.next(), /state changed/);
+  assert.equal(new TextDecoder().decode(y.next()!), "a 1\n");
+  assert.throws(() => y.next(), /state changed/);
 });
