@@ -16,6 +16,8 @@ import { trimMallocHeap } from "./malloc_trim.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
+import { createRecentRing } from "./results/recent_ring.ts";
+import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
@@ -115,9 +117,11 @@ async function start(
 
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
+  const { window: windowMs, step: stepMs, results } = config.agent.history;
+  const history = createRecentRing({ windowMs, stepMs, results });
   const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, wal: walSink },
+    { metrics: probeMetrics, last_results: lastResults, history, wal: walSink },
     { registry },
   );
 
@@ -154,6 +158,7 @@ async function start(
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
     lastResults.retain(keys);
+    history.retain(keys);
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);
@@ -224,20 +229,32 @@ async function start(
     clock,
     registry,
   });
+  const status = () => ({
+    version: VERSION,
+    commit: COMMIT,
+    config: { path: options.configPath, last_reload: lastReload() },
+    ready,
+    jobs: jobs.length,
+    targets: targets.length,
+    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
+  });
   const app = createApp({
     metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
-    status: () => ({
-      version: VERSION,
-      commit: COMMIT,
-      config: { path: options.configPath, last_reload: lastReload() },
-      ready,
-      jobs: jobs.length,
-      targets: targets.length,
-      ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-    }),
+    status,
+    pages: (app) =>
+      mountStatusPage(app, {
+        jobs: () => jobs,
+        targets: () => targets,
+        last: lastResults,
+        ring: history,
+        status,
+        labels: () => config.agent.labels,
+        walMaxBytes: () => config.wal.max_size,
+        registry,
+      }),
   });
 
   const server = await serve(app, config.agent.listen);

@@ -25,6 +25,7 @@ import {
   size,
   text,
 } from "./field_types.ts";
+import { historySchema } from "./history_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -167,6 +168,7 @@ export const configSchema = z.strictObject({
       max_scrapes: withDefault(int(1, 1000), 4),
       /** Longest time to send one `/metrics` answer; a client that reads slower is cut off. */
       scrape_timeout: withDefault(duration(), 30_000),
+      history: historySchema,
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),
