@@ -71,8 +71,8 @@ Deno.test("createSnapshotSource() lets a scrape join only a young page that stil
   clock.jump(1);
   const tooLate = await source.open();
   assert.equal(source.renders, 2);
-  first.next(); // every reader of page 1 is past its first piece? not yet: `joined` is not
-  const alsoJoined = await source.open(); // page 2 is still young and whole
+  first.next(); // page 1 keeps its first piece: `joined` has not read it yet
+  const alsoJoined = await source.open(); // page 2 is young and whole: joined
   assert.equal(source.renders, 2);
   assert.equal(readAll(first), "z 1\n");
   assert.equal(readAll(joined), "up 1\nz 1\n");
