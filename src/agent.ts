@@ -13,7 +13,7 @@ import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
-import { createResolver } from "./net/resolver.ts";
+import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
@@ -86,7 +86,8 @@ async function start(
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  const probes = createProbes({ resolver: createResolver(), registry });
+  const { resolver, client: dns, servers } = createSystemResolver(config.dns, registry);
+  const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.

@@ -1,6 +1,6 @@
 /**
  * @module Regular expressions from the config that run on bytes a peer sent (`expect` of TCP and
- * UDP probes, and of every probe added later). They use RE2 semantics through `re2js`, as
+ * UDP probes, HTTP bodies and headers, DNS records, and of every probe added later). They use RE2 semantics through `re2js`, as
  * blackbox_exporter's Go regexp: matching takes time linear in the input, so no pattern and no
  * peer can stall the event loop (JavaScript's backtracking `RegExp` takes 2^40 steps for
  * `^(a+)+$` on 40 `a`s and a `!`). Compile once, at config load, with {@linkcode compilePeerRegex}
@@ -73,4 +73,14 @@ export function latin1Text(bytes: Uint8Array): string {
     text += String.fromCharCode(...bytes.subarray(i, i + 8192));
   }
   return text;
+}
+
+/** Why `pattern` is not an RE2 expression (with the hint), or undefined when it is one. */
+export function peerRegexProblem(pattern: string): string | undefined {
+  try {
+    compilePeerRegex(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

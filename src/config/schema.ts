@@ -27,6 +27,8 @@ import {
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
 
+import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
 const probeCommon = {
@@ -35,6 +37,7 @@ const probeCommon = {
   retries: optional(int(0, 10)),
   jitter: optional(num(0, 1)),
   ip_protocol: optional(ipProtocol),
+  dns_server: optional(dnsServer),
 };
 
 const tcpProbe = z.strictObject({
@@ -74,8 +77,14 @@ const icmpProbe = z.strictObject({
   helper: optional(z.enum(["auto", "socket", "ping"])),
 });
 
-/** One probe module: `{type: tcp|udp|icmp, ...}`. */
-export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
+/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+export const probeModule = z.discriminatedUnion("type", [
+  tcpProbe,
+  udpProbe,
+  icmpProbe,
+  httpProbe(probeCommon),
+  dnsProbe(probeCommon),
+]);
 
 const staticSource = z.strictObject({
   targets: z.array(address).check(z.maxLength(100_000)),
@@ -204,6 +213,7 @@ export const configSchema = z.strictObject({
     }),
   ),
   targets: withDefault(z.array(targetSource), []),
+  dns: withDefault(dnsSection, {}),
   metrics: prefault(
     z.strictObject({
       buckets: withDefault(

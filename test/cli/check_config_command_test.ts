@@ -88,8 +88,8 @@ export const CASES: Case[] = [
   },
   {
     name: "unknown probe type",
-    text: "probes:\n  x: {type: http}\n",
-    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, got "http"'],
+    text: "probes:\n  x: {type: smtp}\n",
+    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, got "smtp"'],
   },
   {
     name: "missing probes",
