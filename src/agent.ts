@@ -3,7 +3,7 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
@@ -91,14 +91,16 @@ async function start(
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
+  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
-  closers.push(async () => await wal[Symbol.asyncDispose]());
+  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
+  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal.stats() };
+  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push) {
+  if (config.push && wal) {
     // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
     const pusher = createPusher({
       wal,
@@ -120,9 +122,13 @@ async function start(
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
-  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, history, wal: walSink },
+    {
+      metrics: probeMetrics,
+      last_results: lastResults,
+      history,
+      ...(wal ? { wal: createWalSink(wal, { extraLabels: config.push?.extra_labels }) } : {}),
+    },
     { registry },
   );
 
@@ -253,7 +259,7 @@ async function start(
         ring: history,
         status,
         labels: () => config.agent.labels,
-        walMaxBytes: () => config.wal.max_size,
+        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
         registry,
       }),
   });

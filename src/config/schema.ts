@@ -157,6 +157,33 @@ export const targetSource = pipe(
   }),
 );
 
+/** The `wal:` section. */
+const walSection = z.strictObject({
+  dir: withDefault(text(), "data/wal"),
+  segment_size: withDefault(size(), 16 * 1024 ** 2),
+  max_size: withDefault(size(), 1024 ** 3),
+  fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
+  fsync_interval: withDefault(duration(), 1000),
+  compact: withDefault(z.boolean(), true),
+});
+
+/** The settings of the WAL as configured. */
+export type WalSettings = z.output<typeof walSection>;
+
+/**
+ * The WAL the agent keeps: the `wal:` section when written (a local history even without a
+ * pusher), its defaults when there is a `push:` section, else none (a pull-only agent writes
+ * nothing to disk).
+ */
+export function walSettings(config: Pick<Config, "wal" | "push">): WalSettings | null {
+  return config.wal ?? (config.push ? walSection.parse({}) : null);
+}
+
+/** Where `vmprober wal inspect` looks by default: the configured dir, else the default one. */
+export function walDir(config: Pick<Config, "wal">): string {
+  return (config.wal ?? walSection.parse({})).dir;
+}
+
 /** The whole config file. */
 export const configSchema = z.strictObject({
   agent: prefault(
@@ -229,17 +256,8 @@ export const configSchema = z.strictObject({
     }),
     {},
   ),
-  wal: prefault(
-    z.strictObject({
-      dir: withDefault(text(), "data/wal"),
-      segment_size: withDefault(size(), 16 * 1024 ** 2),
-      max_size: withDefault(size(), 1024 ** 3),
-      fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
-      fsync_interval: withDefault(duration(), 1000),
-      compact: withDefault(z.boolean(), true),
-    }),
-    {},
-  ),
+  // Absent: a WAL with these defaults only when there is a `push:` section (see walSettings).
+  wal: optional(walSection),
   push: optional(z.strictObject({
     url: httpUrl(),
     basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),

@@ -342,7 +342,7 @@ Deno.test("check-config accepts good configs and prints the summary", async () =
       "  target sources: 0",
       "  static targets: 0, static jobs: 0",
       "  listen: 127.0.0.1:9109",
-      "  wal: data/wal; push: off (pull only)",
+      "  wal: off (no push: and no wal: section); push: off (pull only)",
       "",
     ].join("\n"),
   );
