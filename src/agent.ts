@@ -9,7 +9,8 @@ import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./schedule/job_runner.ts";
-import { buildJobs, type JobDef } from "./schedule/job.ts";
+import { buildJobSteps, type JobDef } from "./schedule/job.ts";
+import { mapSteps, runSliced, setSteps } from "./base/slices.ts";
 import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
 import { createProbes, type ProbeSet } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
@@ -50,6 +51,11 @@ export interface AgentOptions {
   configPath: string;
   config: Config;
   clock?: Clock;
+  /**
+   * A stop requested while starting (SIGTERM during a long first load of targets): aborts the
+   * load at its next slice so `startAgent` returns promptly; the caller then calls `stop()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Starts the agent on a validated config. */
@@ -144,16 +150,19 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const toSpec = (def: JobDef) =>
     toJobSpec(def, { probes, normalizer, clock, signal: stopController.signal });
 
-  const applyTargets = (next: Target[]) => {
-    targets = next;
-    const built = buildJobs(next, config);
+  /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
+  const applyOnce = async (next: Target[]) => {
+    const signal = stopController.signal;
+    const built = await runSliced(buildJobSteps(next, config), { signal });
     for (const r of built.rejected) {
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
+    const specs = await runSliced(mapSteps(built.jobs, toSpec), { signal });
+    const summary = await scheduler.apply(specs, signal);
+    targets = next;
     jobs = built.jobs;
-    const summary = scheduler.update(jobs.map(toSpec));
-    const keys = new Set(jobs.map((j) => j.key));
+    const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
     probeMetrics.retain(keys);
     lastResults.retain(keys);
     normalizer.retain(keys);
@@ -164,6 +173,29 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       targets: next.length,
       ...summary,
     });
+  };
+  /** The newest target list not yet applied, and the apply running (one at a time). */
+  let wanted: Target[] | undefined;
+  let applying: Promise<void> | undefined;
+  const applyTargets = (next: Target[]): Promise<void> => {
+    wanted = next;
+    return applying ??= (async () => {
+      try {
+        while (wanted) {
+          const list = wanted;
+          wanted = undefined;
+          try {
+            await applyOnce(list);
+          } catch (e) {
+            if (!stopController.signal.aborted) {
+              log.error("Cannot schedule targets: {error}", { error: String(e) });
+            }
+          }
+        }
+      } finally {
+        applying = undefined;
+      }
+    })();
   };
 
   const reload = async (): Promise<{ ok: boolean; error?: string }> => {
@@ -184,7 +216,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       } finally {
         reloading = false;
       }
-      applyTargets(targetManager.targets());
+      await applyTargets(targetManager.targets());
       self.configReloads.inc({ result: "success" });
       self.configLastReloadSuccessful.set(1);
       self.configLastReloadTimestamp.set(Date.now() / 1000);
@@ -231,12 +263,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }:${server.port}`;
   log.info("Listening on http://{address}/metrics", { address });
 
+  const stopWhileStarting = () =>
+    stopController.abort(new DOMException("agent stopping", "AbortError"));
+  options.signal?.addEventListener("abort", stopWhileStarting, { once: true });
+  if (options.signal?.aborted) stopWhileStarting();
   await targetManager.start(stopController.signal);
   targetManager.onChange((next) => {
-    if (!reloading) applyTargets(next);
+    if (!reloading) void applyTargets(next);
   });
   closers.push(async () => await targetManager[Symbol.asyncDispose]());
-  applyTargets(targetManager.targets());
+  await applyTargets(targetManager.targets());
+  options.signal?.removeEventListener("abort", stopWhileStarting);
   await reloader.start();
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   scheduler.start();
