@@ -65,6 +65,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let config = options.config;
   const registry = new Registry();
   const stopController = new AbortController();
+  /** Aborted as soon as a stop begins: long loads (config, targets → jobs) end at their next slice. */
+  const loading = new AbortController();
+  const endLoads = () => loading.abort(new DOMException("agent stopping", "AbortError"));
   let ready = false;
   let lastReload = {
     time: new Date().toISOString(),
@@ -152,7 +155,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
   const applyOnce = async (next: Target[]) => {
-    const signal = stopController.signal;
+    const signal = loading.signal;
     const built = await runSliced(buildJobSteps(next, config), { signal });
     for (const r of built.rejected) {
       self.rejectedTargets.inc({ reason: r.reason });
@@ -187,7 +190,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           try {
             await applyOnce(list);
           } catch (e) {
-            if (!stopController.signal.aborted) {
+            if (!loading.signal.aborted) {
               log.error("Cannot schedule targets: {error}", { error: String(e) });
             }
           }
@@ -200,7 +203,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const reload = async (): Promise<{ ok: boolean; error?: string }> => {
     try {
-      const next = await loadConfig(options.configPath);
+      const next = await loadConfig(options.configPath, loading.signal);
       if (next.agent.listen !== config.agent.listen) {
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
@@ -224,6 +227,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       log.info("Config reloaded from {path}", { path: options.configPath });
       return { ok: true };
     } catch (e) {
+      if (loading.signal.aborted) return { ok: false, error: "Cannot reload config: stopping" };
       const error = (e as Error).message;
       self.configReloads.inc({ result: "failure" });
       self.configLastReloadSuccessful.set(0);
@@ -263,8 +267,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }:${server.port}`;
   log.info("Listening on http://{address}/metrics", { address });
 
-  const stopWhileStarting = () =>
+  const stopWhileStarting = () => {
+    endLoads();
     stopController.abort(new DOMException("agent stopping", "AbortError"));
+  };
   options.signal?.addEventListener("abort", stopWhileStarting, { once: true });
   if (options.signal?.aborted) stopWhileStarting();
   await targetManager.start(stopController.signal);
@@ -287,6 +293,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const stop = () =>
     stopping ??= (async () => {
       ready = false;
+      endLoads();
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
       const maxTimeout = jobs.reduce(

@@ -76,8 +76,11 @@ const icmpProbe = z.strictObject({
 /** One probe module: `{type: tcp|udp|icmp, ...}`. */
 export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
 
+/** Most targets in one `static:` list. */
+export const MAX_STATIC_TARGETS = 100_000;
+
 const staticSource = z.strictObject({
-  targets: z.array(address).check(z.maxLength(100_000)),
+  targets: z.array(address).check(z.maxLength(MAX_STATIC_TARGETS)),
   labels: optional(labels()),
 });
 const fileSource = z.strictObject({
