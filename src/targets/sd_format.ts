@@ -48,7 +48,7 @@ function* parseText(text: string, format: "json" | "yaml" | "auto"): Steps<unkno
   const json = format === "json" || (format === "auto" && /^\s*\[/.test(text));
   try {
     if (json) return yield* parseJsonSteps(text);
-    return YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true });
+    return YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: "error" });
   } catch (e) {
     const what = json ? "JSON" : "YAML";
     const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];

@@ -67,7 +67,12 @@ function valueEnd(text: string, i: number, limit: number): number {
   return j >= text.length && depth === 0 ? j : -1;
 }
 
-function* walkArray(text: string, i: number, depth: number): Steps<[unknown[], number]> {
+function* walkArray(
+  text: string,
+  i: number,
+  depth: number,
+  leaf: number,
+): Steps<[unknown[], number]> {
   const out: unknown[] = [];
   i = skipWs(text, i + 1);
   if (text[i] === "]") return [out, i + 1];
@@ -75,8 +80,8 @@ function* walkArray(text: string, i: number, depth: number): Steps<[unknown[], n
     // A run of small elements: one JSON.parse of "[e1,e2,...]".
     const runStart = i;
     let runEnd = -1;
-    while (i - runStart < LEAF_CHARS) {
-      const end = valueEnd(text, i, LEAF_CHARS);
+    while (i - runStart < leaf) {
+      const end = valueEnd(text, i, leaf);
       if (end === -1) break;
       runEnd = end;
       i = skipWs(text, end);
@@ -89,7 +94,7 @@ function* walkArray(text: string, i: number, depth: number): Steps<[unknown[], n
       yield;
       i = skipWs(text, runEnd);
     } else {
-      const [v, end] = yield* walkValue(text, i, depth + 1);
+      const [v, end] = yield* walkValue(text, i, depth + 1, leaf);
       out.push(v);
       i = skipWs(text, end);
     }
@@ -99,7 +104,12 @@ function* walkArray(text: string, i: number, depth: number): Steps<[unknown[], n
   }
 }
 
-function* walkObject(text: string, i: number, depth: number): Steps<[unknown, number]> {
+function* walkObject(
+  text: string,
+  i: number,
+  depth: number,
+  leaf: number,
+): Steps<[unknown, number]> {
   const out: Record<string, unknown> = {};
   i = skipWs(text, i + 1);
   if (text[i] === "}") return [out, i + 1];
@@ -109,7 +119,7 @@ function* walkObject(text: string, i: number, depth: number): Steps<[unknown, nu
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
     i = skipWs(text, keyEnd);
     if (text[i] !== ":") throw new Malformed();
-    const [v, end] = yield* walkValue(text, skipWs(text, i + 1), depth + 1);
+    const [v, end] = yield* walkValue(text, skipWs(text, i + 1), depth + 1, leaf);
     // As JSON.parse: an own data property, even for "__proto__"; the last duplicate wins.
     Object.defineProperty(out, key, {
       value: v,
@@ -124,12 +134,17 @@ function* walkObject(text: string, i: number, depth: number): Steps<[unknown, nu
   }
 }
 
-function* walkValue(text: string, i: number, depth: number): Steps<[unknown, number]> {
+function* walkValue(
+  text: string,
+  i: number,
+  depth: number,
+  leaf: number,
+): Steps<[unknown, number]> {
   if (depth > MAX_WALK_DEPTH) throw new Malformed(); // parsed whole instead
-  const end = valueEnd(text, i, LEAF_CHARS);
+  const end = valueEnd(text, i, leaf);
   if (end !== -1) return [JSON.parse(text.slice(i, end)), end];
-  if (text[i] === "[") return yield* walkArray(text, i, depth);
-  if (text[i] === "{") return yield* walkObject(text, i, depth);
+  if (text[i] === "[") return yield* walkArray(text, i, depth, leaf);
+  if (text[i] === "{") return yield* walkObject(text, i, depth, leaf);
   if (text[i] === '"') {
     const e = stringEnd(text, i);
     return [JSON.parse(text.slice(i, e)), e];
@@ -139,6 +154,7 @@ function* walkValue(text: string, i: number, depth: number): Steps<[unknown, num
 
 /**
  * Parses JSON text as `JSON.parse` does, in steps; throws `JSON.parse`'s own SyntaxError.
+ * `leaf` (default {@linkcode LEAF_CHARS}) is the size of a piece handed to `JSON.parse` whole.
  *
  * @example
  * ```ts
@@ -148,11 +164,11 @@ function* walkValue(text: string, i: number, depth: number): Steps<[unknown, num
  * if (v[0]?.targets[0] !== "a:1") throw new Error();
  * ```
  */
-export function* parseJsonSteps(text: string): Steps<unknown> {
-  if (text.length <= LEAF_CHARS) return JSON.parse(text);
+export function* parseJsonSteps(text: string, leaf = LEAF_CHARS): Steps<unknown> {
+  if (text.length <= leaf) return JSON.parse(text);
   try {
     const start = skipWs(text, 0);
-    const [value, end] = yield* walkValue(text, start, 0);
+    const [value, end] = yield* walkValue(text, start, 0, leaf);
     if (skipWs(text, end) !== text.length) throw new Malformed();
     return value;
   } catch (e) {
