@@ -2,7 +2,8 @@
  * @module Config text → validated `Config`, every problem located as `file:line:col: key: message`.
  * Pure (no I/O): the loader reads the file, this turns text into a config or a ConfigError.
  */
-import { isScalar } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, visit } from "yaml";
+import type { Document } from "yaml";
 import type { Node, YAMLError } from "yaml";
 import { type Config, configSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
@@ -49,7 +50,21 @@ export function* parseConfigSteps(text: string, file: string): Steps<Config> {
   const unsafe = checkTree(doc.contents);
   if (unsafe) fail([at(unsafe.offset, pathAt(doc.contents, unsafe.offset), unsafe.message)]);
 
-  const data: unknown = doc.toJS({ maxAliasCount: -1 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (e) {
+    // `<<: 5`, `<<: [a]`: the YAML library throws while merging, without a position.
+    const offset = badMerge(doc) ?? 0;
+    const why = (e as Error).message.replace(/^Merge sources must be maps or map aliases$/, "");
+    fail([at(
+      offset,
+      pathAt(doc.contents, offset).map((k) => k === "Symbol(<<)" ? "<<" : k),
+      why
+        ? `invalid YAML: ${why}`
+        : "expected a mapping or an alias of one after <<, got another value",
+    )]);
+  }
   if (data === null || data === undefined) {
     fail([at(0, [], "expected a mapping with at least `probes`, got an empty file")]);
   }
@@ -69,6 +84,27 @@ export function* parseConfigSteps(text: string, file: string): Steps<Config> {
       .map((p) => at(offsetOf(p, doc.contents), p.path, p.message))
       .sort((a, b) => a.line - b.line || a.col - b.col),
   );
+}
+
+/** Offset of the first `<<` key whose value is not a mapping (or an alias of one, or a list of those). */
+function badMerge(doc: Document.Parsed): number | undefined {
+  const isMapLike = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap(n.resolve(doc)));
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key)) return;
+      const k = pair.key.value;
+      const merge = k === "<<" || (typeof k === "symbol" && k.description === "<<");
+      if (!merge) return;
+      const v = pair.value;
+      const ok = isMapLike(v) || (isSeq(v) && v.items.every(isMapLike));
+      if (!ok) {
+        found = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
 }
 
 /** Where a validation problem points: the key, the value, or the nearest enclosing key. */
