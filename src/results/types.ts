@@ -1,55 +1,11 @@
 /** @module The one result record every probe outcome becomes, and the sink seam it flows into. */
-
-/** Probe kinds the agent knows. */
-export type ProbeType = "tcp" | "udp" | "icmp";
-
-/** The fixed set of reasons a probe fails; a failure is data, not an exception. */
-export type FailureReason = "timeout" | "refused" | "unreachable" | "dns" | "mismatch" | "error";
-
-/** Every failure reason, in a stable order (for metrics pre-registration and docs). */
-export const FAILURE_REASONS: readonly FailureReason[] = [
-  "timeout",
-  "refused",
-  "unreachable",
-  "dns",
-  "mismatch",
-  "error",
-];
-
-/** Smokeping-style statistics of one ICMP run. RTTs are in seconds. */
-export interface IcmpStats {
-  sent: number;
-  received: number;
-  /** 0..1; 1 when nothing came back. */
-  lossRatio: number;
-  /** Every RTT received, in send order. */
-  rttsSeconds: number[];
-  minSeconds: number;
-  avgSeconds: number;
-  medianSeconds: number;
-  maxSeconds: number;
-  stddevSeconds: number;
-}
-
-/** What one probe attempt (or its retries) reports: success, time, reason, type fields. */
-export interface ProbeOutcome {
-  success: boolean;
-  /** Wall time of the attempt that decided the outcome, in seconds. */
-  durationSeconds: number;
-  /** Set iff `success` is false. */
-  reason?: FailureReason;
-  /** Human detail for logs and the targets API (never a secret). */
-  detail?: string;
-  /** IP family used: 4 or 6. */
-  ipProtocol?: 4 | 6;
-  /** ICMP statistics (type icmp only). */
-  icmp?: IcmpStats;
-  /** TLS certificate expiry, Unix seconds (tcp with tls only). */
-  tlsCertExpiry?: number;
-}
+import type { ProbeType } from "../config/schema.ts";
+import type { ProbeOutcome } from "../probes/types.ts";
 
 /** A normalized result: one per (target, probe module) run. */
 export interface ResultRecord extends ProbeOutcome {
+  /** The job's key (`jobKey(probe, target)`), carried from the scheduler; sinks key state by it. */
+  key: string;
   /** Probe start, Unix milliseconds (wall clock). */
   timestampMs: number;
   /** The address as the source wrote it. */

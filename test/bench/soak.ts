@@ -98,7 +98,9 @@ for (let tick = 1; elapsed() < SECONDS; tick++) {
   const mb = rssBytes(agent.pid) / 2 ** 20;
   rss.push([elapsed(), mb]);
   console.log(
-    `t=${elapsed().toFixed(0)}s reload=${reloadMs.at(-1)!.toFixed(0)}ms rss=${mb.toFixed(1)}MB lag_p99=${(p99 * 1000).toFixed(1)}ms ` +
+    `t=${elapsed().toFixed(0)}s reload=${reloadMs.at(-1)!.toFixed(0)}ms rss=${
+      mb.toFixed(1)
+    }MB lag_p99=${(p99 * 1000).toFixed(1)}ms ` +
       `backlog=${metricValue(text, "vmprober_push_backlog_samples")} jobs=${
         metricValue(text, "vmprober_scheduler_jobs")
       } skipped=${sumMetric(text, "vmprober_probes_skipped_total")}`,
@@ -128,7 +130,9 @@ const q = encodeURIComponent('sum(count_over_time({__name__=~".+"}[1d]))');
 const answer = await (await fetch(`${vm.base}/api/v1/query?query=${q}`)).json();
 const delivered = Number(answer.data.result[0]?.value[1] ?? 0);
 const ackedAfter = sumMetric(await metrics(), "vmprober_push_samples_total");
-if (ackedAfter !== acked) console.log(`warning: ${ackedAfter - acked} samples acked while counting`);
+if (ackedAfter !== acked) {
+  console.log(`warning: ${ackedAfter - acked} samples acked while counting`);
+}
 
 // RSS slope after the first minute (warm-up), least squares, MB per minute.
 const tail = rss.filter(([t]) => t >= 60);
@@ -137,7 +141,10 @@ const mt = mean(tail.map(([t]) => t));
 const mr = mean(tail.map(([, r]) => r));
 const slope = tail.reduce((s, [t, r]) => s + (t - mt) * (r - mr), 0) /
   tail.reduce((s, [t]) => s + (t - mt) ** 2, 0) * 60;
-const lagP99 = quantile(bucketDelta(histogramBuckets(end, LAG), histogramBuckets(first, LAG)), 0.99);
+const lagP99 = quantile(
+  bucketDelta(histogramBuckets(end, LAG), histogramBuckets(first, LAG)),
+  0.99,
+);
 const result = {
   seconds: Math.round(elapsed()),
   targets: TARGETS,

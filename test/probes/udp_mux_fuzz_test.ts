@@ -76,13 +76,15 @@ Deno.test(`createUdpMux() matches replies exactly over ${ROUNDS} fuzzed rounds`,
     const [ip, port] = rng.pick(endpoints);
     const strays = () => {
       for (let n = rng.int(3); n > 0; n--) {
-        const [host, p] = rng.pick([
-          [ip, port + 1],
-          ["127.0.0.9", port],
-          ["::ffff:127.0.0.3", port],
-          ["not-an-ip", port],
-          ["", 0],
-        ] as const);
+        const [host, p] = rng.pick(
+          [
+            [ip, port + 1],
+            ["127.0.0.9", port],
+            ["::ffff:127.0.0.3", port],
+            ["not-an-ip", port],
+            ["", 0],
+          ] as const,
+        );
         sockets[0]!.deliver(rng.bytes(4), host, p);
         sentDatagrams++;
       }
@@ -122,6 +124,9 @@ Deno.test(`createUdpMux() matches replies exactly over ${ROUNDS} fuzzed rounds`,
     assert.equal(taken + ignored.late + ignored.duplicate + ignored.unexpected, sentDatagrams);
   }
   assert.ok(ignored.duplicate > 100 && ignored.unexpected > 100, JSON.stringify(ignored));
-  assert.ok(ignored.late > 100 && refused > 100 && taken > 1000, JSON.stringify({ taken, refused }));
+  assert.ok(
+    ignored.late > 100 && refused > 100 && taken > 1000,
+    JSON.stringify({ taken, refused }),
+  );
   assert.equal(sockets.length, 1);
 });

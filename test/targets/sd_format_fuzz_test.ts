@@ -17,7 +17,7 @@ const BODIES = [
   [{ targets: ["10.0.0.1:22", "db.example:5432"], labels: { dc: "fra", __meta: "x" } }],
   [{ targets: ["[::1]:9", "10.0.0.2"] }, { targets: [], labels: {} }, {
     targets: ["h_1.example"],
-    labels: { a: "\"q\\u00e9\"", b: "[1,{}]" },
+    labels: { a: '"q\\u00e9"', b: "[1,{}]" },
   }],
   [{ targets: Array.from({ length: 12 }, (_, i) => `10.1.0.${i}:80`), labels: { n: "1.5e3" } }],
 ].map((b) => JSON.stringify(b, null, 1));
@@ -62,7 +62,9 @@ Deno.test(`parseTargetGroups() answers ${ITERATIONS} mutated JSON and YAML bodie
       const groups = parseTargetGroups(text, { format, maxTargets });
       seen.ok++;
       const json = format === "json" || (format === "auto" && /^\s*\[/.test(text));
-      const doc = (json ? JSON.parse(text) : YAML.parse(text, { logLevel: "error" })) as { targets: unknown[] }[] | null;
+      const doc = (json ? JSON.parse(text) : YAML.parse(text, { logLevel: "error" })) as {
+        targets: unknown[];
+      }[] | null;
       const want = (doc ?? []).reduce((n, g) => n + g.targets.length, 0);
       assert.equal(groups.reduce((n, g) => n + g.targets.length, 0), want, `case ${i}`);
       assert.ok(want <= maxTargets, `case ${i}: ${want} > ${maxTargets}`);

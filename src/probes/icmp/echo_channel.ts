@@ -7,6 +7,7 @@
  */
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
+import { errnoReason } from "../failure_reason.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,
@@ -54,8 +55,6 @@ export interface EchoChannel {
   drain(): void;
   close(): void;
 }
-
-const UNREACHABLE_ERRNO = new Set([101, 113, 99]); // ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL
 
 /** Wraps an open ICMP socket into a channel that runs echo sequences on it. */
 export function createEchoChannel(
@@ -194,7 +193,7 @@ export function createEchoChannel(
             pending.delete(key);
             keys.pop();
             failure ??= {
-              reason: UNREACHABLE_ERRNO.has(sent.errno) ? "unreachable" : "error",
+              reason: errnoReason(sent.errno),
               detail: `sendto failed: errno ${sent.errno}`,
             };
             continue;

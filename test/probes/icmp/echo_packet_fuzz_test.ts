@@ -30,7 +30,9 @@ function reply(rng: Rng, family: 4 | 6, withIp: boolean) {
     packet[2] = sum >> 8;
     packet[3] = sum & 0xff;
   }
-  if (!withIp) return { bytes: packet, identifier, sequence, payload: packet.subarray(8), start: 0 };
+  if (!withIp) {
+    return { bytes: packet, identifier, sequence, payload: packet.subarray(8), start: 0 };
+  }
   const ihl = 5 + rng.int(3);
   const bytes = new Uint8Array(ihl * 4 + packet.length);
   bytes[0] = 0x40 | ihl;
