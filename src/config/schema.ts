@@ -86,8 +86,11 @@ export const probeModule = z.discriminatedUnion("type", [
   dnsProbe(probeCommon),
 ]);
 
+/** Most targets in one `static:` list. */
+export const MAX_STATIC_TARGETS = 100_000;
+
 const staticSource = z.strictObject({
-  targets: z.array(address).check(z.maxLength(100_000)),
+  targets: z.array(address).check(z.maxLength(MAX_STATIC_TARGETS)),
   labels: optional(labels()),
 });
 const fileSource = z.strictObject({
