@@ -16,6 +16,7 @@ import {
   httpUrl,
   int,
   ipProtocol,
+  jobName,
   labels,
   moduleName,
   num,
@@ -34,6 +35,8 @@ const probeCommon = {
   retries: optional(int(0, 10)),
   jitter: optional(num(0, 1)),
   ip_protocol: optional(ipProtocol),
+  /** The `job` label of this module's series (default: the module name). */
+  job: optional(jobName()),
 };
 
 const tcpProbe = z.strictObject({
@@ -102,7 +105,7 @@ const commandSource = z.strictObject({
 });
 
 const SOURCE_KINDS = ["static", "file", "http", "command"] as const;
-const SOURCE_KEYS = [...SOURCE_KINDS, "name", "labels", "probes"];
+const SOURCE_KEYS = [...SOURCE_KINDS, "name", "labels", "probes", "job"];
 
 /** Exactly one source kind per entry, checked before the entry's own keys. */
 const oneSourceKind = z.unknown().check((ctx) => {
@@ -143,6 +146,8 @@ export const targetSource = pipe(
     command: optional(commandSource),
     name: optional(moduleName("source name")),
     labels: optional(labels()),
+    /** The `job` label of this source's series (wins over the module's `job`). */
+    job: optional(jobName()),
     probes: z.array(text()).check(z.minLength(1)),
   }),
 );

@@ -12,6 +12,7 @@ import type { ProbeOutcome } from "../results/types.ts";
 import type { Clock } from "../base/clock.ts";
 import { systemClock } from "../base/clock.ts";
 import type { Probe, ProbeJob } from "./types.ts";
+import { addressFields } from "./address_fields.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
 /** Options of {@linkcode createUdpProbe}. */
@@ -86,11 +87,12 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds: elapsed(),
+          dnsLookupSeconds: elapsed(),
           reason: reason === "error" ? "dns" : reason,
           detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
         };
       }
-      const ipProtocol = resolved.family;
+      const addr = addressFields(resolved, elapsed());
       const remaining = Math.max(0, job.timeoutMs - (clock.now() - started));
       const result = await mux.exchange(
         resolved.ip,
@@ -105,7 +107,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds,
-          ipProtocol,
+          ...addr,
           reason: "timeout",
           detail: `no reply from ${resolved.ip}:${job.port}`,
         };
@@ -114,7 +116,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds,
-          ipProtocol,
+          ...addr,
           reason: failureReason(result.error),
           detail: result.error instanceof Error ? result.error.message : String(result.error),
         };
@@ -132,13 +134,18 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           return {
             success: false,
             durationSeconds,
-            ipProtocol,
+            ...addr,
             reason: "mismatch",
             detail: `reply of ${result.data.length} bytes does not match ${JSON.stringify(expect)}`,
           };
         }
       }
-      return { success: true, durationSeconds, ipProtocol };
+      return {
+        success: true,
+        durationSeconds,
+        ...addr,
+        failedDueToRegex: expect !== undefined ? false : undefined,
+      };
     },
     close: () => mux.close(),
     [Symbol.asyncDispose]: () => mux.close(),

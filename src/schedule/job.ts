@@ -15,6 +15,8 @@ export interface JobDef {
   jitter: number;
   retries: number;
   labels: Record<string, string>;
+  /** The `job` label: the source's `job`, else the module's, else the module name. */
+  jobName: string;
   version: string;
 }
 
@@ -74,7 +76,8 @@ export function buildJobs(
         });
         continue;
       }
-      const labels = { ...base, ...t.labels };
+      const { job: sourceJob, ...labels } = { ...base, ...t.labels };
+      const jobName = sourceJob ?? module.job ?? probe;
       const job: ProbeJob = {
         target: t.address,
         host: addr.host,
@@ -95,10 +98,12 @@ export function buildJobs(
         jitter,
         retries,
         labels,
+        jobName,
         version: JSON.stringify([
           module,
           port,
           labels,
+          jobName,
           intervalMs,
           jitter,
           retries,

@@ -10,6 +10,7 @@ import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeTargets, targetKey } from "./merge.ts";
 import { createSdMetrics, type SdMetrics } from "./sd_metrics.ts";
+import { droppedLabelReporter } from "./dropped_labels.ts";
 import { failureReasonOf, type SourceFailureReason } from "./source_error.ts";
 import type { Target, TargetGroup, TargetSource } from "./types.ts";
 
@@ -91,6 +92,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
   const log = options.logger ?? makeLogger("targets");
   const debounceMs = options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS;
   const metrics: SdMetrics = createSdMetrics(options.registry);
+  const reportDropped = droppedLabelReporter(metrics, log);
   const listeners = new Set<(targets: Target[]) => void>();
   let states: SourceState[] = [];
   let merged: Target[] = [];
@@ -142,6 +144,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       if (st.stop.signal.aborted) return;
       st.groups = groups;
       st.count = countTargets(groups);
+      reportDropped(name, groups);
       st.lastSuccessMs = clock.wallNow();
       if (st.state !== "ok") {
         const how = st.state === "failing" ? "recovered" : "loaded";

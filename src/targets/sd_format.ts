@@ -6,6 +6,7 @@ import YAML from "yaml";
 import { addressProblem } from "./address_check.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup } from "./types.ts";
+import { reservedLabelProblem } from "../base/reserved_labels.ts";
 
 /** Default bound on one SD body (file, HTTP response, command output): 10 MiB. */
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -13,7 +14,6 @@ export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_TARGETS = 100_000;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const RESERVED = new Set(["probe", "type", "target"]);
 
 /** Options of {@linkcode parseTargetGroups}. */
 export interface SdFormatOptions {
@@ -102,20 +102,28 @@ export function validateTargetGroups(
       if (problem) throw bad(`${where}.targets[${j}]`, `invalid address "${t}": ${problem}`);
     });
     const out: Record<string, string> = {};
+    const dropped: string[] = [];
     if (labels !== undefined && labels !== null) {
       if (typeof labels !== "object" || Array.isArray(labels)) {
         throw bad(`${where}.labels`, `expected an object of name: value, got ${describe(labels)}`);
       }
       for (const [name, value] of Object.entries(labels)) {
         if (!LABEL_NAME.test(name)) throw bad(`${where}.labels`, `invalid label name "${name}"`);
-        if (RESERVED.has(name)) throw bad(`${where}.labels`, `label name "${name}" is reserved`);
         if (typeof value !== "string") {
           throw bad(`${where}.labels.${name}`, `expected a string value, got ${describe(value)}`);
         }
-        if (!name.startsWith("__")) out[name] = value;
+        // `__meta_*` and other internal names go silently, as in Prometheus; names our own
+        // series use would duplicate a label: data, not an error — dropped and counted.
+        if (name.startsWith("__")) continue;
+        if (reservedLabelProblem(name)) dropped.push(name);
+        else out[name] = value;
       }
     }
-    groups.push({ targets: targets as string[], labels: out });
+    groups.push({
+      targets: targets as string[],
+      labels: out,
+      ...(dropped.length ? { dropped } : {}),
+    });
   });
   return groups;
 }

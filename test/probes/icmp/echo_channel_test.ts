@@ -70,9 +70,13 @@ Deno.test("createEchoChannel() ignores and counts hostile packets and still take
 Deno.test("createEchoChannel() reports loss when nothing answers, within the timeout", async () => {
   const socket = fakeIcmpSocket(6, "raw", () => []);
   const channel = createEchoChannel(socket);
+  const started = performance.now();
   const r = await channel.run("::1", { ...opts, timeoutMs: 50 });
   channel.close();
-  assert.deepEqual(r, { sent: 3, rttsSeconds: [], failure: undefined });
+  const { endMono, firstSentMono, ...rest } = r;
+  assert.deepEqual(rest, { sent: 3, rttsSeconds: [], failure: undefined, hopLimit: undefined });
+  // No reply: the run ended when waiting stopped, at the timeout.
+  assert.ok(firstSentMono! >= started && endMono! - started >= 50, `${endMono! - started} ms`);
   assert.equal(channel.inFlight(), 0);
 });
 
@@ -107,9 +111,12 @@ Deno.test("createEchoChannel() turns a failed send into unreachable", async () =
   const channel = createEchoChannel(socket);
   const r = await channel.run("127.0.0.1", opts);
   channel.close();
-  assert.deepEqual(r, {
+  const { endMono: _end, ...rest } = r;
+  assert.deepEqual(rest, {
     sent: 0,
     rttsSeconds: [],
     failure: { reason: "unreachable", detail: "sendto failed: errno 101" },
+    firstSentMono: undefined,
+    hopLimit: undefined,
   });
 });
