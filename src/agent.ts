@@ -24,6 +24,7 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { probeNow } from "./schedule/probe_now.ts";
 import { textStream } from "./http/text_stream.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
@@ -218,6 +219,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       targets: targets.length,
       ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
     }),
+    probe: {
+      run: (req) => probeNow({ config: () => config, probes, clock }, req),
+      maxConcurrent: config.agent.probe_concurrency,
+      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
+    },
   });
 
   let server: HttpServer;

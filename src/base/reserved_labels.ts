@@ -43,7 +43,7 @@ export function reservedLabelProblem(name: string): string | undefined {
   if (name === "job") return "job is set per probe module or source: use their job: key";
   if (name === "instance") return "instance is always the target address";
   if ((JOB_LABELS as readonly string[]).includes(name)) return `${name} is set on every series`;
-  return `${name} is a label of VMProber's own series (le: histogram buckets, phase, stat, …)`;
+  return "it labels histogram buckets, ICMP phases and statistics, results or TLS details";
 }
 
 /** Every reserved name, for messages. */

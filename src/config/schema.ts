@@ -168,6 +168,8 @@ export const configSchema = z.strictObject({
         "127.0.0.1:9109",
       ),
       labels: withDefault(labels(), {}),
+      /** `GET /probe` requests served at once; more get 503. */
+      probe_concurrency: withDefault(int(1, 10_000), 32),
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),

@@ -4,6 +4,7 @@
  * `app.request()` and no socket.
  */
 import { Hono } from "hono";
+import { addProbeRoute, type ProbeRouteDeps } from "./probe_route.ts";
 
 /** What the routes read from the agent. */
 export interface AppDeps {
@@ -13,10 +14,13 @@ export interface AppDeps {
   reload(): Promise<{ ok: boolean; error?: string }>;
   targets(): unknown;
   status(): unknown;
+  /** `GET /probe` (blackbox_exporter's contract); without it the path answers 404. */
+  probe?: ProbeRouteDeps;
 }
 
 const ROUTES: Record<string, string> = {
   "/metrics": "GET",
+  "/probe": "GET",
   "/healthz": "GET",
   "/readyz": "GET",
   "/-/reload": "POST",
@@ -44,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
         "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
       }),
   );
+  if (deps.probe) addProbeRoute(app, deps.probe);
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/readyz", (c) => deps.ready() ? c.text("ready\n") : c.text("not ready\n", 503));
   app.post("/-/reload", async (c) => {

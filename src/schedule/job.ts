@@ -29,6 +29,41 @@ export interface RejectedTarget {
 }
 
 /**
+ * The probe job for one address and module (the scheduler's and `/probe`'s), or why there is
+ * none. `address` must already parse.
+ */
+export function probeJobFor(
+  address: string,
+  probe: string,
+  module: ProbeModule,
+  config: Config,
+): ProbeJob | Omit<RejectedTarget, "target" | "probe"> {
+  let addr;
+  try {
+    addr = parseAddress(address);
+  } catch (e) {
+    return { reason: "bad_address", detail: (e as Error).message };
+  }
+  const port = addr.port ?? ("port" in module ? module.port : undefined);
+  if (module.type !== "icmp" && port === undefined) {
+    return {
+      reason: "no_port",
+      detail: `target "${address}" has no port and probe module "${probe}" sets none`,
+    };
+  }
+  return {
+    target: address,
+    host: addr.host,
+    port: module.type === "icmp" ? undefined : port,
+    probe,
+    type: module.type,
+    timeoutMs: module.timeout ?? config.defaults.timeout,
+    ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
+    options: module,
+  };
+}
+
+/**
  * Builds the job list. Labels: agent labels, then `metrics.labels`, then the target's own
  * (source and group) labels — the more specific wins. A port in the address wins over the
  * module's `port`.
@@ -66,28 +101,14 @@ export function buildJobs(
         });
         continue;
       }
-      const port = addr.port ?? ("port" in module ? module.port : undefined);
-      if (module.type !== "icmp" && port === undefined) {
-        rejected.push({
-          target: t.address,
-          probe,
-          reason: "no_port",
-          detail: `target "${t.address}" has no port and probe module "${probe}" sets none`,
-        });
+      const job = probeJobFor(t.address, probe, module, config);
+      if ("reason" in job) {
+        rejected.push({ target: t.address, probe, ...job });
         continue;
       }
+      const port = job.port;
       const { job: sourceJob, ...labels } = { ...base, ...t.labels };
       const jobName = sourceJob ?? module.job ?? probe;
-      const job: ProbeJob = {
-        target: t.address,
-        host: addr.host,
-        port: module.type === "icmp" ? undefined : port,
-        probe,
-        type: module.type,
-        timeoutMs: module.timeout ?? config.defaults.timeout,
-        ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
-        options: module,
-      };
       const intervalMs = module.interval ?? config.defaults.interval;
       const jitter = module.jitter ?? config.defaults.jitter;
       const retries = module.retries ?? config.defaults.retries;
