@@ -76,9 +76,8 @@ export function buildJobs(
   const rejected: RejectedTarget[] = [];
   const base = { ...config.agent.labels, ...config.metrics.labels };
   for (const t of targets) {
-    let addr;
     try {
-      addr = parseAddress(t.address);
+      parseAddress(t.address); // once per target, not once per module
     } catch (e) {
       for (const probe of t.probes) {
         rejected.push({

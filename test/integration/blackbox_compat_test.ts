@@ -20,7 +20,6 @@ import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { tcpPeer } from "../_support/tcp_servers.ts";
 import {
   parseExposition,
-  type PromServer,
   queryApi,
   startBlackbox,
   startPrometheus,
