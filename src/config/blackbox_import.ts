@@ -21,7 +21,10 @@ export function importBlackbox(text: string, file: string): string {
   if (early) problem(early.offset, [], early.message);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const yamlError = doc.errors[0];
-  if (yamlError) problem(yamlError.pos[0], [], yamlError.message.split("\n")[0]!);
+  if (yamlError) {
+    const first = yamlError.message.split("\n")[0]!;
+    problem(yamlError.pos[0], [], `invalid YAML: ${first[0]!.toLowerCase()}${first.slice(1)}`);
+  }
   const at = (path: string[], key = false): number => {
     const found = locatePath(doc.contents, path);
     const node = key ? found.key ?? found.value : found.value ?? found.key;

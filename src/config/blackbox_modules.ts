@@ -65,6 +65,17 @@ function ipProtocol(part: Obj, out: string[]): void {
   }
 }
 
+/** Why `re` (RE2 syntax, blackbox's) does not compile here, or undefined. */
+function regexProblem(re: string): string | undefined {
+  try {
+    new RegExp(re);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")
+      .toLowerCase();
+  }
+}
+
 function tcpLines(tcp: Obj, out: string[]): string | undefined {
   ipProtocol(tcp, out);
   const steps = Array.isArray(tcp.query_response) ? tcp.query_response.map(obj) : [];
@@ -75,7 +86,14 @@ function tcpLines(tcp: Obj, out: string[]): string | undefined {
     i++;
   }
   if (steps[i] && steps[i]!.expect !== undefined && steps[i]!.send === undefined) {
-    out.push(`    expect: ${str(steps[i]!.expect)}`);
+    const problem = regexProblem(String(steps[i]!.expect));
+    if (problem) {
+      out.push(
+        `    # expect: ${
+          str(steps[i]!.expect)
+        } is not a valid JavaScript regular expression (${problem}): rewrite it`,
+      );
+    } else out.push(`    expect: ${str(steps[i]!.expect)}`);
     i++;
   }
   for (; i < steps.length; i++) {
