@@ -2,37 +2,35 @@
  * @module The composition root: wires config → targets → scheduler → worker pool → probes →
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
-import { Registry } from "./metrics/prom.ts";
+import { Registry } from "./base/prom.ts";
 import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
-import { createScheduler, type Scheduler } from "./schedule/scheduler.ts";
-import { toJobSpec } from "./schedule/job_runner.ts";
+import { createScheduler } from "./schedule/scheduler.ts";
+import { toJobSpec } from "./results/job_runner.ts";
 import { buildJobs, type JobDef } from "./schedule/job.ts";
-import { createWorkerPool, type WorkerPool } from "./pool/worker_pool.ts";
-import { createProbes, type ProbeSet } from "./probes/registry.ts";
+import { createWorkerPool } from "./pool/worker_pool.ts";
+import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
-import type { Sink } from "./results/types.ts";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
-import { openWal } from "./wal/wal.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
-import { probeNow } from "./schedule/probe_now.ts";
+import { probeNow } from "./results/probe_now.ts";
 import { textStream } from "./http/text_stream.ts";
 import { targetsView } from "./http/targets_view.ts";
-import { type HttpServer, startServer } from "./http/server.ts";
+import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
 import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
-import { createReloader } from "./config/reloader.ts";
+import { createReloader, type ReloadResult } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
 
 /** A running agent. */
@@ -53,56 +51,47 @@ export interface AgentOptions {
   clock?: Clock;
 }
 
-/** Starts the agent on a validated config. */
+/** Starts the agent on a validated config; a failure part-way closes what had started. */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const closers: Closers = [];
+  const stopController = new AbortController();
+  try {
+    return await start(options, closers, stopController);
+  } catch (e) {
+    stopController.abort(new DOMException("agent start failed", "AbortError"));
+    await closeAll(closers);
+    throw e;
+  }
+}
+
+async function start(
+  options: AgentOptions,
+  closers: Closers,
+  stopController: AbortController,
+): Promise<Agent> {
   const log = logger("agent");
   const clock = options.clock ?? systemClock;
+  const startedAt = new Date(clock.wallNow()).toISOString();
   let config = options.config;
-  const registry = new Registry();
-  const stopController = new AbortController();
   let ready = false;
-  let lastReload = {
-    time: new Date().toISOString(),
-    ok: true,
-    error: undefined as string | undefined,
-  };
-  const pool: WorkerPool = createWorkerPool({
+  const registry = new Registry();
+  const pool = createWorkerPool({
     concurrency: config.limits.concurrency,
     maxQueue: config.limits.max_queue,
   });
   const self = registerSelfMetrics(registry, { pool: () => pool, version: VERSION });
   registerProcessMetrics(registry);
   self.configLastReloadSuccessful.set(1);
-  self.configLastReloadTimestamp.set(Date.now() / 1000);
+  self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  /** Functions run on stop, last registered first. */
-  const closers: (() => Promise<void>)[] = [];
-  const resolver = createResolver();
-  const probes: ProbeSet = createProbes({ resolver, registry });
+  const probes = createProbes({ resolver: createResolver(), registry });
   closers.push(() => probes[Symbol.asyncDispose]());
-  const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
-  const lastResults = createLastResults();
-  const sinks: Sink[] = [probeMetrics, lastResults];
-  const normalizer = createNormalizer(sinks);
-  /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = {};
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
-  const wal = await openWal({
-    dir: config.wal.dir,
-    segmentSize: config.wal.segment_size,
-    maxSize: config.wal.max_size,
-    fsync: config.wal.fsync,
-    fsyncIntervalMs: config.wal.fsync_interval,
-    compact: config.wal.compact,
-    // With a pusher, compaction waits until pushing fails (see holdCompaction below).
-    compactHeld: config.push !== undefined,
-    registry,
-    clock,
-  });
-  normalizer.setSinks([...sinks, createWalSink(wal, { extraLabels: config.push?.extra_labels })]);
+  const wal = await openAgentWal(config, registry, clock);
   closers.push(async () => await wal[Symbol.asyncDispose]());
-  statusParts.wal = () => wal.stats();
+  /** Extra parts of `/api/v1/status`, by key. */
+  const statusParts: Record<string, () => unknown> = { wal: () => wal.stats() };
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
@@ -124,7 +113,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     statusParts.push = () => pusher.pushStatus();
   }
 
-  const scheduler: Scheduler = createScheduler({
+  const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
+  const lastResults = createLastResults();
+  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
+  const normalizer = createNormalizer(
+    { metrics: probeMetrics, last_results: lastResults, wal: walSink },
+    { registry },
+  );
+
+  const scheduler = createScheduler({
     clock,
     pool,
     globalRate: config.limits.global_rate,
@@ -167,7 +164,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     });
   };
 
-  const reload = async (): Promise<{ ok: boolean; error?: string }> => {
+  const reload = async (): Promise<ReloadResult> => {
     try {
       const next = await loadConfig(options.configPath);
       if (next.agent.listen !== config.agent.listen) {
@@ -188,15 +185,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       applyTargets(targetManager.targets());
       self.configReloads.inc({ result: "success" });
       self.configLastReloadSuccessful.set(1);
-      self.configLastReloadTimestamp.set(Date.now() / 1000);
-      lastReload = { time: new Date().toISOString(), ok: true, error: undefined };
+      self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
       log.info("Config reloaded from {path}", { path: options.configPath });
       return { ok: true };
     } catch (e) {
       const error = (e as Error).message;
       self.configReloads.inc({ result: "failure" });
       self.configLastReloadSuccessful.set(0);
-      lastReload = { time: new Date().toISOString(), ok: false, error };
       log.error("Cannot reload config, keeping the running one: {error}", { error });
       return { ok: false, error };
     }
@@ -204,6 +199,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const reloader = createReloader({ configPath: options.configPath, reload, clock });
   statusParts.sources = () => targetManager.sourceStatus();
+  /** The last reload as `/api/v1/status` shows it; the start counts as a good one. */
+  const lastReload = () => {
+    const last = reloader.last();
+    return last
+      ? { time: last.at, ok: last.ok, error: last.error }
+      : { time: startedAt, ok: true, error: undefined };
+  };
 
   const app = createApp({
     metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
@@ -213,7 +215,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     status: () => ({
       version: VERSION,
       commit: COMMIT,
-      config: { path: options.configPath, last_reload: lastReload },
+      config: { path: options.configPath, last_reload: lastReload() },
       ready,
       jobs: jobs.length,
       targets: targets.length,
@@ -226,25 +228,22 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     },
   });
 
-  let server: HttpServer;
-  try {
-    server = await startServer(app, config.agent.listen);
-  } catch (e) {
-    throw new Error(`Cannot listen on ${config.agent.listen}: ${(e as Error).message}`);
-  }
+  const server = await serve(app, config.agent.listen);
+  // First registered, so it closes last: the API answers until everything else has stopped.
+  closers.unshift(async () => await server[Symbol.asyncDispose]());
   const address = `${
     server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname
   }:${server.port}`;
   log.info("Listening on http://{address}/metrics", { address });
 
+  closers.push(async () => await targetManager[Symbol.asyncDispose]());
   await targetManager.start(stopController.signal);
   targetManager.onChange((next) => {
     if (!reloading) applyTargets(next);
   });
-  closers.push(async () => await targetManager[Symbol.asyncDispose]());
   applyTargets(targetManager.targets());
-  await reloader.start();
   closers.push(async () => await reloader[Symbol.asyncDispose]());
+  await reloader.start();
   scheduler.start();
   ready = true;
   log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
@@ -262,16 +261,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         (m, j) => Math.max(m, j.job.timeoutMs),
         config.defaults.timeout,
       );
-      await Promise.race([drained, clock.sleep(maxTimeout + 1000)]);
+      const timer = new AbortController();
+      const timeout = clock.sleep(maxTimeout + 1000, timer.signal).catch(() => {});
+      await Promise.race([drained, timeout]);
+      timer.abort();
       stopController.abort(new DOMException("agent stopping", "AbortError"));
-      for (const close of closers.reverse()) {
-        try {
-          await close();
-        } catch (e) {
-          log.error("Cannot close cleanly: {error}", { error: String(e) });
-        }
-      }
-      await server[Symbol.asyncDispose]();
+      await closeAll(closers);
       log.info("Stopped");
       resolveStopped();
     })();

@@ -4,9 +4,9 @@ import { createResolver } from "../net/resolver.ts";
 import { parseAddress } from "../net/address.ts";
 import { parseDuration } from "../config/units.ts";
 import { probeModule } from "../config/schema.ts";
-import type { ProbeJob } from "../probes/types.ts";
-import type { ProbeType } from "../results/types.ts";
-import { Registry } from "../metrics/prom.ts";
+import type { ProbeJob } from "../schedule/job.ts";
+import type { ProbeType } from "../config/schema.ts";
+import { Registry } from "../base/prom.ts";
 import { PROBE_HELP } from "./help.ts";
 import { err, out, parseFlags, UsageError } from "./args.ts";
 

@@ -284,5 +284,9 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 /** One validated probe module. */
 export type ProbeModule = z.output<typeof probeModule>;
+/** Probe kinds the agent knows. */
+export type ProbeType = ProbeModule["type"];
+/** The validated options of a probe module of type `T` (`ModuleOf<"tcp">`: port, send, tls…). */
+export type ModuleOf<T extends ProbeType> = Extract<ProbeModule, { type: T }>;
 /** One validated target source entry. */
 export type TargetSourceConfig = z.output<typeof targetSource>;

@@ -7,7 +7,7 @@
  */
 import type { Hono } from "hono";
 import YAML from "yaml";
-import type { ProbeNowRequest, ProbeNowResult } from "../schedule/probe_now.ts";
+import type { ProbeNowRequest, ProbeNowResult } from "../results/probe_now.ts";
 import { probeExposition, probeLog } from "./probe_text.ts";
 
 /** What the route needs from the agent. */

@@ -1,6 +1,7 @@
 /** @module The JSON of `GET /api/v1/targets`: each target, its sources, labels and last results. */
 import type { Target } from "../targets/types.ts";
 import type { LastResults } from "../results/last_results.ts";
+import { jobKey } from "../base/job_key.ts";
 
 /** One target as the API shows it. */
 export interface TargetView {
@@ -19,14 +20,14 @@ export interface TargetView {
   }[];
 }
 
-/** Builds the view; `last` holds each job's last record by `probe|target`. */
+/** Builds the view; `last` holds each job's last record by its {@linkcode jobKey}. */
 export function targetsView(targets: readonly Target[], last: LastResults): TargetView[] {
   return targets.map((t) => ({
     address: t.address,
     sources: t.sources,
     labels: t.labels,
     probes: t.probes.map((probe) => {
-      const r = last.get(`${probe}|${t.address}`);
+      const r = last.get(jobKey(probe, t.address));
       return {
         probe,
         last_result: r

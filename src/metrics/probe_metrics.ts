@@ -96,11 +96,6 @@ function copyState(s: JobState): JobState {
   };
 }
 
-/** The key of a record's job: `probe|target`, the same key the scheduler uses. */
-export function jobKey(probe: string, target: string): string {
-  return `${probe}|${target}`;
-}
-
 /** Creates the live metrics sink with the configured duration buckets. */
 export function createProbeMetrics(options: { buckets: readonly number[] }): ProbeMetrics {
   const buckets = options.buckets;
@@ -118,7 +113,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
   const self: ProbeMetrics = {
     write(records) {
       for (const r of records) {
-        const key = jobKey(r.probe, r.target);
+        const key = r.key;
         let s = jobs.get(key);
         if (!s || s.labelsRef !== r.labels) {
           const labels = labelsOf(r);

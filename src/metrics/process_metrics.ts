@@ -5,7 +5,7 @@
  * (libuv event-loop lag, Node handles) and some fail `promtool check metrics`.
  */
 import process from "node:process";
-import { Counter, Gauge, type Registry } from "./prom.ts";
+import { Counter, Gauge, type Registry } from "../base/prom.ts";
 
 /** Registers process_* and deno_* metrics on `registry`, read at scrape time. */
 export function registerProcessMetrics(registry: Registry): void {

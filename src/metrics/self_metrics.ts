@@ -1,5 +1,5 @@
 /** @module The agent's own metrics: scheduler, targets, config reloads, build info. */
-import { Counter, Gauge, Histogram, type Registry } from "./prom.ts";
+import { Counter, Gauge, Histogram, type Registry } from "../base/prom.ts";
 import type { SchedulerHooks, SkipReason } from "../schedule/scheduler.ts";
 import type { WorkerPool } from "../pool/worker_pool.ts";
 

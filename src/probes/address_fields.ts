@@ -4,7 +4,7 @@
  * (`probe_ip_addr_hash`, to see when a name's address changes).
  */
 import type { Resolved } from "../net/resolver.ts";
-import type { ProbeOutcome } from "../results/types.ts";
+import type { ProbeOutcome } from "./types.ts";
 import { ipBytes } from "./icmp/sockaddr.ts";
 
 /** The outcome fields that describe the resolved address. */

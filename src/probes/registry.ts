@@ -1,8 +1,8 @@
 /** @module The probe registry: one line per probe type; each probe is made on first use. */
 import type { Probe } from "./types.ts";
-import type { ProbeType } from "../results/types.ts";
+import type { ProbeType } from "../config/schema.ts";
 import type { Resolver } from "../net/resolver.ts";
-import type { Registry } from "../metrics/prom.ts";
+import type { Registry } from "../base/prom.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
@@ -13,9 +13,10 @@ export interface ProbeDeps {
   registry: Registry;
 }
 
-type Factory = (deps: ProbeDeps) => Probe;
+/** One factory per type, each making the probe of its own type. */
+type Factories = { [T in ProbeType]?: (deps: ProbeDeps) => Probe<T> };
 
-const FACTORIES: Partial<Record<ProbeType, Factory>> = {
+const FACTORIES: Factories = {
   tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
@@ -42,7 +43,8 @@ export function createProbes(deps: ProbeDeps): ProbeSet {
     get(type) {
       let probe = made.get(type);
       if (!probe) {
-        probe = FACTORIES[type]?.(deps);
+        // A job's type picks its probe, so the job's options are the ones that probe reads.
+        probe = FACTORIES[type]?.(deps) as Probe | undefined;
         if (probe) made.set(type, probe);
       }
       return probe;

@@ -3,9 +3,10 @@
  * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
  * banner). One attempt, never longer than the job's timeout.
  */
-import type { Probe, ProbeJob } from "./types.ts";
-import type { ProbeOutcome } from "../results/types.ts";
-import { failureReason } from "../net/failure_reason.ts";
+import type { Probe } from "./types.ts";
+import type { ProbeJob } from "../schedule/job.ts";
+import type { ProbeOutcome } from "./types.ts";
+import { failureReason } from "./failure_reason.ts";
 import { createResolver, literalAddress, type Resolver } from "../net/resolver.ts";
 import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";
@@ -23,12 +24,12 @@ export interface TcpProbeOptions {
 }
 
 /** Creates the TCP probe. */
-export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
+export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
   const connect = options.connect ?? ((o) => Deno.connect(o));
   const resolver = options.resolver ?? createResolver();
   return {
     type: "tcp",
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"tcp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
       const took = () => (performance.now() - start) / 1000;
       using limit = deadline(signal, job.timeoutMs);
@@ -80,8 +81,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe {
           pending.then((c) => limit.aborted && c.close(), () => {});
           conn = connStream(await raceAbort(pending, limit));
         }
-        const expect = job.options.expect as string | undefined;
-        const send = job.options.send as string | undefined;
+        const { expect, send } = job.options;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
         if (expect) {
           const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);

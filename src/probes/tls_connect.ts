@@ -4,7 +4,7 @@
  * `node:tls` is loaded on the first TLS probe: agents without one do not pay its memory.
  */
 import type { ByteStream } from "./byte_stream.ts";
-import type { TlsInfo } from "../results/types.ts";
+import type { TlsInfo } from "./types.ts";
 import { tlsInfo } from "./tls_info.ts";
 
 let nodeTls: Promise<typeof import("node:tls")> | undefined;

@@ -3,7 +3,7 @@
  * expiries, the leaf's fingerprint, subject, issuer and DNS names, and the protocol version.
  * Pure: takes the certificate object, returns {@linkcode TlsInfo}.
  */
-import type { TlsInfo } from "../results/types.ts";
+import type { TlsInfo } from "./types.ts";
 
 /** The parts of `node:tls`'s `DetailedPeerCertificate` read here. */
 export interface PeerCertificate {

@@ -5,13 +5,14 @@
  * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
  * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
  */
-import { Counter, type Registry } from "../metrics/prom.ts";
-import { failureReason } from "../net/failure_reason.ts";
+import { Counter, type Registry } from "../base/prom.ts";
+import { failureReason } from "./failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
-import type { ProbeOutcome } from "../results/types.ts";
+import type { ProbeOutcome } from "./types.ts";
 import type { Clock } from "../base/clock.ts";
 import { systemClock } from "../base/clock.ts";
-import type { Probe, ProbeJob } from "./types.ts";
+import type { Probe } from "./types.ts";
+import type { ProbeJob } from "../schedule/job.ts";
 import { addressFields } from "./address_fields.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
@@ -24,7 +25,7 @@ export interface UdpProbeOptions extends Omit<UdpMuxOptions, "clock" | "onIgnore
 }
 
 /** The UDP probe; dispose it to close its sockets. */
-export interface UdpProbe extends Probe {
+export interface UdpProbe extends Probe<"udp"> {
   [Symbol.asyncDispose](): Promise<void>;
   readonly mux: UdpMux;
   close(): Promise<void>;
@@ -68,7 +69,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
   return {
     type: "udp",
     mux,
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"udp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const started = clock.now();
       const elapsed = () => (clock.now() - started) / 1000;
       if (job.port === undefined) {
@@ -121,7 +122,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           detail: result.error instanceof Error ? result.error.message : String(result.error),
         };
       }
-      const expect: string | undefined = job.options.expect;
+      const expect = job.options.expect;
       if (expect !== undefined) {
         let re = patterns.get(expect);
         if (!re) {

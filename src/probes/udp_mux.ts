@@ -31,11 +31,14 @@ export interface UdpMuxOptions {
   clock?: Clock;
   listen?: ListenDatagram;
   onIgnored?: (reason: UdpIgnoreReason) => void;
-  /** Sockets per family at most (= probes in flight to one endpoint at most). Default 256. */
+  /** Sockets per family at most (= probes in flight to one endpoint at most). */
   maxSockets?: number;
-  /** An unused socket closes after this long. Default 60 s. */
+  /** An unused socket closes after this long. */
   idleMs?: number;
 }
+
+/** Defaults of {@linkcode UdpMuxOptions}: 256 sockets per family, closed after 60 s unused. */
+export const DEFAULTS = { maxSockets: 256, idleMs: 60_000 } as const satisfies UdpMuxOptions;
 
 /** The shared socket pool. */
 export interface UdpMux extends AsyncDisposable {
@@ -72,8 +75,8 @@ export function createUdpMux(options: UdpMuxOptions = {}): UdpMux {
   const clock = options.clock ?? systemClock;
   const listen: ListenDatagram = options.listen ?? ((o) => Deno.listenDatagram(o));
   const onIgnored = options.onIgnored ?? (() => {});
-  const maxSockets = options.maxSockets ?? 256;
-  const idleMs = options.idleMs ?? 60_000;
+  const maxSockets = options.maxSockets ?? DEFAULTS.maxSockets;
+  const idleMs = options.idleMs ?? DEFAULTS.idleMs;
   const pools: Record<4 | 6, PooledSocket[]> = { 4: [], 6: [] };
   let closed = false;
 

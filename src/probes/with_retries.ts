@@ -1,6 +1,6 @@
 /** @module Retries: re-run a failed attempt, within the job's interval, up to `retries` times. */
-import type { Probe, ProbeJob } from "./types.ts";
-import type { ProbeOutcome } from "../results/types.ts";
+import type { Probe, ProbeOutcome } from "./types.ts";
+import type { ProbeJob } from "../schedule/job.ts";
 
 /** Runs `probe` up to `1 + retries` times; returns the first success or the last failure. */
 export async function runWithRetries(

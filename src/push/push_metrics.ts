@@ -1,5 +1,5 @@
 /** @module The push metrics of SPEC §8, registered on the agent's registry. */
-import { Counter, Gauge, type Registry } from "../metrics/prom.ts";
+import { Counter, Gauge, type Registry } from "../base/prom.ts";
 import { droppedSamplesCounter } from "../wal/dropped_samples.ts";
 
 /** The pusher's instruments. */

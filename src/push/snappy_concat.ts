@@ -7,6 +7,8 @@
  * valid block that decodes to `A · B`. Since two concatenated `WriteRequest`s are one
  * `WriteRequest`, the pusher joins WAL records this way: no uncompress, no recompress.
  */
+import { varintSize } from "../results/proto_size.ts";
+import { putVarint } from "../results/varint.ts";
 
 /** The header of a snappy block: the uncompressed length and where the elements start. */
 export interface SnappyHeader {
@@ -64,16 +66,8 @@ export function concatSnappyBlocks(blocks: readonly Uint8Array[]): Uint8Array {
   if (total > 0xffffffff) {
     throw new RangeError(`Cannot join snappy blocks: ${total} bytes exceed the 4 GiB block limit`);
   }
-  const head: number[] = [];
-  let v = total;
-  while (v >= 0x80) {
-    head.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  head.push(v);
-  const out = new Uint8Array(head.length + bodies);
-  out.set(head, 0);
-  let at = head.length;
+  const out = new Uint8Array(varintSize(total) + bodies);
+  let at = putVarint(out, 0, total);
   blocks.forEach((b, i) => {
     const body = b.subarray(headers[i]!.headerLength);
     out.set(body, at);

@@ -2,13 +2,33 @@
  * @module Targets × probe modules → job definitions (pure). A job's `version` captures every
  * setting that matters, so a reload that changes nothing about a job leaves it untouched.
  */
-import type { Config, ProbeModule } from "../config/schema.ts";
+import type { Config, ModuleOf, ProbeModule, ProbeType } from "../config/schema.ts";
 import type { Target } from "../targets/types.ts";
-import type { ProbeJob } from "../probes/types.ts";
 import { parseAddress } from "../net/address.ts";
+import { jobKey } from "../base/job_key.ts";
+
+/** One scheduled (target, probe module) pair, as a probe of type `T` sees it. */
+export interface ProbeJob<T extends ProbeType = ProbeType> {
+  /** The address as the source wrote it (`host`, `host:port`, `[v6]:port`). */
+  target: string;
+  /** Host part: a name, an IPv4 or an IPv6 address (no brackets). */
+  host: string;
+  /** Port from the address, else from the module, else undefined. */
+  port?: number;
+  /** Module name from the config. */
+  probe: string;
+  type: T;
+  /** Milliseconds one attempt may take, at most. */
+  timeoutMs: number;
+  /** `ip4`, `ip6` or `auto` (prefer IPv4 when a name has both). */
+  ipProtocol: "ip4" | "ip6" | "auto";
+  /** The module's options, as validated by the config schema. */
+  options: ModuleOf<T>;
+}
 
 /** Everything needed to schedule and run one (target, probe module) pair. */
 export interface JobDef {
+  /** {@linkcode jobKey} of the pair: the identity every later stage keys its state by. */
   key: string;
   job: ProbeJob;
   intervalMs: number;
@@ -112,7 +132,7 @@ export function buildJobs(
       const jitter = module.jitter ?? config.defaults.jitter;
       const retries = module.retries ?? config.defaults.retries;
       jobs.push({
-        key: `${probe}|${t.address}`,
+        key: jobKey(probe, t.address),
         job,
         intervalMs,
         jitter,

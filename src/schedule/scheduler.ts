@@ -10,7 +10,6 @@ import type { Clock } from "../base/clock.ts";
 import { TimerHeap } from "./heap.ts";
 import { jitterPhase } from "./jitter.ts";
 import { createTokenBucket, type TokenBucket } from "./token_bucket.ts";
-import type { WorkerPool } from "../pool/worker_pool.ts";
 
 /** What the scheduler needs to know about one (target, probe module) job. */
 export interface JobSpec {
@@ -56,10 +55,18 @@ export interface Scheduler {
   readonly running: boolean;
 }
 
+/** Where due runs go: the worker pool (`pool/worker_pool.ts`), injected by the agent. */
+export interface RunQueue {
+  /** Runs or queues the run; false when the queue is full (the scheduler counts the skip). */
+  submit(run: () => Promise<void>): boolean;
+  /** Resolves when nothing runs or waits. */
+  idle(): Promise<void>;
+}
+
 /** Options of {@linkcode createScheduler}. */
 export interface SchedulerOptions {
   clock: Clock;
-  pool: WorkerPool;
+  pool: RunQueue;
   /** Probes per second over all jobs. */
   globalRate: number;
   /** Probes per second to one host. */

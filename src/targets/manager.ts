@@ -5,7 +5,7 @@
  * of sources whose name and fingerprint did not change.
  */
 import type { Logger } from "@logtape/logtape";
-import type { Registry } from "../metrics/prom.ts";
+import type { Registry } from "../base/prom.ts";
 import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeTargets, targetKey } from "./merge.ts";
@@ -249,7 +249,9 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       for (const st of states) startLoop(st);
     },
     async update(sources) {
-      const old = states;
+      // A copy: the live list stays whole until the swap, and no merge runs mid-update (a kept
+      // source that finishes a load meanwhile is merged once, at the end, with the new list).
+      const old = [...states];
       const next: SourceState[] = [];
       const fresh: SourceState[] = [];
       for (const source of sources) {
@@ -263,17 +265,22 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
           fresh.push(st);
         }
       }
-      // Sources gone (or changed): stop them and drop their series before the new ones load.
-      await Promise.all(old.map(stopState));
-      const keep = new Set(next.map((st) => st.source.name));
-      for (const st of old) if (!keep.has(st.source.name)) metrics.remove(st.source.name);
-      states = next;
-      if (old.length > 0) {
-        log.info("Target sources removed or changed: {sources}", {
-          sources: old.map((st) => st.source.name),
-        });
+      batching++;
+      try {
+        // Sources gone (or changed): stop them and drop their series before the new ones load.
+        await Promise.all(old.map(stopState));
+        const keep = new Set(next.map((st) => st.source.name));
+        for (const st of old) if (!keep.has(st.source.name)) metrics.remove(st.source.name);
+        states = next;
+        if (old.length > 0) {
+          log.info("Target sources removed or changed: {sources}", {
+            sources: old.map((st) => st.source.name),
+          });
+        }
+        await loadAll(fresh);
+      } finally {
+        batching--;
       }
-      await loadAll(fresh);
       recompute();
       if (started && !outer?.aborted) { for (const st of fresh) startLoop(st); }
     },

@@ -60,27 +60,3 @@ export function targetKey(target: Target): string {
   const labels = Object.keys(target.labels).sort().map((k) => [k, target.labels[k]]);
   return JSON.stringify([target.address, labels, [...target.probes].sort()]);
 }
-
-/** What changed between two target lists (by address). */
-export interface TargetDiff {
-  added: Target[];
-  removed: Target[];
-  /** Same address, different labels or probes (the new version). */
-  changed: Target[];
-  unchanged: number;
-}
-
-/** Compares two target lists by address and content; O(n). */
-export function diffTargets(before: readonly Target[], after: readonly Target[]): TargetDiff {
-  const old = new Map(before.map((t) => [t.address, t]));
-  const diff: TargetDiff = { added: [], removed: [], changed: [], unchanged: 0 };
-  for (const t of after) {
-    const prev = old.get(t.address);
-    if (!prev) diff.added.push(t);
-    else if (targetKey(prev) !== targetKey(t)) diff.changed.push(t);
-    else diff.unchanged++;
-    old.delete(t.address);
-  }
-  diff.removed = [...old.values()];
-  return diff;
-}

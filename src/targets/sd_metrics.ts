@@ -1,5 +1,5 @@
 /** @module The `vmprober_sd_*` metrics of target sources, on the agent's registry. */
-import { Counter, Gauge, type Registry } from "../metrics/prom.ts";
+import { Counter, Gauge, type Registry } from "../base/prom.ts";
 import { SOURCE_FAILURE_REASONS, type SourceFailureReason } from "./source_error.ts";
 
 /** The handles the target manager updates. */

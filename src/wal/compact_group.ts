@@ -7,6 +7,7 @@
  * multiset. Anything this module did not write itself (exemplars, histograms, labels after samples)
  * makes {@linkcode SeriesGrouper.add} throw, and compaction leaves that segment as it is.
  */
+import { putVarint } from "../results/varint.ts";
 
 /** One encoded output record: an uncompressed `WriteRequest` and its sample count. */
 export interface GroupedRecord {
@@ -135,13 +136,6 @@ export class SeriesGrouper {
     let buf = new Uint8Array(maxRecordBytes + 64);
     let len = 0;
     let samples = 0;
-    const put = (v: number) => {
-      while (v >= 0x80) {
-        buf[len++] = (v % 0x80) | 0x80;
-        v = Math.floor(v / 0x80);
-      }
-      buf[len++] = v;
-    };
     for (const g of groups) {
       const order = sortedOrder(g.ts);
       const labels = g.labels;
@@ -164,7 +158,7 @@ export class SeriesGrouper {
             buf = next;
           }
           buf[len++] = 0x0a;
-          put(tsSize);
+          len = putVarint(buf, len, tsSize);
           buf.set(labels, len);
           len += labels.length;
           for (let k = i; k < j; k++) {

@@ -2,7 +2,7 @@
  * @module `vmprober_push_dropped_samples_total{reason}`: one counter shared by the WAL
  * (`wal_full`, `disk_full`) and the pusher (`rejected`, …), registered once per registry.
  */
-import { Counter, type Registry } from "../metrics/prom.ts";
+import { Counter, type Registry } from "../base/prom.ts";
 
 /** The shared metric's name. */
 export const DROPPED_SAMPLES_METRIC = "vmprober_push_dropped_samples_total";

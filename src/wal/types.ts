@@ -2,7 +2,7 @@
  * @module The WAL seam: what the sink appends and what the pusher reads and acknowledges; and
  * the local WAL's options and recovery report.
  */
-import type { Registry } from "../metrics/prom.ts";
+import type { Registry } from "../base/prom.ts";
 import type { Clock } from "../base/clock.ts";
 import type { PositionState } from "./recover.ts";
 

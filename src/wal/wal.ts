@@ -5,7 +5,7 @@
  * once it is written (and fsynced, per policy). Opening runs recovery (see recover.ts).
  */
 import { joinPath as join } from "../base/paths.ts";
-import { Registry } from "../metrics/prom.ts";
+import { Registry } from "../base/prom.ts";
 import { logger } from "../log.ts";
 import { systemClock } from "../base/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";

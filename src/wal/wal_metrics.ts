@@ -1,5 +1,5 @@
 /** @module The WAL's self metrics (SPEC §8), read from the live WAL at scrape time. */
-import { Counter, Gauge, type Registry } from "../metrics/prom.ts";
+import { Counter, Gauge, type Registry } from "../base/prom.ts";
 import { droppedSamplesCounter } from "./dropped_samples.ts";
 import type { WalStats } from "./types.ts";
 import type { Recovery } from "./recover.ts";

@@ -15,7 +15,7 @@ export interface WalSinkOptions {
  * counted by the WAL; probing is never held up.
  */
 export function createWalSink(wal: Wal, options: WalSinkOptions = {}): Sink {
-  // Same bytes as encodeWriteRequest(recordToSeries(…)), with each job's labels encoded once.
+  // Same bytes as the reference encoder of the tests, with each job's labels encoded once.
   const encoder = createRecordEncoder(options.extraLabels ?? {});
   return {
     write(records: readonly ResultRecord[]): void {

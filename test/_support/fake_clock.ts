@@ -32,6 +32,11 @@ export class FakeClock implements Clock {
     });
   }
 
+  /** Sleeps not yet woken nor aborted. */
+  get sleeping(): number {
+    return this.#sleepers.length;
+  }
+
   /** Moves time forward by `ms`, waking sleepers at their due times. */
   async advance(ms: number): Promise<void> {
     const end = this.#now + ms;

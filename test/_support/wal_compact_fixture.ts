@@ -8,6 +8,7 @@ import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { decodeCompressed } from "./wal_decode.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 /** One simulated second: `tcp` TCP targets (3 samples each) and `icmp` ICMP targets (7 each). */
 export function secondOfResults(
@@ -25,6 +26,7 @@ export function secondOfResults(
       timestampMs: t0 + (i % 997),
       target: `10.0.${i >> 8}.${i & 255}:443`,
       probe: "tcp_https",
+      key: jobKey("tcp_https", `10.0.${i >> 8}.${i & 255}:443`),
       type: "tcp",
       labels: labels[i % 2]!,
       success: ok,
@@ -40,6 +42,7 @@ export function secondOfResults(
       timestampMs: t0 + i * 3 + 1,
       target: `10.9.0.${i}`,
       probe: "icmp",
+      key: jobKey("icmp", `10.9.0.${i}`),
       type: "icmp",
       labels: labels[i % 2]!,
       success: true,

@@ -1,5 +1,5 @@
 /** @module Test helper: decodes remote-write `WriteRequest` bytes back into series (for assertions). */
-import type { Series } from "../../src/results/series.ts";
+import type { Series } from "./record_series.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 
 const decoder = new TextDecoder();

@@ -1,5 +1,5 @@
 /** @module Test helpers for WAL tests: sample bodies with a sequence number, a manual clock. */
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "./remote_write.ts";
 import type { Clock } from "../../src/base/clock.ts";
 
 /** A one-sample `WriteRequest` whose value is `seq` (so order and loss are checkable). */

@@ -1,5 +1,5 @@
 /** @module Test helper: one metric value from a prom-client registry. */
-import type { Registry } from "../../src/metrics/prom.ts";
+import type { Registry } from "../../src/base/prom.ts";
 
 /** The value of `name` with exactly matching `labels` (a subset match), or undefined. */
 export async function metricValue(

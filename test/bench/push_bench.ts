@@ -7,7 +7,7 @@
  * Run: deno bench -A --unstable-net test/bench/push_bench.ts (PUSH_IN_FLIGHT=N: requests in flight)
  */
 import { cpuUsage } from "node:process";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
@@ -15,6 +15,7 @@ import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const BACKLOG_SAMPLES = 1_000_000;
 const TARGETS = 1000;
@@ -38,6 +39,7 @@ function results(n: number, t: number): ResultRecord[] {
     timestampMs: t,
     target: `10.0.${i >> 8}.${i & 255}:22`,
     probe: "tcp_ssh",
+    key: jobKey("tcp_ssh", `10.0.${i >> 8}.${i & 255}:22`),
     type: "tcp" as const,
     labels: { site: "fra1", role: "edge" },
     success: true,

@@ -5,7 +5,7 @@
  *
  * Run: node_modules/.bin/deno bench -A --no-check test/bench/targets_bench.ts
  */
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { createWorkerPool } from "../../src/pool/worker_pool.ts";
 import { buildJobs } from "../../src/schedule/job.ts";

@@ -9,8 +9,9 @@ import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import { recoverWal } from "../../src/wal/recover.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const LABELS = ["db", "web", "cache"].map((role) => ({ site: "fra1", env: "prod", role }));
 
@@ -28,6 +29,7 @@ function round(r: number): ResultRecord[] {
       timestampMs: t0 + (i % 997) * 13,
       target: `${target}:22`,
       probe: "tcp_ssh",
+      key: jobKey("tcp_ssh", `${target}:22`),
       type: "tcp",
       labels,
       success: ok,
@@ -44,6 +46,7 @@ function round(r: number): ResultRecord[] {
         timestampMs: t0 + (i % 997) * 13 + 1,
         target,
         probe: "icmp",
+        key: jobKey("icmp", target),
         type: "icmp",
         labels,
         success: true,
@@ -155,6 +158,7 @@ Deno.bench(
         timestampMs: t0 + (i % 997),
         target: `10.${(i >> 8) & 255}.${i & 255}.1:443`,
         probe: "tcp_https",
+        key: jobKey("tcp_https", `10.${(i >> 8) & 255}.${i & 255}.1:443`),
         type: "tcp",
         labels: LABELS[i % 3]!,
         success: ok,
@@ -170,6 +174,7 @@ Deno.bench(
         timestampMs: t0 + i * 3 + 1,
         target: `10.9.${i}.1`,
         probe: "icmp",
+        key: jobKey("icmp", `10.9.${i}.1`),
         type: "icmp",
         labels: LABELS[i % 3]!,
         success: true,

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { type AppDeps, createApp } from "../../src/http/app.ts";
 import { timeoutCapMs } from "../../src/http/probe_route.ts";
-import type { ProbeNowRequest, ProbeNowResult } from "../../src/schedule/probe_now.ts";
-import { probeNow } from "../../src/schedule/probe_now.ts";
+import type { ProbeNowRequest, ProbeNowResult } from "../../src/results/probe_now.ts";
+import { probeNow } from "../../src/results/probe_now.ts";
 import { parseConfig } from "../../src/config/parse.ts";
 import type { ProbeLookup } from "../../src/probes/registry.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { systemClock } from "../../src/base/clock.ts";
 
 const record: ResultRecord = {
+  key: "icmp|127.0.0.1",
   timestampMs: 0,
   target: "127.0.0.1",
   probe: "icmp",

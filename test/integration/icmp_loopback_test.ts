@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { internetChecksum } from "../../src/probes/icmp/checksum.ts";
 import { openIcmpSocket } from "../../src/probes/icmp/ffi_socket.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ModuleOf } from "../../src/config/schema.ts";
 
 const never = new AbortController().signal;
 
-function job(host: string, options: Record<string, unknown>, timeoutMs = 2000): ProbeJob {
+function job(
+  host: string,
+  options: Omit<ModuleOf<"icmp">, "type">,
+  timeoutMs = 2000,
+): ProbeJob<"icmp"> {
   return {
     target: host,
     host,

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ModuleOf } from "../../src/config/schema.ts";
 import { createNetnsLab } from "../_support/netns_lab.ts";
 
 const never = new AbortController().signal;
 
-function job(host: string, helper: string, timeoutMs: number): ProbeJob {
+function job(
+  host: string,
+  helper: ModuleOf<"icmp">["helper"],
+  timeoutMs: number,
+): ProbeJob<"icmp"> {
   return {
     target: host,
     host,
@@ -20,7 +25,7 @@ function job(host: string, helper: string, timeoutMs: number): ProbeJob {
 Deno.test("ICMP probe reports loss 1.0 within the timeout for an address that stops answering", async () => {
   await using lab = await createNetnsLab();
   await using probe = createIcmpProbe();
-  for (const helper of ["socket", "ping"]) {
+  for (const helper of ["socket", "ping"] as const) {
     for (const ip of [lab.ip4, lab.ip6]) {
       const ok = await probe.run(job(ip, helper, 2000), never);
       assert.equal(ok.icmp?.received, 3, `${helper} ${ip}: ${ok.detail}`);
@@ -28,7 +33,7 @@ Deno.test("ICMP probe reports loss 1.0 within the timeout for an address that st
   }
   await lab.sysctl("net.ipv4.icmp_echo_ignore_all=1");
   await lab.sysctl("net.ipv6.icmp.echo_ignore_all=1");
-  for (const helper of ["socket", "ping"]) {
+  for (const helper of ["socket", "ping"] as const) {
     for (const ip of [lab.ip4, lab.ip6]) {
       const o = await probe.run(job(ip, helper, 600), never);
       assert.equal(o.success, false);

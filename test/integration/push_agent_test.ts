@@ -4,7 +4,7 @@
  * probe timestamps and the agent labels, also across an outage and a SIGKILL during it.
  */
 import assert from "node:assert/strict";
-import type { Series } from "../../src/results/series.ts";
+import type { Series } from "../_support/record_series.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import {
   type AgentProcess,

@@ -3,7 +3,7 @@
  * with its own timestamp and labels, and an outage of VictoriaMetrics loses nothing.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
@@ -11,6 +11,7 @@ import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 function pushConfig(url: string): PushConfig {
   return {
@@ -30,6 +31,7 @@ function record(i: number, t0: number): ResultRecord {
     timestampMs: t0 + i * 10,
     target: `127.0.0.1:${2000 + (i % 50)}`,
     probe: "tcp_test",
+    key: jobKey("tcp_test", `127.0.0.1:${2000 + (i % 50)}`),
     type: "tcp",
     labels: { site: "itest" },
     success: i % 3 !== 0,

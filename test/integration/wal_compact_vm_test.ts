@@ -4,7 +4,7 @@
  * TimeSeries, and the WAL ends empty.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";

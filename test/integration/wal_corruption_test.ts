@@ -4,7 +4,7 @@
  * with exact counts in both and every undamaged record still readable in order.
  */
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { POSITION_FILE, writePosition } from "../../src/wal/position.ts";
 import type { Wal } from "../../src/wal/types.ts";

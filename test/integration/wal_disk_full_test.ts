@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { inspectWal } from "../../src/wal/inspect.ts";
 import type { Wal } from "../../src/wal/types.ts";

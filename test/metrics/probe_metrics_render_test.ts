@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { createProbeMetrics, ICMP_RTT_BUCKETS } from "../../src/metrics/probe_metrics.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const icmpRecord = (i: number): ResultRecord => ({
   timestampMs: 1_700_000_000_000,
   target: `127.1.${i >> 8}.${i & 255}`,
   probe: "ping",
+  key: jobKey("ping", `127.1.${i >> 8}.${i & 255}`),
   type: "icmp",
   labels: {},
   success: true,
@@ -44,6 +46,7 @@ Deno.test("render() writes a TCP record's families in order and leaves out empty
     timestampMs: 1_700_000_000_000,
     target: "127.0.0.1:22",
     probe: "ssh",
+    key: jobKey("ssh", "127.0.0.1:22"),
     type: "tcp",
     labels: { site: "fra1" },
     success: false,

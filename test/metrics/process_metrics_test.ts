@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { registerProcessMetrics } from "../../src/metrics/process_metrics.ts";
 import { metricValue } from "../_support/agent_process.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createResolver } from "../../src/net/resolver.ts";
 import { createProbes } from "../../src/probes/registry.ts";
 

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { createTcpProbe } from "../../src/probes/tcp.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ModuleOf } from "../../src/config/schema.ts";
 import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
 
-function job(port: number, options: Record<string, unknown> = {}, host = "127.0.0.1"): ProbeJob {
+function job(
+  port: number,
+  options: Omit<ModuleOf<"tcp">, "type"> = {},
+  host = "127.0.0.1",
+): ProbeJob<"tcp"> {
   return {
     target: `${host}:${port}`,
     host,

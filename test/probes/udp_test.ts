@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createUdpProbe, udpPayload } from "../../src/probes/udp.ts";
-import type { ProbeJob } from "../../src/probes/types.ts";
+import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ModuleOf } from "../../src/config/schema.ts";
 import { startUdpResponder } from "../_support/udp_responder.ts";
 
 function job(
   host: string,
   port: number,
-  options: Record<string, unknown>,
+  options: Omit<ModuleOf<"udp">, "type">,
   timeoutMs = 1000,
-): ProbeJob {
+): ProbeJob<"udp"> {
   return {
     target: `${host}:${port}`,
     host,

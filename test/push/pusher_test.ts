@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher, type PusherOptions } from "../../src/push/pusher.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import { createMemoryWal, type MemoryWal } from "../_support/memory_wal.ts";
 import { scaledClock } from "../_support/push_clock.ts";
 import { type PushServerStep, startPushServer } from "../_support/push_server.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const TIMEOUT = 2_000_000; // 2 s of real time at factor 1000: only the "hang" step waits for it
 
@@ -33,6 +34,7 @@ function appendRecords(wal: MemoryWal, n: number, from = 0): Uint8Array[] {
       timestampMs: 1_700_000_000_000 + i * 1000,
       target: `127.0.0.1:${1000 + i}`,
       probe: "tcp",
+      key: jobKey("tcp", `127.0.0.1:${1000 + i}`),
       type: "tcp",
       labels: { site: "test" },
       success: true,

@@ -9,6 +9,7 @@ import type { ResultRecord } from "../../src/results/types.ts";
 import { ipAddrHash } from "../../src/probes/address_fields.ts";
 
 const base: ResultRecord = {
+  key: "pg|db1.example:5432",
   timestampMs: 0,
   target: "db1.example:5432",
   probe: "pg",

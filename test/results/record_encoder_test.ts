@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { createRecordEncoder } from "../../src/results/record_encoder.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
-import { recordToSeries } from "../../src/results/series.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
+import { recordToSeries } from "../_support/record_series.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 const labels = { site: "fra1", role: "edge", target: "ignored: the record's own target wins" };
 const tcp: ResultRecord = {
   timestampMs: 1_700_000_000_123,
   target: "127.0.0.1:22",
   probe: "ssh",
+  key: jobKey("ssh", "127.0.0.1:22"),
   type: "tcp",
   labels,
   success: true,
@@ -20,6 +22,7 @@ const icmp: ResultRecord = {
   timestampMs: 1_700_000_000_456,
   target: "127.0.0.2",
   probe: "ping",
+  key: jobKey("ping", "127.0.0.2"),
   type: "icmp",
   labels: { site: "fra1" },
   success: true,
@@ -41,6 +44,7 @@ const failed: ResultRecord = {
   timestampMs: -5,
   target: "näme.example:443",
   probe: "tls",
+  key: jobKey("tls", "näme.example:443"),
   type: "tcp",
   labels: {},
   success: false,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Logger } from "@logtape/logtape";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createTargetManager } from "../../src/targets/manager.ts";
 import { parseTargetGroups } from "../../src/targets/sd_format.ts";
 import { fakeSource } from "../_support/sd_fake_source.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Logger } from "@logtape/logtape";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { createTargetManager } from "../../src/targets/manager.ts";
 import { SourceError } from "../../src/targets/source_error.ts";
 import type { Target } from "../../src/targets/types.ts";
@@ -202,4 +202,48 @@ Deno.test("TargetManager.start() twice is an error, and refresh() of an unknown 
   await manager.start(new AbortController().signal);
   await assert.rejects(manager.start(new AbortController().signal), /already started/);
   await assert.rejects(manager.refresh("x"), /unknown source "x"/);
+});
+
+/** A fake source whose next load waits for `open()` while `gated` is set. */
+function gatedSource(name: string, targets: string[]) {
+  const src = fakeSource(name, [{ targets, labels: {} }]);
+  const load = src.load.bind(src);
+  let gate: PromiseWithResolvers<void> | undefined;
+  const gated = Object.assign(src, {
+    gated: false,
+    async load(signal: AbortSignal) {
+      if (gated.gated) {
+        gate = Promise.withResolvers<void>();
+        await gate.promise;
+      }
+      return await load(signal);
+    },
+    open: () => gate?.resolve(),
+  });
+  return gated;
+}
+
+Deno.test("TargetManager.update() does not merge a half-swapped list when a kept source loads meanwhile", async () => {
+  const registry = new Registry();
+  const kept = gatedSource("kept", ["a1"]);
+  const removed = gatedSource("removed", ["b1"]);
+  const added = fakeSource("added", [{ targets: ["c1"], labels: {} }]);
+  await using manager = createTargetManager({ sources: [kept, removed], registry });
+  await manager.start(new AbortController().signal);
+  assert.deepEqual(addresses(manager.targets()), ["a1", "b1"]);
+  const seen: string[][] = [];
+  manager.onChange((t) => seen.push(addresses(t)));
+  kept.next = [{ targets: ["a2"], labels: {} }];
+  kept.gated = removed.gated = true;
+  const keptLoad = manager.refresh("kept");
+  const removedLoad = manager.refresh("removed");
+  // The update waits for the removed source's load to stop; the kept one finishes meanwhile.
+  const updated = manager.update([kept, added]);
+  kept.open();
+  await keptLoad;
+  removed.open();
+  await removedLoad;
+  await updated;
+  assert.deepEqual(seen, [["a2", "c1"]]);
+  assert.deepEqual(addresses(manager.targets()), ["a2", "c1"]);
 });

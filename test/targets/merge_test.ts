@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { diffTargets, mergeTargets } from "../../src/targets/merge.ts";
+import { mergeTargets } from "../../src/targets/merge.ts";
 import type { TargetSource } from "../../src/targets/types.ts";
 
 function source(name: string, probes: string[], labels: Record<string, string> = {}): TargetSource {
@@ -54,18 +54,4 @@ Deno.test("mergeTargets() does not alias a source's label objects", () => {
   h!.labels.extra = "x";
   assert.deepEqual(group.labels, { g: "1" });
   assert.deepEqual(a.labels, { s: "1" });
-});
-
-Deno.test("diffTargets() sorts targets into added, removed, changed and unchanged", () => {
-  const t = (address: string, env = "p") => ({
-    address,
-    labels: { env },
-    probes: ["icmp"],
-    sources: ["a"],
-  });
-  const diff = diffTargets([t("a"), t("b"), t("c")], [t("a"), t("b", "q"), t("d")]);
-  assert.deepEqual(diff.added.map((x) => x.address), ["d"]);
-  assert.deepEqual(diff.removed.map((x) => x.address), ["c"]);
-  assert.deepEqual(diff.changed.map((x) => x.address), ["b"]);
-  assert.equal(diff.unchanged, 1);
 });

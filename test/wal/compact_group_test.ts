@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SeriesGrouper } from "../../src/wal/compact_group.ts";
-import { encodeWriteRequest } from "../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { decodeWriteRequest } from "../_support/wal_decode.ts";
 import { sampleKey } from "../_support/wal_compact_fixture.ts";
 

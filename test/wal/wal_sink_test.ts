@@ -4,6 +4,7 @@ import { snappyCompress } from "../../src/wal/snappy.ts";
 import type { Wal, WalStats } from "../../src/wal/types.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { decodeCompressed } from "../_support/wal_decode.ts";
+import { jobKey } from "../../src/base/job_key.ts";
 
 /** A Wal that only records appends. */
 function recordingWal(): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
@@ -28,6 +29,7 @@ const rec = (target: string, success: boolean): ResultRecord => ({
   timestampMs: 1_700_000_000_123,
   target,
   probe: "ssh",
+  key: jobKey("ssh", target),
   type: "tcp",
   labels: { site: "fra1" },
   success,

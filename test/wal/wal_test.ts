@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Registry } from "../../src/metrics/prom.ts";
+import { Registry } from "../../src/base/prom.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { readPosition } from "../../src/wal/position.ts";
 import type { Wal } from "../../src/wal/types.ts";

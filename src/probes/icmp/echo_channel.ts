@@ -7,6 +7,7 @@
  */
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
+import { errnoReason } from "../failure_reason.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,
@@ -67,8 +68,6 @@ export interface EchoChannel {
  * keeps up with 2 M packets/s; a drain costs ~1 µs per packet.
  */
 const DRAIN_MAX = 4096;
-
-const UNREACHABLE_ERRNO = new Set([101, 113, 99]); // ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL
 
 /** Wraps an open ICMP socket into a channel that runs echo sequences on it. */
 export function createEchoChannel(
@@ -216,7 +215,7 @@ export function createEchoChannel(
             pending.delete(key);
             keys.pop();
             failure ??= {
-              reason: UNREACHABLE_ERRNO.has(sent.errno) ? "unreachable" : "error",
+              reason: errnoReason(sent.errno),
               detail: `sendto failed: errno ${sent.errno}`,
             };
             continue;

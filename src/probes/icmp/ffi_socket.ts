@@ -44,11 +44,17 @@ export interface IcmpSocket extends Disposable {
 /** Options of {@linkcode openIcmpSocket}. */
 export interface IcmpSocketOptions {
   libc?: Libc;
-  /** Receive buffer to ask for (forced past `rmem_max` when privileged). Default 4 MiB. */
+  /** Receive buffer to ask for (forced past `rmem_max` when privileged). */
   receiveBufferBytes?: number;
-  /** Messages per `recvmmsg` call. Default 64. */
+  /** Messages per `recvmmsg` call. */
   batch?: number;
 }
+
+/** Defaults of {@linkcode IcmpSocketOptions}: a 4 MiB receive buffer, 64 messages per call. */
+export const DEFAULTS = {
+  receiveBufferBytes: 4 * 1024 * 1024,
+  batch: 64,
+} as const satisfies IcmpSocketOptions;
 
 /** Opening failed; `errno` says why (EACCES/EPERM: no privilege). */
 export class SocketOpenError extends Error {
@@ -90,7 +96,7 @@ export function openIcmpSocket(
   // sockets also have it in the IP header.
   if (family === 4) setopt(C.IPPROTO_IP, C.IP_RECVTTL, int(1));
   else setopt(C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, int(1));
-  const rcvbuf = options.receiveBufferBytes ?? 4 * 1024 * 1024;
+  const rcvbuf = options.receiveBufferBytes ?? DEFAULTS.receiveBufferBytes;
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
   }
@@ -111,7 +117,7 @@ export function openIcmpSocket(
     return (ts[0]! + ts[1]! * 2 ** 32 - baseSec) * 1e9 + ts[2]!;
   };
 
-  const batch = options.batch ?? 64;
+  const batch = options.batch ?? DEFAULTS.batch;
   const headers = new Uint8Array(batch * MMSG);
   const headerView = new DataView(headers.buffer);
   const iovs = new Uint8Array(batch * IOV);

@@ -3,7 +3,7 @@
  * ICMP socket opens, else the system ping. Logs the choice and shows it in
  * `vmprober_icmp_helper_info`.
  */
-import type { Registry } from "../../metrics/prom.ts";
+import type { Registry } from "../../base/prom.ts";
 import { logger } from "../../log.ts";
 import type { Clock } from "../../base/clock.ts";
 import { icmpMetrics } from "./icmp_metrics.ts";

@@ -1,5 +1,5 @@
 /** @module The ICMP helper's own metrics: which helper runs, and every packet it ignored. */
-import { Counter, Gauge, type Registry } from "../../metrics/prom.ts";
+import { Counter, Gauge, type Registry } from "../../base/prom.ts";
 import { IGNORE_REASONS, type IgnoreReason } from "./echo_packet.ts";
 import type { HelperName } from "./types.ts";
 

@@ -4,18 +4,24 @@
  * reply came back; no reply is `timeout`.
  */
 import { createResolver, type Resolver } from "../../net/resolver.ts";
-import { failureReason } from "../../net/failure_reason.ts";
-import type { ProbeOutcome } from "../../results/types.ts";
+import { failureReason } from "../failure_reason.ts";
+
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
-import type { Probe, ProbeJob } from "../types.ts";
+import type { Probe, ProbeOutcome } from "../types.ts";
+import type { ProbeJob } from "../../schedule/job.ts";
 import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./helper.ts";
 import { rttStats } from "./rtt_stats.ts";
 import type { IcmpHelper } from "./types.ts";
 import { addressFields } from "../address_fields.ts";
+import type { ModuleOf } from "../../config/schema.ts";
 
-/** Module option defaults (the config schema leaves them optional). */
-export const ICMP_DEFAULTS = { count: 1, packet_interval: 100, size: 56 } as const;
+/** Module option defaults (the config schema leaves them optional): 1 echo of 56 bytes. */
+export const DEFAULTS = {
+  count: 1,
+  packet_interval: 100,
+  size: 56,
+} as const satisfies Omit<ModuleOf<"icmp">, "type">;
 
 /** Options of {@linkcode createIcmpProbe}. */
 export interface IcmpProbeOptions extends Omit<ChooseHelperOptions, "clock"> {
@@ -26,7 +32,7 @@ export interface IcmpProbeOptions extends Omit<ChooseHelperOptions, "clock"> {
 }
 
 /** The ICMP probe; dispose it to close its sockets. */
-export interface IcmpProbe extends Probe {
+export interface IcmpProbe extends Probe<"icmp"> {
   [Symbol.asyncDispose](): Promise<void>;
   /** The helper serving `mode` (opened on first use). */
   helper(mode: HelperMode): IcmpHelper;
@@ -54,7 +60,7 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
   return {
     type: "icmp",
     helper,
-    async run(job: ProbeJob, signal: AbortSignal): Promise<ProbeOutcome> {
+    async run(job: ProbeJob<"icmp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const started = clock.now();
       const deadline = started + job.timeoutMs;
       let mode: HelperMode = job.options.helper ?? defaultMode;
@@ -80,9 +86,9 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
           h = helper(mode);
         }
         const result = await h.run(resolved.ip, resolved.family, {
-          count: job.options.count ?? ICMP_DEFAULTS.count,
-          intervalMs: job.options.packet_interval ?? ICMP_DEFAULTS.packet_interval,
-          size: job.options.size ?? ICMP_DEFAULTS.size,
+          count: job.options.count ?? DEFAULTS.count,
+          intervalMs: job.options.packet_interval ?? DEFAULTS.packet_interval,
+          size: job.options.size ?? DEFAULTS.size,
           ttl: job.options.ttl,
           timeoutMs: Math.max(0, deadline - clock.now()),
         }, signal);

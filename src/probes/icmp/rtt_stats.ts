@@ -1,5 +1,5 @@
 /** @module Smokeping-style statistics of one ICMP run. Pure. */
-import type { IcmpStats } from "../../results/types.ts";
+import type { IcmpStats } from "../types.ts";
 
 /**
  * Summarizes one run: loss ratio, min/avg/median/max and the population standard deviation (as

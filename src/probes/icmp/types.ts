@@ -1,5 +1,5 @@
 /** @module The ICMP helper seam: something that sends `count` echoes to one IP and times the replies. */
-import type { FailureReason } from "../../results/types.ts";
+import type { FailureReason } from "../types.ts";
 
 /** Which helper runs the echoes. */
 export type HelperName = "socket" | "ping";

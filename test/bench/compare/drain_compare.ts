@@ -12,7 +12,7 @@
  * `/metrics` about once a second, so the moment of the last reply comes from the kernel: the
  * sender's sockets' `lastrcv` as `ss` reports it.
  */
-import { Registry } from "../../../src/metrics/prom.ts";
+import { Registry } from "../../../src/base/prom.ts";
 import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { snappyCompress } from "../../../src/wal/snappy.ts";
@@ -30,6 +30,7 @@ import {
   spawnPeer,
   waitHttp,
 } from "./_common.ts";
+import { jobKey } from "../../../src/base/job_key.ts";
 
 const SAMPLES = Number(Deno.env.get("BENCH_DRAIN_SAMPLES") ?? 10_000_000);
 const PER_RECORD = 100; // results per WAL record (2 samples each)
@@ -48,6 +49,7 @@ function batch(b: number, t0: number): ResultRecord[] {
     timestampMs: t0 + b * 15,
     target: `10.0.${i >> 8}.${i & 255}:22`,
     probe: "tcp_ssh",
+    key: jobKey("tcp_ssh", `10.0.${i >> 8}.${i & 255}:22`),
     type: "tcp" as const,
     labels: { site: "fra1", role: "edge" },
     success: true,

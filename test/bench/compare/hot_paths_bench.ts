@@ -8,11 +8,12 @@
  *
  * Run: deno bench -A test/bench/compare/hot_paths_bench.ts
  */
-import { encodeWriteRequest } from "../../../src/push/remote_write.ts";
+import { encodeWriteRequest } from "../../_support/remote_write.ts";
 import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
-import { recordToSeries } from "../../../src/results/series.ts";
+import { recordToSeries } from "../../_support/record_series.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { packFrames } from "../../../src/wal/batch.ts";
+import { jobKey } from "../../../src/base/job_key.ts";
 
 const JOBS = 1000;
 const labels = Array.from({ length: JOBS }, () => ({ site: "fra1", role: "edge" }));
@@ -20,6 +21,7 @@ const tcp = (i: number): ResultRecord => ({
   timestampMs: 1_700_000_000_000 + i,
   target: `127.77.${(i % JOBS) >> 8}.${i & 255}:4000`,
   probe: "tcp",
+  key: jobKey("tcp", `127.77.${(i % JOBS) >> 8}.${i & 255}:4000`),
   type: "tcp",
   labels: labels[i % JOBS]!,
   success: true,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { toJobSpec } from "../../src/schedule/job_runner.ts";
+import { toJobSpec } from "../../src/results/job_runner.ts";
 import type { JobDef } from "../../src/schedule/job.ts";
-import type { Probe } from "../../src/probes/types.ts";
-import type { ProbeOutcome, ResultRecord } from "../../src/results/types.ts";
+import type { Probe, ProbeOutcome } from "../../src/probes/types.ts";
+import type { ResultRecord } from "../../src/results/types.ts";
 import { createNormalizer } from "../../src/results/normalizer.ts";
 import { FakeClock } from "../_support/fake_clock.ts";
 
@@ -89,4 +89,22 @@ Deno.test("toJobSpec() records an error when the probe type is missing from the 
   await spec.run();
   assert.equal(out[0]!.reason, "error");
   assert.equal(out[0]!.detail, "probe type tcp is not available in this build");
+});
+
+Deno.test("toJobSpec() carries the job's key on the record, so every sink keys state by it", async () => {
+  const out: ResultRecord[] = [];
+  const normalizer = sinkInto(out);
+  const spec = toJobSpec({ ...def, key: "scheduler-made key" }, {
+    probes: new Map([["tcp", scripted([{ success: true, durationSeconds: 0.001 }])]]),
+    normalizer,
+    clock: new FakeClock(),
+    signal: new AbortController().signal,
+  });
+  await spec.run();
+  assert.equal(out[0]!.key, "scheduler-made key");
+  await spec.run();
+  assert.equal(out.length, 1, "same key, same timestamp: an exact duplicate");
+  normalizer.retain(new Set());
+  await spec.run();
+  assert.equal(out.length, 2, "retain() without the key forgot its dedupe state");
 });

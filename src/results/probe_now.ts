@@ -5,9 +5,10 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { ProbeLookup } from "../probes/registry.ts";
-import type { ResultRecord } from "../results/types.ts";
+import type { ResultRecord } from "./types.ts";
 import type { Clock } from "../base/clock.ts";
-import { probeJobFor } from "./job.ts";
+import { probeJobFor } from "../schedule/job.ts";
+import { jobKey } from "../base/job_key.ts";
 
 /** One request: the target as written, the module's name, an optional cap on its timeout. */
 export interface ProbeNowRequest {
@@ -51,6 +52,7 @@ export async function probeNow(deps: ProbeNowDeps, req: ProbeNowRequest): Promis
     ok: true,
     record: {
       ...outcome,
+      key: jobKey(req.module, req.target),
       timestampMs,
       target: req.target,
       probe: req.module,

@@ -1,9 +1,9 @@
 /** @module One scheduled job's run: probe with retries, then hand the outcome to the normalizer. */
 import type { Clock } from "../base/clock.ts";
-import type { JobDef } from "./job.ts";
-import type { JobSpec } from "./scheduler.ts";
+import type { JobDef } from "../schedule/job.ts";
+import type { JobSpec } from "../schedule/scheduler.ts";
 import type { ProbeLookup } from "../probes/registry.ts";
-import type { Normalizer } from "../results/normalizer.ts";
+import type { Normalizer } from "./normalizer.ts";
 import { runWithRetries } from "../probes/with_retries.ts";
 
 /** What a job's run needs from the agent. */
@@ -20,6 +20,7 @@ export function toJobSpec(def: JobDef, deps: JobRunnerDeps): JobSpec {
   const { normalizer, clock, signal } = deps;
   const probe = deps.probes.get(def.job.type);
   const identity = {
+    key: def.key,
     target: def.job.target,
     probe: def.job.probe,
     type: def.job.type,

@@ -1,5 +1,7 @@
 /**
- * @module Prometheus remote-write 1.0 `WriteRequest` protobuf encoding.
+ * @module The reference remote-write 1.0 `WriteRequest` encoder: straightforward, one series at a
+ * time; the agent's fast encoders (`src/results/record_encoder.ts`, WAL compaction) must write
+ * exactly its bytes.
  *
  * WriteRequest { repeated TimeSeries timeseries = 1; }
  * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2; }
@@ -9,8 +11,9 @@
  * Because `timeseries` is a repeated top-level field, the concatenation of two encoded
  * WriteRequests is itself a valid WriteRequest holding both: the pusher joins WAL records that way.
  */
-import type { Series } from "../results/series.ts";
-import { int64Size, varintSize } from "../results/proto_size.ts";
+import type { Series } from "./record_series.ts";
+import { int64Size, varintSize } from "../../src/results/proto_size.ts";
+import { putInt64, putVarint } from "../../src/results/varint.ts";
 
 const encoder = new TextEncoder();
 
@@ -32,23 +35,13 @@ class Writer {
 
   varint(v: number): void {
     this.ensure(10);
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.len++] = v;
+    this.len = putVarint(this.buf, this.len, v);
   }
 
   /** int64 as varint; negative values take 10 bytes (two's complement). */
   int64(v: number): void {
-    if (v >= 0) return this.varint(v);
-    let big = BigInt.asUintN(64, BigInt(v));
     this.ensure(10);
-    while (big >= 0x80n) {
-      this.buf[this.len++] = Number(big & 0x7fn) | 0x80;
-      big >>= 7n;
-    }
-    this.buf[this.len++] = Number(big);
+    this.len = putInt64(this.buf, this.len, v);
   }
 
   double(v: number): void {

@@ -1,0 +1,52 @@
+/** @module Start-up pieces of the composition root (agent.ts): undo steps, the WAL, the server. */
+import type { Registry } from "./base/prom.ts";
+import type { Clock } from "./base/clock.ts";
+import type { Config } from "./config/schema.ts";
+import { logger } from "./log.ts";
+import type { createApp } from "./http/app.ts";
+import { type HttpServer, startServer } from "./http/server.ts";
+import { openWal } from "./wal/wal.ts";
+import type { LocalWal } from "./wal/types.ts";
+
+/** Undo steps of what was started, run last-registered first (on stop, or on a failed start). */
+export type Closers = (() => Promise<void>)[];
+
+/** Runs every undo step, last registered first; a failing step is logged, the rest still run. */
+export async function closeAll(closers: Closers): Promise<void> {
+  for (const close of closers.reverse()) {
+    try {
+      await close();
+    } catch (e) {
+      logger("agent").error("Cannot close cleanly: {error}", { error: String(e) });
+    }
+  }
+  closers.length = 0;
+}
+
+/** Opens the WAL the config describes. */
+export function openAgentWal(config: Config, registry: Registry, clock: Clock): Promise<LocalWal> {
+  return openWal({
+    dir: config.wal.dir,
+    segmentSize: config.wal.segment_size,
+    maxSize: config.wal.max_size,
+    fsync: config.wal.fsync,
+    fsyncIntervalMs: config.wal.fsync_interval,
+    compact: config.wal.compact,
+    // With a pusher, compaction waits until pushing fails (see holdCompaction below).
+    compactHeld: config.push !== undefined,
+    registry,
+    clock,
+  });
+}
+
+/** Serves the API on `listen`; the error names the address. */
+export async function serve(
+  app: ReturnType<typeof createApp>,
+  listen: string,
+): Promise<HttpServer> {
+  try {
+    return await startServer(app, listen);
+  } catch (e) {
+    throw new Error(`Cannot listen on ${listen}: ${(e as Error).message}`);
+  }
+}
