@@ -59,6 +59,23 @@ async function tlsPeer(days: number): Promise<{ port: number } & AsyncDisposable
   };
 }
 
+/** `promtool check metrics` on `text`: its complaints (empty when clean). */
+async function promtoolCheck(text: string): Promise<string> {
+  const child = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return (dec.decode(out.stdout) + dec.decode(out.stderr)).trim() +
+    (out.code ? ` (exit ${out.code})` : "");
+}
+
 const names = (text: string) =>
   [...new Set(parseExposition(text).map((s) => `${s.name}{${Object.keys(s.labels).sort()}}`))]
     .sort();
@@ -208,6 +225,19 @@ scrape_configs:
       assert.deepEqual(hop.map((s) => s.value[1]), ["64", "64"], `${where}: hop limit`);
     }
 
+    // Every family of every probe type (TCP, TLS, ICMP) passes promtool, in /metrics and /probe.
+    const page = await agent.metrics();
+    for (
+      const family of [
+        "probe_ssl_last_chain_info",
+        "probe_icmp_reply_hop_limit",
+        "probe_tls_version_info",
+      ]
+    ) {
+      assert.ok(page.includes(`\n${family}{`), `${family} in /metrics`);
+    }
+    assert.equal(await promtoolCheck(page), "");
+
     // blackbox_exporter and our /probe, same targets and modules.
     await using blackbox = await startBlackbox(`
 modules:
@@ -231,6 +261,7 @@ modules:
       const theirs = await (await fetch(blackbox.base + path)).text();
       const mine = await agent.get(path);
       assert.equal(mine.status, 200, mine.text);
+      assert.equal(await promtoolCheck(mine.text), "", path);
       const value = (text: string, name: string) =>
         parseExposition(text).find((s) => s.name === name)?.value;
       assert.equal(
