@@ -33,6 +33,7 @@ const icmp = (i: number): ResultRecord => ({
   ...tcp(i),
   type: "icmp",
   probe: "icmp",
+  key: jobKey("icmp", tcp(i).target),
   icmp: {
     sent: 1,
     received: 1,
