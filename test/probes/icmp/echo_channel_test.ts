@@ -120,3 +120,31 @@ Deno.test("createEchoChannel() turns a failed send into unreachable", async () =
     hopLimit: undefined,
   });
 });
+
+/** A reply to `sent` after `rttNs`; `flip` changes its sequence (someone else's reply). */
+function flippedReplyTo(sent: SentPacket, rttNs: number, flip = 0): ReceivedPacket {
+  const p = sent.packet.slice();
+  p[0] = 0;
+  p[2] = p[3] = 0;
+  p[6]! ^= flip;
+  const sum = internetChecksum(p);
+  p[2] = sum >> 8;
+  p[3] = sum & 0xff;
+  return { bytes: p, source: sent.ip, receivedNs: sent.sentNs + rttNs, truncated: false };
+}
+
+Deno.test("createEchoChannel() takes its reply from behind 5,000 foreign packets within the timeout", async () => {
+  let ignored = 0;
+  // Other processes' echo replies (a raw socket sees every reply on the host) queued first.
+  // (A datagram socket fake: the queue depth is what matters, not who filled it.)
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [
+    ...Array.from({ length: 5000 }, () => flippedReplyTo(s, 10_000, 0x80)),
+    flippedReplyTo(s, 36_000),
+  ]);
+  const channel = createEchoChannel(socket, { onIgnored: () => ignored++ });
+  const r = await channel.run("127.0.0.1", { count: 1, intervalMs: 1, size: 16, timeoutMs: 30 });
+  channel.close();
+  assert.equal(r.sent, 1);
+  assert.deepEqual(r.rttsSeconds, [0.000036]);
+  assert.equal(ignored, 5000);
+});

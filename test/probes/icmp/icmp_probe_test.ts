@@ -1,37 +1,19 @@
 import assert from "node:assert/strict";
 import { internetChecksum } from "../../../src/probes/icmp/checksum.ts";
-import { createEchoChannel } from "../../../src/probes/icmp/echo_channel.ts";
 import { createIcmpProbe } from "../../../src/probes/icmp/icmp_probe.ts";
 import type { ReceivedPacket } from "../../../src/probes/icmp/ffi_socket.ts";
 import { fakeIcmpSocket, type SentPacket } from "../../_support/icmp_fake_socket.ts";
 
 /** The kernel's reply to a request, as a datagram IPv4 socket would hand it back. */
-function replyTo(sent: SentPacket, rttNs: number, flip = 0): ReceivedPacket {
+function replyTo(sent: SentPacket, rttNs: number): ReceivedPacket {
   const p = sent.packet.slice();
   p[0] = 0;
   p[2] = p[3] = 0;
-  p[6]! ^= flip; // another sequence: someone else's reply
   const sum = internetChecksum(p);
   p[2] = sum >> 8;
   p[3] = sum & 0xff;
   return { bytes: p, source: sent.ip, receivedNs: sent.sentNs + rttNs, truncated: false };
 }
-
-Deno.test("createEchoChannel() takes its reply from behind 5,000 foreign packets within the timeout", async () => {
-  let ignored = 0;
-  // Other processes' echo replies (a raw socket sees every reply on the host) queued first.
-  // (A datagram socket fake: the queue depth is what matters, not who filled it.)
-  const socket = fakeIcmpSocket(4, "dgram", (s) => [
-    ...Array.from({ length: 5000 }, () => replyTo(s, 10_000, 0x80)),
-    replyTo(s, 36_000),
-  ]);
-  const channel = createEchoChannel(socket, { onIgnored: () => ignored++ });
-  const r = await channel.run("127.0.0.1", { count: 1, intervalMs: 1, size: 16, timeoutMs: 30 });
-  channel.close();
-  assert.equal(r.sent, 1);
-  assert.deepEqual(r.rttsSeconds, [0.000036]);
-  assert.equal(ignored, 5000);
-});
 
 Deno.test("createIcmpProbe() duration ends at the reply's kernel stamp, not when the reply is read", async () => {
   let pendingReply: ReceivedPacket | undefined;
