@@ -20,7 +20,7 @@ Run "vmprober COMMAND --help" for a command's options.`;
 /** `run --help`. */
 export const RUN_HELP = `Usage: vmprober run [--config PATH]
 
-Runs the agent: probes the configured targets, serves /metrics, /healthz, /readyz,
+Runs the agent: probes the configured targets, serves /metrics, /probe, /healthz, /readyz,
 /api/v1/targets, /api/v1/status and POST /-/reload on agent.listen, writes every result to the
 WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.`;
 
