@@ -63,6 +63,21 @@ export const DURATION_FAMILIES: ReadonlySet<string> = new Set(
   [...PROBE_FAMILIES, ...PUSHED_EXTRA_FAMILIES].filter((x) => x.duration).map((x) => x.name),
 );
 
+type Pairs = readonly (readonly [string, string])[];
+/** Shared label lists (one object each), so encoders can cache their bytes by identity. */
+const PHASE_LABELS: Record<"resolve" | "setup" | "rtt", Pairs> = {
+  resolve: [["phase", "resolve"]],
+  setup: [["phase", "setup"]],
+  rtt: [["phase", "rtt"]],
+};
+const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = {
+  min: [["stat", "min"]],
+  avg: [["stat", "avg"]],
+  median: [["stat", "median"]],
+  max: [["stat", "max"]],
+  stddev: [["stat", "stddev"]],
+};
+
 /**
  * blackbox_exporter's samples for one record, in {@linkcode PROBE_FAMILIES} order. Like
  * blackbox, the address families are there even when resolving failed (value 0), TCP and UDP
@@ -140,7 +155,7 @@ export function pushedExtraSamples(r: ResultRecord): ProbeSample[] {
         ["max", icmp.maxSeconds],
         ["stddev", icmp.stddevSeconds],
       ] as const
-    ) out.push({ name: "vmprober_icmp_rtt_seconds", labels: [["stat", stat]], value: v });
+    ) out.push({ name: "vmprober_icmp_rtt_seconds", labels: STAT_LABELS[stat], value: v });
   }
   return out;
 }

@@ -82,13 +82,17 @@ export function createRecordEncoder(
     return f;
   };
   /** A sample's own labels (phase, stat, TLS details), encoded once per distinct set. */
+  const shared = new WeakMap<object, Uint8Array>();
   const moreField = (labels: readonly (readonly [string, string])[]) => {
+    const known = shared.get(labels); // phase and stat lists are shared objects
+    if (known) return known;
     const key = labels.map(([k, v]) => `${k}\u0000${v}`).join("\u0001");
     let f = more.get(key);
     if (!f) {
       if (more.size > 10_000) more.clear(); // certificate details vary; bound the cache
       more.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
     }
+    shared.set(labels, f);
     return f;
   };
 
