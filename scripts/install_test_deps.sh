@@ -5,7 +5,9 @@
 #   test compares its /probe with ours; the bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
-#   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate).
+#   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate),
+#   prometheus-blackbox-exporter (the http/dns comparison and the bench),
+#   chromium (the status page's browser tests, driven by the npm package playwright-core).
 set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -22,6 +24,8 @@ have nft || need="$need nftables"
 have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"
+have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
+[ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Cannot install test dependencies:$need (run as root, or install them with apt-get)" >&2

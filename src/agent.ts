@@ -3,7 +3,7 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
@@ -13,9 +13,11 @@ import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
-import { createResolver } from "./net/resolver.ts";
+import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
+import { createRecentRing } from "./results/recent_ring.ts";
+import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
@@ -84,18 +86,21 @@ async function start(
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  const probes = createProbes({ resolver: createResolver(), registry });
+  const { resolver, client: dns, servers } = createSystemResolver(config.dns, registry);
+  const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
+  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
-  closers.push(async () => await wal[Symbol.asyncDispose]());
+  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
+  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal.stats() };
+  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push) {
+  if (config.push && wal) {
     // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
     const pusher = createPusher({
       wal,
@@ -115,9 +120,15 @@ async function start(
 
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
-  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
+  const { window: windowMs, step: stepMs, results } = config.agent.history;
+  const history = createRecentRing({ windowMs, stepMs, results });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, wal: walSink },
+    {
+      metrics: probeMetrics,
+      last_results: lastResults,
+      history,
+      ...(wal ? { wal: createWalSink(wal, { extraLabels: config.push?.extra_labels }) } : {}),
+    },
     { registry },
   );
 
@@ -154,6 +165,7 @@ async function start(
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
     lastResults.retain(keys);
+    history.retain(keys);
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);
@@ -207,25 +219,37 @@ async function start(
       : { time: startedAt, ok: true, error: undefined };
   };
 
+  const status = () => ({
+    version: VERSION,
+    commit: COMMIT,
+    config: { path: options.configPath, last_reload: lastReload() },
+    ready,
+    jobs: jobs.length,
+    targets: targets.length,
+    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
+  });
   const app = createApp({
     metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
-    status: () => ({
-      version: VERSION,
-      commit: COMMIT,
-      config: { path: options.configPath, last_reload: lastReload() },
-      ready,
-      jobs: jobs.length,
-      targets: targets.length,
-      ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-    }),
+    status,
     probe: {
       run: (req) => probeNow({ config: () => config, probes, clock }, req),
       maxConcurrent: config.agent.probe_concurrency,
       onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
     },
+    pages: (app) =>
+      mountStatusPage(app, {
+        jobs: () => jobs,
+        targets: () => targets,
+        last: lastResults,
+        ring: history,
+        status,
+        labels: () => config.agent.labels,
+        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
+        registry,
+      }),
   });
 
   const server = await serve(app, config.agent.listen);

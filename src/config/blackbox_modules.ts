@@ -130,7 +130,9 @@ export function translateModule(name: string, module: Obj): ModuleLines {
   if (typeof prober === "string" && LATER.has(prober)) {
     return {
       lines: [
-        `  # ${name}: prober ${prober} is not yet supported (${prober} probes come in a later version); module left out`,
+        prober === "grpc"
+          ? `  # ${name}: prober grpc is not yet supported; module left out`
+          : `  # ${name}: prober ${prober} is not translated yet; write a type: ${prober} module by hand; module left out`,
       ],
     };
   }

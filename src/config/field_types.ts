@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { pipe } from "zod/mini";
 import { formatDuration, parseDuration, parseSize } from "./units.ts";
 import { parseAddress } from "../net/address.ts";
+import { looksLikeUrl, urlProblem } from "../net/target_url.ts";
 import { describe as shown } from "./issue_message.ts";
 import { reservedLabelProblem } from "../base/reserved_labels.ts";
 
@@ -146,6 +147,16 @@ export const regex = z.string().check(z.superRefine((s, ctx) => {
 }));
 
 export const address = z.string().check(z.superRefine((text, ctx) => {
+  if (looksLikeUrl(text)) {
+    const why = urlProblem(text);
+    if (why) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected an http:// or https:// URL target, got ${shown(text)} (${why})`,
+      });
+    }
+    return;
+  }
   try {
     parseAddress(text);
   } catch (e) {

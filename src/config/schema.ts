@@ -26,6 +26,9 @@ import {
   size,
   text,
 } from "./field_types.ts";
+import { historySchema } from "./history_schema.ts";
+
+import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -37,6 +40,7 @@ const probeCommon = {
   ip_protocol: optional(ipProtocol),
   /** The `job` label of this module's series (default: the module name). */
   job: optional(jobName()),
+  dns_server: optional(dnsServer),
 };
 
 const tcpProbe = z.strictObject({
@@ -76,8 +80,14 @@ const icmpProbe = z.strictObject({
   helper: optional(z.enum(["auto", "socket", "ping"])),
 });
 
-/** One probe module: `{type: tcp|udp|icmp, ...}`. */
-export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
+/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+export const probeModule = z.discriminatedUnion("type", [
+  tcpProbe,
+  udpProbe,
+  icmpProbe,
+  httpProbe(probeCommon),
+  dnsProbe(probeCommon),
+]);
 
 const staticSource = z.strictObject({
   targets: z.array(address).check(z.maxLength(100_000)),
@@ -152,6 +162,33 @@ export const targetSource = pipe(
   }),
 );
 
+/** The `wal:` section. */
+const walSection = z.strictObject({
+  dir: withDefault(text(), "data/wal"),
+  segment_size: withDefault(size(), 16 * 1024 ** 2),
+  max_size: withDefault(size(), 1024 ** 3),
+  fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
+  fsync_interval: withDefault(duration(), 1000),
+  compact: withDefault(z.boolean(), true),
+});
+
+/** The settings of the WAL as configured. */
+export type WalSettings = z.output<typeof walSection>;
+
+/**
+ * The WAL the agent keeps: the `wal:` section when written (a local history even without a
+ * pusher), its defaults when there is a `push:` section, else none (a pull-only agent writes
+ * nothing to disk).
+ */
+export function walSettings(config: Pick<Config, "wal" | "push">): WalSettings | null {
+  return config.wal ?? (config.push ? walSection.parse({}) : null);
+}
+
+/** Where `vmprober wal inspect` looks by default: the configured dir, else the default one. */
+export function walDir(config: Pick<Config, "wal">): string {
+  return (config.wal ?? walSection.parse({})).dir;
+}
+
 /** The whole config file. */
 export const configSchema = z.strictObject({
   agent: prefault(
@@ -170,6 +207,7 @@ export const configSchema = z.strictObject({
       labels: withDefault(labels(), {}),
       /** `GET /probe` requests served at once; more get 503. */
       probe_concurrency: withDefault(int(1, 10_000), 32),
+      history: historySchema,
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),
@@ -205,6 +243,7 @@ export const configSchema = z.strictObject({
     }),
   ),
   targets: withDefault(z.array(targetSource), []),
+  dns: withDefault(dnsSection, {}),
   metrics: prefault(
     z.strictObject({
       buckets: withDefault(
@@ -220,17 +259,8 @@ export const configSchema = z.strictObject({
     }),
     {},
   ),
-  wal: prefault(
-    z.strictObject({
-      dir: withDefault(text(), "data/wal"),
-      segment_size: withDefault(size(), 16 * 1024 ** 2),
-      max_size: withDefault(size(), 1024 ** 3),
-      fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
-      fsync_interval: withDefault(duration(), 1000),
-      compact: withDefault(z.boolean(), true),
-    }),
-    {},
-  ),
+  // Absent: a WAL with these defaults only when there is a `push:` section (see walSettings).
+  wal: optional(walSection),
   push: optional(z.strictObject({
     url: httpUrl(),
     basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),

@@ -16,6 +16,8 @@ export interface AppDeps {
   status(): unknown;
   /** `GET /probe` (blackbox_exporter's contract); without it the path answers 404. */
   probe?: ProbeRouteDeps;
+  /** Adds more routes behind the same middleware (the status page). */
+  pages?: (app: Hono) => void;
 }
 
 const ROUTES: Record<string, string> = {
@@ -57,6 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get("/api/v1/targets", (c) => c.json(deps.targets()));
   app.get("/api/v1/status", (c) => c.json(deps.status()));
+  deps.pages?.(app);
   app.notFound((c) => c.text(`Not found: ${c.req.path}\n`, 404));
   app.onError((e, c) => c.text(`Internal error: ${e.message}\n`, 500));
   return app;

@@ -4,17 +4,17 @@
  * `debug=true`.
  */
 import { escapeLabelValue, formatValue, labelText } from "../metrics/exposition.ts";
-import { PROBE_FAMILIES, probeSamples } from "../results/probe_samples.ts";
+import { familiesOf, probeSamples } from "../results/probe_samples.ts";
 import type { ResultRecord } from "../results/types.ts";
 
 /**
- * The exposition of one record, families in {@linkcode PROBE_FAMILIES} order, each with its HELP
+ * The exposition of one record, families in `familiesOf()` order (blackbox's, then http/dns), each with its HELP
  * and TYPE, only the sample's own labels (`phase`, `version`, …).
  */
 export function probeExposition(record: ResultRecord): string {
   const samples = probeSamples(record);
   const lines: string[] = [];
-  for (const fam of PROBE_FAMILIES) {
+  for (const fam of familiesOf([record])) {
     const mine = samples.filter((s) => s.name === fam.name);
     if (mine.length === 0) continue;
     lines.push(`# HELP ${fam.name} ${fam.help}`, `# TYPE ${fam.name} ${fam.type}`);

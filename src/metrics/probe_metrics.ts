@@ -7,12 +7,7 @@
  */
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
-import {
-  jobLabels,
-  PROBE_FAMILIES,
-  type ProbeSample,
-  probeSamples,
-} from "../results/probe_samples.ts";
+import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
 
 /**
  * Lines per piece of {@linkcode ProbeMetrics.chunks}: ~25 KB, below V8's large-object size and
@@ -207,7 +202,8 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
         push(`${name}_count{${l}} ${h.count}`);
       };
-      for (const fam of PROBE_FAMILIES) {
+      // blackbox's families, then http/dns gauge families (all from each job's samples).
+      for (const fam of familiesOf(snapshot.map((s) => s.last))) {
         const name = fam.name;
         yield* family(name, fam.type, fam.help, (s, p) => {
           for (const x of s.samples) {

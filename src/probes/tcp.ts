@@ -3,6 +3,7 @@
  * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
  * banner). One attempt, never longer than the job's timeout.
  */
+import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import type { Probe } from "./types.ts";
 import type { ProbeJob } from "../schedule/job.ts";
 import type { ProbeOutcome } from "./types.ts";
@@ -49,7 +50,10 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
         let resolved = literalAddress(job.host);
         if (!resolved) {
           try {
-            resolved = await raceAbort(resolver.resolve(job.host, job.ipProtocol, limit), limit);
+            resolved = await raceAbort(
+              resolver.resolve(job.host, job.ipProtocol, limit, moduleResolveOptions(job.options)),
+              limit,
+            );
           } catch (e) {
             const reason = limit.aborted ? "timeout" : "dns";
             return {

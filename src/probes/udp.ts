@@ -5,6 +5,7 @@
  * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
  * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
  */
+import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import { Counter, type Registry } from "../base/prom.ts";
 import { failureReason } from "./failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
@@ -82,7 +83,12 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
       }
       let resolved;
       try {
-        resolved = await resolver.resolve(job.host, job.ipProtocol, signal);
+        resolved = await resolver.resolve(
+          job.host,
+          job.ipProtocol,
+          signal,
+          moduleResolveOptions(job.options),
+        );
       } catch (error) {
         const reason = failureReason(error);
         return {

@@ -38,7 +38,7 @@ export async function probeNow(deps: ProbeNowDeps, req: ProbeNowRequest): Promis
     const known = Object.keys(config.probes).join(", ");
     return { ok: false, error: `Unknown module "${req.module}" (configured: ${known})` };
   }
-  const job = probeJobFor(req.target, req.module, module, config);
+  const job = probeJobFor(req.target, req.module, config);
   if ("reason" in job) return { ok: false, error: `Bad target "${req.target}": ${job.detail}` };
   if (req.timeoutCapMs !== undefined && req.timeoutCapMs < job.timeoutMs) {
     job.timeoutMs = Math.max(1, req.timeoutCapMs);

@@ -97,15 +97,21 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
  * ```
  */
 export function probeSamples(r: ResultRecord): ProbeSample[] {
-  const out: ProbeSample[] = [
-    { name: "probe_success", value: r.success ? 1 : 0 },
-    { name: "probe_duration_seconds", value: r.durationSeconds },
-    { name: "probe_dns_lookup_time_seconds", value: r.dnsLookupSeconds ?? 0 },
-    { name: "probe_ip_protocol", value: r.ipProtocol ?? 0 },
-    { name: "probe_ip_addr_hash", value: r.ipAddrHash ?? 0 },
-  ];
+  // http and dns probes report their own families as gauges (`probe_http_*`, `probe_dns_*`, and
+  // some of the common ones): a name they set is theirs, never written twice.
+  const gauges = r.gauges ?? [];
+  const own = gauges.length ? new Set(gauges.map((g) => g.name)) : undefined;
+  const out: ProbeSample[] = [];
+  const add = (name: string, value: number) => {
+    if (!own?.has(name)) out.push({ name, value });
+  };
+  add("probe_success", r.success ? 1 : 0);
+  add("probe_duration_seconds", r.durationSeconds);
+  add("probe_dns_lookup_time_seconds", r.dnsLookupSeconds ?? 0);
+  add("probe_ip_protocol", r.ipProtocol ?? 0);
+  add("probe_ip_addr_hash", r.ipAddrHash ?? 0);
   if (r.type === "tcp" || r.type === "udp") {
-    out.push({ name: "probe_failed_due_to_regex", value: r.failedDueToRegex ? 1 : 0 });
+    add("probe_failed_due_to_regex", r.failedDueToRegex ? 1 : 0);
   }
   const tls = r.tls;
   if (tls) {
@@ -125,17 +131,36 @@ export function probeSamples(r: ResultRecord): ProbeSample[] {
       { name: "probe_tls_version_info", labels: [["version", tls.version]], value: 1 },
     );
   }
+  if (!tls && r.tlsCertExpiry !== undefined) add("probe_ssl_earliest_cert_expiry", r.tlsCertExpiry);
   if (r.type === "icmp") {
     const p = r.icmpPhases ?? { resolve: r.dnsLookupSeconds ?? 0, setup: 0, rtt: 0 };
     for (const phase of ["resolve", "setup", "rtt"] as const) {
       out.push({
         name: "probe_icmp_duration_seconds",
-        labels: [["phase", phase]],
+        labels: PHASE_LABELS[phase],
         value: p[phase],
       });
     }
     if (r.icmpReplyHopLimit !== undefined) {
       out.push({ name: "probe_icmp_reply_hop_limit", value: r.icmpReplyHopLimit });
+    }
+  }
+  for (const g of gauges) out.push({ name: g.name, labels: g.labels, value: g.value });
+  return out;
+}
+
+/**
+ * The families of `records` in exposition order: {@linkcode PROBE_FAMILIES}, then the gauge
+ * families (http, dns) in order of first appearance, each name once.
+ */
+export function familiesOf(records: Iterable<ResultRecord>): Family[] {
+  const out = [...PROBE_FAMILIES];
+  const seen = new Set(out.map((x) => x.name));
+  for (const r of records) {
+    for (const g of r.gauges ?? []) {
+      if (seen.has(g.name)) continue;
+      seen.add(g.name);
+      out.push({ name: g.name, type: "gauge", help: g.help });
     }
   }
   return out;

@@ -4,7 +4,8 @@
  */
 import type { Config, ModuleOf, ProbeModule, ProbeType } from "../config/schema.ts";
 import type { Target } from "../targets/types.ts";
-import { parseAddress } from "../net/address.ts";
+import { type Address, parseAddress } from "../net/address.ts";
+import { httpTarget, looksLikeUrl } from "../net/target_url.ts";
 import { jobKey } from "../base/job_key.ts";
 
 /** One scheduled (target, probe module) pair, as a probe of type `T` sees it. */
@@ -49,41 +50,6 @@ export interface RejectedTarget {
 }
 
 /**
- * The probe job for one address and module (the scheduler's and `/probe`'s), or why there is
- * none. `address` must already parse.
- */
-export function probeJobFor(
-  address: string,
-  probe: string,
-  module: ProbeModule,
-  config: Config,
-): ProbeJob | Omit<RejectedTarget, "target" | "probe"> {
-  let addr;
-  try {
-    addr = parseAddress(address);
-  } catch (e) {
-    return { reason: "bad_address", detail: (e as Error).message };
-  }
-  const port = addr.port ?? ("port" in module ? module.port : undefined);
-  if (module.type !== "icmp" && port === undefined) {
-    return {
-      reason: "no_port",
-      detail: `target "${address}" has no port and probe module "${probe}" sets none`,
-    };
-  }
-  return {
-    target: address,
-    host: addr.host,
-    port: module.type === "icmp" ? undefined : port,
-    probe,
-    type: module.type,
-    timeoutMs: module.timeout ?? config.defaults.timeout,
-    ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
-    options: module,
-  };
-}
-
-/**
  * Builds the job list. Labels: agent labels, then `metrics.labels`, then the target's own
  * (source and group) labels — the more specific wins. A port in the address wins over the
  * module's `port`.
@@ -96,8 +62,14 @@ export function buildJobs(
   const rejected: RejectedTarget[] = [];
   const base = { ...config.agent.labels, ...config.metrics.labels };
   for (const t of targets) {
+    let addr: Address;
+    const isUrl = looksLikeUrl(t.address);
     try {
-      parseAddress(t.address); // once per target, not once per module
+      // A URL target (type http only) probes its host and port.
+      if (isUrl) {
+        const u = httpTarget(t.address);
+        addr = { host: u.host, port: u.port };
+      } else addr = parseAddress(t.address);
     } catch (e) {
       for (const probe of t.probes) {
         rejected.push({
@@ -120,14 +92,38 @@ export function buildJobs(
         });
         continue;
       }
-      const job = probeJobFor(t.address, probe, module, config);
-      if ("reason" in job) {
-        rejected.push({ target: t.address, probe, ...job });
+      if (isUrl && module.type !== "http") {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "bad_address",
+          detail: `a URL target fits only type http probe modules, not "${probe}" (${module.type})`,
+        });
         continue;
       }
-      const port = job.port;
+      const port = addr.port ?? ("port" in module ? module.port : undefined) ??
+        (module.type === "http" ? 80 : module.type === "dns" ? 53 : undefined);
+      if (module.type !== "icmp" && port === undefined) {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "no_port",
+          detail: `target "${t.address}" has no port and probe module "${probe}" sets none`,
+        });
+        continue;
+      }
       const { job: sourceJob, ...labels } = { ...base, ...t.labels };
       const jobName = sourceJob ?? module.job ?? probe;
+      const job: ProbeJob = {
+        target: t.address,
+        host: addr.host,
+        port: module.type === "icmp" ? undefined : port,
+        probe,
+        type: module.type,
+        timeoutMs: module.timeout ?? config.defaults.timeout,
+        ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
+        options: module,
+      };
       const intervalMs = module.interval ?? config.defaults.interval;
       const jitter = module.jitter ?? config.defaults.jitter;
       const retries = module.retries ?? config.defaults.retries;
@@ -154,4 +150,20 @@ export function buildJobs(
     }
   }
   return { jobs, rejected };
+}
+
+/**
+ * The probe job for one address and module, exactly as the scheduler would build it (`/probe`
+ * uses it), or why there is none.
+ */
+export function probeJobFor(
+  address: string,
+  probe: string,
+  config: Config,
+): ProbeJob | Omit<RejectedTarget, "target" | "probe"> {
+  const built = buildJobs([{ address, labels: {}, probes: [probe], sources: [] }], config);
+  const job = built.jobs[0]?.job;
+  if (job) return job;
+  const r = built.rejected[0]!;
+  return { reason: r.reason, detail: r.detail };
 }

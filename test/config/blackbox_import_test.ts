@@ -80,8 +80,8 @@ probes:
     size: 64
     ttl: 32
     # dont_fragment: true has no equivalent yet
-  # http_2xx: prober http is not yet supported (http probes come in a later version); module left out
-  # dns_udp: prober dns is not yet supported (dns probes come in a later version); module left out
+  # http_2xx: prober http is not translated yet; write a type: http module by hand; module left out
+  # dns_udp: prober dns is not translated yet; write a type: dns module by hand; module left out
 `,
   );
 });

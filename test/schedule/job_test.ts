@@ -1,10 +1,51 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "../../src/config/parse.ts";
 import { buildJobs } from "../../src/schedule/job.ts";
+import { parseConfig } from "../../src/config/parse.ts";
 import { buildSources } from "../../src/targets/build_sources.ts";
 import { mergeTargets } from "../../src/targets/merge.ts";
 
 const config = parseConfig(
+  "probes:\n  web: {type: http}\n  tcp: {type: tcp, port: 22}\n  dns: {type: dns, query_name: example.com}\n",
+  "c.yaml",
+);
+const target = (address: string, probes: string[]) => ({
+  address,
+  labels: {},
+  probes,
+  sources: ["file_0"],
+});
+
+Deno.test("buildJobs() takes host and port from a URL target for http modules only", () => {
+  const { jobs, rejected } = buildJobs([
+    target("https://web.example/health", ["web", "tcp"]),
+    target("http://[::1]:8080/", ["web"]),
+  ], config);
+  assert.deepEqual(
+    jobs.map((j) => [j.key, j.job.host, j.job.port]),
+    [["web|https://web.example/health", "web.example", 443], [
+      "web|http://[::1]:8080/",
+      "::1",
+      8080,
+    ]],
+  );
+  assert.deepEqual(rejected, [{
+    target: "https://web.example/health",
+    probe: "tcp",
+    reason: "bad_address",
+    detail: 'a URL target fits only type http probe modules, not "tcp" (tcp)',
+  }]);
+});
+
+Deno.test("buildJobs() defaults http targets to port 80 and dns targets to port 53", () => {
+  const { jobs, rejected } = buildJobs([
+    target("web.example", ["web"]),
+    target("10.0.0.53", ["dns"]),
+  ], config);
+  assert.deepEqual(rejected, []);
+  assert.deepEqual(jobs.map((j) => j.job.port), [80, 53]);
+});
+
+const jobConfig = parseConfig(
   `agent: {labels: {site: fra1}}
 probes:
   tcp_connect: {type: tcp}
@@ -22,12 +63,12 @@ targets:
 
 Deno.test("buildJobs() job label: the source's job, else the module's, else the module name; never a label", async () => {
   const perSource = await Promise.all(
-    buildSources(config, { configDir: "/" }).map(async (source) => ({
+    buildSources(jobConfig, { configDir: "/" }).map(async (source) => ({
       source,
       groups: await source.load(new AbortController().signal),
     })),
   );
-  const { jobs, rejected } = buildJobs(mergeTargets(perSource), config);
+  const { jobs, rejected } = buildJobs(mergeTargets(perSource), jobConfig);
   assert.deepEqual(
     jobs.map((j) => [j.key, j.jobName, j.labels]),
     [
