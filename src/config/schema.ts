@@ -89,8 +89,11 @@ export const probeModule = z.discriminatedUnion("type", [
   dnsProbe(probeCommon),
 ]);
 
+/** Most targets in one `static:` list. */
+export const MAX_STATIC_TARGETS = 100_000;
+
 const staticSource = z.strictObject({
-  targets: z.array(address).check(z.maxLength(100_000)),
+  targets: z.array(address).check(z.maxLength(MAX_STATIC_TARGETS)),
   labels: optional(labels()),
 });
 const fileSource = z.strictObject({
@@ -207,6 +210,10 @@ export const configSchema = z.strictObject({
       labels: withDefault(labels(), {}),
       /** `GET /probe` requests served at once; more get 503. */
       probe_concurrency: withDefault(int(1, 10_000), 32),
+      /** `/metrics` answers sent at once; more get 503 with Retry-After. */
+      max_scrapes: withDefault(int(1, 1000), 4),
+      /** Longest time to send one `/metrics` answer; a client that reads slower is cut off. */
+      scrape_timeout: withDefault(duration(), 30_000),
       history: historySchema,
       log: prefault(
         z.strictObject({

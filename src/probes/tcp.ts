@@ -14,6 +14,7 @@ import { type ByteStream, connStream } from "./byte_stream.ts";
 import { tlsConnect } from "./tls_connect.ts";
 import { isIPv4, isIPv6 } from "../net/address.ts";
 import { type AddressFields, addressFields } from "./address_fields.ts";
+import type { PeerRegex } from "../base/peer_regex.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -87,8 +88,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
         }
         const { expect, send } = job.options;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
-        if (expect) {
-          const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);
+        if (expect !== undefined && expect.source !== "") {
+          const matched = await raceAbort(readUntil(conn, expect), limit);
           if (!matched.ok) {
             return {
               success: false,
@@ -132,7 +133,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
 }
 
 /** Reads until `re` matches the text so far, the peer closes, or the cap is reached. */
-async function readUntil(conn: ByteStream, re: RegExp): Promise<{ ok: boolean; text: string }> {
+async function readUntil(conn: ByteStream, re: PeerRegex): Promise<{ ok: boolean; text: string }> {
   const buf = new Uint8Array(4096);
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let text = "";

@@ -15,6 +15,7 @@ import { systemClock } from "../base/clock.ts";
 import type { Probe } from "./types.ts";
 import type { ProbeJob } from "../schedule/job.ts";
 import { addressFields } from "./address_fields.ts";
+import { latin1Text } from "../base/peer_regex.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
 /** Options of {@linkcode createUdpProbe}. */
@@ -65,8 +66,6 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
   const resolver = options.resolver ?? createResolver();
   const ignored = ignoredCounter(options.registry);
   const mux = createUdpMux({ ...options, clock, onIgnored: (reason) => ignored?.inc({ reason }) });
-  const latin1 = new TextDecoder("latin1");
-  const patterns = new Map<string, RegExp>();
   return {
     type: "udp",
     mux,
@@ -130,20 +129,15 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
       }
       const expect = job.options.expect;
       if (expect !== undefined) {
-        let re = patterns.get(expect);
-        if (!re) {
-          re = new RegExp(expect);
-          if (patterns.size > 1000) patterns.clear();
-          patterns.set(expect, re);
-        }
-        const text = latin1.decode(result.data.subarray(0, 65536));
-        if (!re.test(text)) {
+        if (!expect.test(latin1Text(result.data.subarray(0, 65536)))) {
           return {
             success: false,
             durationSeconds,
             ...addr,
             reason: "mismatch",
-            detail: `reply of ${result.data.length} bytes does not match ${JSON.stringify(expect)}`,
+            detail: `reply of ${result.data.length} bytes does not match ${
+              JSON.stringify(String(expect))
+            }`,
           };
         }
       }

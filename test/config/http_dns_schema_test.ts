@@ -68,7 +68,7 @@ dns: {servers: [], min_ttl: soon}
     [
       'c.yaml:4:13: probes.web.method: expected an HTTP method like "GET", got "get"',
       "c.yaml:5:26: probes.web.valid_status_codes.0: expected a number >= 100, got 99",
-      'c.yaml:6:35: probes.web.fail_if_body_matches_regexp.0: expected an RE2 regular expression, got "(?=x)" (invalid or unsupported Perl syntax: `(?=`)',
+      'c.yaml:6:35: probes.web.fail_if_body_matches_regexp.0: expected an RE2 regular expression, got "(?=x)" (invalid or unsupported Perl syntax: `(?=`; RE2 has no lookahead or lookbehind)',
       'c.yaml:7:15: probes.web.headers.Bad Name: expected an HTTP header name, got "Bad Name"',
       'c.yaml:8:22: probes.web.body_size_limit: expected a size like "64MiB", got "lots"',
       'c.yaml:9:11: probes.web.tls.ca: unknown key "ca"',

@@ -142,11 +142,32 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
     'c.yaml:3:13: push.url: expected an http:// or https:// URL, got "ftp://vm.example/write"',
   ]);
   assert.deepEqual(problems('probes:\n  x: {type: tcp, expect: "(ssh"}\n'), [
-    'c.yaml:2:26: probes.x.expect: expected a regular expression, got "(ssh" (unterminated group)',
+    'c.yaml:2:26: probes.x.expect: expected an RE2 regular expression, got "(ssh" (missing closing ): `(ssh`)',
+  ]);
+  assert.deepEqual(problems('probes:\n  x: {type: udp, port: 53, expect: "(a)\\\\1"}\n'), [
+    'c.yaml:2:36: probes.x.expect: expected an RE2 regular expression, got "(a)\\\\1" (invalid escape sequence: `\\1`; RE2 has no backreferences)',
   ]);
   assert.deepEqual(problems(`${PROBE}metrics: {buckets: [1, 0.5]}\n`), [
     "c.yaml:3:20: metrics.buckets: expected increasing bucket bounds, got [1,0.5]",
   ]);
+});
+
+Deno.test("parseConfig() locates a merge key whose value is not a mapping (found by the fuzzer)", () => {
+  for (
+    const [text, where] of [
+      ["probes:\n  a: {type: tcp}\n  b:\n    <<: 5\n", "4:5"],
+      ["probes:\n  a: &x [1]\n  b:\n    <<: *x\n", "4:5"],
+      ["probes:\n  b:\n    <<: [{type: tcp}, 3]\n", "3:5"],
+    ]
+  ) {
+    assert.throws(
+      () => parseConfig(text!, "f.yaml"),
+      (e) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `f.yaml:${where}: probes.b.<<: expected a mapping or an alias of one after <<, got another value`,
+    );
+  }
 });
 
 Deno.test("walSettings() is null without push: and wal:, the defaults with push:, the section when written", () => {
