@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the test suite uses, when they are missing:
-#   victoria-metrics (push tests; its vmagent relays), prometheus (promtool, exposition lint, the
-#   remote-write receiver of the ordering test), fping and iputils-ping
+#   victoria-metrics (push tests; its vmagent relays), prometheus (promtool, exposition lint,
+#   scraping and the remote-write receiver of the compatibility and ordering tests),
+#   prometheus-blackbox-exporter (the compatibility test compares its /probe with ours; the
+#   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
 #   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate),
@@ -14,6 +16,7 @@ have victoria-metrics || need="$need victoria-metrics"
 have vmagent || need="$need victoria-metrics"
 have promtool || need="$need prometheus"
 have prometheus || need="$need prometheus"
+have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
 have fping || need="$need fping"
 have ping || need="$need iputils-ping"
 have busybox || need="$need busybox"

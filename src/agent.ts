@@ -26,6 +26,7 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { probeNow } from "./results/probe_now.ts";
 import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
@@ -298,6 +299,11 @@ async function start(
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
     status,
+    probe: {
+      run: (req) => probeNow({ config: () => config, probes, clock }, req),
+      maxConcurrent: config.agent.probe_concurrency,
+      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
+    },
     pages: (app) =>
       mountStatusPage(app, {
         jobs: () => jobs,

@@ -9,7 +9,14 @@
  * string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
-import { jobLabelPairs, storedSeconds } from "./series.ts";
+import { storedSeconds } from "./series.ts";
+import {
+  DURATION_FAMILIES,
+  jobLabels,
+  type ProbeSample,
+  probeSamples,
+  pushedExtraSamples,
+} from "./probe_samples.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
 import { buildLabelSet, type LabelDropReason, METRIC_NAME_RE } from "./label_set.ts";
 import { putInt64, putVarint } from "./varint.ts";
@@ -31,13 +38,14 @@ export interface RecordEncoder {
   ): { bytes: Uint8Array; samples: number };
 }
 
+/** The samples `encode()` writes for `r` alone (stale markers of ended series aside). */
+function samplesOf(r: ResultRecord): ProbeSample[] {
+  return [...probeSamples(r), ...pushedExtraSamples(r)];
+}
+
 /** How many samples `encode()` writes for `r` alone (stale markers of ended series aside). */
 export function sampleCount(r: ResultRecord): number {
-  let n = 2;
-  if (r.ipProtocol !== undefined) n++;
-  if (r.tlsCertExpiry !== undefined) n++;
-  if (r.icmp) n += r.icmp.received > 0 ? 6 : 1;
-  return n + (r.gauges?.length ?? 0);
+  return samplesOf(r).length;
 }
 
 /** Options of {@linkcode createRecordEncoder}. */
@@ -59,6 +67,7 @@ interface JobFields {
   probe: string;
   type: string;
   target: string;
+  job: string | undefined;
   /** The encoded `Label` fields (tag included) of the job's labels, sorted by name. */
   bytes: Uint8Array;
   /** The label names, sorted, and where each one's field starts in `bytes`. */
@@ -67,22 +76,6 @@ interface JobFields {
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
 }
-
-/** Every series a record can have, in the order they are written (bit `k` of a job's mask). */
-const SERIES_KINDS: readonly { name: string; stat?: string }[] = [
-  { name: "probe_success" },
-  { name: "probe_duration_seconds" },
-  { name: "probe_ip_protocol" },
-  { name: "probe_ssl_earliest_cert_expiry" },
-  { name: "vmprober_icmp_loss_ratio" },
-  ...["min", "avg", "median", "max", "stddev"].map((stat) => ({
-    name: "vmprober_icmp_rtt_seconds",
-    stat,
-  })),
-];
-const SUCCESS = 0;
-const LOSS = 4;
-const RTT = 5;
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
 function labelField(name: string, value: string): Uint8Array {
@@ -119,9 +112,6 @@ export function createRecordEncoder(
 ): RecordEncoder {
   const jobs = new WeakMap<object, JobFields>();
   const names = new Map<string, Uint8Array | null>();
-  /** The {@linkcode SERIES_KINDS} each job's last result had, one bit each, by job key. */
-  const masks = new Map<string, number>();
-  const stats = new Map<string, Extra[]>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
@@ -135,31 +125,28 @@ export function createRecordEncoder(
     }
     return f;
   };
-  const gaugeLabels = new Map<string, Extra[]>();
-  const gaugeExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
+  const ownLabels = new Map<string, Extra[]>();
+  const ownExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
     const key = JSON.stringify(labels);
-    let f = gaugeLabels.get(key);
+    let f = ownLabels.get(key);
     if (!f) {
-      if (gaugeLabels.size > 10_000) gaugeLabels.clear();
+      if (ownLabels.size > 10_000) ownLabels.clear(); // TLS details vary; bound it
       const set = buildLabelSet(labels, options.onLabelDrop);
-      gaugeLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
+      ownLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
     }
-    return f;
-  };
-  const statExtras = (stat: string): Extra[] => {
-    let f = stats.get(stat);
-    if (!f) stats.set(stat, f = [{ name: "stat", field: labelField("stat", stat) }]);
     return f;
   };
 
   const fieldsOf = (r: ResultRecord): JobFields => {
     const cached = jobs.get(r.labels);
     if (
-      cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type
+      cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type &&
+      cached.job === r.job
     ) {
       return cached;
     }
-    const set = buildLabelSet(jobLabelPairs(r, extra), options.onLabelDrop);
+    // Precedence: instance, job, probe, type, target, the merged labels, then extra_labels.
+    const set = buildLabelSet([...jobLabels(r), ...Object.entries(extra)], options.onLabelDrop);
     const fields = set.map(([k, v]) => labelField(k, v));
     const starts: number[] = [];
     let at = 0;
@@ -174,6 +161,7 @@ export function createRecordEncoder(
       probe: r.probe,
       type: r.type,
       target: r.target,
+      job: r.job,
       bytes: concat(fields),
       names,
       starts,
@@ -275,14 +263,18 @@ export function createRecordEncoder(
     len = putInt64(buf, len, ts);
   };
 
-  /** Kind `k`'s sample of job `job`, unless its metric name is invalid (then 0, counted once). */
-  const emit = (job: JobFields, k: number, value: number, ts: number): number => {
-    const kind = SERIES_KINDS[k]!;
-    const name = nameField(kind.name);
+  /** One sample of job `job`, unless its metric name is invalid (then 0, counted once). */
+  const emit = (job: JobFields, sample: ProbeSample, ts: number): number => {
+    const name = nameField(sample.name);
     if (!name) return 0;
-    series(name, job, kind.stat ? statExtras(kind.stat) : undefined, value, ts);
+    const value = DURATION_FAMILIES.has(sample.name) ? storedSeconds(sample.value) : sample.value;
+    series(name, job, sample.labels?.length ? ownExtras(sample.labels) : undefined, value, ts);
     return 1;
   };
+  const idOf = (s: ProbeSample) =>
+    s.labels?.length ? `${s.name}\u0000${JSON.stringify(s.labels)}` : s.name;
+  /** The samples (as ids, and one sample each) each job's last result had, by job key. */
+  const lastSeries = new Map<string, Map<string, ProbeSample>>();
 
   const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
     len = 0;
@@ -290,45 +282,20 @@ export function createRecordEncoder(
     for (const r of records) {
       const job = fieldsOf(r);
       const ts = at ?? r.timestampMs;
-      let mask = 0;
-      const put = (k: number, value: number) => {
-        mask |= 1 << k;
-        samples += emit(job, k, value, ts);
-      };
-      put(SUCCESS, r.success ? 1 : 0);
-      put(SUCCESS + 1, storedSeconds(r.durationSeconds));
-      if (r.ipProtocol !== undefined) put(SUCCESS + 2, r.ipProtocol);
-      if (r.tlsCertExpiry !== undefined) put(SUCCESS + 3, r.tlsCertExpiry);
-      const icmp = r.icmp;
-      if (icmp) {
-        put(LOSS, icmp.lossRatio);
-        if (icmp.received > 0) {
-          put(RTT, storedSeconds(icmp.minSeconds));
-          put(RTT + 1, storedSeconds(icmp.avgSeconds));
-          put(RTT + 2, storedSeconds(icmp.medianSeconds));
-          put(RTT + 3, storedSeconds(icmp.maxSeconds));
-          put(RTT + 4, storedSeconds(icmp.stddevSeconds));
-        }
-      }
-      for (const g of r.gauges ?? []) {
-        const name = nameField(g.name);
-        if (!name) continue;
-        series(name, job, g.labels?.length ? gaugeExtras(g.labels) : undefined, g.value, ts);
-        samples++;
-      }
+      const list = samplesOf(r);
+      for (const sample of list) samples += emit(job, sample, ts);
       if (stale) {
-        masks.delete(r.key);
+        lastSeries.delete(r.key);
         continue;
       }
       // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
       // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
-      const gone = (masks.get(r.key) ?? 0) & ~mask;
-      masks.set(r.key, mask);
-      if (gone === 0) continue;
+      const now = new Map(list.map((x) => [idOf(x), x]));
+      const before = lastSeries.get(r.key);
+      lastSeries.set(r.key, now);
+      if (!before) continue;
       stale = true;
-      for (let k = 0; k < SERIES_KINDS.length; k++) {
-        if (gone & (1 << k)) samples += emit(job, k, 0, ts);
-      }
+      for (const [id, x] of before) if (!now.has(id)) samples += emit(job, x, ts);
       stale = false;
     }
     return { bytes: buf.slice(0, len), samples };

@@ -1,11 +1,17 @@
 /**
  * @module The reference of what one result record becomes: flat samples, one per series, in the
  * agent's fixed order. `createRecordEncoder()` must write exactly
- * `encodeWriteRequest(records.flatMap((r) => recordToSeries(r, extra)))`.
+ * `encodeWriteRequest(recordsToSeries(records, extra))`.
  */
 import type { ResultRecord } from "../../src/results/types.ts";
-import { jobLabelPairs, storedSeconds } from "../../src/results/series.ts";
+import { storedSeconds } from "../../src/results/series.ts";
 import { buildLabelSet } from "../../src/results/label_set.ts";
+import {
+  DURATION_FAMILIES,
+  jobLabels,
+  probeSamples,
+  pushedExtraSamples,
+} from "../../src/results/probe_samples.ts";
 
 /** One sample of one series. */
 export interface Series {
@@ -17,12 +23,13 @@ export interface Series {
   stale?: true;
 }
 
+const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * The samples one record produces, in a fixed order:
- * `probe_success`, `probe_duration_seconds`, then `probe_ip_protocol`, the TLS expiry and the
- * ICMP figures when the record has them. Labels are those of `jobLabelPairs()` as
- * `buildLabelSet()` keeps them (so `extra` never overrides the record's own), plus `__name__` and a
- * series' own label (`stat`, which wins over a job label of that name), sorted by name.
+ * The samples one record produces, in a fixed order: blackbox_exporter's set
+ * (`probeSamples()`), then the pushed ICMP figures. Labels: `jobLabels()` then `extra`
+ * (push.extra_labels) as `buildLabelSet()` keeps them (the first of a name wins), with the
+ * sample's own labels (checked the same way) winning over those, and `__name__`; sorted by name.
  *
  * @example
  * ```ts
@@ -39,48 +46,21 @@ export function recordToSeries(
   record: ResultRecord,
   extra: Readonly<Record<string, string>> = {},
 ): Series[] {
-  const base = buildLabelSet(jobLabelPairs(record, extra));
+  const base = buildLabelSet([...jobLabels(record), ...Object.entries(extra)]);
   const ts = record.timestampMs;
-  const out: Series[] = [];
-  const add = (name: string, value: number, more?: [string, string]) => {
-    const labels: [string, string][] = [["__name__", name], ...base];
-    if (more) {
-      const i = labels.findIndex(([n]) => n === more[0]);
-      if (i >= 0) labels.splice(i, 1);
-      labels.push(more);
-    }
-    labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    out.push({ labels, value, timestampMs: ts });
-  };
-  add("probe_success", record.success ? 1 : 0);
-  add("probe_duration_seconds", storedSeconds(record.durationSeconds));
-  if (record.ipProtocol !== undefined) add("probe_ip_protocol", record.ipProtocol);
-  if (record.tlsCertExpiry !== undefined) {
-    add("probe_ssl_earliest_cert_expiry", record.tlsCertExpiry);
-  }
-  const icmp = record.icmp;
-  if (icmp) {
-    add("vmprober_icmp_loss_ratio", icmp.lossRatio);
-    if (icmp.received > 0) {
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.minSeconds), ["stat", "min"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.avgSeconds), ["stat", "avg"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.medianSeconds), ["stat", "median"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.maxSeconds), ["stat", "max"]);
-      add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.stddevSeconds), ["stat", "stddev"]);
-    }
-  }
-  for (const g of record.gauges ?? []) {
-    // A gauge's own labels (checked like the job's) win over job labels of the same name.
-    const own = buildLabelSet(g.labels ?? []);
+  return [...probeSamples(record), ...pushedExtraSamples(record)].map((s) => {
+    const own = buildLabelSet(s.labels ?? []);
     const labels: [string, string][] = [
-      ["__name__", g.name],
+      ["__name__", s.name],
       ...base.filter(([n]) => !own.some(([o]) => o === n)),
       ...own,
     ];
-    labels.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    out.push({ labels, value: g.value, timestampMs: ts });
-  }
-  return out;
+    return {
+      labels: labels.sort(byName),
+      value: DURATION_FAMILIES.has(s.name) ? storedSeconds(s.value) : s.value,
+      timestampMs: ts,
+    };
+  });
 }
 
 /**

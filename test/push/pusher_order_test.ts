@@ -80,7 +80,7 @@ async function run(targets: (i: number) => string, records: number) {
 }
 
 Deno.test("pusher never has two requests sharing a series in flight: per-series order holds", async () => {
-  // Two series (one target × two metrics), every batch one record: each batch shares both.
+  // One target's series (6 a TCP record), every batch one record: each batch shares them all.
   const { requests, waits } = await run(() => "127.0.0.1:1000", 40);
   const last = new Map<string, number>();
   for (const r of requests) {
@@ -90,15 +90,15 @@ Deno.test("pusher never has two requests sharing a series in flight: per-series 
       last.set(key, s.timestampMs);
     }
   }
-  assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 80);
-  assert.equal(last.size, 2);
+  assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 240);
+  assert.equal(last.size, 6);
   assert.ok(waits >= 30, `only ${waits} batches waited for the one in flight`);
   assert.equal(overlaps(requests), 0);
 });
 
 Deno.test("pusher keeps two requests in flight when their series differ", async () => {
   const { requests, waits } = await run((i) => `127.0.0.1:${1000 + i}`, 40);
-  assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 80);
+  assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 240);
   assert.equal(waits, 0);
   assert.ok(overlaps(requests) >= 5, `only ${overlaps(requests)} overlapping requests`);
 });
