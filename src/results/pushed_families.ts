@@ -1,7 +1,8 @@
 /**
  * @module The metric families the agent pushes, with their type and help: the remote-write
- * `metadata` the pusher sends (metadata.ts). A family added to record_encoder.ts gets a line here.
+ * `metadata` the pusher sends (metadata.ts), from probe_samples.ts' family tables.
  */
+import { PROBE_FAMILIES, PUSHED_EXTRA_FAMILIES } from "./probe_samples.ts";
 
 /** Metric types of remote write 1.0's `MetricMetadata.type`. */
 export type FamilyType = "counter" | "gauge" | "histogram" | "summary" | "info" | "stateset";
@@ -15,35 +16,21 @@ export interface PushedFamily {
   unit?: string;
 }
 
-/** Every family record_encoder.ts writes, in the order it writes them. */
+/**
+ * Every family record_encoder.ts writes (probe_samples.ts' blackbox set and the pushed ICMP
+ * figures), with a unit where the name ends in one.
+ */
 export const PUSHED_FAMILIES: readonly PushedFamily[] = [
-  { name: "probe_success", type: "gauge", help: "Whether the probe succeeded (1) or not (0)." },
-  {
-    name: "probe_duration_seconds",
-    type: "gauge",
-    help: "How long the probe took, in seconds.",
-    unit: "seconds",
-  },
-  { name: "probe_ip_protocol", type: "gauge", help: "IP protocol of the probe: 4 or 6." },
-  {
-    name: "probe_ssl_earliest_cert_expiry",
-    type: "gauge",
-    help: "Expiry of the peer certificate, Unix seconds.",
-    unit: "seconds",
-  },
-  {
-    name: "vmprober_icmp_loss_ratio",
-    type: "gauge",
-    help: "Share of ICMP echo requests of the probe that got no reply (0..1).",
-    unit: "ratio",
-  },
-  {
-    name: "vmprober_icmp_rtt_seconds",
-    type: "gauge",
-    help: "ICMP round-trip times of the probe by stat: min, avg, median, max, stddev.",
-    unit: "seconds",
-  },
-];
+  ...PROBE_FAMILIES,
+  ...PUSHED_EXTRA_FAMILIES,
+].map((f) => {
+  const unit = /_(seconds|ratio|bytes)$/.exec(f.name)?.[1];
+  return unit ? { name: f.name, type: f.type, help: f.help, unit } : {
+    name: f.name,
+    type: f.type,
+    help: f.help,
+  };
+});
 
 /** The pushed families: the fixed ones, and the gauges probes report (http, dns), as seen. */
 export interface FamilyBook {

@@ -136,6 +136,6 @@ Deno.test("remote write: every compliance case on the requests of the real agent
   assert.ok(meta.every((r) => r.series.length === 0));
   const byName = Object.fromEntries(meta[0]!.metadata.map((x) => [x.name, x]));
   assert.equal(byName.probe_success?.type, 2);
-  assert.match(byName.probe_success?.help ?? "", /succeeded/);
+  assert.match(byName.probe_success?.help ?? "", /success/);
   assert.equal(byName.probe_duration_seconds?.unit, "seconds");
 });
