@@ -53,7 +53,7 @@ push:
   const got = new Map<string, number[]>();
   for (const s of exported) got.set(seriesKey(s.metric), [...s.timestamps].sort((a, b) => a - b));
   for (const [k, ts] of expected) expected.set(k, ts.sort((a, b) => a - b));
-  assert.equal(expected.size, 6); // probe_success, probe_duration_seconds, probe_ip_protocol × 2
+  assert.equal(expected.size, 12); // blackbox's 6 TCP families × 2 targets
   assert.deepEqual(got, expected);
-  for (const key of got.keys()) assert.match(key, /env=ci,probe=tcp,site=relay,target=/);
+  for (const key of got.keys()) assert.match(key, /env=ci,instance=127\.0\.0\.1:\d+,job=tcp,probe=tcp,site=relay,target=/);
 });
