@@ -55,5 +55,7 @@ push:
   for (const [k, ts] of expected) expected.set(k, ts.sort((a, b) => a - b));
   assert.equal(expected.size, 12); // blackbox's 6 TCP families × 2 targets
   assert.deepEqual(got, expected);
-  for (const key of got.keys()) assert.match(key, /env=ci,instance=127\.0\.0\.1:\d+,job=tcp,probe=tcp,site=relay,target=/);
+  for (const key of got.keys()) {
+    assert.match(key, /env=ci,instance=127\.0\.0\.1:\d+,job=tcp,probe=tcp,site=relay,target=/);
+  }
 });
