@@ -22,6 +22,8 @@ import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
+import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
+import { type Shard, shardJobs } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { textStream } from "./http/text_stream.ts";
@@ -82,6 +84,7 @@ async function start(
   });
   const self = registerSelfMetrics(registry, { pool: () => pool, version: VERSION });
   registerProcessMetrics(registry);
+  const clusterMetrics = registerClusterMetrics(registry);
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
@@ -133,6 +136,7 @@ async function start(
   });
   let jobs: JobDef[] = [];
   let targets: Target[] = [];
+  let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
     sources: buildSources(config, { configDir }),
@@ -152,7 +156,10 @@ async function start(
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
-    jobs = built.jobs;
+    // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
+    shard = shardJobs(built.jobs, config.cluster);
+    clusterMetrics.update(config.cluster, shard.kept.length, shard.skipped);
+    jobs = shard.kept;
     const summary = scheduler.update(jobs.map(toSpec));
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
@@ -163,6 +170,7 @@ async function start(
     self.targets.set(next.length);
     log.info("Scheduled {jobs} jobs on {targets} targets", {
       jobs: jobs.length,
+      ...(config.cluster ? { member: config.cluster.member, skipped: shard.skipped } : {}),
       targets: next.length,
       ...summary,
     });
@@ -218,13 +226,20 @@ async function start(
     ready,
     jobs: jobs.length,
     targets: targets.length,
+    cluster: config.cluster
+      ? { ...config.cluster, jobs_kept: jobs.length, jobs_skipped: shard.skipped }
+      : null,
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
   const app = createApp({
     metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
-    targets: () => targetsView(targets, lastResults),
+    targets: () =>
+      targetsView(targets, lastResults, {
+        ownersOf: shard.ownersOf,
+        member: config.cluster?.member,
+      }),
     status,
     pages: (app) =>
       mountStatusPage(app, {

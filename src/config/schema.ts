@@ -226,6 +226,11 @@ export const configSchema = z.strictObject({
     }),
     {},
   ),
+  cluster: optional(z.strictObject({
+    members: int(1, 1000),
+    member: int(0, 999),
+    replication: withDefault(int(1, 1000), 1),
+  })),
   push: optional(z.strictObject({
     url: httpUrl(),
     basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),
@@ -246,6 +251,23 @@ export const configSchema = z.strictObject({
     extra_labels: withDefault(labels(), {}),
   })),
 }).check(z.superRefine((c, ctx) => {
+  if (c.cluster && c.cluster.member >= c.cluster.members) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "member"],
+      message: `expected a member index 0-${
+        c.cluster.members - 1
+      } (members: ${c.cluster.members}), got ${c.cluster.member}`,
+    });
+  }
+  if (c.cluster && c.cluster.replication > c.cluster.members) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "replication"],
+      message:
+        `expected a replication factor 1-${c.cluster.members} (members: ${c.cluster.members}), got ${c.cluster.replication}`,
+    });
+  }
   const names = new Map<string, number>();
   c.targets.forEach((t, i) => {
     const kind = (["static", "file", "http", "command"] as const).find((k) => t[k] !== undefined);
