@@ -139,7 +139,7 @@ async function start(
   let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
-    sources: buildSources(config, { configDir }),
+    sources: buildSources(config, { configDir, registry }),
     registry,
     clock,
   });
@@ -184,7 +184,7 @@ async function start(
           listen: next.agent.listen,
         });
       }
-      const sources = buildSources(next, { configDir });
+      const sources = buildSources(next, { configDir, registry });
       config = next;
       await setupLogging(config.agent.log);
       pool.resize(config.limits.concurrency, config.limits.max_queue);

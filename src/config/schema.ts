@@ -26,6 +26,7 @@ import {
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
+import { templateProblem } from "./url_template.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -283,6 +284,10 @@ export const configSchema = z.strictObject({
     names.set(name, i);
   });
   c.targets.forEach((t, i) => {
+    const problem = t.http && templateProblem(t.http.url, c.agent.labels);
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: ["targets", i, "http", "url"], message: problem });
+    }
     t.probes.forEach((p, j) => {
       if (!(p in c.probes)) {
         ctx.addIssue({
