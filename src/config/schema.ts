@@ -27,6 +27,7 @@ import {
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
 import { templateProblem } from "./url_template.ts";
+import { tenantProblem } from "./tenant_url.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -252,6 +253,11 @@ export const configSchema = z.strictObject({
     extra_labels: withDefault(labels(), {}),
   })),
 }).check(z.superRefine((c, ctx) => {
+  const tenant = c.push && tenantProblem(c.push.url, c.push.extra_labels);
+  if (tenant) {
+    const path = tenant.at === "url" ? ["push", "url"] : ["push", "extra_labels", tenant.at];
+    ctx.addIssue({ code: "custom", path, message: tenant.message });
+  }
   if (c.cluster && c.cluster.member >= c.cluster.members) {
     ctx.addIssue({
       code: "custom",
