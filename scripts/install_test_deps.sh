@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages the test suite uses, when they are missing:
-#   victoria-metrics (push tests), prometheus (promtool, exposition lint), fping and iputils-ping
+#   victoria-metrics (push tests; also ships vmauth), prometheus (promtool, exposition lint), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
 #   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate),
