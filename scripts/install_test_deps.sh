@@ -4,6 +4,7 @@
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
 #   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate),
+#   prometheus-blackbox-exporter (the http/dns comparison and the bench),
 #   chromium (the status page's browser tests, driven by the npm package playwright-core).
 set -eu
 need=""
@@ -20,6 +21,7 @@ have nft || need="$need nftables"
 have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"
+have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -3,7 +3,7 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
@@ -13,7 +13,7 @@ import { buildJobs, type JobDef } from "./schedule/job.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
-import { createResolver } from "./net/resolver.ts";
+import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
@@ -26,7 +26,8 @@ import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
 import { type Shard, shardJobs } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
-import { textStream } from "./http/text_stream.ts";
+import { createScrapeGate } from "./http/scrape_gate.ts";
+import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
 import type { Target } from "./targets/types.ts";
@@ -88,18 +89,21 @@ async function start(
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  const probes = createProbes({ resolver: createResolver(), registry });
+  const { resolver, client: dns, servers } = createSystemResolver(config.dns, registry);
+  const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
+  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
-  closers.push(async () => await wal[Symbol.asyncDispose]());
+  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
+  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal.stats() };
+  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push) {
+  if (config.push && wal) {
     // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
     const pusher = createPusher({
       wal,
@@ -121,9 +125,13 @@ async function start(
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
-  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, history, wal: walSink },
+    {
+      metrics: probeMetrics,
+      last_results: lastResults,
+      history,
+      ...(wal ? { wal: createWalSink(wal, { extraLabels: config.push?.extra_labels }) } : {}),
+    },
     { registry },
   );
 
@@ -219,6 +227,23 @@ async function start(
       : { time: startedAt, ok: true, error: undefined };
   };
 
+  const scrapes = createScrapeGate({
+    snapshots: createSnapshotSource({
+      // The self metrics first, then the per-target pieces, made one by one as readers pull.
+      render: async () => {
+        const head = await registry.metrics();
+        return (function* () {
+          yield head;
+          yield* probeMetrics.chunks();
+        })();
+      },
+      clock,
+    }),
+    maxConcurrent: config.agent.max_scrapes,
+    timeoutMs: config.agent.scrape_timeout,
+    clock,
+    registry,
+  });
   const status = () => ({
     version: VERSION,
     commit: COMMIT,
@@ -232,7 +257,7 @@ async function start(
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
   const app = createApp({
-    metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
+    metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () =>
@@ -249,7 +274,7 @@ async function start(
         ring: history,
         status,
         labels: () => config.agent.labels,
-        walMaxBytes: () => config.wal.max_size,
+        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
         registry,
       }),
   });

@@ -4,7 +4,8 @@
  */
 import type { Config, ModuleOf, ProbeModule, ProbeType } from "../config/schema.ts";
 import type { Target } from "../targets/types.ts";
-import { parseAddress } from "../net/address.ts";
+import { type Address, parseAddress } from "../net/address.ts";
+import { httpTarget, looksLikeUrl } from "../net/target_url.ts";
 import { jobKey } from "../base/job_key.ts";
 
 /** One scheduled (target, probe module) pair, as a probe of type `T` sees it. */
@@ -59,9 +60,14 @@ export function buildJobs(
   const rejected: RejectedTarget[] = [];
   const base = { ...config.agent.labels, ...config.metrics.labels };
   for (const t of targets) {
-    let addr;
+    let addr: Address;
+    const isUrl = looksLikeUrl(t.address);
     try {
-      addr = parseAddress(t.address);
+      // A URL target (type http only) probes its host and port.
+      if (isUrl) {
+        const u = httpTarget(t.address);
+        addr = { host: u.host, port: u.port };
+      } else addr = parseAddress(t.address);
     } catch (e) {
       for (const probe of t.probes) {
         rejected.push({
@@ -84,7 +90,17 @@ export function buildJobs(
         });
         continue;
       }
-      const port = addr.port ?? ("port" in module ? module.port : undefined);
+      if (isUrl && module.type !== "http") {
+        rejected.push({
+          target: t.address,
+          probe,
+          reason: "bad_address",
+          detail: `a URL target fits only type http probe modules, not "${probe}" (${module.type})`,
+        });
+        continue;
+      }
+      const port = addr.port ?? ("port" in module ? module.port : undefined) ??
+        (module.type === "http" ? 80 : module.type === "dns" ? 53 : undefined);
       if (module.type !== "icmp" && port === undefined) {
         rejected.push({
           target: t.address,

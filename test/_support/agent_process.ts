@@ -36,6 +36,8 @@ export interface StartOptions {
   entry?: string;
   /** How long to wait for the "Listening on" log line. */
   startTimeoutMs?: number;
+  /** Working directory of the agent (default: the repository root). */
+  cwd?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startAgentProcess(
   const entry = options.entry ?? `${ROOT}src/main.ts`;
   const child = new Deno.Command(DENO, {
     args: ["run", ...denoFlags(), entry, "run", "--config", configPath, ...(options.args ?? [])],
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: options.env,
     stdin: "null",
     stdout: "piped",
