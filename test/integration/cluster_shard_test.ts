@@ -24,13 +24,20 @@ interface TargetJson {
   probes: { probe: string; last_result: unknown }[];
 }
 
-function config(member: number, replication: number, addrs: string[], dir: string, push: string) {
+function config(
+  member: number,
+  replication: number,
+  addrs: string[],
+  dir: string,
+  push: string,
+  members = 3,
+) {
   return [
     "agent: {listen: 127.0.0.1:0, log: {level: info, format: text}, labels: {site: itest}}",
     `defaults: {interval: ${INTERVAL_S}s, timeout: 2s}`,
     "limits: {per_host_rate: 1000}",
     "probes:\n  tcp: {type: tcp}",
-    `cluster: {members: 3, member: ${member}, replication: ${replication}}`,
+    `cluster: {members: ${members}, member: ${member}, replication: ${replication}}`,
     `targets:\n  - static: {targets: ${JSON.stringify(addrs)}}\n    probes: [tcp]`,
     `wal: {dir: ${dir}/wal, fsync: never}`,
     `push: {url: "${push}", min_backoff: 50ms, max_backoff: 1s}`,
@@ -45,7 +52,8 @@ async function owned(agent: AgentProcess): Promise<TargetJson[]> {
 }
 
 Deno.test({
-  name: "3 agents with members: 3 share 1,000 targets: disjoint and covering (R=1), two each (R=2)",
+  name:
+    "3 agents with members: 3 share 1,000 targets: disjoint and covering (R=1), two each (R=2), a leaving member's share taken over",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -130,6 +138,24 @@ Deno.test({
           "type",
         ]);
       }
+      // Member 2 leaves: the other two reload with members: 2 and take over its share, disjoint
+      // and covering again.
+      await agents[2]!.stop();
+      for (const m of [0, 1]) {
+        const dir = paths[m]!.slice(0, paths[m]!.lastIndexOf("/"));
+        await Deno.writeTextFile(paths[m]!, config(m, 1, addrs, dir, vm.writeUrl, 2));
+        const r = await fetch(`${agents[m]!.url}/-/reload`, { method: "POST" });
+        assert.equal(r.status, 200, await r.text());
+      }
+      const two = await Promise.all(agents.slice(0, 2).map(owned));
+      const left = two.map((v) => v.filter((t) => t.cluster!.ours).map((t) => t.address));
+      assert.equal(left.flat().length, TARGETS, `shares ${left.map((o) => o.length)}`);
+      assert.deepEqual(new Set(left.flat()), new Set(addrs));
+      for (const [m, share] of left.entries()) {
+        // A target member m owned with 3 members stays with it: only member 2's share moved.
+        for (const a of ours[m]!) assert.ok(share.includes(a), `${a} left member ${m}`);
+      }
+
       // Both owners push every sample of a series, at nearly the same time (the phase is a hash
       // of the job): VictoriaMetrics received about twice what deduplication keeps.
       for (const a of agents) await a.stop();

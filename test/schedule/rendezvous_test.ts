@@ -73,6 +73,13 @@ Deno.test("owners() moves only the targets of the new member when members grows 
   assert.ok(moved > 150 && moved < 350, `moved ${moved} of 1000 (fair 250)`);
 });
 
+Deno.test("owners() hands only the leaving member's targets on when members shrinks 3 → 2", () => {
+  for (const t of targets) {
+    const before = owners(t, 3, 1)[0]!;
+    if (before < 2) assert.equal(owners(t, 2, 1)[0], before, t);
+  }
+});
+
 Deno.test("owners() rejects members < 1 and replication outside 1..members", () => {
   assert.throws(() => owners("a", 0, 1), {
     name: "RangeError",
