@@ -31,6 +31,20 @@ function weight(hash: number, member: number): number {
 }
 
 /**
+ * The weight of `member` for `key` (uint32): the owners of a key are the members of highest weight.
+ *
+ * @example
+ * ```ts
+ * import { weightOf } from "./rendezvous.ts";
+ * const w = weightOf("10.0.0.1", 0);
+ * if (w !== weightOf("10.0.0.1", 0) || w < 0 || w > 0xffffffff) throw new Error();
+ * ```
+ */
+export function weightOf(key: string, member: number): number {
+  return weight(keyHash(key), member);
+}
+
+/**
  * The `replication` members (indexes in 0..members-1) that own `key`, highest weight first; ties
  * go to the lower index. Throws a `RangeError` unless 1 ≤ replication ≤ members.
  *
@@ -52,8 +66,20 @@ export function owners(key: string, members: number, replication: number): numbe
     );
   }
   const hash = keyHash(key);
-  const scored: { member: number; w: number }[] = [];
-  for (let m = 0; m < members; m++) scored.push({ member: m, w: weight(hash, m) });
-  scored.sort((a, b) => b.w - a.w || a.member - b.member);
-  return scored.slice(0, replication).map((s) => s.member);
+  // The top `replication` weights by insertion: O(members × replication), no allocation per member.
+  const best: number[] = [];
+  const bestW: number[] = [];
+  for (let m = 0; m < members; m++) {
+    const w = weight(hash, m);
+    if (best.length === replication && w <= bestW[replication - 1]!) continue;
+    let i = Math.min(best.length, replication - 1);
+    while (i > 0 && bestW[i - 1]! < w) {
+      best[i] = best[i - 1]!;
+      bestW[i] = bestW[i - 1]!;
+      i--;
+    }
+    best[i] = m;
+    bestW[i] = w;
+  }
+  return best;
 }

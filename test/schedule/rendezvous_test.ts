@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { owners } from "../../src/schedule/rendezvous.ts";
+import { owners, weightOf } from "../../src/schedule/rendezvous.ts";
 
 const targets = Array.from(
   { length: 1000 },
@@ -94,3 +94,17 @@ Deno.test("owners() rejects members < 1 and replication outside 1..members", () 
 });
 
 const PINNED: number[][] = [[2, 0], [0, 4], [4, 2]];
+
+Deno.test("owners() equals a full sort of weightOf() over the members (reference), N up to 40", () => {
+  for (const members of [1, 2, 3, 7, 40]) {
+    for (const t of targets.slice(0, 200)) {
+      const ranked = [...Array(members).keys()]
+        .map((m) => ({ m, w: weightOf(t, m) }))
+        .sort((a, b) => b.w - a.w || a.m - b.m)
+        .map((x) => x.m);
+      for (let r = 1; r <= members; r++) {
+        assert.deepEqual(owners(t, members, r), ranked.slice(0, r), `${t} N=${members} R=${r}`);
+      }
+    }
+  }
+});
