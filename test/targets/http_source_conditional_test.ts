@@ -134,3 +134,16 @@ Deno.test("parseConfig() rejects an unknown placeholder or label in an http sour
     "c.yaml:4:17: targets.0.http.url: expected a closing } for the placeholder at character 11",
   );
 });
+
+Deno.test("buildSources() gives a templated source a new fingerprint when its label changes", () => {
+  const make = (site: string) =>
+    buildSources(
+      parseConfig(
+        `agent: {labels: {site: ${site}}}\nprobes: {icmp: {type: icmp}}\ntargets:\n  - http: {url: "http://127.0.0.1:1/\${label:site}"}\n    probes: [icmp]\n`,
+        "c.yaml",
+      ),
+      { configDir: "/", hostname: "h" },
+    )[0]!.fingerprint;
+  assert.equal(make("a"), make("a"));
+  assert.notEqual(make("a"), make("b"));
+});
