@@ -51,3 +51,24 @@ Deno.test("expandTemplate() throws on a placeholder templateProblem() would reje
     message: "Cannot expand ${nope}: unknown placeholder",
   });
 });
+
+Deno.test("templateProblem() and expandTemplate() agree on 5,000 random templates (fixed seed)", () => {
+  let seed = 0x5eed;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const parts = ["${", "}", "hostname", "label:", "site", "x", "$", "{", "/", "%", "label:site"];
+  const labels = { site: "a b/c" };
+  for (let i = 0; i < 5000; i++) {
+    let url = "http://sd/";
+    for (let j = rand(8); j >= 0; j--) url += parts[rand(parts.length)];
+    const problem = templateProblem(url, labels);
+    if (problem === undefined) {
+      const out = expandTemplate(url, { hostname: "h", labels });
+      assert.ok(!/\$\{(hostname|label:site)\}/.test(out), `${url} → ${out}`);
+    } else if (!problem.startsWith("expected a closing")) {
+      assert.throws(() => expandTemplate(url, { hostname: "h", labels }), RangeError, url);
+    }
+  }
+});
