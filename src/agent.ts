@@ -9,7 +9,8 @@ import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./results/job_runner.ts";
-import { buildJobs, type JobDef } from "./schedule/job.ts";
+import { buildJobSteps, type JobDef } from "./schedule/job.ts";
+import { mapSteps, runSliced, setSteps } from "./base/slices.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
@@ -23,9 +24,10 @@ import { createPusher } from "./push/pusher.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
-import { type Shard, shardJobs } from "./schedule/shard.ts";
+import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { probeNow } from "./results/probe_now.ts";
 import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
@@ -53,6 +55,11 @@ export interface AgentOptions {
   configPath: string;
   config: Config;
   clock?: Clock;
+  /**
+   * A stop requested while starting (SIGTERM during a long first load of targets): aborts the
+   * load at its next slice so `startAgent` returns promptly; the caller then calls `stop()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Starts the agent on a validated config; a failure part-way closes what had started. */
@@ -77,6 +84,9 @@ async function start(
   const clock = options.clock ?? systemClock;
   const startedAt = new Date(clock.wallNow()).toISOString();
   let config = options.config;
+  /** Aborted as soon as a stop begins: long loads (config, targets → jobs) end at their next slice. */
+  const loading = new AbortController();
+  const endLoads = () => loading.abort(new DOMException("agent stopping", "AbortError"));
   let ready = false;
   const registry = new Registry();
   const pool = createWorkerPool({
@@ -157,19 +167,23 @@ async function start(
   const toSpec = (def: JobDef) =>
     toJobSpec(def, { probes, normalizer, clock, signal: stopController.signal });
 
-  const applyTargets = (next: Target[]) => {
-    targets = next;
-    const built = buildJobs(next, config);
+  /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
+  const applyOnce = async (next: Target[]) => {
+    const signal = loading.signal;
+    const built = await runSliced(buildJobSteps(next, config), { signal });
     for (const r of built.rejected) {
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
     // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
-    shard = shardJobs(built.jobs, config.cluster);
-    clusterMetrics.update(config.cluster, shard.kept.length, shard.skipped);
-    jobs = shard.kept;
-    const summary = scheduler.update(jobs.map(toSpec));
-    const keys = new Set(jobs.map((j) => j.key));
+    const sharded = await runSliced(shardSteps(built.jobs, config.cluster), { signal });
+    const specs = await runSliced(mapSteps(sharded.kept, toSpec), { signal });
+    const summary = await scheduler.apply(specs, signal);
+    targets = next;
+    shard = sharded;
+    clusterMetrics.update(config.cluster, sharded.kept.length, sharded.skipped);
+    jobs = sharded.kept;
+    const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
     probeMetrics.retain(keys);
     lastResults.retain(keys);
     history.retain(keys);
@@ -183,10 +197,33 @@ async function start(
       ...summary,
     });
   };
+  /** The newest target list not yet applied, and the apply running (one at a time). */
+  let wanted: Target[] | undefined;
+  let applying: Promise<void> | undefined;
+  const applyTargets = (next: Target[]): Promise<void> => {
+    wanted = next;
+    return applying ??= (async () => {
+      try {
+        while (wanted) {
+          const list = wanted;
+          wanted = undefined;
+          try {
+            await applyOnce(list);
+          } catch (e) {
+            if (!loading.signal.aborted) {
+              log.error("Cannot schedule targets: {error}", { error: String(e) });
+            }
+          }
+        }
+      } finally {
+        applying = undefined;
+      }
+    })();
+  };
 
   const reload = async (): Promise<ReloadResult> => {
     try {
-      const next = await loadConfig(options.configPath);
+      const next = await loadConfig(options.configPath, loading.signal);
       if (next.agent.listen !== config.agent.listen) {
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
@@ -202,13 +239,14 @@ async function start(
       } finally {
         reloading = false;
       }
-      applyTargets(targetManager.targets());
+      await applyTargets(targetManager.targets());
       self.configReloads.inc({ result: "success" });
       self.configLastReloadSuccessful.set(1);
       self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
       log.info("Config reloaded from {path}", { path: options.configPath });
       return { ok: true };
     } catch (e) {
+      if (loading.signal.aborted) return { ok: false, error: "Cannot reload config: stopping" };
       const error = (e as Error).message;
       self.configReloads.inc({ result: "failure" });
       self.configLastReloadSuccessful.set(0);
@@ -266,6 +304,11 @@ async function start(
         member: config.cluster?.member,
       }),
     status,
+    probe: {
+      run: (req) => probeNow({ config: () => config, probes, clock }, req),
+      maxConcurrent: config.agent.probe_concurrency,
+      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
+    },
     pages: (app) =>
       mountStatusPage(app, {
         jobs: () => jobs,
@@ -287,12 +330,19 @@ async function start(
   }:${server.port}`;
   log.info("Listening on http://{address}/metrics", { address });
 
+  const stopWhileStarting = () => {
+    endLoads();
+    stopController.abort(new DOMException("agent stopping", "AbortError"));
+  };
+  options.signal?.addEventListener("abort", stopWhileStarting, { once: true });
+  if (options.signal?.aborted) stopWhileStarting();
   closers.push(async () => await targetManager[Symbol.asyncDispose]());
   await targetManager.start(stopController.signal);
   targetManager.onChange((next) => {
-    if (!reloading) applyTargets(next);
+    if (!reloading) void applyTargets(next);
   });
-  applyTargets(targetManager.targets());
+  await applyTargets(targetManager.targets());
+  options.signal?.removeEventListener("abort", stopWhileStarting);
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   await reloader.start();
   scheduler.start();
@@ -306,6 +356,7 @@ async function start(
   const stop = () =>
     stopping ??= (async () => {
       ready = false;
+      endLoads();
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
       const maxTimeout = jobs.reduce(

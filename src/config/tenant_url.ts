@@ -22,7 +22,12 @@ export function tenantProblem(
   url: string,
   labels: Readonly<Record<string, string>>,
 ): { at: "url" | "vm_account_id" | "vm_project_id"; message: string } | undefined {
-  const path = new URL(url).pathname;
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined; // not a URL: the url field reports its own problem
+  }
   const m = /^\/insert\/([^/]*)(\/.*)?$/.exec(path);
   if (!m) return undefined;
   const tenant = decodeURIComponent(m[1]!);

@@ -7,6 +7,7 @@
 import type { Config } from "../config/schema.ts";
 import type { JobDef } from "./job.ts";
 import { owners } from "./rendezvous.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** The `cluster` section of the config. */
 export type ClusterConfig = NonNullable<Config["cluster"]>;
@@ -30,6 +31,14 @@ export interface Shard {
  * ```
  */
 export function shardJobs(jobs: readonly JobDef[], cluster: ClusterConfig | undefined): Shard {
+  return runSync(shardSteps(jobs, cluster));
+}
+
+/** {@linkcode shardJobs} as steps (a `yield` every few hundred jobs), for `runSliced`. */
+export function* shardSteps(
+  jobs: readonly JobDef[],
+  cluster: ClusterConfig | undefined,
+): Steps<Shard> {
   if (!cluster) return { kept: [...jobs], skipped: 0, ownersOf: () => null };
   const cache = new Map<string, number[]>();
   const ownersOf = (address: string) => {
@@ -37,6 +46,11 @@ export function shardJobs(jobs: readonly JobDef[], cluster: ClusterConfig | unde
     if (!o) cache.set(address, o = owners(address, cluster.members, cluster.replication));
     return o;
   };
-  const kept = jobs.filter((j) => ownersOf(j.job.target).includes(cluster.member));
+  const kept: JobDef[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    const j = jobs[i]!;
+    if (ownersOf(j.job.target).includes(cluster.member)) kept.push(j);
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
+  }
   return { kept, skipped: jobs.length - kept.length, ownersOf };
 }

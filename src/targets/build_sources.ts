@@ -46,7 +46,10 @@ interface Context {
 function buildOne(entry: TargetSourceConfig, index: number, cx: Context): TargetSource {
   const dir = cx.dir;
   const name = sourceName(entry, index);
-  const common = { name, probes: entry.probes, labels: entry.labels ?? {} };
+  // A source's `job` travels as its `job` label (operators cannot write one: reserved), so it
+  // merges with the same precedence as the other labels.
+  const labels = entry.job === undefined ? entry.labels ?? {} : { ...entry.labels, job: entry.job };
+  const common = { name, probes: entry.probes, labels };
   if (entry.static) {
     return createStaticSource({
       ...common,

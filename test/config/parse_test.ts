@@ -152,6 +152,24 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
   ]);
 });
 
+Deno.test("parseConfig() locates a merge key whose value is not a mapping (found by the fuzzer)", () => {
+  for (
+    const [text, where] of [
+      ["probes:\n  a: {type: tcp}\n  b:\n    <<: 5\n", "4:5"],
+      ["probes:\n  a: &x [1]\n  b:\n    <<: *x\n", "4:5"],
+      ["probes:\n  b:\n    <<: [{type: tcp}, 3]\n", "3:5"],
+    ]
+  ) {
+    assert.throws(
+      () => parseConfig(text!, "f.yaml"),
+      (e) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `f.yaml:${where}: probes.b.<<: expected a mapping or an alias of one after <<, got another value`,
+    );
+  }
+});
+
 Deno.test("walSettings() is null without push: and wal:, the defaults with push:, the section when written", () => {
   assert.equal(walSettings(parseConfig(PROBE, "a.yaml")), null);
   const pushed = parseConfig(

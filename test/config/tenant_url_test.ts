@@ -64,3 +64,8 @@ Deno.test("parseConfig() reports a bad tenant at push.url and a bad tenant label
     'c.yaml:4:33: push.extra_labels.vm_account_id: expected a tenant ID 0-4294967295, got "1.5"',
   );
 });
+
+Deno.test("tenantProblem() leaves a URL that does not parse to the url field's own check", () => {
+  assert.equal(tenantProblem("http://user:pw@127..1:8428/insert/x/prometheus", {}), undefined);
+  assert.equal(tenantProblem("not a url", {}), undefined);
+});
