@@ -14,6 +14,7 @@ import {
 } from "../_support/agent_process.ts";
 import { type TcpPeer, tcpPeer } from "../_support/tcp_servers.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { waitReady } from "../_support/sd_agent.ts";
 
 const TARGETS = 1000;
 const INTERVAL_S = 5;
@@ -74,6 +75,8 @@ Deno.test({
         paths.push(path);
         agents.push(await startAgentProcess(path));
       }
+      // The first target list is applied (in slices) before /readyz answers 200.
+      for (const a of agents) await waitReady(a);
       // R = 1: each target is ours on exactly one agent, and that agent's index is its owner.
       const views = await Promise.all(agents.map(owned));
       const ours = views.map((v) => v.filter((t) => t.cluster!.ours).map((t) => t.address));
@@ -132,6 +135,8 @@ Deno.test({
       for (const s of series) {
         assert.deepEqual(Object.keys(s.metric).sort(), [
           "__name__",
+          "instance",
+          "job",
           "probe",
           "site",
           "target",

@@ -65,6 +65,8 @@ Deno.test({
     for (const s of success) {
       const expected: Record<string, string> = {
         __name__: "probe_success",
+        instance: target,
+        job: "tcp",
         probe: "tcp",
         site: "tenant",
         target,
@@ -114,7 +116,15 @@ Deno.test({
       return s.length > 0 && s[0]!.values.length >= 3 ? s : undefined;
     }, 20_000);
     assert.deepEqual(series.map((s) => s.metric), [
-      { __name__: "probe_success", probe: "tcp", site: "tenant", target, type: "tcp" },
+      {
+        __name__: "probe_success",
+        instance: target,
+        job: "tcp",
+        probe: "tcp",
+        site: "tenant",
+        target,
+        type: "tcp",
+      },
     ]);
     assert.ok(series[0]!.values.every((v) => v === 1));
     const rejected = await waitFor("the wrong password's batch dropped", async () => {
