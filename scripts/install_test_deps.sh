@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages the test suite uses, when they are missing:
-#   victoria-metrics (push tests; its vmagent relays), prometheus (promtool, exposition lint,
-#   scraping and the remote-write receiver of the compatibility and ordering tests),
-#   prometheus-blackbox-exporter (the compatibility test compares its /probe with ours; the
+#   victoria-metrics (push tests; it also ships vmagent and vmauth), prometheus (promtool,
+#   exposition lint, scraping and the remote-write receiver of the compatibility and ordering
+#   tests), prometheus-blackbox-exporter (the compatibility test compares its /probe with ours; the
 #   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),

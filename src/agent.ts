@@ -24,6 +24,8 @@ import { createPusher } from "./push/pusher.ts";
 import { createFamilyBook } from "./results/pushed_families.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
+import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
+import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { probeNow } from "./results/probe_now.ts";
@@ -94,6 +96,7 @@ async function start(
   });
   const self = registerSelfMetrics(registry, { pool: () => pool, version: VERSION });
   registerProcessMetrics(registry);
+  const clusterMetrics = registerClusterMetrics(registry);
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
@@ -158,9 +161,10 @@ async function start(
   });
   let jobs: JobDef[] = [];
   let targets: Target[] = [];
+  let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
-    sources: buildSources(config, { configDir }),
+    sources: buildSources(config, { configDir, registry }),
     registry,
     clock,
   });
@@ -178,10 +182,14 @@ async function start(
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
-    const specs = await runSliced(mapSteps(built.jobs, toSpec), { signal });
+    // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
+    const sharded = await runSliced(shardSteps(built.jobs, config.cluster), { signal });
+    const specs = await runSliced(mapSteps(sharded.kept, toSpec), { signal });
     const summary = await scheduler.apply(specs, signal);
     targets = next;
-    jobs = built.jobs;
+    shard = sharded;
+    clusterMetrics.update(config.cluster, sharded.kept.length, sharded.skipped);
+    jobs = sharded.kept;
     const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
     probeMetrics.retain(keys);
     // Series of jobs that ended (target or module removed) get a stale marker, as Prometheus
@@ -195,6 +203,7 @@ async function start(
     self.targets.set(next.length);
     log.info("Scheduled {jobs} jobs on {targets} targets", {
       jobs: jobs.length,
+      ...(config.cluster ? { member: config.cluster.member, skipped: shard.skipped } : {}),
       targets: next.length,
       ...summary,
     });
@@ -231,7 +240,7 @@ async function start(
           listen: next.agent.listen,
         });
       }
-      const sources = buildSources(next, { configDir });
+      const sources = buildSources(next, { configDir, registry });
       config = next;
       await setupLogging(config.agent.log);
       pool.resize(config.limits.concurrency, config.limits.max_queue);
@@ -291,13 +300,20 @@ async function start(
     ready,
     jobs: jobs.length,
     targets: targets.length,
+    cluster: config.cluster
+      ? { ...config.cluster, jobs_kept: jobs.length, jobs_skipped: shard.skipped }
+      : null,
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
   const app = createApp({
     metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
-    targets: () => targetsView(targets, lastResults),
+    targets: () =>
+      targetsView(targets, lastResults, {
+        ownersOf: shard.ownersOf,
+        member: config.cluster?.member,
+      }),
     status,
     probe: {
       run: (req) => probeNow({ config: () => config, probes, clock }, req),
