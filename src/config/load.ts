@@ -11,7 +11,7 @@ import { lineCol } from "./yaml_positions.ts";
  * ConfigError on any problem.
  */
 export async function loadConfig(path: string, signal?: AbortSignal): Promise<Config> {
-  const bytes = await readBounded(path);
+  const bytes = readBounded(path);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -27,8 +27,13 @@ export async function loadConfig(path: string, signal?: AbortSignal): Promise<Co
   return await runSliced(parseConfigSteps(text, path), { signal });
 }
 
-/** Reads at most MAX_CONFIG_BYTES (+1 to notice more) of a regular file. */
-async function readBounded(path: string): Promise<Uint8Array> {
+/**
+ * Reads at most MAX_CONFIG_BYTES (+1 to notice more) of a regular file, synchronously: Deno's
+ * async file calls wait for a thread of a small shared pool, which thousands of probes a second
+ * can keep busy; one `Deno.stat` of a reload then waited 207 s (a local file of 4 MiB at most
+ * reads in a few ms; a FIFO or device is refused by the `stat` before it is opened).
+ */
+function readBounded(path: string): Uint8Array {
   const cannot = (reason: string): never => {
     throw new ConfigError(path, [{
       line: 1,
@@ -39,17 +44,17 @@ async function readBounded(path: string): Promise<Uint8Array> {
   };
   let file: Deno.FsFile | undefined;
   try {
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     if (info.isDirectory) cannot("expected a file, got a directory");
     if (!info.isFile) cannot("expected a regular file");
     if (info.size > MAX_CONFIG_BYTES) {
       cannot(`expected at most ${MAX_CONFIG_BYTES} bytes, got ${info.size}`);
     }
-    file = await Deno.open(path, { read: true });
+    file = Deno.openSync(path, { read: true });
     const buffer = new Uint8Array(MAX_CONFIG_BYTES + 1);
     let length = 0;
     for (;;) {
-      const n = await file.read(buffer.subarray(length));
+      const n = file.readSync(buffer.subarray(length));
       if (n === null) break;
       length += n;
       if (length > MAX_CONFIG_BYTES) cannot(`expected at most ${MAX_CONFIG_BYTES} bytes, got more`);

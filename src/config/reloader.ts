@@ -8,6 +8,7 @@ import type { Logger } from "@logtape/logtape";
 import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { basename, dirname } from "../base/paths.ts";
+import { MAX_CONFIG_BYTES } from "./yaml_guard.ts";
 
 /** What one reload did; `error` is the config error (`file:line:col: key: message`). */
 export interface ReloadResult {
@@ -86,9 +87,12 @@ export function createReloader(options: ReloaderOptions): Reloader {
     return running;
   }
 
-  async function readConfigText(): Promise<string | null> {
+  /** Synchronous, as `loadConfig` reads: an async read can wait long for a busy thread pool. */
+  function readConfigText(): string | null {
     try {
-      return await Deno.readTextFile(options.configPath);
+      const info = Deno.statSync(options.configPath);
+      if (!info.isFile || info.size > MAX_CONFIG_BYTES) return null;
+      return Deno.readTextFileSync(options.configPath);
     } catch {
       return null;
     }
@@ -99,7 +103,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
     if (pending || stop.signal.aborted) return;
     pending = clock.sleep(debounceMs, stop.signal).then(async () => {
       pending = null;
-      const text = await readConfigText();
+      const text = readConfigText();
       if (text === lastText) return;
       lastText = text;
       await reloader.trigger("watch");
@@ -115,7 +119,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       });
       if (options.sighup ?? true) Deno.addSignalListener("SIGHUP", onSighup);
       if (!(options.watchFile ?? true)) return;
-      lastText = await readConfigText();
+      lastText = readConfigText();
       const name = basename(options.configPath);
       try {
         watcher = Deno.watchFs(dirname(options.configPath), { recursive: false });
