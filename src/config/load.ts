@@ -29,8 +29,8 @@ export async function loadConfig(path: string, signal?: AbortSignal): Promise<Co
 
 /**
  * Reads at most MAX_CONFIG_BYTES (+1 to notice more) of a regular file, synchronously: Deno's
- * async file calls wait for a thread of a small shared pool, which thousands of probes a second
- * can keep busy; one `Deno.stat` of a reload then waited 207 s (a local file of 4 MiB at most
+ * async file calls wait for a thread of a small shared pool, which an agent at 10,000 probes a
+ * second keeps busy; one `Deno.stat` of a reload then waited 207 s (a local file of 4 MiB at most
  * reads in a few ms; a FIFO or device is refused by the `stat` before it is opened).
  */
 function readBounded(path: string): Uint8Array {

@@ -112,29 +112,39 @@ export function createReloader(options: ReloaderOptions): Reloader {
     });
   }
 
-  const reloader: Reloader = {
-    async start(signal) {
-      signal?.addEventListener("abort", () => void reloader[Symbol.asyncDispose](), {
-        once: true,
+  /** Installs the SIGHUP listener and the file watch (no await: the file is read in sync). */
+  function install(signal?: AbortSignal): void {
+    signal?.addEventListener("abort", () => void reloader[Symbol.asyncDispose](), {
+      once: true,
+    });
+    if (options.sighup ?? true) Deno.addSignalListener("SIGHUP", onSighup);
+    if (!(options.watchFile ?? true)) return;
+    lastText = readConfigText();
+    const name = basename(options.configPath);
+    try {
+      watcher = Deno.watchFs(dirname(options.configPath), { recursive: false });
+    } catch (e) {
+      log.warn("Cannot watch the config file, reload with SIGHUP or POST /-/reload: {error}", {
+        error: String(e),
       });
-      if (options.sighup ?? true) Deno.addSignalListener("SIGHUP", onSighup);
-      if (!(options.watchFile ?? true)) return;
-      lastText = readConfigText();
-      const name = basename(options.configPath);
-      try {
-        watcher = Deno.watchFs(dirname(options.configPath), { recursive: false });
-      } catch (e) {
-        log.warn("Cannot watch the config file, reload with SIGHUP or POST /-/reload: {error}", {
-          error: String(e),
-        });
-        return;
+      return;
+    }
+    const w = watcher;
+    watchLoop = (async () => {
+      for await (const event of w) {
+        if (event.paths.some((p) => basename(p) === name)) onFileEvent();
       }
-      const w = watcher;
-      watchLoop = (async () => {
-        for await (const event of w) {
-          if (event.paths.some((p) => basename(p) === name)) onFileEvent();
-        }
-      })().catch(() => {});
+    })().catch(() => {});
+  }
+
+  const reloader: Reloader = {
+    start(signal) {
+      try {
+        install(signal);
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     trigger(trigger) {
       if (!running) return run(trigger);
