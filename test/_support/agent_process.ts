@@ -36,6 +36,8 @@ export interface StartOptions {
   entry?: string;
   /** How long to wait for the "Listening on" log line. */
   startTimeoutMs?: number;
+  /** A command the agent runs under: `[cmd, ...args]`, then `deno run …` (e.g. a seccomp filter). */
+  wrap?: string[];
 }
 
 /**
@@ -47,8 +49,10 @@ export async function startAgentProcess(
   options: StartOptions = {},
 ): Promise<AgentProcess> {
   const entry = options.entry ?? `${ROOT}src/main.ts`;
-  const child = new Deno.Command(DENO, {
-    args: ["run", ...denoFlags(), entry, "run", "--config", configPath, ...(options.args ?? [])],
+  const argv = [DENO, "run", ...denoFlags(), entry, "run", "--config", configPath];
+  const [command, ...args] = [...(options.wrap ?? []), ...argv, ...(options.args ?? [])];
+  const child = new Deno.Command(command!, {
+    args,
     cwd: ROOT,
     env: options.env,
     stdin: "null",
