@@ -3,7 +3,8 @@
  * (the bundle, with the binary's flags) runs under the unit's own `SystemCallFilter=` lines. No
  * systemd runs here (`systemd-run` needs a running manager), so the filter is applied the way
  * systemd applies it, through libseccomp (test/_support/seccomp_exec.py): the sets expanded by
- * `systemd-analyze syscall-filter`, EPERM for any other call, native architecture only.
+ * `systemd-analyze syscall-filter`, EPERM for any other call, native architecture only, in a
+ * private /proc as ProtectProc=invisible and ProcSubset=pid leave it.
  */
 import assert from "node:assert/strict";
 import { ROOT } from "../../scripts/bundle.ts";
@@ -15,6 +16,21 @@ const UNIT = `${ROOT}packaging/vmprober.service`;
 const SECCOMP_EXEC = `${ROOT}test/_support/seccomp_exec.py`;
 // The system Python: its libseccomp binding is the Debian package python3-seccomp.
 const PYTHON = "/usr/bin/python3";
+
+/**
+ * ProtectProc=invisible and ProcSubset=pid: a private /proc (its own mount namespace; unshare and sh exec, so signals reach the agent) mounted
+ * with `hidepid=invisible,subset=pid`, so only process directories are there (no /proc/meminfo).
+ */
+const PROC_SUBSET_PID = [
+  "unshare",
+  "--mount",
+  "--propagation",
+  "private",
+  "sh",
+  "-c",
+  'mount -t proc -o hidepid=invisible,subset=pid proc /proc && exec "$@"',
+  "sh",
+];
 
 /** The values of the unit's `KEY=` lines, in order. */
 async function unitValues(key: string): Promise<string[]> {
@@ -67,7 +83,7 @@ wal: {dir: ${dir}/wal}
   );
   await using agent = await startAgentProcess(config, {
     entry: (await testBundle()).file,
-    wrap: [PYTHON, SECCOMP_EXEC, ...filter, "--"],
+    wrap: [...PROC_SUBSET_PID, PYTHON, SECCOMP_EXEC, ...filter, "--"],
   });
   const text = await waitFor(
     "a success of the TCP and ping probes, 3 ICMP socket runs",
