@@ -31,6 +31,8 @@ import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
 import { createReloader, type ReloadResult } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
+import type { WebConfig } from "./http/web_config.ts";
+import { webGuard } from "./http/web_guard.ts";
 
 /** A running agent. */
 export interface Agent {
@@ -48,6 +50,8 @@ export interface AgentOptions {
   configPath: string;
   config: Config;
   clock?: Clock;
+  /** TLS and basic auth of the HTTP API (`--web.config.file`). */
+  web?: WebConfig;
 }
 
 /** Starts the agent on a validated config; a failure part-way closes what had started. */
@@ -211,24 +215,30 @@ async function start(
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
+    guard: webGuard(options.web, registry),
     status: () => ({
       version: VERSION,
       commit: COMMIT,
       config: { path: options.configPath, last_reload: lastReload() },
       ready,
+      web: {
+        file: options.web?.file,
+        tls: !!options.web?.tls,
+        basic_auth: !!options.web?.users.size,
+      },
       jobs: jobs.length,
       targets: targets.length,
       ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
     }),
   });
 
-  const server = await serve(app, config.agent.listen);
+  const server = await serve(app, config.agent.listen, options.web?.tls);
   // First registered, so it closes last: the API answers until everything else has stopped.
   closers.unshift(async () => await server[Symbol.asyncDispose]());
   const address = `${
     server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname
   }:${server.port}`;
-  log.info("Listening on http://{address}/metrics", { address });
+  log.info(`Listening on ${options.web?.tls ? "https" : "http"}://{address}/metrics`, { address });
 
   closers.push(async () => await targetManager[Symbol.asyncDispose]());
   await targetManager.start(stopController.signal);

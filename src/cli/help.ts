@@ -17,11 +17,14 @@ Exit codes: 0 ok, 1 bad config or usage, 2 runtime failure.
 Run "vmprober COMMAND --help" for a command's options.`;
 
 /** `run --help`. */
-export const RUN_HELP = `Usage: vmprober run [--config PATH]
+export const RUN_HELP = `Usage: vmprober run [--config PATH] [--web.config.file PATH]
 
 Runs the agent: probes the configured targets, serves /metrics, /healthz, /readyz,
 /api/v1/targets, /api/v1/status and POST /-/reload on agent.listen, writes every result to the
-WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.`;
+WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.
+
+--web.config.file (or agent.web_config_file) names a web config in the Prometheus exporter-toolkit
+format: tls_server_config (cert_file, key_file) and basic_auth_users (user: bcrypt hash).`;
 
 /** `check-config --help`. */
 export const CHECK_HELP = `Usage: vmprober check-config [--config PATH] [--json]

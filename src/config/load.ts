@@ -6,6 +6,14 @@ import { lineCol } from "./yaml_positions.ts";
 
 /** Loads, parses and validates the config at `path`. Throws ConfigError on any problem. */
 export async function loadConfig(path: string): Promise<Config> {
+  return parseConfig(await readConfigText(path), path);
+}
+
+/**
+ * Reads a YAML file as the config loader does (a regular file of at most MAX_CONFIG_BYTES, valid
+ * UTF-8); throws ConfigError naming `path` at 1:1 (or at the first invalid byte).
+ */
+export async function readConfigText(path: string): Promise<string> {
   const bytes = await readBounded(path);
   let text: string;
   try {
@@ -19,7 +27,7 @@ export async function loadConfig(path: string): Promise<Config> {
       message: "expected UTF-8 text, got an invalid byte sequence",
     }]);
   }
-  return parseConfig(text, path);
+  return text;
 }
 
 /** Reads at most MAX_CONFIG_BYTES (+1 to notice more) of a regular file. */

@@ -4,6 +4,7 @@
  */
 import { isScalar, parseDocument } from "yaml";
 import type { Node, YAMLError } from "yaml";
+import type * as z from "zod/mini";
 import { type Config, configSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
 import { checkTree, precheck } from "./yaml_guard.ts";
@@ -17,6 +18,25 @@ export const MAX_PROBLEMS = 20;
 
 /** Parses and validates config text; throws ConfigError naming `file`. */
 export function parseConfig(text: string, file: string): Config {
+  return parseYamlAs(
+    text,
+    file,
+    configSchema,
+    "expected a mapping with at least `probes`, got an empty file",
+  );
+}
+
+/**
+ * Parses YAML text and validates it against `schema` with the config file's rules (the same limits
+ * on hostile input, the same `file:line:col: key: message` problems); `empty` is the message for
+ * an empty file. Throws ConfigError naming `file`.
+ */
+export function parseYamlAs<T>(
+  text: string,
+  file: string,
+  schema: z.ZodMiniType<T>,
+  empty: string,
+): T {
   const fail: (problems: ConfigProblem[]) => never = (problems) => {
     throw new ConfigError(file, problems.slice(0, MAX_PROBLEMS));
   };
@@ -45,16 +65,16 @@ export function parseConfig(text: string, file: string): Config {
 
   const data: unknown = doc.toJS({ maxAliasCount: -1 });
   if (data === null || data === undefined) {
-    fail([at(0, [], "expected a mapping with at least `probes`, got an empty file")]);
+    fail([at(0, [], empty)]);
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     fail([at(0, [], `expected a mapping at the top level, got ${describe(data)}`)]);
   }
-  const result = configSchema.safeParse(data, { reportInput: true });
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   fail(
     result.error.issues.slice(0, MAX_PROBLEMS)
-      .flatMap((issue) => issueProblems(issue, configSchema, data))
+      .flatMap((issue) => issueProblems(issue, schema, data))
       .map((p) => at(offsetOf(p, doc.contents), p.path, p.message))
       .sort((a, b) => a.line - b.line || a.col - b.col),
   );

@@ -163,6 +163,8 @@ export const configSchema = z.strictObject({
         "127.0.0.1:9109",
       ),
       labels: withDefault(labels(), {}),
+      /** The web config (TLS, basic auth); relative to this file's folder. */
+      web_config_file: optional(text()),
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),

@@ -3,7 +3,7 @@
  * Everything it shows comes through injected functions, so routes are tested with
  * `app.request()` and no socket.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 
 /** What the routes read from the agent. */
 export interface AppDeps {
@@ -13,6 +13,8 @@ export interface AppDeps {
   reload(): Promise<{ ok: boolean; error?: string }>;
   targets(): unknown;
   status(): unknown;
+  /** Runs before every route (access control: see access.ts). */
+  guard?: MiddlewareHandler;
 }
 
 const ROUTES: Record<string, string> = {
@@ -27,6 +29,7 @@ const ROUTES: Record<string, string> = {
 /** Builds the hono app. Unknown paths 404; known paths with a wrong method 405. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  if (deps.guard) app.use("*", deps.guard);
   app.use("*", async (c, next) => {
     const allowed = ROUTES[c.req.path];
     const method = c.req.method === "HEAD" ? "GET" : c.req.method;

@@ -75,7 +75,7 @@ export async function startAgentProcess(
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let url: string | undefined;
   while (!url) {
-    const m = /Listening on (http:\/\/[^\s/"]+)/.exec(stderr);
+    const m = /Listening on (https?:\/\/[^\s/"]+)/.exec(stderr);
     if (m) url = m[1];
     else if (exited || Date.now() > deadline) {
       if (!exited) child.kill("SIGKILL");
