@@ -33,6 +33,13 @@ import { createReloader, type ReloadResult } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
 import type { WebConfig } from "./http/web_config.ts";
 import { webGuard } from "./http/web_guard.ts";
+import {
+  DROPPABLE,
+  type Droppable,
+  permissionNeeds,
+  refuseDropped,
+} from "./config/permission_needs.ts";
+import { dropPermissions, heldPermissions } from "./base/permissions.ts";
 
 /** A running agent. */
 export interface Agent {
@@ -52,6 +59,8 @@ export interface AgentOptions {
   clock?: Clock;
   /** TLS and basic auth of the HTTP API (`--web.config.file`). */
   web?: WebConfig;
+  /** After start, revoke the permissions the config does not need (`run`, `ffi`). */
+  dropPermissions?: boolean;
 }
 
 /** Starts the agent on a validated config; a failure part-way closes what had started. */
@@ -167,9 +176,12 @@ async function start(
     });
   };
 
+  /** Permissions revoked after start; a reload that needs one of them is refused. */
+  let dropped: Droppable[] = [];
   const reload = async (): Promise<ReloadResult> => {
     try {
       const next = await loadConfig(options.configPath);
+      refuseDropped(next, dropped);
       if (next.agent.listen !== config.agent.listen) {
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
@@ -221,6 +233,7 @@ async function start(
       commit: COMMIT,
       config: { path: options.configPath, last_reload: lastReload() },
       ready,
+      permissions: { held: heldPermissions(), dropped },
       web: {
         file: options.web?.file,
         tls: !!options.web?.tls,
@@ -249,9 +262,18 @@ async function start(
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   await reloader.start();
   scheduler.start();
+  trimMallocHeap();
+  if (options.dropPermissions) {
+    const needs = permissionNeeds(config);
+    dropped = await dropPermissions(DROPPABLE.filter((n) => !needs.has(n))) as Droppable[];
+    if (dropped.length > 0) {
+      log.info("Dropped permissions the config does not need: {dropped}", {
+        dropped: dropped.join(", "),
+      });
+    }
+  }
   ready = true;
   log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
-  trimMallocHeap();
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));

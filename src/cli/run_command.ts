@@ -48,7 +48,7 @@ export async function runCommand(args: string[]): Promise<number> {
   ];
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   try {
-    agent = await startAgent({ configPath: path, config, web });
+    agent = await startAgent({ configPath: path, config, web, dropPermissions: true });
   } catch (e) {
     log.fatal("Cannot start: {error}", { error: (e as Error).message });
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
