@@ -81,6 +81,9 @@ export async function bundle(options: BundleOptions = {}): Promise<BundleResult>
       logLevel: "warning",
       metafile: true,
       banner: { js: BUNDLE_BANNER },
+      // The status page's .tsx files: the same JSX runtime as deno.json's compilerOptions.
+      jsx: "automatic",
+      jsxImportSource: "hono/jsx",
       define: {
         __VMPROBER_VERSION__: JSON.stringify(version),
         __VMPROBER_COMMIT__: JSON.stringify(commit),

@@ -19,6 +19,8 @@ export interface BuildOptions {
   metafile?: boolean;
   banner?: Record<string, string>;
   define?: Record<string, string>;
+  jsx?: "transform" | "preserve" | "automatic";
+  jsxImportSource?: string;
 }
 
 /** One import of an output file, from the metafile. */

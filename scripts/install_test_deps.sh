@@ -3,7 +3,8 @@
 #   victoria-metrics (push tests), prometheus (promtool, exposition lint), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
-#   curl and wget (install.sh downloaders), openssl (TLS test certificates), systemd
+#   curl and wget (install.sh downloaders), openssl (TLS test certificates),
+#   chromium (the status page's browser tests, driven by the npm package playwright-core), systemd
 #   (systemd-analyze: the unit's exposure score and system-call sets) and python3-seccomp (runs the
 #   agent under the unit's SystemCallFilter without a running systemd).
 set -eu
@@ -23,6 +24,7 @@ have wget || need="$need wget"
 have openssl || need="$need openssl"
 have systemd-analyze || need="$need systemd"
 /usr/bin/python3 -c "import seccomp" 2>/dev/null || need="$need python3-seccomp"
+[ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Cannot install test dependencies:$need (run as root, or install them with apt-get)" >&2

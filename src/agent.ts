@@ -16,6 +16,8 @@ import { trimMallocHeap } from "./malloc_trim.ts";
 import { createResolver } from "./net/resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
+import { createRecentRing } from "./results/recent_ring.ts";
+import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
@@ -127,9 +129,11 @@ async function start(
 
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
+  const { window: windowMs, step: stepMs, results } = config.agent.history;
+  const history = createRecentRing({ windowMs, stepMs, results });
   const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, wal: walSink },
+    { metrics: probeMetrics, last_results: lastResults, history, wal: walSink },
     { registry },
   );
 
@@ -166,6 +170,7 @@ async function start(
     const keys = new Set(jobs.map((j) => j.key));
     probeMetrics.retain(keys);
     lastResults.retain(keys);
+    history.retain(keys);
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);
@@ -222,27 +227,39 @@ async function start(
       : { time: startedAt, ok: true, error: undefined };
   };
 
+  statusParts.permissions = () => ({ held: heldPermissions(), dropped });
+  statusParts.web = () => ({
+    file: options.web?.file,
+    tls: !!options.web?.tls,
+    basic_auth: !!options.web?.users.size,
+  });
+  const status = () => ({
+    version: VERSION,
+    commit: COMMIT,
+    config: { path: options.configPath, last_reload: lastReload() },
+    ready,
+    jobs: jobs.length,
+    targets: targets.length,
+    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
+  });
   const app = createApp({
     metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
     guard: webGuard(options.web, registry),
-    status: () => ({
-      version: VERSION,
-      commit: COMMIT,
-      config: { path: options.configPath, last_reload: lastReload() },
-      ready,
-      permissions: { held: heldPermissions(), dropped },
-      web: {
-        file: options.web?.file,
-        tls: !!options.web?.tls,
-        basic_auth: !!options.web?.users.size,
-      },
-      jobs: jobs.length,
-      targets: targets.length,
-      ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-    }),
+    status,
+    pages: (app) =>
+      mountStatusPage(app, {
+        jobs: () => jobs,
+        targets: () => targets,
+        last: lastResults,
+        ring: history,
+        status,
+        labels: () => config.agent.labels,
+        walMaxBytes: () => config.wal.max_size,
+        registry,
+      }),
   });
 
   const server = await serve(app, config.agent.listen, options.web?.tls);

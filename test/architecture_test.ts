@@ -63,7 +63,7 @@ async function readSrc(): Promise<Map<string, string>> {
     for await (const e of Deno.readDir(dir)) {
       const p = join(dir, e.name);
       if (e.isDirectory) await walk(p);
-      else if (e.name.endsWith(".ts")) files.set(relative(root, p), await Deno.readTextFile(p));
+      else if (/\.tsx?$/.test(e.name)) files.set(relative(root, p), await Deno.readTextFile(p));
     }
   };
   await walk(root);

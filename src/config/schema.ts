@@ -25,6 +25,7 @@ import {
   size,
   text,
 } from "./field_types.ts";
+import { historySchema } from "./history_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -165,6 +166,7 @@ export const configSchema = z.strictObject({
       labels: withDefault(labels(), {}),
       /** The web config (TLS, basic auth); relative to this file's folder. */
       web_config_file: optional(text()),
+      history: historySchema,
       log: prefault(
         z.strictObject({
           level: withDefault(z.enum(["debug", "info", "warning", "error"]), "info"),

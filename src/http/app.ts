@@ -15,6 +15,8 @@ export interface AppDeps {
   status(): unknown;
   /** Runs before every route (access control: see access.ts). */
   guard?: MiddlewareHandler;
+  /** Adds more routes behind the same middleware (the status page). */
+  pages?: (app: Hono) => void;
 }
 
 const ROUTES: Record<string, string> = {
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get("/api/v1/targets", (c) => c.json(deps.targets()));
   app.get("/api/v1/status", (c) => c.json(deps.status()));
+  deps.pages?.(app);
   app.notFound((c) => c.text(`Not found: ${c.req.path}\n`, 404));
   app.onError((e, c) => c.text(`Internal error: ${e.message}\n`, 500));
   return app;
