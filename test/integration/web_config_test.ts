@@ -198,3 +198,35 @@ Deno.test("web config: without users, POST /-/reload from outside loopback is 40
   assert.equal(await agent.stop(), 0);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("web config: a flood of bad passwords gets 429 past 2 checks at once; cached good ones pass", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober-web-" });
+  const hash = bcrypt.hashSync("s3cret", 10);
+  await Deno.writeTextFile(`${dir}/web.yml`, `basic_auth_users:\n  prom: "${hash}"\n`);
+  const config = await writeConfig(AGENT_YAML(dir), dir);
+  await using agent = await startAgentProcess(config, {
+    args: ["--web.config.file", `${dir}/web.yml`],
+  });
+  const get = async (auth: string) => {
+    const res = await fetch(agent.url + "/healthz", {
+      headers: { Authorization: `Basic ${btoa(auth)}` },
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+  assert.equal(await get("prom:s3cret"), 200); // now cached
+  const flood = await Promise.all(Array.from({ length: 40 }, (_, i) => get(`prom:bad${i}`)));
+  const n = (status: number) => flood.filter((s) => s === status).length;
+  assert.equal(n(401) + n(429), 40, String(flood));
+  assert.ok(n(429) >= 20, `only ${n(429)} of 40 throttled`);
+  assert.equal(await get("prom:s3cret"), 200);
+  const metrics = await (await fetch(agent.url + "/metrics", {
+    headers: { Authorization: `Basic ${btoa("prom:s3cret")}` },
+  })).text();
+  const refused = (reason: string) =>
+    metricValue(metrics, "vmprober_http_requests_refused_total", { reason });
+  assert.equal(refused("throttled"), n(429));
+  assert.equal(refused("bad_credentials"), n(401));
+  assert.equal(await agent.stop(), 0);
+  await Deno.remove(dir, { recursive: true });
+});
