@@ -4,17 +4,23 @@ import { locateConfig } from "../config/locate.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { CHECK_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
+import { loadWebConfig } from "../http/web_config.ts";
+import { dirname, resolvePath } from "../base/paths.ts";
 
 /** Runs the command; returns the exit code. */
 export async function checkConfigCommand(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     config: { type: "string", short: "c" },
     json: { type: "boolean" },
+    "web.config.file": { type: "string" },
   });
   if (values.help) return (out(CHECK_HELP), 0);
   const path = locateConfig(values.config);
   try {
     const config = await loadConfig(path);
+    const webFile = values["web.config.file"] ??
+      (config.agent.web_config_file && resolvePath(dirname(path), config.agent.web_config_file));
+    if (webFile) await loadWebConfig(webFile);
     const kinds: Record<string, number> = {};
     let staticTargets = 0;
     let staticJobs = 0;
@@ -35,6 +41,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       static_targets: staticTargets,
       static_jobs: staticJobs,
       listen: config.agent.listen,
+      web_config: webFile ?? null,
       wal_dir: config.wal.dir,
       push: config.push
         ? new URL(config.push.url).origin + new URL(config.push.url).pathname
@@ -63,7 +70,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
-      if (values.json) out(JSON.stringify({ ok: false, config: path, errors: e.problems }));
+      if (values.json) out(JSON.stringify({ ok: false, config: e.file, errors: e.problems }));
       return 1;
     }
     throw e;

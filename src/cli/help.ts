@@ -27,9 +27,10 @@ WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGIN
 format: tls_server_config (cert_file, key_file) and basic_auth_users (user: bcrypt hash).`;
 
 /** `check-config --help`. */
-export const CHECK_HELP = `Usage: vmprober check-config [--config PATH] [--json]
+export const CHECK_HELP =
+  `Usage: vmprober check-config [--config PATH] [--web.config.file PATH] [--json]
 
-Validates the config file. Prints a summary (probe modules, sources, static targets, jobs) and
+Validates the config file (and the web config it or --web.config.file names). Prints a summary (probe modules, sources, static targets, jobs) and
 exits 0, or prints every problem as FILE:LINE:COL: KEY: MESSAGE to stderr and exits 1.
 With --json, stdout gets one JSON object: the summary with "ok": true, or
 {"ok": false, "config": PATH, "errors": [{line, col, path, message}, ...]}.`;
