@@ -31,7 +31,7 @@ export interface BasicAuthOptions {
   compare?: (password: string, hash: string) => Promise<boolean>;
 }
 
-export const DEFAULTS = { maxConcurrent: 2, cacheSize: 256 } satisfies BasicAuthOptions;
+export const DEFAULTS = { maxConcurrent: 1, cacheSize: 256 } satisfies BasicAuthOptions;
 
 // A hash of a random password: unknown users cost one bcrypt check too, so the time of an answer
 // does not tell which user names exist.
