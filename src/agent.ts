@@ -3,17 +3,18 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./results/job_runner.ts";
-import { buildJobs, type JobDef } from "./schedule/job.ts";
+import { buildJobSteps, type JobDef } from "./schedule/job.ts";
+import { mapSteps, runSliced, setSteps } from "./base/slices.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
-import { createResolver } from "./net/resolver.ts";
+import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
@@ -24,7 +25,8 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
-import { textStream } from "./http/text_stream.ts";
+import { createScrapeGate } from "./http/scrape_gate.ts";
+import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
 import type { Target } from "./targets/types.ts";
@@ -63,6 +65,11 @@ export interface AgentOptions {
   web?: WebConfig;
   /** After start, revoke the permissions the config does not need (`run`, `ffi`). */
   dropPermissions?: boolean;
+  /**
+   * A stop requested while starting (SIGTERM during a long first load of targets): aborts the
+   * load at its next slice so `startAgent` returns promptly; the caller then calls `stop()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Starts the agent on a validated config; a failure part-way closes what had started. */
@@ -87,6 +94,9 @@ async function start(
   const clock = options.clock ?? systemClock;
   const startedAt = new Date(clock.wallNow()).toISOString();
   let config = options.config;
+  /** Aborted as soon as a stop begins: long loads (config, targets → jobs) end at their next slice. */
+  const loading = new AbortController();
+  const endLoads = () => loading.abort(new DOMException("agent stopping", "AbortError"));
   let ready = false;
   const registry = new Registry();
   const pool = createWorkerPool({
@@ -98,18 +108,21 @@ async function start(
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
-  const probes = createProbes({ resolver: createResolver(), registry });
+  const { resolver, client: dns, servers } = createSystemResolver(config.dns, registry);
+  const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
+  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
-  closers.push(async () => await wal[Symbol.asyncDispose]());
+  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
+  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal.stats() };
+  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
 
   // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
   // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push) {
+  if (config.push && wal) {
     // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
     const pusher = createPusher({
       wal,
@@ -131,9 +144,13 @@ async function start(
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
-  const walSink = createWalSink(wal, { extraLabels: config.push?.extra_labels });
   const normalizer = createNormalizer(
-    { metrics: probeMetrics, last_results: lastResults, history, wal: walSink },
+    {
+      metrics: probeMetrics,
+      last_results: lastResults,
+      history,
+      ...(wal ? { wal: createWalSink(wal, { extraLabels: config.push?.extra_labels }) } : {}),
+    },
     { registry },
   );
 
@@ -158,16 +175,19 @@ async function start(
   const toSpec = (def: JobDef) =>
     toJobSpec(def, { probes, normalizer, clock, signal: stopController.signal });
 
-  const applyTargets = (next: Target[]) => {
-    targets = next;
-    const built = buildJobs(next, config);
+  /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
+  const applyOnce = async (next: Target[]) => {
+    const signal = loading.signal;
+    const built = await runSliced(buildJobSteps(next, config), { signal });
     for (const r of built.rejected) {
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
+    const specs = await runSliced(mapSteps(built.jobs, toSpec), { signal });
+    const summary = await scheduler.apply(specs, signal);
+    targets = next;
     jobs = built.jobs;
-    const summary = scheduler.update(jobs.map(toSpec));
-    const keys = new Set(jobs.map((j) => j.key));
+    const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
     probeMetrics.retain(keys);
     lastResults.retain(keys);
     history.retain(keys);
@@ -180,12 +200,35 @@ async function start(
       ...summary,
     });
   };
+  /** The newest target list not yet applied, and the apply running (one at a time). */
+  let wanted: Target[] | undefined;
+  let applying: Promise<void> | undefined;
+  const applyTargets = (next: Target[]): Promise<void> => {
+    wanted = next;
+    return applying ??= (async () => {
+      try {
+        while (wanted) {
+          const list = wanted;
+          wanted = undefined;
+          try {
+            await applyOnce(list);
+          } catch (e) {
+            if (!loading.signal.aborted) {
+              log.error("Cannot schedule targets: {error}", { error: String(e) });
+            }
+          }
+        }
+      } finally {
+        applying = undefined;
+      }
+    })();
+  };
 
   /** Permissions revoked after start; a reload that needs one of them is refused. */
   let dropped: Droppable[] = [];
   const reload = async (): Promise<ReloadResult> => {
     try {
-      const next = await loadConfig(options.configPath);
+      const next = await loadConfig(options.configPath, loading.signal);
       refuseDropped(next, dropped);
       if (next.agent.listen !== config.agent.listen) {
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
@@ -202,13 +245,14 @@ async function start(
       } finally {
         reloading = false;
       }
-      applyTargets(targetManager.targets());
+      await applyTargets(targetManager.targets());
       self.configReloads.inc({ result: "success" });
       self.configLastReloadSuccessful.set(1);
       self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
       log.info("Config reloaded from {path}", { path: options.configPath });
       return { ok: true };
     } catch (e) {
+      if (loading.signal.aborted) return { ok: false, error: "Cannot reload config: stopping" };
       const error = (e as Error).message;
       self.configReloads.inc({ result: "failure" });
       self.configLastReloadSuccessful.set(0);
@@ -233,6 +277,23 @@ async function start(
     tls: !!options.web?.tls,
     basic_auth: !!options.web?.users.size,
   });
+  const scrapes = createScrapeGate({
+    snapshots: createSnapshotSource({
+      // The self metrics first, then the per-target pieces, made one by one as readers pull.
+      render: async () => {
+        const head = await registry.metrics();
+        return (function* () {
+          yield head;
+          yield* probeMetrics.chunks();
+        })();
+      },
+      clock,
+    }),
+    maxConcurrent: config.agent.max_scrapes,
+    timeoutMs: config.agent.scrape_timeout,
+    clock,
+    registry,
+  });
   const status = () => ({
     version: VERSION,
     commit: COMMIT,
@@ -243,7 +304,7 @@ async function start(
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
   const app = createApp({
-    metrics: async () => textStream(await registry.metrics(), probeMetrics.chunks()),
+    metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () => targetsView(targets, lastResults),
@@ -257,7 +318,7 @@ async function start(
         ring: history,
         status,
         labels: () => config.agent.labels,
-        walMaxBytes: () => config.wal.max_size,
+        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
         registry,
       }),
   });
@@ -270,12 +331,19 @@ async function start(
   }:${server.port}`;
   log.info(`Listening on ${options.web?.tls ? "https" : "http"}://{address}/metrics`, { address });
 
+  const stopWhileStarting = () => {
+    endLoads();
+    stopController.abort(new DOMException("agent stopping", "AbortError"));
+  };
+  options.signal?.addEventListener("abort", stopWhileStarting, { once: true });
+  if (options.signal?.aborted) stopWhileStarting();
   closers.push(async () => await targetManager[Symbol.asyncDispose]());
   await targetManager.start(stopController.signal);
   targetManager.onChange((next) => {
-    if (!reloading) applyTargets(next);
+    if (!reloading) void applyTargets(next);
   });
-  applyTargets(targetManager.targets());
+  await applyTargets(targetManager.targets());
+  options.signal?.removeEventListener("abort", stopWhileStarting);
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   await reloader.start();
   scheduler.start();
@@ -298,6 +366,7 @@ async function start(
   const stop = () =>
     stopping ??= (async () => {
       ready = false;
+      endLoads();
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
       const maxTimeout = jobs.reduce(

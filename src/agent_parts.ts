@@ -1,7 +1,7 @@
 /** @module Start-up pieces of the composition root (agent.ts): undo steps, the WAL, the server. */
 import type { Registry } from "./base/prom.ts";
 import type { Clock } from "./base/clock.ts";
-import type { Config } from "./config/schema.ts";
+import { type Config, walSettings } from "./config/schema.ts";
 import { logger } from "./log.ts";
 import type { createApp } from "./http/app.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
@@ -23,15 +23,24 @@ export async function closeAll(closers: Closers): Promise<void> {
   closers.length = 0;
 }
 
-/** Opens the WAL the config describes. */
-export function openAgentWal(config: Config, registry: Registry, clock: Clock): Promise<LocalWal> {
-  return openWal({
-    dir: config.wal.dir,
-    segmentSize: config.wal.segment_size,
-    maxSize: config.wal.max_size,
-    fsync: config.wal.fsync,
-    fsyncIntervalMs: config.wal.fsync_interval,
-    compact: config.wal.compact,
+/**
+ * Opens the WAL the config describes: with a `push:` section or an explicit `wal:` section; none
+ * (null) otherwise, so that a pull-only agent writes nothing to disk.
+ */
+export async function openAgentWal(
+  config: Config,
+  registry: Registry,
+  clock: Clock,
+): Promise<LocalWal | null> {
+  const settings = walSettings(config);
+  if (!settings) return null;
+  return await openWal({
+    dir: settings.dir,
+    segmentSize: settings.segment_size,
+    maxSize: settings.max_size,
+    fsync: settings.fsync,
+    fsyncIntervalMs: settings.fsync_interval,
+    compact: settings.compact,
     // With a pusher, compaction waits until pushing fails (see holdCompaction below).
     compactHeld: config.push !== undefined,
     registry,

@@ -1,6 +1,7 @@
 /** @module `vmprober check-config`: validate and summarize, exit 0 or 1. */
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
+import { walSettings } from "../config/schema.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { CHECK_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
@@ -42,7 +43,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       static_jobs: staticJobs,
       listen: config.agent.listen,
       web_config: webFile ?? null,
-      wal_dir: config.wal.dir,
+      wal_dir: walSettings(config)?.dir ?? null,
       push: config.push
         ? new URL(config.push.url).origin + new URL(config.push.url).pathname
         : null,
@@ -64,7 +65,11 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       );
       out(`  static targets: ${staticTargets}, static jobs: ${staticJobs}`);
       out(`  listen: ${summary.listen}`);
-      out(`  wal: ${summary.wal_dir}; push: ${summary.push ?? "off (pull only)"}`);
+      out(
+        `  wal: ${summary.wal_dir ?? "off (no push: and no wal: section)"}; push: ${
+          summary.push ?? "off (pull only)"
+        }`,
+      );
     }
     return 0;
   } catch (e) {

@@ -7,7 +7,7 @@ export const MAIN_HELP =
 Usage:
   vmprober [run] [--config PATH]            run the agent (the default command)
   vmprober check-config [--config PATH]     validate the config; exit 0 with a summary, 1 with errors
-  vmprober probe tcp|udp|icmp TARGET [opts] one-shot probe, human output or --json
+  vmprober probe tcp|udp|icmp|http|dns TARGET [opts] one-shot probe, human output or --json
   vmprober wal inspect [--dir DIR] [--json] WAL segments, records, samples, pending, corrupt
   vmprober version                          print version and commit
 
@@ -36,7 +36,7 @@ With --json, stdout gets one JSON object: the summary with "ok": true, or
 {"ok": false, "config": PATH, "errors": [{line, col, path, message}, ...]}.`;
 
 /** `probe --help`. */
-export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp TARGET [options]
+export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp|http|dns TARGET [options]
 
 Runs one probe now and prints the result.
   --port N          port (tcp/udp) when TARGET has none
@@ -49,6 +49,19 @@ Runs one probe now and prints the result.
   --interval D      icmp: spacing of echo requests (default 200ms)
   --size N          icmp: payload bytes
   --helper H        icmp: auto|socket|ping
+  --method M        http: request method (default GET)
+  --header "N: V"   http: a request header (repeatable)
+  --body TEXT       http: request body
+  --status LIST     http: valid status codes, e.g. 200,301 (default 2xx)
+  --no-follow       http: do not follow redirects
+  --ca-file PATH    http: CA certificates for https
+  --server-name N   http: TLS server name
+  --insecure        http: skip certificate verification
+  --name NAME       dns: the name to ask the TARGET server for
+  --type T          dns: A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT, CAA, ANY (default A)
+  --tcp             dns: ask over TCP
+  --dnssec          dns: set the EDNS0 DO bit
+  --dns-server S    resolve names through this server (IP[:port])
   --ip4 / --ip6     address family for names
   --json            print the result as JSON
 Exit code 0 when the probe succeeded, 2 when it failed, 1 on usage errors.`;

@@ -1,6 +1,6 @@
-/** @module `vmprober probe tcp|udp|icmp TARGET`: one probe now, human or JSON output. */
+/** @module `vmprober probe tcp|udp|icmp|http|dns TARGET`: one probe now, human or JSON output. */
 import { createProbes } from "../probes/registry.ts";
-import { createResolver } from "../net/resolver.ts";
+import { createSystemResolver } from "../net/dns/system_resolver.ts";
 import { parseAddress } from "../net/address.ts";
 import { parseDuration } from "../config/units.ts";
 import { probeModule } from "../config/schema.ts";
@@ -9,8 +9,10 @@ import type { ProbeType } from "../config/schema.ts";
 import { Registry } from "../base/prom.ts";
 import { PROBE_HELP } from "./help.ts";
 import { err, out, parseFlags, UsageError } from "./args.ts";
+import { gaugeLines, gaugeObject, HTTP_DNS_FLAGS, httpDnsModule } from "./probe_http_dns.ts";
+import { httpTarget, looksLikeUrl, urlProblem } from "../net/target_url.ts";
 
-const TYPES: ProbeType[] = ["tcp", "udp", "icmp"];
+const TYPES: ProbeType[] = ["tcp", "udp", "icmp", "http", "dns"];
 
 /** Runs the command; exit 0 on success, 2 on probe failure, 1 on usage errors. */
 export async function probeCommand(args: string[]): Promise<number> {
@@ -28,26 +30,34 @@ export async function probeCommand(args: string[]): Promise<number> {
     ip4: { type: "boolean" },
     ip6: { type: "boolean" },
     json: { type: "boolean" },
+    ...HTTP_DNS_FLAGS,
   });
   if (values.help) return (out(PROBE_HELP), 0);
   const [type, target] = positionals as [ProbeType | undefined, string | undefined];
   if (!type || !TYPES.includes(type)) {
-    throw new UsageError(`expected a probe type: tcp, udp or icmp`);
+    throw new UsageError(`expected a probe type: tcp, udp, icmp, http or dns`);
   }
   if (!target) throw new UsageError(`expected a TARGET after "${type}"`);
   let addr;
   try {
-    addr = parseAddress(target);
+    if (type === "http" && looksLikeUrl(target)) {
+      const why = urlProblem(target);
+      if (why) throw new Error(`Cannot use "${target}": ${why}`);
+      const u = httpTarget(target);
+      addr = { host: u.host, port: u.port };
+    } else addr = parseAddress(target);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const raw: Record<string, unknown> = { type };
+  const raw: Record<string, unknown> = type === "http" || type === "dns"
+    ? httpDnsModule(type, values)
+    : { type };
   const num = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v)) throw new UsageError(`--${name}: expected a whole number, got "${v}"`);
     return Number(v);
   };
-  if (type !== "icmp") raw.port = num("port", values.port);
+  if (type !== "icmp" && type !== "http") raw.port = num("port", values.port);
   if (values.send !== undefined) raw.send = values.send;
   if (values.expect !== undefined) raw.expect = values.expect;
   if (values.payload !== undefined) raw.payload = values.payload;
@@ -73,7 +83,8 @@ export async function probeCommand(args: string[]): Promise<number> {
     }
   }
   const module = parsed.data;
-  const port = addr.port ?? ("port" in module ? module.port : undefined);
+  const port = addr.port ?? ("port" in module ? module.port : undefined) ??
+    (type === "http" ? 80 : type === "dns" ? 53 : undefined);
   if (type !== "icmp" && port === undefined) {
     throw new UsageError(`${type} needs a port: TARGET:PORT or --port N`);
   }
@@ -87,7 +98,8 @@ export async function probeCommand(args: string[]): Promise<number> {
     ipProtocol: values.ip6 ? "ip6" : values.ip4 ? "ip4" : "auto",
     options: module,
   };
-  const probes = createProbes({ resolver: createResolver(), registry: new Registry() });
+  const { resolver, client: dns, servers } = createSystemResolver();
+  const probes = createProbes({ resolver, registry: new Registry(), dns, dnsServers: servers });
   const probe = probes.get(type);
   if (!probe) {
     err(`Cannot run a ${type} probe: not available in this build`);
@@ -97,7 +109,9 @@ export async function probeCommand(args: string[]): Promise<number> {
   const outcome = await probe.run(job, new AbortController().signal);
   await probes[Symbol.asyncDispose]();
   if (values.json) {
-    out(JSON.stringify({ target, type, timestamp_ms: started, ...outcome }));
+    const { gauges, ...rest } = outcome;
+    const metrics = gauges ? { metrics: gaugeObject(outcome) } : {};
+    out(JSON.stringify({ target, type, timestamp_ms: started, ...rest, ...metrics }));
   } else {
     const ms = (outcome.durationSeconds * 1000).toFixed(3);
     if (outcome.success) {
@@ -111,6 +125,7 @@ export async function probeCommand(args: string[]): Promise<number> {
           outcome.detail ? `: ${outcome.detail}` : ""
         }`,
       );}
+    for (const line of gaugeLines(outcome)) out(line);
     if (outcome.icmp) {
       const i = outcome.icmp;
       const f = (s: number) => (s * 1000).toFixed(3);

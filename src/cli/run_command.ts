@@ -37,9 +37,11 @@ export async function runCommand(args: string[]): Promise<number> {
   // Signal handlers go in first: a stop during start-up still ends in a clean exit 0.
   let agent: Agent | undefined;
   let stopRequested = false;
+  const starting = new AbortController();
   const onStop = (signal: string) => () => {
     log.info("Received {signal}", { signal });
     stopRequested = true;
+    starting.abort();
     agent?.stop();
   };
   const handlers: [Deno.Signal, () => void][] = [
@@ -48,7 +50,13 @@ export async function runCommand(args: string[]): Promise<number> {
   ];
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   try {
-    agent = await startAgent({ configPath: path, config, web, dropPermissions: true });
+    agent = await startAgent({
+      configPath: path,
+      config,
+      signal: starting.signal,
+      web,
+      dropPermissions: true,
+    });
   } catch (e) {
     log.fatal("Cannot start: {error}", { error: (e as Error).message });
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);

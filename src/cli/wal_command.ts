@@ -2,6 +2,7 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
+import { walDir } from "../config/schema.ts";
 import { inspectWal } from "../wal/inspect.ts";
 import type { WalReport } from "../wal/wal.ts";
 
@@ -62,11 +63,14 @@ export function formatReport(dir: string, r: WalReport): string {
     `  samples:         ${r.samples}`,
     `  bytes:           ${r.bytes}`,
     `  pending samples: ${r.pending_samples} (push position ${r.push_position}, end ${r.end_offset})`,
-    `  corrupt records: ${r.corrupt_records}`,
+    `  corrupt records: ${r.corrupt_records} (${r.corrupt_samples} samples, ${r.corrupt_bytes} bytes; ${r.corrupt_unparsed_bytes} of them unparsable, record count unknown)`,
     `  torn tail bytes: ${r.truncated_bytes}`,
-    `  missing ranges:  ${r.missing_segments}`,
+    `  missing ranges:  ${r.missing_segments} (${r.missing_bytes} bytes, record count unknown)`,
     `  position file:   ${r.position_file}`,
   ];
+  if (r.quarantined_files.length > 0) {
+    lines.push(`  set aside:       ${r.quarantined_files.join(", ")} (in quarantine/)`);
+  }
   if (r.ignored_files.length > 0) lines.push(`  ignored files:   ${r.ignored_files.join(", ")}`);
   return lines.join("\n");
 }
@@ -93,7 +97,7 @@ export async function walCommand(args: string[]): Promise<number> {
   if (dir === undefined) {
     const path = locateConfig(flags.config);
     try {
-      dir = (await loadConfig(path)).wal.dir;
+      dir = walDir(await loadConfig(path));
     } catch (e) {
       console.error(e instanceof ConfigError ? e.message : `${path}: ${(e as Error).message}`);
       return 1;

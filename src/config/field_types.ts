@@ -7,7 +7,9 @@ import * as z from "zod/mini";
 import { pipe } from "zod/mini";
 import { formatDuration, parseDuration, parseSize } from "./units.ts";
 import { parseAddress } from "../net/address.ts";
+import { looksLikeUrl, urlProblem } from "../net/target_url.ts";
 import { describe as shown } from "./issue_message.ts";
+import { compilePeerRegex, type PeerRegex } from "../base/peer_regex.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MODULE_NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -121,19 +123,34 @@ export const moduleName = (what: string) =>
   }));
 export const ipProtocol = z.enum(["ip4", "ip6", "auto"]);
 
-export const regex = z.string().check(z.superRefine((s, ctx) => {
-  try {
-    new RegExp(s);
-  } catch (e) {
-    const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a regular expression, got ${shown(s)} (${why.toLowerCase()})`,
-    });
-  }
-}));
+/** A pattern for peer data (RE2 syntax, linear-time matching) → its compiled {@linkcode PeerRegex}. */
+export const regex = pipe(
+  z.string(),
+  z.transform((s, ctx): PeerRegex => {
+    try {
+      return compilePeerRegex(s);
+    } catch (e) {
+      ctx.issues.push({
+        code: "custom",
+        message: `expected an RE2 regular expression, got ${shown(s)} (${(e as Error).message})`,
+        input: s,
+      });
+      return z.NEVER;
+    }
+  }),
+);
 
 export const address = z.string().check(z.superRefine((text, ctx) => {
+  if (looksLikeUrl(text)) {
+    const why = urlProblem(text);
+    if (why) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected an http:// or https:// URL target, got ${shown(text)} (${why})`,
+      });
+    }
+    return;
+  }
   try {
     parseAddress(text);
   } catch (e) {

@@ -1,12 +1,17 @@
 /** @module Reads a config file and validates it: `loadConfig(path)` → Config or ConfigError. */
 import type { Config } from "./schema.ts";
 import { ConfigError } from "./config_error.ts";
-import { MAX_CONFIG_BYTES, parseConfig } from "./parse.ts";
+import { MAX_CONFIG_BYTES, parseConfigSteps } from "./parse.ts";
+import { runSliced } from "../base/slices.ts";
 import { lineCol } from "./yaml_positions.ts";
 
-/** Loads, parses and validates the config at `path`. Throws ConfigError on any problem. */
-export async function loadConfig(path: string): Promise<Config> {
-  return parseConfig(await readConfigText(path), path);
+/**
+ * Loads, parses and validates the config at `path`, in time slices (a reload of a 100,000-target
+ * config does not hold up the API); an abort of `signal` ends it at the next slice. Throws
+ * ConfigError on any problem.
+ */
+export async function loadConfig(path: string, signal?: AbortSignal): Promise<Config> {
+  return await runSliced(parseConfigSteps(await readConfigText(path), path), { signal });
 }
 
 /**

@@ -2,7 +2,8 @@
  * @module Config text → validated `Config`, every problem located as `file:line:col: key: message`.
  * Pure (no I/O): the loader reads the file, this turns text into a config or a ConfigError.
  */
-import { isScalar, parseDocument } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, visit } from "yaml";
+import type { Document } from "yaml";
 import type { Node, YAMLError } from "yaml";
 import type * as z from "zod/mini";
 import { type Config, configSchema } from "./schema.ts";
@@ -10,6 +11,9 @@ import { ConfigError, type ConfigProblem } from "./config_error.ts";
 import { checkTree, precheck } from "./yaml_guard.ts";
 import { lineCol, locatePath, pathAt } from "./yaml_positions.ts";
 import { describe, type IssueProblem, issueProblems } from "./issue_message.ts";
+import { yamlDocumentSteps } from "./yaml_document.ts";
+import { setAsideBigLists } from "./big_lists.ts";
+import { runSync, type Steps } from "../base/slices.ts";
 
 export { MAX_CONFIG_BYTES, MAX_DEPTH } from "./yaml_guard.ts";
 
@@ -18,18 +22,24 @@ export const MAX_PROBLEMS = 20;
 
 /** Parses and validates config text; throws ConfigError naming `file`. */
 export function parseConfig(text: string, file: string): Config {
-  return parseYamlAs(
-    text,
-    file,
-    configSchema,
-    "expected a mapping with at least `probes`, got an empty file",
-  );
+  return runSync(parseConfigSteps(text, file));
+}
+
+/**
+ * {@linkcode parseConfig} as steps: the YAML parse (most of the time of a 100,000-target
+ * static list) yields every few hundred tokens.
+ */
+export function* parseConfigSteps(text: string, file: string): Steps<Config> {
+  return yield* parseYamlSteps(text, file, configSchema, {
+    empty: "expected a mapping with at least `probes`, got an empty file",
+    bigLists: true,
+  });
 }
 
 /**
  * Parses YAML text and validates it against `schema` with the config file's rules (the same limits
  * on hostile input, the same `file:line:col: key: message` problems); `empty` is the message for
- * an empty file. Throws ConfigError naming `file`.
+ * an empty file. Throws ConfigError naming `file`. For small files (the web config).
  */
 export function parseYamlAs<T>(
   text: string,
@@ -37,6 +47,15 @@ export function parseYamlAs<T>(
   schema: z.ZodMiniType<T>,
   empty: string,
 ): T {
+  return runSync(parseYamlSteps(text, file, schema, { empty, bigLists: false }));
+}
+
+function* parseYamlSteps<T>(
+  text: string,
+  file: string,
+  schema: z.ZodMiniType<T>,
+  options: { empty: string; bigLists: boolean },
+): Steps<T> {
   const fail: (problems: ConfigProblem[]) => never = (problems) => {
     throw new ConfigError(file, problems.slice(0, MAX_PROBLEMS));
   };
@@ -48,12 +67,7 @@ export function parseYamlAs<T>(
   const early = precheck(text);
   if (early) fail([at(early.offset, [], early.message)]);
 
-  const doc = parseDocument(text, {
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-    merge: true,
-  });
+  const doc = yield* yamlDocumentSteps(text, { uniqueKeys: true, strict: true, merge: true });
   // Only the first syntax error: the ones after it are mostly its echoes.
   const yamlError = doc.errors[0] ?? doc.warnings[0];
   if (yamlError) {
@@ -63,14 +77,36 @@ export function parseYamlAs<T>(
   const unsafe = checkTree(doc.contents);
   if (unsafe) fail([at(unsafe.offset, pathAt(doc.contents, unsafe.offset), unsafe.message)]);
 
-  const data: unknown = doc.toJS({ maxAliasCount: -1 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (e) {
+    // `<<: 5`, `<<: [a]`: the YAML library throws while merging, without a position.
+    const offset = badMerge(doc) ?? 0;
+    const why = (e as Error).message.replace(/^Merge sources must be maps or map aliases$/, "");
+    fail([at(
+      offset,
+      pathAt(doc.contents, offset).map((k) => k === "Symbol(<<)" ? "<<" : k),
+      why
+        ? `invalid YAML: ${why}`
+        : "expected a mapping or an alias of one after <<, got another value",
+    )]);
+  }
   if (data === null || data === undefined) {
-    fail([at(0, [], empty)]);
+    fail([at(0, [], options.empty)]);
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     fail([at(0, [], `expected a mapping at the top level, got ${describe(data)}`)]);
   }
-  const result = schema.safeParse(data, { reportInput: true });
+  // Big static lists are validated on their own (the config only: T is Config there).
+  const aside = options.bigLists ? yield* setAsideBigLists(data) : undefined;
+  yield;
+  const quick = schema.safeParse(aside?.data ?? data, { reportInput: true });
+  if (quick.success) return aside ? aside.restore(quick.data as Config) as T : quick.data;
+  // Problems elsewhere: the whole data through the schema, for problems exactly as ever.
+  const result = !aside || aside.data === data
+    ? quick
+    : schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   fail(
     result.error.issues.slice(0, MAX_PROBLEMS)
@@ -78,6 +114,27 @@ export function parseYamlAs<T>(
       .map((p) => at(offsetOf(p, doc.contents), p.path, p.message))
       .sort((a, b) => a.line - b.line || a.col - b.col),
   );
+}
+
+/** Offset of the first `<<` key whose value is not a mapping (or an alias of one, or a list of those). */
+function badMerge(doc: Document.Parsed): number | undefined {
+  const isMapLike = (n: unknown): boolean => isMap(n) || (isAlias(n) && isMap(n.resolve(doc)));
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key)) return;
+      const k = pair.key.value;
+      const merge = k === "<<" || (typeof k === "symbol" && k.description === "<<");
+      if (!merge) return;
+      const v = pair.value;
+      const ok = isMapLike(v) || (isSeq(v) && v.items.every(isMapLike));
+      if (!ok) {
+        found = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
 }
 
 /** Where a validation problem points: the key, the value, or the nearest enclosing key. */

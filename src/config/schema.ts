@@ -27,6 +27,8 @@ import {
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
 
+import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
 const probeCommon = {
@@ -35,6 +37,7 @@ const probeCommon = {
   retries: optional(int(0, 10)),
   jitter: optional(num(0, 1)),
   ip_protocol: optional(ipProtocol),
+  dns_server: optional(dnsServer),
 };
 
 const tcpProbe = z.strictObject({
@@ -74,11 +77,20 @@ const icmpProbe = z.strictObject({
   helper: optional(z.enum(["auto", "socket", "ping"])),
 });
 
-/** One probe module: `{type: tcp|udp|icmp, ...}`. */
-export const probeModule = z.discriminatedUnion("type", [tcpProbe, udpProbe, icmpProbe]);
+/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+export const probeModule = z.discriminatedUnion("type", [
+  tcpProbe,
+  udpProbe,
+  icmpProbe,
+  httpProbe(probeCommon),
+  dnsProbe(probeCommon),
+]);
+
+/** Most targets in one `static:` list. */
+export const MAX_STATIC_TARGETS = 100_000;
 
 const staticSource = z.strictObject({
-  targets: z.array(address).check(z.maxLength(100_000)),
+  targets: z.array(address).check(z.maxLength(MAX_STATIC_TARGETS)),
   labels: optional(labels()),
 });
 const fileSource = z.strictObject({
@@ -148,6 +160,33 @@ export const targetSource = pipe(
   }),
 );
 
+/** The `wal:` section. */
+const walSection = z.strictObject({
+  dir: withDefault(text(), "data/wal"),
+  segment_size: withDefault(size(), 16 * 1024 ** 2),
+  max_size: withDefault(size(), 1024 ** 3),
+  fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
+  fsync_interval: withDefault(duration(), 1000),
+  compact: withDefault(z.boolean(), true),
+});
+
+/** The settings of the WAL as configured. */
+export type WalSettings = z.output<typeof walSection>;
+
+/**
+ * The WAL the agent keeps: the `wal:` section when written (a local history even without a
+ * pusher), its defaults when there is a `push:` section, else none (a pull-only agent writes
+ * nothing to disk).
+ */
+export function walSettings(config: Pick<Config, "wal" | "push">): WalSettings | null {
+  return config.wal ?? (config.push ? walSection.parse({}) : null);
+}
+
+/** Where `vmprober wal inspect` looks by default: the configured dir, else the default one. */
+export function walDir(config: Pick<Config, "wal">): string {
+  return (config.wal ?? walSection.parse({})).dir;
+}
+
 /** The whole config file. */
 export const configSchema = z.strictObject({
   agent: prefault(
@@ -166,6 +205,10 @@ export const configSchema = z.strictObject({
       labels: withDefault(labels(), {}),
       /** The web config (TLS, basic auth); relative to this file's folder. */
       web_config_file: optional(text()),
+      /** `/metrics` answers sent at once; more get 503 with Retry-After. */
+      max_scrapes: withDefault(int(1, 1000), 4),
+      /** Longest time to send one `/metrics` answer; a client that reads slower is cut off. */
+      scrape_timeout: withDefault(duration(), 30_000),
       history: historySchema,
       log: prefault(
         z.strictObject({
@@ -202,6 +245,7 @@ export const configSchema = z.strictObject({
     }),
   ),
   targets: withDefault(z.array(targetSource), []),
+  dns: withDefault(dnsSection, {}),
   metrics: prefault(
     z.strictObject({
       buckets: withDefault(
@@ -217,17 +261,8 @@ export const configSchema = z.strictObject({
     }),
     {},
   ),
-  wal: prefault(
-    z.strictObject({
-      dir: withDefault(text(), "data/wal"),
-      segment_size: withDefault(size(), 16 * 1024 ** 2),
-      max_size: withDefault(size(), 1024 ** 3),
-      fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
-      fsync_interval: withDefault(duration(), 1000),
-      compact: withDefault(z.boolean(), true),
-    }),
-    {},
-  ),
+  // Absent: a WAL with these defaults only when there is a `push:` section (see walSettings).
+  wal: optional(walSection),
   push: optional(z.strictObject({
     url: httpUrl(),
     basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),

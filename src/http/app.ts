@@ -7,8 +7,11 @@ import { Hono, type MiddlewareHandler } from "hono";
 
 /** What the routes read from the agent. */
 export interface AppDeps {
-  /** The exposition text, or a stream of it (large pages are streamed, not built whole). */
-  metrics(): Promise<string | ReadableStream<Uint8Array>>;
+  /**
+   * The exposition text, or a stream of it (large pages are streamed, not built whole), or null
+   * when too many answers are being sent already (then 503 with Retry-After).
+   */
+  metrics(): Promise<string | ReadableStream<Uint8Array> | null>;
   ready(): boolean;
   reload(): Promise<{ ok: boolean; error?: string }>;
   targets(): unknown;
@@ -28,6 +31,8 @@ const ROUTES: Record<string, string> = {
   "/api/v1/status": "GET",
 };
 
+const METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
 /** Builds the hono app. Unknown paths 404; known paths with a wrong method 405. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -42,13 +47,16 @@ export function createApp(deps: AppDeps): Hono {
     }
     await next();
   });
-  app.get(
-    "/metrics",
-    async (c) =>
-      c.body(await deps.metrics(), 200, {
-        "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
-      }),
-  );
+  app.get("/metrics", async (c) => {
+    // HEAD: hono drops a GET handler's body without cancelling it, which would hold a scrape
+    // slot until its timeout; so no page is taken at all.
+    if (c.req.method === "HEAD") return c.body(null, 200, { "Content-Type": METRICS_TYPE });
+    const body = await deps.metrics();
+    if (body === null) {
+      return c.text("Too many concurrent scrapes; retry later\n", 503, { "Retry-After": "1" });
+    }
+    return c.body(body, 200, { "Content-Type": METRICS_TYPE });
+  });
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/readyz", (c) => deps.ready() ? c.text("ready\n") : c.text("not ready\n", 503));
   app.post("/-/reload", async (c) => {

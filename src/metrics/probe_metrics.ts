@@ -7,6 +7,7 @@
  */
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
+import { gaugeFamilies, gaugeLine } from "./gauge_families.ts";
 
 /**
  * Lines per piece of {@linkcode ProbeMetrics.chunks}: ~25 KB, below V8's large-object size and
@@ -323,6 +324,12 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
+      // Type-specific gauges (http, dns): one family per name any job reports.
+      for (const f of gaugeFamilies(snapshot.map((s) => s.last))) {
+        yield* family(f.name, "gauge", f.help, (s, p) => {
+          for (const g of s.last.gauges ?? []) if (g.name === f.name) p(gaugeLine(s.labels, g));
+        });
+      }
       if (out.length) yield out.join("\n") + "\n";
     },
   };

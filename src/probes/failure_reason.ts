@@ -29,6 +29,7 @@ const ERRORS: readonly Row[] = [
  * handshake into our fixed reasons.
  */
 export function failureReason(error: unknown): FailureReason {
+  if (error instanceof Error && error.name === "DnsError") return "dns";
   for (const row of ERRORS) if (row.error && error instanceof row.error) return row.reason;
   if (
     error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")

@@ -3,14 +3,23 @@ import type { Probe } from "./types.ts";
 import type { ProbeType } from "../config/schema.ts";
 import type { Resolver } from "../net/resolver.ts";
 import type { Registry } from "../base/prom.ts";
+import type { DnsClient } from "../net/dns/dns_client.ts";
+import type { DnsServer } from "../net/dns/types.ts";
 import { createTcpProbe } from "./tcp.ts";
 import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
+import { createDnsProbe } from "./dns/dns_probe.ts";
+import { createHttpProbe } from "./http/http_probe.ts";
+import { createDnsClient } from "../net/dns/dns_client.ts";
 
 /** What probe factories may use. */
 export interface ProbeDeps {
   resolver: Resolver;
   registry: Registry;
+  /** The DNS client `type: dns` asks through (made with the resolver). */
+  dns?: DnsClient;
+  /** The system's name servers, for `type: dns` modules without a server. */
+  dnsServers?: () => Promise<DnsServer[]>;
 }
 
 /** One factory per type, each making the probe of its own type. */
@@ -20,6 +29,13 @@ const FACTORIES: Factories = {
   tcp: (deps) => createTcpProbe({ resolver: deps.resolver }),
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
+  http: (deps) => createHttpProbe({ resolver: deps.resolver }),
+  dns: (deps) =>
+    createDnsProbe({
+      resolver: deps.resolver,
+      client: deps.dns ?? createDnsClient(),
+      systemServers: deps.dnsServers,
+    }),
 };
 
 /** Looks a probe up by type. */

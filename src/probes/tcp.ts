@@ -3,6 +3,7 @@
  * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
  * banner). One attempt, never longer than the job's timeout.
  */
+import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import type { Probe } from "./types.ts";
 import type { ProbeJob } from "../schedule/job.ts";
 import type { ProbeOutcome } from "./types.ts";
@@ -12,6 +13,7 @@ import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";
 import { tlsConnect } from "./tls_connect.ts";
 import { isIPv4, isIPv6 } from "../net/address.ts";
+import type { PeerRegex } from "../base/peer_regex.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -48,7 +50,10 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
         let resolved = literalAddress(job.host);
         if (!resolved) {
           try {
-            resolved = await raceAbort(resolver.resolve(job.host, job.ipProtocol, limit), limit);
+            resolved = await raceAbort(
+              resolver.resolve(job.host, job.ipProtocol, limit, moduleResolveOptions(job.options)),
+              limit,
+            );
           } catch (e) {
             const reason = limit.aborted ? "timeout" : "dns";
             return {
@@ -81,8 +86,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
         }
         const { expect, send } = job.options;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);
-        if (expect) {
-          const matched = await raceAbort(readUntil(conn, new RegExp(expect)), limit);
+        if (expect !== undefined && expect.source !== "") {
+          const matched = await raceAbort(readUntil(conn, expect), limit);
           if (!matched.ok) {
             return {
               success: false,
@@ -118,7 +123,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
 }
 
 /** Reads until `re` matches the text so far, the peer closes, or the cap is reached. */
-async function readUntil(conn: ByteStream, re: RegExp): Promise<{ ok: boolean; text: string }> {
+async function readUntil(conn: ByteStream, re: PeerRegex): Promise<{ ok: boolean; text: string }> {
   const buf = new Uint8Array(4096);
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let text = "";

@@ -15,6 +15,10 @@ export interface TlsConnectOptions {
   serverName?: string;
   insecureSkipVerify: boolean;
   signal: AbortSignal;
+  /** PEM certificates to verify against instead of the system's (http `tls.ca_file`). */
+  ca?: string;
+  /** Called when the TCP connection is up, before the handshake (the http probe's phases). */
+  onConnect?: () => void;
 }
 
 /** Connects and completes the handshake; rejects on refusal, verification failure or abort. */
@@ -29,6 +33,7 @@ export async function tlsConnect(
       port: options.port,
       servername: options.serverName,
       rejectUnauthorized: !options.insecureSkipVerify,
+      ca: options.ca,
       checkServerIdentity: options.serverName ? undefined : () => undefined,
     });
     const chunks: Uint8Array[] = [];
@@ -36,6 +41,7 @@ export async function tlsConnect(
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
     const onAbort = () => socket.destroy();
+    if (options.onConnect) socket.once("connect", options.onConnect);
     options.signal.addEventListener("abort", onAbort, { once: true });
     socket.on("data", (d: Uint8Array) => {
       chunks.push(new Uint8Array(d));

@@ -30,6 +30,18 @@ export interface IcmpStats {
   stddevSeconds: number;
 }
 
+/**
+ * One more gauge sample a probe reports beside the common ones (blackbox_exporter's per-type
+ * metrics such as `probe_http_status_code`): rendered in `/metrics` and pushed like the rest.
+ * Its `labels` never name `probe`, `type`, `target` or an operator label.
+ */
+export interface ProbeGauge {
+  name: string;
+  help: string;
+  value: number;
+  labels?: readonly (readonly [string, string])[];
+}
+
 /** What one probe attempt (or its retries) reports: success, time, reason, type fields. */
 export interface ProbeOutcome {
   success: boolean;
@@ -45,6 +57,8 @@ export interface ProbeOutcome {
   icmp?: IcmpStats;
   /** TLS certificate expiry, Unix seconds (tcp with tls only). */
   tlsCertExpiry?: number;
+  /** Type-specific gauges (http, dns), in a stable order. */
+  gauges?: readonly ProbeGauge[];
 }
 
 /** A probe kind. `run` performs one attempt; it resolves (never rejects) within `job.timeoutMs`. */

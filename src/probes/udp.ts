@@ -5,6 +5,7 @@
  * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
  * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
  */
+import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import { Counter, type Registry } from "../base/prom.ts";
 import { failureReason } from "./failure_reason.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
@@ -13,6 +14,7 @@ import type { Clock } from "../base/clock.ts";
 import { systemClock } from "../base/clock.ts";
 import type { Probe } from "./types.ts";
 import type { ProbeJob } from "../schedule/job.ts";
+import { latin1Text } from "../base/peer_regex.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
 /** Options of {@linkcode createUdpProbe}. */
@@ -63,8 +65,6 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
   const resolver = options.resolver ?? createResolver();
   const ignored = ignoredCounter(options.registry);
   const mux = createUdpMux({ ...options, clock, onIgnored: (reason) => ignored?.inc({ reason }) });
-  const latin1 = new TextDecoder("latin1");
-  const patterns = new Map<string, RegExp>();
   return {
     type: "udp",
     mux,
@@ -81,7 +81,12 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
       }
       let resolved;
       try {
-        resolved = await resolver.resolve(job.host, job.ipProtocol, signal);
+        resolved = await resolver.resolve(
+          job.host,
+          job.ipProtocol,
+          signal,
+          moduleResolveOptions(job.options),
+        );
       } catch (error) {
         const reason = failureReason(error);
         return {
@@ -122,20 +127,15 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
       }
       const expect = job.options.expect;
       if (expect !== undefined) {
-        let re = patterns.get(expect);
-        if (!re) {
-          re = new RegExp(expect);
-          if (patterns.size > 1000) patterns.clear();
-          patterns.set(expect, re);
-        }
-        const text = latin1.decode(result.data.subarray(0, 65536));
-        if (!re.test(text)) {
+        if (!expect.test(latin1Text(result.data.subarray(0, 65536)))) {
           return {
             success: false,
             durationSeconds,
             ipProtocol,
             reason: "mismatch",
-            detail: `reply of ${result.data.length} bytes does not match ${JSON.stringify(expect)}`,
+            detail: `reply of ${result.data.length} bytes does not match ${
+              JSON.stringify(String(expect))
+            }`,
           };
         }
       }

@@ -185,6 +185,8 @@ export function createUdpMux(options: UdpMuxOptions = {}): UdpMux {
       signal?.addEventListener("abort", onAbort, { once: true });
       let reply: Uint8Array | undefined;
       s.active.set(key, (data) => {
+        // A second datagram before this exchange has ended: the first one is the reply.
+        if (reply !== undefined) return onIgnored("duplicate");
         reply = data;
         stop.abort();
       });

@@ -73,6 +73,16 @@ export function createRecordEncoder(
     if (!f) names.set(name, f = labelField("__name__", name));
     return f;
   };
+  const gaugeLabels = new Map<string, Uint8Array>();
+  const gaugeLabelsField = (labels: readonly (readonly [string, string])[]) => {
+    const key = JSON.stringify(labels);
+    let f = gaugeLabels.get(key);
+    if (!f) {
+      if (gaugeLabels.size > 10_000) gaugeLabels.clear();
+      gaugeLabels.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
+    }
+    return f;
+  };
   const statField = (stat: string) => {
     let f = stats.get(stat);
     if (!f) stats.set(stat, f = labelField("stat", stat));
@@ -176,6 +186,11 @@ export function createRecordEncoder(
             series(rtt, base, statField("stddev"), storedSeconds(icmp.stddevSeconds), ts);
             samples += 5;
           }
+        }
+        for (const g of r.gauges ?? []) {
+          const more = g.labels?.length ? gaugeLabelsField(g.labels) : undefined;
+          series(nameField(g.name), base, more, g.value, ts);
+          samples++;
         }
       }
       return { bytes: buf.slice(0, len), samples };

@@ -10,6 +10,7 @@ import type { Clock } from "../base/clock.ts";
 import { TimerHeap } from "./heap.ts";
 import { jitterPhase } from "./jitter.ts";
 import { createTokenBucket, type TokenBucket } from "./token_bucket.ts";
+import { pause, runSliced, runSync, SLICE_MS, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** What the scheduler needs to know about one (target, probe module) job. */
 export interface JobSpec {
@@ -48,6 +49,12 @@ export interface UpdateSummary {
 export interface Scheduler {
   /** Applies a new job set: unchanged jobs keep their phase and state. */
   update(specs: readonly JobSpec[]): UpdateSummary;
+  /**
+   * {@linkcode Scheduler.update} in time slices, so 200,000 jobs do not hold up the event loop;
+   * jobs fire meanwhile. Calls must not overlap (the agent runs them one after another). An
+   * abort stops it part way: the jobs seen so far are updated, none are removed.
+   */
+  apply(specs: readonly JobSpec[], signal?: AbortSignal): Promise<UpdateSummary>;
   start(): void;
   /** Stops firing ticks and waits for running jobs (the pool) to finish. */
   stop(): Promise<void>;
@@ -171,6 +178,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const loop = async () => {
+    let sliceStart = performance.now();
+    let fired = 0;
     while (!stopped) {
       const now = clock.now();
       const top = heap.peek();
@@ -179,8 +188,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (top && top.due <= now + batchWindow(top.entry.spec.intervalMs)) {
         heap.pop();
         fire(top, Math.max(now, top.due));
+        // Thousands due at once (a big target list at start-up): give the event loop a turn
+        // every SLICE_MS, as a long load does, instead of firing them all in one go.
+        if (++fired % 64 === 0 && performance.now() - sliceStart > SLICE_MS) {
+          await pause();
+          sliceStart = performance.now();
+        }
         continue;
       }
+      sliceStart = performance.now();
       // One controller serves every sleep until update() or stop() aborts it.
       if (!wake || wake.signal.aborted) wake = new AbortController();
       try {
@@ -191,54 +207,70 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  function* updateSteps(specs: readonly JobSpec[]): Steps<UpdateSummary> {
+    const summary = { added: 0, removed: 0, changed: 0, unchanged: 0 };
+    const seen = new Set<string>();
+    let now = clock.now();
+    let n = 0;
+    const step = () => ++n % STEP_ITEMS === 0;
+    for (const spec of specs) {
+      if (step()) {
+        wake?.abort(); // the jobs added so far may be due before the loop's current sleep ends
+        yield;
+        now = clock.now();
+      }
+      seen.add(spec.key);
+      const old = entries.get(spec.key);
+      if (old && old.spec.version === spec.version) {
+        summary.unchanged++;
+        continue;
+      }
+      if (old) {
+        summary.changed++;
+        const timing = old.spec.intervalMs !== spec.intervalMs || old.spec.jitter !== spec.jitter;
+        old.spec = spec;
+        if (timing) {
+          old.gen++;
+          old.phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
+          plan(old, firstDue(old.phase, spec.intervalMs, now));
+        }
+        continue;
+      }
+      summary.added++;
+      const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
+      const entry: Entry = { spec, phase, state: "idle", gen: 0, removed: false };
+      entries.set(spec.key, entry);
+      plan(entry, firstDue(phase, spec.intervalMs, now));
+    }
+    for (const [key, entry] of entries) {
+      if (step()) yield;
+      if (seen.has(key)) continue;
+      entry.removed = true;
+      entries.delete(key);
+      summary.removed++;
+    }
+    const liveHosts = new Set<string>();
+    for (const s of specs) {
+      if (step()) yield;
+      liveHosts.add(s.host);
+    }
+    for (const h of hosts.keys()) if (!liveHosts.has(h)) hosts.delete(h);
+    if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
+      // One pass, no yield: the loop must not pop from a half-emptied heap (1 M events ~50 ms).
+      const keep: Event[] = [];
+      while (heap.size > 0) {
+        const ev = heap.pop()!;
+        if (!ev.entry.removed && ev.gen === ev.entry.gen) keep.push(ev);
+      }
+      keep.forEach((ev) => heap.push(ev));
+    }
+    wake?.abort();
+    return summary;
+  }
+
   return {
-    update(specs) {
-      const summary = { added: 0, removed: 0, changed: 0, unchanged: 0 };
-      const now = clock.now();
-      const seen = new Set<string>();
-      for (const spec of specs) {
-        seen.add(spec.key);
-        const old = entries.get(spec.key);
-        if (old && old.spec.version === spec.version) {
-          summary.unchanged++;
-          continue;
-        }
-        if (old) {
-          summary.changed++;
-          const timing = old.spec.intervalMs !== spec.intervalMs || old.spec.jitter !== spec.jitter;
-          old.spec = spec;
-          if (timing) {
-            old.gen++;
-            old.phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
-            plan(old, firstDue(old.phase, spec.intervalMs, now));
-          }
-          continue;
-        }
-        summary.added++;
-        const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
-        const entry: Entry = { spec, phase, state: "idle", gen: 0, removed: false };
-        entries.set(spec.key, entry);
-        plan(entry, firstDue(phase, spec.intervalMs, now));
-      }
-      for (const [key, entry] of entries) {
-        if (seen.has(key)) continue;
-        entry.removed = true;
-        entries.delete(key);
-        summary.removed++;
-      }
-      const liveHosts = new Set(specs.map((s) => s.host));
-      for (const h of hosts.keys()) if (!liveHosts.has(h)) hosts.delete(h);
-      if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
-        const keep: Event[] = [];
-        while (heap.size > 0) {
-          const ev = heap.pop()!;
-          if (!ev.entry.removed && ev.gen === ev.entry.gen) keep.push(ev);
-        }
-        keep.forEach((ev) => heap.push(ev));
-      }
-      wake?.abort();
-      return summary;
-    },
+    update: (specs) => runSync(updateSteps(specs)),
+    apply: (specs, signal) => runSliced(updateSteps(specs), { signal }),
     start() {
       if (started) return;
       started = true;

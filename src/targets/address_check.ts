@@ -2,6 +2,7 @@
  * @module Validation of target addresses as sources write them: `host`, `host:port`, IPv4,
  * `[IPv6]:port`, bare IPv6 and DNS names.
  */
+import { looksLikeUrl, urlProblem } from "../net/target_url.ts";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const DNS_LABEL = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
@@ -65,6 +66,7 @@ function checkPort(port: string): string | undefined {
  * ```
  */
 export function addressProblem(address: string): string | undefined {
+  if (looksLikeUrl(address)) return urlProblem(address); // for http probe modules
   if (address.length === 0) return "address is empty";
   if (address.length > 300) return "address is longer than 300 characters";
   if (address.startsWith("[")) {

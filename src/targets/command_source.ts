@@ -5,7 +5,7 @@
  */
 import { sourceFields } from "./source_fields.ts";
 import { readLimited } from "./read_limited.ts";
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, loadTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
 
@@ -126,11 +126,11 @@ export function createCommandSource(options: CommandSourceOptions): TargetSource
           throw new SourceError("exit_code", `${program}: ${how}${err ? `: ${err}` : ""}`);
         }
         try {
-          return parseTargetGroups(stdout ?? new Uint8Array(), {
+          return await loadTargetGroups(stdout ?? new Uint8Array(), {
             format: "auto",
             maxBytes,
             maxTargets: options.maxTargets ?? DEFAULT_MAX_TARGETS,
-          });
+          }, signal);
         } catch (e) {
           if (e instanceof SourceError) {
             throw new SourceError(e.reason, `${program}: output: ${e.message}`);

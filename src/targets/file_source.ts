@@ -6,7 +6,7 @@ import { sourceFields } from "./source_fields.ts";
 import { basename, extname } from "../base/paths.ts";
 import { expandGlob, globBase, hasGlob, segmentToRegExp } from "./glob.ts";
 import { readLimited } from "./read_limited.ts";
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, loadTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
 
@@ -70,7 +70,8 @@ export function createFileSource(options: FileSourceOptions): TargetSource {
         signal.throwIfAborted();
         try {
           const body = await readFile(path, maxBytes);
-          const parsed = parseTargetGroups(body, { format: formatOf(path), maxBytes, maxTargets });
+          const format = formatOf(path);
+          const parsed = await loadTargetGroups(body, { format, maxBytes, maxTargets }, signal);
           for (const g of parsed) count += g.targets.length;
           if (count > maxTargets) {
             throw new SourceError(

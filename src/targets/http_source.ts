@@ -4,7 +4,7 @@
  */
 import { sourceFields } from "./source_fields.ts";
 import { readLimited } from "./read_limited.ts";
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, parseTargetGroups } from "./sd_format.ts";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, loadTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
 
@@ -100,11 +100,11 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
           throw new SourceError("network", `${where}: ${(e as Error).message}`);
         }
         try {
-          return parseTargetGroups(body, {
+          return await loadTargetGroups(body, {
             format: "json",
             maxBytes,
             maxTargets: options.maxTargets ?? DEFAULT_MAX_TARGETS,
-          });
+          }, signal);
         } catch (e) {
           if (e instanceof SourceError) throw new SourceError(e.reason, `${where}: ${e.message}`);
           throw e;

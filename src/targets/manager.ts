@@ -8,7 +8,8 @@ import type { Logger } from "@logtape/logtape";
 import type { Registry } from "../base/prom.ts";
 import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
-import { mergeTargets, targetKey } from "./merge.ts";
+import { mergeSteps, sameTargetsSteps } from "./merge.ts";
+import { runSliced, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { createSdMetrics, type SdMetrics } from "./sd_metrics.ts";
 import { failureReasonOf, type SourceFailureReason } from "./source_error.ts";
 import type { Target, TargetGroup, TargetSource } from "./types.ts";
@@ -79,9 +80,15 @@ function sameSource(a: TargetSource, b: TargetSource): boolean {
     a.fingerprint === b.fingerprint;
 }
 
-function countTargets(groups: readonly TargetGroup[]): number {
+function* countSteps(groups: readonly TargetGroup[]): Steps<number> {
   const seen = new Set<string>();
-  for (const g of groups) for (const t of g.targets) seen.add(t);
+  let n = 0;
+  for (const g of groups) {
+    for (const t of g.targets) {
+      seen.add(t);
+      if (++n % STEP_ITEMS === 0) yield;
+    }
+  }
   return seen.size;
 }
 
@@ -94,8 +101,10 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
   const listeners = new Set<(targets: Target[]) => void>();
   let states: SourceState[] = [];
   let merged: Target[] = [];
-  let signature = "";
   let batching = 0;
+  /** The merge in progress (in slices), and whether sources changed while it ran. */
+  let merging: Promise<void> | null = null;
+  let mergeAgain = false;
   let started = false;
   let outer: AbortSignal | undefined;
 
@@ -119,13 +128,31 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
     };
   }
 
-  function recompute(): void {
-    if (batching > 0) return;
-    const next = mergeTargets(states);
-    const sig = next.map(targetKey).join("\n");
-    if (sig === signature) return;
+  /** Merges all sources in slices; calls during a merge coalesce into one more merge after it. */
+  function recompute(): Promise<void> {
+    if (batching > 0) return Promise.resolve();
+    if (merging) {
+      mergeAgain = true;
+      return merging;
+    }
+    merging = (async () => {
+      do {
+        mergeAgain = false;
+        await mergeOnce();
+      } while (mergeAgain);
+    })().catch((e) => {
+      if (!outer?.aborted) log.error("Cannot merge targets: {error}", { error: String(e) });
+    }).finally(() => {
+      merging = null;
+    });
+    return merging;
+  }
+
+  async function mergeOnce(): Promise<void> {
+    const signal = outer;
+    const next = await runSliced(mergeSteps(states), { signal });
+    if (await runSliced(sameTargetsSteps(next, merged), { signal })) return;
     merged = next;
-    signature = sig;
     for (const cb of listeners) {
       try {
         cb(merged);
@@ -141,7 +168,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       const groups = await st.source.load(st.stop.signal);
       if (st.stop.signal.aborted) return;
       st.groups = groups;
-      st.count = countTargets(groups);
+      st.count = await runSliced(countSteps(groups), { signal: st.stop.signal });
       st.lastSuccessMs = clock.wallNow();
       if (st.state !== "ok") {
         const how = st.state === "failing" ? "recovered" : "loaded";
@@ -173,7 +200,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       st.lastReason = reason;
       st.failures++;
     }
-    recompute();
+    await recompute();
   }
 
   /** Runs a load; a request during a load runs one more after it (coalesced). */
@@ -241,7 +268,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       states = options.sources.map(newState);
       signal.addEventListener("abort", () => void manager[Symbol.asyncDispose](), { once: true });
       await loadAll(states);
-      recompute();
+      await recompute();
       if (signal.aborted) return;
       for (const st of states) startLoop(st);
     },
@@ -278,7 +305,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       } finally {
         batching--;
       }
-      recompute();
+      await recompute();
       if (started && !outer?.aborted) { for (const st of fresh) startLoop(st); }
     },
     targets: () => merged,

@@ -8,6 +8,7 @@
  * of first appearance. Targets are ordered by first appearance, so the result is deterministic.
  */
 import type { Target, TargetGroup, TargetSource } from "./types.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** One source's current groups, as the manager holds them. */
 export interface SourceGroups {
@@ -33,6 +34,12 @@ export interface SourceGroups {
  * ```
  */
 export function mergeTargets(perSource: readonly SourceGroups[]): Target[] {
+  return runSync(mergeSteps(perSource));
+}
+
+/** {@linkcode mergeTargets} as steps (a `yield` every few hundred addresses). */
+export function* mergeSteps(perSource: readonly SourceGroups[]): Steps<Target[]> {
+  let n = 0;
   const byAddress = new Map<string, Target>();
   for (const { source, groups } of perSource) {
     for (const group of groups) {
@@ -49,6 +56,7 @@ export function mergeTargets(perSource: readonly SourceGroups[]): Target[] {
           for (const p of source.probes) if (!target.probes.includes(p)) target.probes.push(p);
         }
         if (!target.sources.includes(source.name)) target.sources.push(source.name);
+        if (++n % STEP_ITEMS === 0) yield;
       }
     }
   }
@@ -59,4 +67,27 @@ export function mergeTargets(perSource: readonly SourceGroups[]): Target[] {
 export function targetKey(target: Target): string {
   const labels = Object.keys(target.labels).sort().map((k) => [k, target.labels[k]]);
   return JSON.stringify([target.address, labels, [...target.probes].sort()]);
+}
+
+/** True when `a` and `b` have the same content ({@linkcode targetKey}), without building keys. */
+export function sameTarget(a: Target, b: Target): boolean {
+  if (a.address !== b.address || a.probes.length !== b.probes.length) return false;
+  for (const p of a.probes) if (!b.probes.includes(p)) return false;
+  let n = 0;
+  for (const k in a.labels) {
+    if (a.labels[k] !== b.labels[k] || !Object.hasOwn(b.labels, k)) return false;
+    n++;
+  }
+  for (const _ in b.labels) n--;
+  return n === 0;
+}
+
+/** True when two lists hold the same targets in the same order, as steps. */
+export function* sameTargetsSteps(a: readonly Target[], b: readonly Target[]): Steps<boolean> {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!sameTarget(a[i]!, b[i]!)) return false;
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
+  }
+  return true;
 }

@@ -5,6 +5,8 @@
 import YAML from "yaml";
 import { addressProblem } from "./address_check.ts";
 import { SourceError } from "./source_error.ts";
+import { runSliced, runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
+import { parseJsonSteps } from "./sliced_json.ts";
 import type { TargetGroup } from "./types.ts";
 
 /** Default bound on one SD body (file, HTTP response, command output): 10 MiB. */
@@ -42,11 +44,11 @@ function tooLarge(size: number, maxBytes: number): SourceError {
   return new SourceError("too_large", `body of ${size} bytes exceeds the limit of ${maxBytes}`);
 }
 
-function parseText(text: string, format: "json" | "yaml" | "auto"): unknown {
+function* parseText(text: string, format: "json" | "yaml" | "auto"): Steps<unknown> {
   const json = format === "json" || (format === "auto" && /^\s*\[/.test(text));
   try {
-    if (json) return JSON.parse(text);
-    return YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true });
+    if (json) return yield* parseJsonSteps(text);
+    return YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: "error" });
   } catch (e) {
     const what = json ? "JSON" : "YAML";
     const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
@@ -73,13 +75,19 @@ export function validateTargetGroups(
   doc: unknown,
   maxTargets = DEFAULT_MAX_TARGETS,
 ): TargetGroup[] {
+  return runSync(validateSteps(doc, maxTargets));
+}
+
+/** {@linkcode validateTargetGroups} as steps (a `yield` every few hundred targets). */
+export function* validateSteps(doc: unknown, maxTargets: number): Steps<TargetGroup[]> {
   if (doc === null || doc === undefined) return [];
   if (!Array.isArray(doc)) {
     throw bad("document", `expected an array of {targets, labels} groups, got ${describe(doc)}`);
   }
   const groups: TargetGroup[] = [];
   let total = 0;
-  doc.forEach((g: unknown, i) => {
+  for (let i = 0; i < doc.length; i++) {
+    const g: unknown = doc[i];
     const where = `group ${i}`;
     if (g === null || typeof g !== "object" || Array.isArray(g)) {
       throw bad(where, `expected an object {targets, labels}, got ${describe(g)}`);
@@ -94,13 +102,15 @@ export function validateTargetGroups(
     if (total > maxTargets) {
       throw new SourceError("too_many_targets", `more than ${maxTargets} targets`);
     }
-    targets.forEach((t: unknown, j) => {
+    for (let j = 0; j < targets.length; j++) {
+      const t: unknown = targets[j];
       if (typeof t !== "string") {
         throw bad(`${where}.targets[${j}]`, `expected an address string, got ${describe(t)}`);
       }
       const problem = addressProblem(t);
       if (problem) throw bad(`${where}.targets[${j}]`, `invalid address "${t}": ${problem}`);
-    });
+      if (j % STEP_ITEMS === STEP_ITEMS - 1) yield;
+    }
     const out: Record<string, string> = {};
     if (labels !== undefined && labels !== null) {
       if (typeof labels !== "object" || Array.isArray(labels)) {
@@ -116,7 +126,8 @@ export function validateTargetGroups(
       }
     }
     groups.push({ targets: targets as string[], labels: out });
-  });
+    yield;
+  }
   return groups;
 }
 
@@ -135,7 +146,24 @@ export function parseTargetGroups(
   body: string | Uint8Array,
   options: SdFormatOptions = {},
 ): TargetGroup[] {
+  return runSync(parseSteps(body, options));
+}
+
+/**
+ * {@linkcode parseTargetGroups} in time slices, giving the event loop a turn every few ms
+ * (2,000,000 targets: no stall over ~10 ms but the UTF-8 decode); rejects with `signal.reason`
+ * as soon as `signal` aborts.
+ */
+export function loadTargetGroups(
+  body: string | Uint8Array,
+  options: SdFormatOptions = {},
+  signal?: AbortSignal,
+): Promise<TargetGroup[]> {
+  return runSliced(parseSteps(body, options), { signal });
+}
+
+function* parseSteps(body: string | Uint8Array, options: SdFormatOptions): Steps<TargetGroup[]> {
   const text = decode(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const doc = parseText(text, options.format ?? "auto");
-  return validateTargetGroups(doc, options.maxTargets ?? DEFAULT_MAX_TARGETS);
+  const doc = yield* parseText(text, options.format ?? "auto");
+  return yield* validateSteps(doc, options.maxTargets ?? DEFAULT_MAX_TARGETS);
 }

@@ -1,6 +1,7 @@
 /** @module The `static` source: targets written in the config itself. */
 import { sourceFields } from "./source_fields.ts";
-import { validateTargetGroups } from "./sd_format.ts";
+import { DEFAULT_MAX_TARGETS, validateSteps } from "./sd_format.ts";
+import { runSliced } from "../base/slices.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
 
 /** Options of {@linkcode createStaticSource}. */
@@ -15,13 +16,13 @@ export interface StaticSourceOptions {
   fingerprint?: string;
 }
 
-/** A source whose one group never changes. Addresses are validated on every load. */
+/** A source whose one group never changes. Addresses are validated on every load, in slices. */
 export function createStaticSource(options: StaticSourceOptions): TargetSource {
   const doc = [{ targets: [...options.targets], labels: { ...options.groupLabels } }];
   return {
     ...sourceFields("static", options),
-    load(): Promise<TargetGroup[]> {
-      return Promise.resolve().then(() => validateTargetGroups(doc));
+    load(signal: AbortSignal): Promise<TargetGroup[]> {
+      return runSliced(validateSteps(doc, DEFAULT_MAX_TARGETS), { signal });
     },
   };
 }

@@ -20,12 +20,17 @@ export async function inspectWal(dir: string): Promise<WalReport> {
     bytes: idx.bytes() + rec.truncatedBytes,
     pending_samples: idx.samplesFrom(rec.pushPosition),
     corrupt_records: rec.corruptRecords,
+    corrupt_samples: rec.corruptSamples,
+    corrupt_bytes: rec.corruptBytes,
+    corrupt_unparsed_bytes: rec.corruptUnparsedBytes,
     push_position: rec.pushPosition,
     end_offset: idx.endOffset(rec.pushPosition),
     disk_full: false,
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
+    missing_bytes: rec.missingBytes,
     ignored_files: rec.ignoredFiles,
+    quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
   };
 }

@@ -34,14 +34,25 @@ export type PositionRead =
   | { state: "missing" }
   | { state: "corrupt"; detail: string };
 
-/** Reads the position file of `dir` without changing anything. */
+/**
+ * Reads the position file of `dir` without changing anything. Anything but a small regular file
+ * there (a directory, a symlink, a fifo, a huge file) is `corrupt` and is never opened, so that
+ * nothing planted at the path can hang or fail start-up.
+ */
 export async function readPosition(dir: string): Promise<PositionRead> {
   let bytes: Uint8Array;
   try {
     const path = join(dir, POSITION_FILE);
-    const info = await Deno.stat(path);
+    const info = await Deno.lstat(path);
     if (!info.isFile || info.size > 256) {
-      return { state: "corrupt", detail: `not a small regular file (${info.size} bytes)` };
+      const kind = info.isSymlink
+        ? "a symlink"
+        : info.isDirectory
+        ? "a directory"
+        : info.isFile
+        ? `a file of ${info.size} bytes`
+        : "a special file";
+      return { state: "corrupt", detail: `not a small regular file but ${kind}` };
     }
     bytes = await Deno.readFile(path);
   } catch (e) {

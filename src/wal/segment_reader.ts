@@ -18,8 +18,8 @@ export interface SegmentReadHost {
   swapOf(seg: IndexedSegment): Promise<void> | undefined;
   /** Called before the file is read with the end of what will be handed out. */
   reading(nextOffset: number): void;
-  /** A record at `offset` failed its checksum and was skipped. */
-  corrupt(offset: number): void;
+  /** A record at `offset` of `bytes` holding `samples` (per the index) failed its checksum. */
+  corrupt(offset: number, bytes: number, samples: number): void;
 }
 
 /** Records from `offset` on: at least one when there is one, then up to `maxBytes` of payload. */
@@ -65,7 +65,7 @@ export async function readSegmentRecords(
       const at = seg.offsets[r]! - first;
       const c = checkFrame(buf, at, buf.length);
       if (c.kind !== "ok" || c.size !== seg.sizes[r]) {
-        host.corrupt(seg.offsets[r]!);
+        host.corrupt(seg.offsets[r]!, seg.sizes[r]!, seg.samples[r]!);
         continue;
       }
       out.push({

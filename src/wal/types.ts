@@ -28,7 +28,14 @@ export interface WalStats {
   samples: number;
   bytes: number;
   pending_samples: number;
+  /** Damaged records skipped (at open or while reading), counted by headers that still parse. */
   corrupt_records: number;
+  /** Samples those damaged records held, as their headers state. */
+  corrupt_samples: number;
+  /** Bytes of damaged regions skipped. */
+  corrupt_bytes: number;
+  /** The part of `corrupt_bytes` where no frame header parses: lost records of unknown number. */
+  corrupt_unparsed_bytes: number;
   push_position: number;
   end_offset: number;
   /** True while appends are paused by ENOSPC. */
@@ -89,7 +96,11 @@ export interface WalOptions {
 export interface WalReport extends WalStats {
   truncated_bytes: number;
   missing_segments: number;
+  /** Bytes absent between segments (their record count cannot be known). */
+  missing_bytes: number;
   ignored_files: string[];
+  /** Segment-named files that overlapped the log and were set aside in `quarantine/`. */
+  quarantined_files: string[];
   position_file: PositionState;
 }
 

@@ -16,6 +16,7 @@ import type { LocalWal, WalEntry, WalOptions, WalReport, WalStats } from "./type
 import { countRecovery, createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
 import { segmentEnd, type WalIndex } from "./wal_index.ts";
 import { SegmentWriter } from "./segment_writer.ts";
+import { type DirLock, lockWalDir } from "./dir_lock.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
 
 export type { LocalWal, WalOptions, WalReport } from "./types.ts";
@@ -27,15 +28,30 @@ const FLUSH_AT_BYTES = 4 * 1024 * 1024;
 /** Opens (creating if needed) and recovers the WAL in `options.dir`. */
 export async function openWal(options: WalOptions): Promise<LocalWal> {
   await Deno.mkdir(options.dir, { recursive: true });
-  const rec = await recoverWal(options.dir, { repair: true });
-  const wal = new FileWal(options, rec.index, rec.pushPosition, {
+  // Before recovery, which repairs: a second agent must not touch a directory in use.
+  const lock = await lockWalDir(options.dir);
+  let rec;
+  try {
+    rec = await recoverWal(options.dir, { repair: true });
+  } catch (e) {
+    await lock[Symbol.asyncDispose]();
+    throw e;
+  }
+  const wal = new FileWal(options, lock, rec.index, rec.pushPosition, {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
+    missing_bytes: rec.missingBytes,
     ignored_files: rec.ignoredFiles,
+    quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
   });
   countRecovery(wal.metrics, rec);
-  wal.corruptSeen = rec.corruptRecords;
+  wal.corruptSeen = {
+    records: rec.corruptRecords,
+    samples: rec.corruptSamples,
+    bytes: rec.corruptBytes,
+    unparsed: rec.corruptUnparsedBytes,
+  };
   await wal.openActive();
   wal.scheduleCompaction();
   log.info("WAL opened: {segments} segments, {records} records, {pending} samples pending", {
@@ -49,12 +65,18 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
 
 type Recovered = Pick<
   WalReport,
-  "truncated_bytes" | "missing_segments" | "ignored_files" | "position_file"
+  | "truncated_bytes"
+  | "missing_segments"
+  | "missing_bytes"
+  | "ignored_files"
+  | "quarantined_files"
+  | "position_file"
 >;
 
 class FileWal implements LocalWal {
   readonly metrics: WalMetrics;
-  corruptSeen = 0;
+  /** Damage skipped so far: at open, then records that went bad on disk while reading. */
+  corruptSeen = { records: 0, samples: 0, bytes: 0, unparsed: 0 };
   #opts: Required<Omit<WalOptions, "registry" | "compactHeld">>;
   #index: WalIndex;
   #pushPosition: number;
@@ -76,7 +98,13 @@ class FileWal implements LocalWal {
    * after it are unread, and only those may be compacted. */
   #readHigh: number;
 
-  constructor(opts: WalOptions, index: WalIndex, pushPosition: number, recovered: Recovered) {
+  constructor(
+    opts: WalOptions,
+    private readonly lock: DirLock,
+    index: WalIndex,
+    pushPosition: number,
+    recovered: Recovered,
+  ) {
     this.#opts = {
       dir: opts.dir,
       segmentSize: opts.segmentSize,
@@ -222,7 +250,11 @@ class FileWal implements LocalWal {
         ? this.#index.samplesFrom(this.#pushPosition) - this.#index.samplesFrom(segs[1]!.start)
         : 0;
       segs.shift();
-      await Deno.remove(this.#path(seg.start)).catch(() => {});
+      await Deno.remove(this.#path(seg.start)).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          log.warn("Cannot delete an over-size WAL segment: {error}", { error: String(e) });
+        }
+      });
       if (lost > 0) {
         this.metrics.dropped.inc({ reason: "wal_full" }, lost);
         log.warn("WAL over max_size: dropped the oldest segment with {samples} unpushed samples", {
@@ -246,10 +278,17 @@ class FileWal implements LocalWal {
         reading: (next) => {
           this.#readHigh = Math.max(this.#readHigh, next);
         },
-        corrupt: (offset) => {
-          this.corruptSeen++;
+        corrupt: (offset, bytes, samples) => {
+          this.corruptSeen.records++;
+          this.corruptSeen.samples += samples;
+          this.corruptSeen.bytes += bytes;
           this.metrics.corrupt.inc();
-          log.warn("Skipped a WAL record that went bad on disk at offset {offset}", { offset });
+          this.metrics.corruptSamples.inc(samples);
+          this.metrics.corruptBytes.inc(bytes);
+          log.warn(
+            "Skipped a WAL record that went bad on disk at offset {offset} ({samples} samples, {bytes} bytes)",
+            { offset, samples, bytes },
+          );
         },
       },
       offset,
@@ -298,7 +337,10 @@ class FileWal implements LocalWal {
       samples: idx.samples(),
       bytes: idx.bytes(),
       pending_samples: idx.samplesFrom(this.#pushPosition),
-      corrupt_records: this.corruptSeen,
+      corrupt_records: this.corruptSeen.records,
+      corrupt_samples: this.corruptSeen.samples,
+      corrupt_bytes: this.corruptSeen.bytes,
+      corrupt_unparsed_bytes: this.corruptSeen.unparsed,
       push_position: this.#pushPosition,
       end_offset: idx.endOffset(this.#pushPosition),
       disk_full: this.#diskFull,
@@ -318,6 +360,7 @@ class FileWal implements LocalWal {
     await this.#chain;
     await this.#positions.settled();
     await this.#writer.close(this.#opts.fsync === "never");
+    await this.lock[Symbol.asyncDispose]();
     for (const w of this.#waiters) w();
   }
 

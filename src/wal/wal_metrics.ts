@@ -8,6 +8,10 @@ import type { Recovery } from "./recover.ts";
 export interface WalMetrics {
   records: Counter;
   corrupt: Counter;
+  corruptSamples: Counter;
+  corruptBytes: Counter;
+  corruptUnparsedBytes: Counter;
+  missingBytes: Counter;
   recovery: Counter<"kind">;
   dropped: Counter<"reason">;
 }
@@ -56,13 +60,35 @@ export function createWalMetrics(registry: Registry, stats: () => WalStats): Wal
     }),
     corrupt: new Counter({
       name: "vmprober_wal_corrupt_records_total",
-      help: "Corrupt WAL records skipped (at open or while reading)",
+      help:
+        "Damaged WAL records skipped (at open or while reading), counted by the frame headers that still parse",
+      registers: [registry],
+    }),
+    corruptSamples: new Counter({
+      name: "vmprober_wal_corrupt_samples_total",
+      help: "Samples in damaged WAL records skipped, as their frame headers state",
+      registers: [registry],
+    }),
+    corruptBytes: new Counter({
+      name: "vmprober_wal_corrupt_bytes_total",
+      help: "Bytes of damaged WAL data skipped",
+      registers: [registry],
+    }),
+    corruptUnparsedBytes: new Counter({
+      name: "vmprober_wal_corrupt_unparsed_bytes_total",
+      help:
+        "Part of the damaged WAL bytes where no frame header parses: lost records whose number cannot be known",
+      registers: [registry],
+    }),
+    missingBytes: new Counter({
+      name: "vmprober_wal_missing_bytes_total",
+      help: "Bytes of WAL absent between segments (found at open; record count unknown)",
       registers: [registry],
     }),
     recovery: new Counter({
       name: "vmprober_wal_recovery_events_total",
       help:
-        "Repairs made when opening the WAL: torn_tail, missing_segment, ignored_file, position_corrupt, position_clamped",
+        "Repairs made when opening the WAL: torn_tail, missing_segment, ignored_file, quarantined_file, position_corrupt, position_clamped",
       labelNames: ["kind"],
       registers: [registry],
     }),
@@ -73,10 +99,17 @@ export function createWalMetrics(registry: Registry, stats: () => WalStats): Wal
 /** Counts what recovery found when the WAL was opened. */
 export function countRecovery(m: WalMetrics, rec: Recovery): void {
   m.corrupt.inc(rec.corruptRecords);
+  m.corruptSamples.inc(rec.corruptSamples);
+  m.corruptBytes.inc(rec.corruptBytes);
+  m.corruptUnparsedBytes.inc(rec.corruptUnparsedBytes);
+  m.missingBytes.inc(rec.missingBytes);
   if (rec.truncatedBytes > 0) m.recovery.inc({ kind: "torn_tail" });
   if (rec.missingSegments > 0) m.recovery.inc({ kind: "missing_segment" }, rec.missingSegments);
   if (rec.ignoredFiles.length > 0) {
     m.recovery.inc({ kind: "ignored_file" }, rec.ignoredFiles.length);
+  }
+  if (rec.quarantinedFiles.length > 0) {
+    m.recovery.inc({ kind: "quarantined_file" }, rec.quarantinedFiles.length);
   }
   if (rec.positionState === "corrupt") m.recovery.inc({ kind: "position_corrupt" });
   if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });

@@ -38,6 +38,8 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** A command the agent runs under: `[cmd, ...args]`, then `deno run …` (e.g. a seccomp filter). */
   wrap?: string[];
+  /** Working directory of the agent (default: the repository root). */
+  cwd?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function startAgentProcess(
   const [command, ...args] = [...(options.wrap ?? []), ...argv, ...(options.args ?? [])];
   const child = new Deno.Command(command!, {
     args,
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: options.env,
     stdin: "null",
     stdout: "piped",

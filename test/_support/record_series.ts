@@ -70,5 +70,10 @@ export function recordToSeries(
       add("vmprober_icmp_rtt_seconds", storedSeconds(icmp.stddevSeconds), ["stat", "stddev"]);
     }
   }
+  for (const g of record.gauges ?? []) {
+    const labels: [string, string][] = [["__name__", g.name], ...base];
+    for (const l of g.labels ?? []) labels.push([l[0], l[1]]);
+    out.push({ labels, value: g.value, timestampMs: ts });
+  }
   return out;
 }

@@ -5,6 +5,8 @@
  */
 import type { ResultRecord } from "../../src/results/types.ts";
 import { rttStats } from "../../src/probes/icmp/rtt_stats.ts";
+import { recoverWal } from "../../src/wal/recover.ts";
+import { readSegmentRecords } from "../../src/wal/segment_reader.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { decodeCompressed } from "./wal_decode.ts";
@@ -98,12 +100,16 @@ export function entryKeys(entries: ReadonlyArray<{ compressed: Uint8Array }>): s
   return keys.sort();
 }
 
-/** Every sample readable in the WAL in `dir` from offset `from`, via a fresh open, as sorted keys. */
+/**
+ * Every sample readable in the WAL in `dir` from offset `from`, as sorted keys: read as a fresh
+ * open would, without repairing or locking (so also beside a WAL that is open).
+ */
 export async function walKeys(dir: string, from = 0): Promise<string[]> {
-  await using wal = await openWal(testWalOptions(dir));
+  const { index } = await recoverWal(dir, { repair: false });
+  const host = { dir, index, swapOf: () => undefined, reading: () => {}, corrupt: () => {} };
   const entries = [];
   for (let offset = from;;) {
-    const es = await wal.read(offset, { maxBytes: 1 << 20 });
+    const es = await readSegmentRecords(host, offset, 1 << 20);
     if (es.length === 0) break;
     entries.push(...es);
     offset = es.at(-1)!.nextOffset;

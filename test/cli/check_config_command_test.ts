@@ -88,8 +88,8 @@ export const CASES: Case[] = [
   },
   {
     name: "unknown probe type",
-    text: "probes:\n  x: {type: http}\n",
-    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, got "http"'],
+    text: "probes:\n  x: {type: smtp}\n",
+    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, got "smtp"'],
   },
   {
     name: "missing probes",
@@ -342,7 +342,7 @@ Deno.test("check-config accepts good configs and prints the summary", async () =
       "  target sources: 0",
       "  static targets: 0, static jobs: 0",
       "  listen: 127.0.0.1:9109",
-      "  wal: data/wal; push: off (pull only)",
+      "  wal: off (no push: and no wal: section); push: off (pull only)",
       "",
     ].join("\n"),
   );

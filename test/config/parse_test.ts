@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MAX_PROBLEMS, parseConfig } from "../../src/config/parse.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
+import { walDir, walSettings } from "../../src/config/schema.ts";
 
 const PROBE = "probes:\n  x: {type: tcp}\n";
 
@@ -29,8 +30,8 @@ Deno.test("parseConfig() fills defaults and turns durations into ms and sizes in
     jitter: 1,
     ip_protocol: "auto",
   });
-  assert.equal(c.wal.max_size, 2 * 1024 ** 3);
-  assert.equal(c.wal.segment_size, 1024 ** 2);
+  assert.equal(c.wal?.max_size, 2 * 1024 ** 3);
+  assert.equal(c.wal?.segment_size, 1024 ** 2);
   assert.deepEqual(c.targets, []);
   assert.equal(c.push, undefined);
 });
@@ -129,7 +130,7 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
     'c.yaml:2:6: probes.x: expected a mapping, got "tcp"',
   ]);
   assert.deepEqual(problems("probes:\n  x: !!binary aGk=\n"), [
-    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp, got binary data",
+    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp|http|dns, got binary data",
   ]);
   assert.deepEqual(problems(`${PROBE}targets: {static: {}}\n`), [
     "c.yaml:3:10: targets: expected a list, got a mapping",
@@ -141,9 +142,42 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
     'c.yaml:3:13: push.url: expected an http:// or https:// URL, got "ftp://vm.example/write"',
   ]);
   assert.deepEqual(problems('probes:\n  x: {type: tcp, expect: "(ssh"}\n'), [
-    'c.yaml:2:26: probes.x.expect: expected a regular expression, got "(ssh" (unterminated group)',
+    'c.yaml:2:26: probes.x.expect: expected an RE2 regular expression, got "(ssh" (missing closing ): `(ssh`)',
+  ]);
+  assert.deepEqual(problems('probes:\n  x: {type: udp, port: 53, expect: "(a)\\\\1"}\n'), [
+    'c.yaml:2:36: probes.x.expect: expected an RE2 regular expression, got "(a)\\\\1" (invalid escape sequence: `\\1`; RE2 has no backreferences)',
   ]);
   assert.deepEqual(problems(`${PROBE}metrics: {buckets: [1, 0.5]}\n`), [
     "c.yaml:3:20: metrics.buckets: expected increasing bucket bounds, got [1,0.5]",
   ]);
+});
+
+Deno.test("parseConfig() locates a merge key whose value is not a mapping (found by the fuzzer)", () => {
+  for (
+    const [text, where] of [
+      ["probes:\n  a: {type: tcp}\n  b:\n    <<: 5\n", "4:5"],
+      ["probes:\n  a: &x [1]\n  b:\n    <<: *x\n", "4:5"],
+      ["probes:\n  b:\n    <<: [{type: tcp}, 3]\n", "3:5"],
+    ]
+  ) {
+    assert.throws(
+      () => parseConfig(text!, "f.yaml"),
+      (e) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `f.yaml:${where}: probes.b.<<: expected a mapping or an alias of one after <<, got another value`,
+    );
+  }
+});
+
+Deno.test("walSettings() is null without push: and wal:, the defaults with push:, the section when written", () => {
+  assert.equal(walSettings(parseConfig(PROBE, "a.yaml")), null);
+  const pushed = parseConfig(
+    `${PROBE}push: {url: "http://127.0.0.1:8428/api/v1/write"}\n`,
+    "b.yaml",
+  );
+  assert.equal(walSettings(pushed)?.dir, "data/wal");
+  assert.equal(walSettings(pushed)?.max_size, 1024 ** 3);
+  assert.equal(walSettings(parseConfig(`${PROBE}wal: {}\n`, "c.yaml"))?.fsync, "batch");
+  assert.equal(walDir(parseConfig(PROBE, "d.yaml")), "data/wal");
 });

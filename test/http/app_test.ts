@@ -59,3 +59,10 @@ Deno.test("createApp() turns a failing handler into a 500 without crashing", asy
   assert.equal(res.status, 500);
   assert.equal(await res.text(), "Internal error: boom\n");
 });
+
+Deno.test("createApp() answers 503 with Retry-After when metrics() has no slot", async () => {
+  const res = await createApp(deps({ metrics: () => Promise.resolve(null) })).request("/metrics");
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "1");
+  assert.equal(await res.text(), "Too many concurrent scrapes; retry later\n");
+});

@@ -5,97 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
-import { openWal, type WalOptions } from "../../src/wal/wal.ts";
+import { openWal } from "../../src/wal/wal.ts";
 import { POSITION_FILE, writePosition } from "../../src/wal/position.ts";
-import type { Wal } from "../../src/wal/types.ts";
 import { inspectJson, runCli } from "../_support/wal_cli.ts";
-import { decodeCompressed } from "../_support/wal_decode.ts";
-import { seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
-
-const N = 60;
-
-function options(dir: string, registry?: Registry): WalOptions {
-  return {
-    dir,
-    segmentSize: 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-    registry,
-  };
-}
-
-interface Layout {
-  dir: string;
-  /** Per record: its offset, its size, its segment's start. */
-  records: Array<{ offset: number; size: number; segment: number }>;
-  segments: number[];
-}
-
-/** A WAL of N one-sample records (values 0..N-1), one record per flush. */
-async function buildWal(): Promise<Layout> {
-  const dir = await Deno.makeTempDir({ prefix: "wal_damage_" });
-  await using wal = await openWal(options(dir));
-  for (let i = 0; i < N; i++) {
-    wal.append(seqBody(i), 1);
-    await wal.flush();
-  }
-  const segments = [...Deno.readDirSync(dir)].map((e) => Number(e.name)).sort((a, b) => a - b);
-  const entries = await wal.read(0, { maxBytes: 1 << 20 });
-  const records = [];
-  let offset = 0;
-  while (records.length < N) {
-    const es = await wal.read(offset, { maxBytes: 1 << 20 });
-    for (const e of es) {
-      const segment = segments.filter((s) => s <= e.offset).at(-1)!;
-      records.push({ offset: e.offset, size: e.nextOffset - e.offset, segment });
-      offset = e.nextOffset;
-    }
-  }
-  assert.equal(entries.length > 0, true);
-  return { dir, records, segments };
-}
-
-const segPath = (dir: string, start: number) => `${dir}/${String(start).padStart(20, "0")}`;
-
-async function values(wal: Wal): Promise<number[]> {
-  const out: number[] = [];
-  let offset = wal.pushPosition;
-  for (;;) {
-    const es = await wal.read(offset, { maxBytes: 4096 });
-    if (es.length === 0) return out;
-    for (const e of es) {
-      out.push(...decodeCompressed(e.compressed).map((s) => s.value));
-      offset = e.nextOffset;
-    }
-  }
-}
-
-/** Names, sizes and bytes of every file: to prove that inspection changes nothing. */
-function snapshot(dir: string): string {
-  return [...Deno.readDirSync(dir)].map((e) => e.name).sort().map((n) =>
-    `${n}:${Array.from(Deno.readFileSync(`${dir}/${n}`)).join(",")}`
-  ).join("|");
-}
-
-const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
-
-/** Runs inspect (asserting it changes nothing), then opens the WAL with a fresh registry. */
-async function inspectThenOpen(dir: string) {
-  const before = snapshot(dir);
-  const report = await inspectJson(dir);
-  assert.equal(snapshot(dir), before, "wal inspect must not modify the WAL");
-  const registry = new Registry();
-  const wal = await openWal(options(dir, registry));
-  return { report, registry, wal };
-}
-
-async function assertAppendsWork(wal: Wal, expectedBefore: number[]): Promise<void> {
-  assert.equal(wal.append(seqBody(1000), 1), true);
-  await wal.flush();
-  assert.deepEqual(await values(wal), [...expectedBefore, 1000]);
-}
+import {
+  assertAppendsWork,
+  buildWal,
+  damageOptions as options,
+  inspectThenOpen,
+  N,
+  range,
+  segPath,
+  values,
+} from "../_support/wal_damage.ts";
 
 Deno.test("recovery cuts a torn last record (truncated last segment)", async () => {
   const l = await buildWal();

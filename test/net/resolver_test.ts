@@ -117,14 +117,14 @@ Deno.test("createResolver() treats an empty answer as a failure, cached for nega
   const resolver = createResolver({ lookup: dns.lookup, now: clock.now, negativeTtlMs: 5_000 });
   await assert.rejects(resolver.resolve("empty.example", "ip4"), {
     name: "NotFound",
-    message: "no A record for empty.example",
+    message: "Cannot resolve empty.example: no A record",
   });
   clock.advance(5_000);
   await assert.rejects(resolver.resolve("empty.example", "ip4"), Deno.errors.NotFound);
   assert.equal(dns.calls.length, 2);
 });
 
-Deno.test("createResolver() auto falls back to AAAA; ip6 asks AAAA only", async () => {
+Deno.test("createResolver() auto asks A and AAAA at once and takes AAAA without A; ip6 asks AAAA only", async () => {
   const dns = fakeDns({ "AAAA v6.example": [{ address: "2001:db8::1", ttl: 60 }] });
   const resolver = createResolver({ lookup: dns.lookup });
   assert.deepEqual(await resolver.resolve("v6.example", "auto"), { ip: "2001:db8::1", family: 6 });
@@ -153,9 +153,10 @@ Deno.test("createResolver() lets one caller give up without failing the others",
   await assert.rejects(quitter, { message: "caller gave up" });
   dns.release();
   assert.deepEqual(await waiter, { ip: "10.0.0.5", family: 4 });
-  assert.deepEqual(dns.calls, ["A db.example"], "no AAAA query after an abort, no second A");
+  // auto asks A and AAAA at once; the abort asks nothing more, and nothing twice.
+  assert.deepEqual(dns.calls, ["A db.example", "AAAA db.example"]);
   assert.deepEqual(await resolver.resolve("db.example", "auto"), { ip: "10.0.0.5", family: 4 });
-  assert.equal(dns.calls.length, 1);
+  assert.equal(dns.calls.length, 2);
 });
 
 Deno.test("createResolver() evicts the oldest entry past maxEntries", async () => {

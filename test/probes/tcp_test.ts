@@ -1,3 +1,4 @@
+import { compilePeerRegex } from "../../src/base/peer_regex.ts";
 import assert from "node:assert/strict";
 import { createTcpProbe } from "../../src/probes/tcp.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
@@ -40,17 +41,23 @@ Deno.test("createTcpProbe() reports refused for a closed port", async () => {
 Deno.test("createTcpProbe() matches expect against a banner, mismatch otherwise", async () => {
   await using peer = bannerPeer("SSH-2.0-test\r\n");
   assert.equal(
-    (await createTcpProbe().run(job(peer.port, { expect: "^SSH-2\\.0-" }), signal)).success,
+    (await createTcpProbe().run(
+      job(peer.port, { expect: compilePeerRegex("^SSH-2\\.0-") }),
+      signal,
+    )).success,
     true,
   );
-  const r = await createTcpProbe().run(job(peer.port, { expect: "^HTTP/" }), signal);
+  const r = await createTcpProbe().run(
+    job(peer.port, { expect: compilePeerRegex("^HTTP/") }),
+    signal,
+  );
   assert.equal(r.reason, "mismatch");
   assert.equal(r.detail, 'expect /^HTTP// did not match "SSH-2.0-test\\r\\n"');
 });
 
 Deno.test("createTcpProbe() gives timeout within the timeout when the peer never answers", async () => {
   await using peer = silentPeer();
-  const r = await createTcpProbe().run(job(peer.port, { expect: "x" }), signal);
+  const r = await createTcpProbe().run(job(peer.port, { expect: compilePeerRegex("x") }), signal);
   assert.equal(r.reason, "timeout");
   assert.ok(r.durationSeconds >= 0.49 && r.durationSeconds < 0.75, `${r.durationSeconds}`);
 });
@@ -63,7 +70,7 @@ Deno.test("createTcpProbe() sends text and expects the echo", async () => {
     conn.close();
   });
   const r = await createTcpProbe().run(
-    job(peer.port, { send: "PING\r\n", expect: "^PING" }),
+    job(peer.port, { send: "PING\r\n", expect: compilePeerRegex("^PING") }),
     signal,
   );
   assert.equal(r.success, true);
@@ -128,7 +135,7 @@ Deno.test("createTcpProbe() with tls reports the certificate expiry and talks th
   const port = (listener.addr as Deno.NetAddr).port;
   try {
     const ok = await createTcpProbe().run(
-      job(port, { tls: true, tls_insecure_skip_verify: true, expect: "^220 " }),
+      job(port, { tls: true, tls_insecure_skip_verify: true, expect: compilePeerRegex("^220 ") }),
       signal,
     );
     assert.equal(ok.success, true, ok.detail);

@@ -1,3 +1,4 @@
+import { compilePeerRegex } from "../../src/base/peer_regex.ts";
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
 import { createUdpProbe, udpPayload } from "../../src/probes/udp.ts";
@@ -44,7 +45,7 @@ Deno.test("UDP probe succeeds against an echo responder on IPv4 and IPv6", async
   await using v6 = startUdpResponder({ hostname: "::1" });
   await using probe = createUdpProbe();
   const a = await probe.run(
-    job("127.0.0.1", v4.port, { payload: "ping", expect: "^ping$" }),
+    job("127.0.0.1", v4.port, { payload: "ping", expect: compilePeerRegex("^ping$") }),
     never,
   );
   assert.equal(a.success, true);
@@ -68,14 +69,14 @@ Deno.test("UDP probe reports mismatch when the reply does not match expect", asy
   await using echo = startUdpResponder({ prefix: "SSH-" });
   await using probe = createUdpProbe();
   const o = await probe.run(
-    job("127.0.0.1", echo.port, { payload: "hello", expect: "^HTTP" }),
+    job("127.0.0.1", echo.port, { payload: "hello", expect: compilePeerRegex("^HTTP") }),
     never,
   );
   assert.equal(o.success, false);
   assert.equal(o.reason, "mismatch");
   assert.equal(o.detail, 'reply of 9 bytes does not match "^HTTP"');
   const ok = await probe.run(
-    job("127.0.0.1", echo.port, { payload: "hello", expect: "^SSH-hello$" }),
+    job("127.0.0.1", echo.port, { payload: "hello", expect: compilePeerRegex("^SSH-hello$") }),
     never,
   );
   assert.equal(ok.success, true);
@@ -85,7 +86,11 @@ Deno.test("UDP probe matches binary replies byte for byte with \\xNN", async () 
   await using echo = startUdpResponder();
   await using probe = createUdpProbe();
   const o = await probe.run(
-    job("127.0.0.1", echo.port, { payload_hex: "00ff81", expect: "^\\x00\\xff\\x81$" }),
+    job("127.0.0.1", echo.port, {
+      payload_hex: "00ff81809f",
+      // 0x80-0x9F too: a windows-1252 decoder would turn 0x80 into U+20AC.
+      expect: compilePeerRegex("^\\x00\\xff\\x81\\x80\\x9f$"),
+    }),
     never,
   );
   assert.equal(o.success, true);
@@ -121,7 +126,10 @@ Deno.test("UDP probe: 500 concurrent probes to 50 responders never cross replies
       Array.from({ length: 500 }, (_, i) => {
         const r = responders[i % 50]!;
         return probe.run(
-          job("127.0.0.1", r.port, { payload: `probe-${i}`, expect: `^probe-${i}$` }, 3000),
+          job("127.0.0.1", r.port, {
+            payload: `probe-${i}`,
+            expect: compilePeerRegex(`^probe-${i}$`),
+          }, 3000),
           never,
         );
       }),
@@ -143,12 +151,12 @@ Deno.test("UDP probe ignores and counts a late reply; the next probe is not fool
   const registry = new Registry();
   await using probe = createUdpProbe({ registry });
   const first = await probe.run(
-    job("127.0.0.1", slow.port, { payload: "first", expect: "^first$" }, 100),
+    job("127.0.0.1", slow.port, { payload: "first", expect: compilePeerRegex("^first$") }, 100),
     never,
   );
   assert.equal(first.reason, "timeout");
   const second = await probe.run(
-    job("127.0.0.1", slow.port, { payload: "second", expect: "^second$" }, 1000),
+    job("127.0.0.1", slow.port, { payload: "second", expect: compilePeerRegex("^second$") }, 1000),
     never,
   );
   assert.equal(second.success, true);
@@ -162,7 +170,10 @@ Deno.test("UDP probe ignores and counts duplicated and wrong-source replies", as
   await using wrong = startUdpResponder({ fromOtherSocket: true });
   const registry = new Registry();
   await using probe = createUdpProbe({ registry });
-  const dup = await probe.run(job("127.0.0.1", twice.port, { payload: "d", expect: "^d$" }), never);
+  const dup = await probe.run(
+    job("127.0.0.1", twice.port, { payload: "d", expect: compilePeerRegex("^d$") }),
+    never,
+  );
   assert.equal(dup.success, true);
   const foreign = await probe.run(job("127.0.0.1", wrong.port, { payload: "w" }, 200), never);
   assert.equal(foreign.reason, "timeout");

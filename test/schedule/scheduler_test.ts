@@ -221,3 +221,22 @@ Deno.test("createScheduler() runs a tick due within 1 % of its interval (at most
     });
   }
 });
+
+Deno.test("createScheduler() apply() updates 20,000 jobs in slices like update(), and an abort removes none", async () => {
+  const { clock, scheduler } = setup();
+  const runs: number[] = [];
+  const specs = (n: number, version = "v1") =>
+    Array.from({ length: n }, (_, i) => job(`p|h${i}`, runs, clock, { version }));
+  {
+    const first = await scheduler.apply(specs(20_000), undefined);
+    assert.deepEqual(first, { added: 20_000, removed: 0, changed: 0, unchanged: 0 });
+    const second = await scheduler.apply(specs(10_000, "v2"));
+    assert.deepEqual(second, { added: 0, removed: 10_000, changed: 10_000, unchanged: 0 });
+    assert.equal(scheduler.jobs, 10_000);
+    const stop = new AbortController();
+    stop.abort(new Error("stopping"));
+    await assert.rejects(scheduler.apply([], stop.signal), /stopping/);
+    assert.equal(scheduler.jobs, 10_000);
+  }
+  await scheduler.stop();
+});

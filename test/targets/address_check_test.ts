@@ -35,7 +35,9 @@ Deno.test("addressProblem() rejects malformed addresses with what is wrong", () 
     '"-bad.example" is not an IPv4 address or a DNS name',
   );
   assert.equal(addressProblem("x".repeat(301)), "address is longer than 300 characters");
-  assert.equal(addressProblem("http://h/"), 'port "//h/" is not a number');
+  // URL targets are for type http probe modules (the job builder rejects them for others).
+  assert.equal(addressProblem("http://h/"), undefined);
+  assert.equal(addressProblem("http://user:pw@h/"), "credentials in the URL (use basic_auth)");
 });
 
 Deno.test("isIpv4(), isIpv6() and isDnsName() classify hosts", () => {

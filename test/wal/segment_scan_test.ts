@@ -33,7 +33,14 @@ Deno.test("scanSegment() resyncs after garbage between records and counts one re
   garbage.set([0xff, 0xff, 0xff, 0x00, 0, 0, 0, 0, 1], 100);
   const s = await scanBytes(concat(a, garbage, frame(2), frame(3)));
   assert.deepEqual(s.samples, [1, 2, 3]);
-  assert.deepEqual(s.corrupt, [{ start: a.length, end: a.length + 1000 }]);
+  assert.deepEqual(s.corrupt, [{
+    start: a.length,
+    end: a.length + 1000,
+    records: 0,
+    samples: 0,
+    unparsed: 1000,
+    frames: [],
+  }]);
   assert.equal(s.tailStart, null);
 });
 
@@ -44,6 +51,21 @@ Deno.test("scanSegment() reports a torn last record as the tail", async () => {
   assert.deepEqual(s.samples, [1]);
   assert.deepEqual(s.corrupt, []);
   assert.equal(s.tailStart, a.length);
+  assert.deepEqual([s.tail?.records, s.tail?.samples, s.tail?.unparsed], [1, 2, 0]);
+});
+
+Deno.test("scanSegment() counts damaged records by their headers, the rest as unparsed bytes", async () => {
+  const bad = (n: number) => {
+    const f = frame(n);
+    f[15]! ^= 0xff; // payload byte: the header still parses, the checksum fails
+    return f;
+  };
+  const zeros = new Uint8Array(50);
+  const s = await scanBytes(concat(frame(1), bad(2), bad(3), zeros, frame(4)));
+  assert.deepEqual(s.samples, [1, 4]);
+  assert.equal(s.corrupt.length, 1);
+  const d = s.corrupt[0]!;
+  assert.deepEqual([d.records, d.samples, d.unparsed, d.end - d.start], [2, 5, 50, 2 * 33 + 50]);
 });
 
 Deno.test("scanSegment() finds nothing in an all-zero or empty file", async () => {

@@ -3,6 +3,7 @@
  * through the module's helper, and reports smokeping-style statistics. Success iff at least one
  * reply came back; no reply is `timeout`.
  */
+import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
 import { createResolver, type Resolver } from "../../net/resolver.ts";
 import { failureReason } from "../failure_reason.ts";
 
@@ -65,7 +66,12 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
       let mode: HelperMode = job.options.helper ?? defaultMode;
       let resolved;
       try {
-        resolved = await resolver.resolve(job.host, job.ipProtocol, signal);
+        resolved = await resolver.resolve(
+          job.host,
+          job.ipProtocol,
+          signal,
+          moduleResolveOptions(job.options),
+        );
       } catch (error) {
         const reason = failureReason(error);
         return failed(started, {

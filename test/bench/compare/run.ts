@@ -3,7 +3,7 @@
  * figure, one table (ours, peer's, ratio, goal) on stdout and the same as JSON.
  *
  * Run: `deno task bench` (bundles first), or
- * `deno run -A --unstable-net test/bench/compare/run.ts [--only tcp,icmp,drain,footprint]
+ * `deno run -A --unstable-net test/bench/compare/run.ts [--only tcp,icmp,drain,footprint,http]
  *   [--json dist/bench.json]`.
  * Env: BENCH_RUNS, BENCH_WINDOW_S, BENCH_WARMUP_S, BENCH_TCP_INTERVALS, BENCH_DRAIN_SAMPLES,
  * BENCH_ENTRY (the agent entry; default dist/vmprober.js).
@@ -13,6 +13,7 @@ import { tcpCompare } from "./tcp_compare.ts";
 import { icmpCompare } from "./icmp_compare.ts";
 import { drainCompare, drainDispose } from "./drain_compare.ts";
 import { footprintCompare } from "./footprint_compare.ts";
+import { httpCompare } from "./http_compare.ts";
 import { median } from "../_metrics.ts";
 
 const WORKLOADS: Record<string, () => Promise<Figure[]>> = {
@@ -20,6 +21,7 @@ const WORKLOADS: Record<string, () => Promise<Figure[]>> = {
   icmp: icmpCompare,
   drain: drainCompare,
   footprint: footprintCompare,
+  http: httpCompare,
 };
 /** State a workload keeps across its runs, released after the last one. */
 const DISPOSE: Record<string, () => Promise<void>> = { drain: drainDispose };

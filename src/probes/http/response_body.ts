@@ -1,0 +1,159 @@
+/**
+ * @module Reads a response body by its framing (Content-Length, chunked, or to the end), decodes
+ * gzip/deflate when we asked for it, counts the bytes and keeps at most `keepBytes` of the text
+ * for regexes. Past `limit` (decoded bytes, as blackbox_exporter) it stops at once: a 100 MB body
+ * is never held, and one over the limit is not read to its end.
+ */
+import type { BufferedReader } from "./buffered_reader.ts";
+import { headerValues, type ResponseHead } from "./response_head.ts";
+
+/** What reading the body gave. */
+export interface BodyResult {
+  /** Decoded bytes read. */
+  bytes: number;
+  /** The first `keepBytes` of the decoded body, as UTF-8 text. */
+  text: string;
+}
+
+/** Options of {@linkcode readBody}. */
+export interface ReadBodyOptions {
+  /** Most decoded bytes; past it a `RangeError`. */
+  limit: number;
+  /** Decoded bytes kept as text (0: none). */
+  keepBytes: number;
+  /** Decode Content-Encoding gzip/deflate (we sent Accept-Encoding). */
+  decode: boolean;
+  /** The request was HEAD (no body whatever the header says). */
+  head: boolean;
+}
+
+/** Why the body could not be read to its end within the limit. */
+export class BodyLimitError extends RangeError {
+  override name = "BodyLimitError";
+}
+
+/** The raw (still encoded) body chunks, by the response's framing. */
+async function* framed(reader: BufferedReader, head: ResponseHead, isHead: boolean) {
+  if (isHead || head.status === 204 || head.status === 304) return;
+  const te = headerValues(head, "transfer-encoding").join(",").toLowerCase();
+  if (te.split(",").map((s) => s.trim()).includes("chunked")) {
+    for (;;) {
+      const line = await reader.readLine(1024);
+      if (line === null) throw new Error("Cannot read body: the server closed inside a chunk");
+      const m = /^([0-9a-fA-F]{1,12})(;.*)?$/.exec(line.trim());
+      if (!m) {
+        throw new SyntaxError(
+          `Cannot read body: bad chunk size ${JSON.stringify(line.slice(0, 40))}`,
+        );
+      }
+      let left = parseInt(m[1]!, 16);
+      if (left === 0) {
+        // Trailer fields, up to the empty line (bounded like the head).
+        for (let i = 0; i < 200; i++) {
+          const t = await reader.readLine(8192);
+          if (t === null || t === "") return;
+        }
+        throw new RangeError("Cannot read body: too many trailer fields");
+      }
+      while (left > 0) {
+        const got = await reader.read(left);
+        if (got === null) throw new Error("Cannot read body: the server closed inside a chunk");
+        left -= got.length;
+        yield got;
+      }
+      if ((await reader.readLine(2)) !== "") {
+        throw new SyntaxError("Cannot read body: no CRLF after a chunk");
+      }
+    }
+  }
+  const lengths = new Set(
+    headerValues(head, "content-length").flatMap((v) => v.split(",")).map((v) => v.trim()),
+  );
+  if (lengths.size > 1) {
+    throw new SyntaxError("Cannot read body: conflicting Content-Length values");
+  }
+  const cl = [...lengths][0];
+  if (cl !== undefined) {
+    if (!/^\d{1,15}$/.test(cl)) {
+      throw new SyntaxError(`Cannot read body: bad Content-Length ${JSON.stringify(cl)}`);
+    }
+    let left = Number(cl);
+    while (left > 0) {
+      const got = await reader.read(Math.min(left, 64 * 1024));
+      if (got === null) throw new Error(`Cannot read body: the server closed ${left} bytes short`);
+      left -= got.length;
+      yield got;
+    }
+    return;
+  }
+  for (;;) {
+    const got = await reader.read(64 * 1024);
+    if (got === null) return;
+    yield got;
+  }
+}
+
+/** Reads the body; see the module doc. */
+export async function readBody(
+  reader: BufferedReader,
+  head: ResponseHead,
+  options: ReadBodyOptions,
+): Promise<BodyResult> {
+  const encoding = headerValues(head, "content-encoding").join(",").trim().toLowerCase();
+  const format = options.decode && (encoding === "gzip" || encoding === "x-gzip")
+    ? "gzip"
+    : options.decode && encoding === "deflate"
+    ? "deflate"
+    : undefined;
+  let bytes = 0;
+  const kept: Uint8Array[] = [];
+  let keptBytes = 0;
+  const take = (chunk: Uint8Array) => {
+    bytes += chunk.length;
+    if (bytes > options.limit) {
+      throw new BodyLimitError(`Cannot read body: over body_size_limit (${options.limit} bytes)`);
+    }
+    if (keptBytes < options.keepBytes) {
+      const part = chunk.subarray(0, options.keepBytes - keptBytes);
+      kept.push(part.slice());
+      keptBytes += part.length;
+    }
+  };
+  const raw = framed(reader, head, options.head);
+  if (!format) {
+    for await (const chunk of raw) take(chunk);
+  } else {
+    const ds = new DecompressionStream(format);
+    const writer = ds.writable.getWriter();
+    const out = ds.readable.getReader();
+    const pump = (async () => {
+      try {
+        for await (const chunk of raw) await writer.write(chunk as Uint8Array<ArrayBuffer>);
+        await writer.close();
+      } catch (e) {
+        await writer.abort(e).catch(() => {});
+        throw e;
+      }
+    })();
+    pump.catch(() => {});
+    try {
+      for (;;) {
+        const { value, done } = await out.read();
+        if (done) break;
+        take(value);
+      }
+      await pump;
+    } catch (e) {
+      await out.cancel().catch(() => {});
+      if (e instanceof BodyLimitError) throw e;
+      throw new Error(`Cannot decode ${format} body: ${(e as Error)?.message ?? e}`);
+    }
+  }
+  const all = new Uint8Array(keptBytes);
+  let at = 0;
+  for (const k of kept) {
+    all.set(k, at);
+    at += k.length;
+  }
+  return { bytes, text: new TextDecoder().decode(all) };
+}

@@ -1,0 +1,72 @@
+/**
+ * @module The status line and header fields of an HTTP/1.x response, read with limits (64 KiB of
+ * header in all, 200 fields): a hostile server gets a clear error, never unbounded memory.
+ */
+import type { BufferedReader } from "./buffered_reader.ts";
+
+/** Most bytes of the response head (status line and fields). */
+export const MAX_HEAD_BYTES = 64 * 1024;
+/** Most header fields. */
+export const MAX_FIELDS = 200;
+
+/** A parsed response head; field names in lower case, in order. */
+export interface ResponseHead {
+  version: "HTTP/1.0" | "HTTP/1.1";
+  status: number;
+  headers: [string, string][];
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Reads a head, skipping interim 1xx responses (100 Continue). */
+export async function readResponseHead(reader: BufferedReader): Promise<ResponseHead> {
+  let budget = MAX_HEAD_BYTES;
+  for (;;) {
+    const line = await reader.readLine(budget);
+    if (line === null) {
+      throw new Error("Cannot read response: the server closed without a status line");
+    }
+    budget -= line.length + 2;
+    const m = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/.exec(line);
+    if (!m) {
+      throw new SyntaxError(
+        `Cannot read response: bad status line ${JSON.stringify(line.slice(0, 80))}`,
+      );
+    }
+    const headers: [string, string][] = [];
+    for (;;) {
+      if (budget <= 0) {
+        throw new RangeError(`Cannot read response: header over ${MAX_HEAD_BYTES} bytes`);
+      }
+      const field = await reader.readLine(budget);
+      if (field === null) {
+        throw new Error("Cannot read response: the server closed inside the header");
+      }
+      budget -= field.length + 2;
+      if (field === "") break;
+      if (headers.length >= MAX_FIELDS) {
+        throw new RangeError(`Cannot read response: more than ${MAX_FIELDS} header fields`);
+      }
+      const colon = field.indexOf(":");
+      const name = colon > 0 ? field.slice(0, colon) : "";
+      if (!TOKEN.test(name)) {
+        throw new SyntaxError(
+          `Cannot read response: bad header field ${JSON.stringify(field.slice(0, 80))}`,
+        );
+      }
+      const value = field.slice(colon + 1).trim();
+      if (/[\0\r]/.test(value)) {
+        throw new SyntaxError(`Cannot read response: control characters in header ${name}`);
+      }
+      headers.push([name.toLowerCase(), value]);
+    }
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200 && status !== 101) continue; // interim response
+    return { version: m[1] as ResponseHead["version"], status, headers };
+  }
+}
+
+/** Every value of a header (`name` in lower case). */
+export function headerValues(head: ResponseHead, name: string): string[] {
+  return head.headers.filter(([n]) => n === name).map(([, v]) => v);
+}

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { mapSteps, runSliced, runSync, setSteps, type Steps } from "../../src/base/slices.ts";
+
+function* busy(ms: number, slices: number[]): Steps<number> {
+  let n = 0;
+  for (let s = 0; s < slices.length; s++) {
+    const start = performance.now();
+    while (performance.now() - start < ms) n++;
+    slices[s] = performance.now() - start;
+    yield;
+  }
+  return n;
+}
+
+Deno.test("runSliced() gives the event loop a turn between slices of about budgetMs", async () => {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    const slices = new Array<number>(40).fill(0);
+    const n = await runSliced(busy(2, slices), { budgetMs: 5 });
+    assert.ok(n > 0);
+    // 40 steps of 2 ms in slices of >= 5 ms: about 13-20 pauses, each letting the timer run.
+    assert.ok(ticks >= 5, `the interval ran ${ticks} times`);
+  } finally {
+    clearInterval(timer);
+  }
+});
+
+Deno.test("runSliced() rejects with the signal's reason at the next pause and closes the steps", async () => {
+  const stop = new AbortController();
+  let closed = false;
+  let steps = 0;
+  function* forever(): Steps<void> {
+    try {
+      for (;;) {
+        steps++;
+        if (steps === 3) setTimeout(() => stop.abort(new RangeError("stop now")), 0);
+        const start = performance.now();
+        while (performance.now() - start < 2) { /* work */ }
+        yield;
+      }
+    } finally {
+      closed = true;
+    }
+  }
+  await assert.rejects(runSliced(forever(), { signal: stop.signal, budgetMs: 1 }), RangeError);
+  assert.ok(closed);
+  assert.ok(steps < 10, `${steps} steps ran after the abort`);
+  await assert.rejects(runSliced(forever(), { signal: stop.signal }), /stop now/);
+});
+
+Deno.test("runSync(), mapSteps() and setSteps() give the plain loop's result", () => {
+  const items = Array.from({ length: 1000 }, (_, i) => i % 300);
+  assert.deepEqual(runSync(mapSteps(items, (x) => x + 1)), items.map((x) => x + 1));
+  assert.deepEqual(runSync(setSteps(items, (x) => `k${x}`)), new Set(items.map((x) => `k${x}`)));
+});

@@ -1,0 +1,126 @@
+/**
+ * How long big inputs hold the event loop. Part 1, in this process, on an `http_sd` body of
+ * BIG_TARGETS (default 2,000,000) targets: the longest single block of (a) one `JSON.parse`,
+ * (b) the sliced parse the agent uses (longest slice), (c) a Worker that parses and posts the
+ * groups back (the main thread's block is the structured-clone receive). Part 2, the real agent
+ * (src/main.ts, the binary's flags) with an HTTP SD source answering AGENT_TARGETS (default
+ * 200,000): `/healthz` polled every 10 ms from first byte to ready, gaps max / p99 / p50.
+ *
+ * Run: node_modules/.bin/deno run -A --unstable-net test/bench/big_load_bench.ts
+ */
+import { runSliced } from "../../src/base/slices.ts";
+import { parseJsonSteps } from "../../src/targets/sliced_json.ts";
+import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
+import { startSdHttpServer } from "../_support/sd_http_server.ts";
+import { bigSdBody, pollGaps } from "../_support/big_sd.ts";
+
+const BIG = Number(Deno.env.get("BIG_TARGETS") ?? 2_000_000);
+const AGENT = Number(Deno.env.get("AGENT_TARGETS") ?? 200_000);
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
+console.log(
+  "machine:",
+  navigator.hardwareConcurrency,
+  "cores, load",
+  Deno.readTextFileSync("/proc/loadavg").trim(),
+);
+
+// Part 1: one body, three ways (BIG_TARGETS=0 skips it).
+if (BIG > 0) await part1();
+
+async function part1() {
+  const body = bigSdBody(BIG);
+  console.log(`body: ${BIG} targets, ${(body.length / 2 ** 20).toFixed(1)} MiB`);
+  let t = performance.now();
+  JSON.parse(body);
+  const whole = performance.now() - t;
+
+  let longest = 0;
+  let last = performance.now();
+  const monitor = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  t = performance.now();
+  await runSliced(parseJsonSteps(body));
+  const slicedTotal = performance.now() - t;
+  clearInterval(monitor);
+
+  // A Worker parses; the main thread is blocked while it deserialises the posted groups (the
+  // monitor's longest gap), however fast the worker was.
+  let cloneBlock = 0;
+  let workerTotal = 0;
+  {
+    const w = new Worker(
+      URL.createObjectURL(
+        new Blob([`self.onmessage = (e) => self.postMessage(JSON.parse(e.data));`], {
+          type: "application/javascript",
+        }),
+      ),
+      { type: "module" },
+    );
+    t = performance.now();
+    let prev = performance.now();
+    const mon = setInterval(() => {
+      const now = performance.now();
+      cloneBlock = Math.max(cloneBlock, now - prev);
+      prev = now;
+    }, 1);
+    await new Promise<void>((resolve) => {
+      w.onmessage = () => resolve();
+      w.postMessage(body);
+    });
+    workerTotal = performance.now() - t;
+    await new Promise((r) => setTimeout(r, 5));
+    clearInterval(mon);
+    w.terminate();
+  }
+  console.log(
+    JSON.stringify({
+      jsonParseBlockMs: Math.round(whole),
+      slicedLongestBlockMs: Math.round(longest),
+      slicedTotalMs: Math.round(slicedTotal),
+      workerLongestBlockMs: Math.round(cloneBlock),
+      workerTotalMs: Math.round(workerTotal),
+    }),
+  );
+}
+
+// Part 2: the agent.
+const dir = await Deno.makeTempDir({ prefix: "vmprober-bigload-" });
+await using server = startSdHttpServer({ kind: "ok", body: bigSdBody(AGENT) });
+const config = await writeConfig(
+  `
+agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
+defaults: {interval: 1h, timeout: 100ms}
+probes:
+  tcp: {type: tcp, port: 9}
+targets:
+  - name: cmdb
+    http: {url: "${server.url}", refresh: 1h, timeout: 60s, max_bytes: 512MiB, max_targets: 5000000}
+    probes: [tcp]
+wal: {dir: ${dir}/wal}
+`,
+  dir,
+);
+const agent = await startAgentProcess(config, { startTimeoutMs: 60_000 });
+const t = performance.now();
+const gaps = await pollGaps(agent.url, async () => {
+  const r = await fetch(`${agent.url}/readyz`);
+  await r.body?.cancel();
+  return r.status === 200;
+}, 300_000);
+console.log(
+  JSON.stringify({
+    agentTargets: AGENT,
+    readyAfterMs: Math.round(performance.now() - t),
+    polls: gaps.polls,
+    healthzGapMaxMs: Math.round(gaps.maxMs),
+    healthzGapP99Ms: Math.round(q(gaps.gaps, 0.99)),
+    healthzGapP50Ms: Math.round(q(gaps.gaps, 0.5)),
+  }),
+);
+await agent.stop();
+await Deno.remove(dir, { recursive: true });
+console.log("load after:", Deno.readTextFileSync("/proc/loadavg").trim());
