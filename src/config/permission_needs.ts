@@ -1,14 +1,14 @@
 /**
- * @module Which of the permissions the agent may drop after start (`run`, `ffi`) a config needs,
- * each with the first part of the config that needs it: `run` for a command target source or an
- * ICMP module that may use the system `ping` (helper `ping` or `auto`), `ffi` for an ICMP module
- * that may open the in-process socket (helper `socket` or `auto`). Only modules some target
- * source names count.
+ * @module Which of the permissions the agent may drop after start (`run`, `ffi`, `write`) a config
+ * needs, each with the first part of the config that needs it: `run` for a command target source
+ * or an ICMP module that may use the system `ping` (helper `ping` or `auto`), `ffi` for an ICMP
+ * module that may open the in-process socket (helper `socket` or `auto`), `write` for the WAL.
+ * Only modules some target source names count.
  */
-import type { Config } from "./schema.ts";
+import { type Config, walSettings } from "./schema.ts";
 
 /** The permissions a running agent drops when its config does not need them. */
-export const DROPPABLE = ["run", "ffi"] as const;
+export const DROPPABLE = ["run", "ffi", "write"] as const;
 /** One of {@linkcode DROPPABLE}. */
 export type Droppable = (typeof DROPPABLE)[number];
 
@@ -27,13 +27,17 @@ export function permissionNeeds(config: Config): Map<Droppable, string> {
     if (helper !== "socket") need("run", why);
     if (helper !== "ping") need("ffi", why);
   }
+  if (walSettings(config)) need("write", "the WAL");
   return needs;
 }
 
-/** Throws when `config` needs one of the `dropped` permissions, naming what needs it. */
+/**
+ * Throws when `config` needs one of the `dropped` permissions, naming what needs it. Not `write`:
+ * a WAL added by a reload opens only after a restart anyway (which grants it again).
+ */
 export function refuseDropped(config: Config, dropped: readonly Droppable[]): void {
   for (const [name, why] of permissionNeeds(config)) {
-    if (dropped.includes(name)) {
+    if (name !== "write" && dropped.includes(name)) {
       throw new Error(
         `Cannot apply the config: ${why} needs the ${name} permission, dropped at start ` +
           "because the running config did not need it (restart the agent to apply it)",

@@ -11,6 +11,12 @@ Deno.test("permissionNeeds() names what needs run and ffi; unused modules need n
     '  - static: {targets: ["a"]}\n    probes: [t]',
   );
   assert.deepEqual([...permissionNeeds(tcpOnly)], []);
+  const withWal = parseConfig(
+    'probes: {t: {type: tcp, port: 22}}\ntargets: [{static: {targets: ["a"]}, probes: [t]}]\nwal: {dir: w}\n',
+    "c.yaml",
+  );
+  assert.deepEqual([...permissionNeeds(withWal)], [["write", "the WAL"]]);
+  refuseDropped(withWal, ["write"]); // a WAL opens only after a restart: the reload may go on
   const both = config(
     "  t: {type: tcp, port: 22}\n  i: {type: icmp}",
     '  - name: list\n    command: {run: ["x"]}\n    probes: [t]\n  - static: {targets: ["a"]}\n    probes: [i]',

@@ -64,6 +64,25 @@ Deno.test("agent run: a TCP-only config drops run and ffi; a reload that needs r
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("agent run: without a WAL (no wal, no push) write is dropped too", async () => {
+  await using peer = tcpPeer();
+  const dir = await Deno.makeTempDir({ prefix: "vmprober-perm-" });
+  const config = await writeConfig(yaml(dir, peer.port).replace(/^wal: .*$/m, ""), dir);
+  await using agent = await startAgentProcess(config);
+  await waitFor("the start", async () => (await status(agent)).ready ? true : undefined);
+  assert.deepEqual((await status(agent)).permissions, {
+    held: ["read", "net", "env"],
+    dropped: ["run", "ffi", "write"],
+  });
+  await waitFor(
+    "a TCP success",
+    async () =>
+      metricValue(await agent.metrics(), "probe_success", { probe: "t" }) === 1 ? true : undefined,
+  );
+  assert.equal(await agent.stop(), 0);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("agent run: ICMP helpers keep what they need (socket: ffi, ping: run, auto: both)", async () => {
   await using peer = tcpPeer();
   const cases: [string, string[], string[]][] = [
