@@ -25,6 +25,7 @@ import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
+import { probeNow } from "./results/probe_now.ts";
 import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
@@ -310,6 +311,11 @@ async function start(
     targets: () => targetsView(targets, lastResults),
     guard: webGuard(options.web, registry),
     status,
+    probe: {
+      run: (req) => probeNow({ config: () => config, probes, clock }, req),
+      maxConcurrent: config.agent.probe_concurrency,
+      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
+    },
     pages: (app) =>
       mountStatusPage(app, {
         jobs: () => jobs,

@@ -12,6 +12,8 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   probe: probeCommand,
   version: versionCommand,
   wal: async (args) => (await import("./cli/wal_command.ts")).walCommand(args),
+  "import-blackbox": async (args) =>
+    (await import("./cli/import_blackbox_command.ts")).importBlackboxCommand(args),
 };
 
 /** Runs the CLI on `args`; returns the exit code (0 ok, 1 usage/config, 2 runtime). */

@@ -9,6 +9,7 @@ Usage:
   vmprober check-config [--config PATH]     validate the config; exit 0 with a summary, 1 with errors
   vmprober probe tcp|udp|icmp|http|dns TARGET [opts] one-shot probe, human output or --json
   vmprober wal inspect [--dir DIR] [--json] WAL segments, records, samples, pending, corrupt
+  vmprober import-blackbox FILE             print the probes: section for a blackbox.yml
   vmprober version                          print version and commit
 
 Config path: --config, else $VMPROBER_CONFIG, else /etc/vmprober/vmprober.yaml if it exists,
@@ -19,7 +20,7 @@ Run "vmprober COMMAND --help" for a command's options.`;
 /** `run --help`. */
 export const RUN_HELP = `Usage: vmprober run [--config PATH] [--web.config.file PATH]
 
-Runs the agent: probes the configured targets, serves /metrics, /healthz, /readyz,
+Runs the agent: probes the configured targets, serves /metrics, /probe, /healthz, /readyz,
 /api/v1/targets, /api/v1/status and POST /-/reload on agent.listen, writes every result to the
 WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.
 
@@ -65,3 +66,11 @@ Runs one probe now and prints the result.
   --ip4 / --ip6     address family for names
   --json            print the result as JSON
 Exit code 0 when the probe succeeded, 2 when it failed, 1 on usage errors.`;
+
+/** `import-blackbox --help`. */
+export const IMPORT_BLACKBOX_HELP = `Usage: vmprober import-blackbox FILE
+
+Reads a blackbox_exporter config (blackbox.yml) and prints the equivalent probes: section of a
+VMProber config on stdout. tcp and icmp modules are translated; every option without an
+equivalent yet gets a comment saying so; http, dns and grpc modules are listed as not yet
+supported. Exit 0 when the file was read, 1 with FILE:LINE:COL: KEY: MESSAGE on a bad file.`;

@@ -9,11 +9,11 @@ import { formatDuration, parseDuration, parseSize } from "./units.ts";
 import { parseAddress } from "../net/address.ts";
 import { looksLikeUrl, urlProblem } from "../net/target_url.ts";
 import { describe as shown } from "./issue_message.ts";
+import { reservedLabelProblem } from "../base/reserved_labels.ts";
 import { compilePeerRegex, type PeerRegex } from "../base/peer_regex.ts";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MODULE_NAME = /^[a-zA-Z0-9_.-]+$/;
-const RESERVED_LABELS = ["probe", "type", "target"];
 /** Longest duration accepted: timers hold at most 2^31-1 ms (~24.8 days). */
 export const MAX_DURATION_MS = 24 * 86_400_000;
 
@@ -81,7 +81,10 @@ export const size = () =>
     }),
   );
 
-/** Prometheus label names → values. Names `probe`, `type`, `target` and `__*` are reserved. */
+/**
+ * Prometheus label names → values. Names the agent's own series use (`instance`, `job`, `le`,
+ * `phase`, …, see base/reserved_labels.ts) and `__*` are refused.
+ */
 export const labels = () =>
   z.record(
     z.string().check(
@@ -89,9 +92,11 @@ export const labels = () =>
         error: (i) =>
           `expected a label name like "site" ([a-zA-Z_][a-zA-Z0-9_]*), got ${shown(i.input)}`,
       }),
-      z.refine((n) => !n.startsWith("__") && !RESERVED_LABELS.includes(n), {
+      z.refine((n) => reservedLabelProblem(n) === undefined, {
         error: (i) =>
-          `expected a label name other than probe, type, target and __*, got ${shown(i.input)}`,
+          `expected a label name not used by VMProber's own series, got ${shown(i.input)} (${
+            reservedLabelProblem(String(i.input))
+          })`,
       }),
     ),
     pipe(
@@ -116,6 +121,13 @@ export const httpUrl = () =>
     protocol: /^https?$/,
     error: (i) => `expected an http:// or https:// URL, got ${shown(i.input)}`,
   });
+
+/** A `job` label value: non-empty text. */
+export const jobName = () =>
+  z.string().check(
+    z.minLength(1, { error: () => "expected a job name, got an empty string" }),
+    z.maxLength(1024),
+  );
 
 export const moduleName = (what: string) =>
   z.string().check(z.regex(MODULE_NAME, {

@@ -16,6 +16,7 @@ import {
   httpUrl,
   int,
   ipProtocol,
+  jobName,
   labels,
   moduleName,
   num,
@@ -37,6 +38,8 @@ const probeCommon = {
   retries: optional(int(0, 10)),
   jitter: optional(num(0, 1)),
   ip_protocol: optional(ipProtocol),
+  /** The `job` label of this module's series (default: the module name). */
+  job: optional(jobName()),
   dns_server: optional(dnsServer),
 };
 
@@ -115,7 +118,7 @@ const commandSource = z.strictObject({
 });
 
 const SOURCE_KINDS = ["static", "file", "http", "command"] as const;
-const SOURCE_KEYS = [...SOURCE_KINDS, "name", "labels", "probes"];
+const SOURCE_KEYS = [...SOURCE_KINDS, "name", "labels", "probes", "job"];
 
 /** Exactly one source kind per entry, checked before the entry's own keys. */
 const oneSourceKind = z.unknown().check((ctx) => {
@@ -156,6 +159,8 @@ export const targetSource = pipe(
     command: optional(commandSource),
     name: optional(moduleName("source name")),
     labels: optional(labels()),
+    /** The `job` label of this source's series (wins over the module's `job`). */
+    job: optional(jobName()),
     probes: z.array(text()).check(z.minLength(1)),
   }),
 );
@@ -205,6 +210,8 @@ export const configSchema = z.strictObject({
       labels: withDefault(labels(), {}),
       /** The web config (TLS, basic auth); relative to this file's folder. */
       web_config_file: optional(text()),
+      /** `GET /probe` requests served at once; more get 503. */
+      probe_concurrency: withDefault(int(1, 10_000), 32),
       /** `/metrics` answers sent at once; more get 503 with Retry-After. */
       max_scrapes: withDefault(int(1, 1000), 4),
       /** Longest time to send one `/metrics` answer; a client that reads slower is cut off. */

@@ -4,6 +4,7 @@
  * `app.request()` and no socket.
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import { addProbeRoute, type ProbeRouteDeps } from "./probe_route.ts";
 
 /** What the routes read from the agent. */
 export interface AppDeps {
@@ -18,12 +19,15 @@ export interface AppDeps {
   status(): unknown;
   /** Runs before every route (access control: see access.ts). */
   guard?: MiddlewareHandler;
+  /** `GET /probe` (blackbox_exporter's contract); without it the path answers 404. */
+  probe?: ProbeRouteDeps;
   /** Adds more routes behind the same middleware (the status page). */
   pages?: (app: Hono) => void;
 }
 
 const ROUTES: Record<string, string> = {
   "/metrics": "GET",
+  "/probe": "GET",
   "/healthz": "GET",
   "/readyz": "GET",
   "/-/reload": "POST",
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.body(body, 200, { "Content-Type": METRICS_TYPE });
   });
+  if (deps.probe) addProbeRoute(app, deps.probe);
   app.get("/healthz", (c) => c.text("ok\n"));
   app.get("/readyz", (c) => deps.ready() ? c.text("ready\n") : c.text("not ready\n", 503));
   app.post("/-/reload", async (c) => {

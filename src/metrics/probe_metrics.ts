@@ -7,7 +7,7 @@
  */
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
-import { gaugeFamilies, gaugeLine } from "./gauge_families.ts";
+import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
 
 /**
  * Lines per piece of {@linkcode ProbeMetrics.chunks}: ~25 KB, below V8's large-object size and
@@ -45,6 +45,8 @@ interface JobState {
   labels: string;
   labelsRef: Readonly<Record<string, string>>;
   last: ResultRecord;
+  /** blackbox_exporter's samples of `last` (made once per record, not per scrape). */
+  samples: ProbeSample[];
   duration: Histogram;
   results: Map<string, number>;
   icmpSent: number;
@@ -96,13 +98,12 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
   const icmpLes = ICMP_RTT_BUCKETS.map(formatValue);
   const jobs = new Map<string, JobState>();
 
-  const labelsOf = (r: ResultRecord) =>
-    labelText([
-      ["probe", r.probe],
-      ["type", r.type],
-      ["target", r.target],
-      ...Object.entries(r.labels).sort(([a], [b]) => (a < b ? -1 : 1)),
-    ]);
+  const labelsOf = (r: ResultRecord) => {
+    const all = jobLabels(r);
+    const fixed = all.slice(0, 5);
+    const merged = all.slice(5).sort(([a], [b]) => (a < b ? -1 : 1));
+    return labelText([...fixed, ...merged]);
+  };
 
   const self: ProbeMetrics = {
     write(records) {
@@ -116,6 +117,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
               labels,
               labelsRef: r.labels,
               last: r,
+              samples: [],
               duration: newHistogram(buckets.length),
               results: new Map(),
               icmpSent: 0,
@@ -126,6 +128,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           s.labelsRef = r.labels;
         }
         s.last = r;
+        s.samples = probeSamples(r);
         observe(s.duration, buckets, r.durationSeconds);
         const result = r.success ? "success" : (r.reason ?? "error");
         s.results.set(result, (s.results.get(result) ?? 0) + 1);
@@ -199,49 +202,17 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
         push(`${name}_count{${l}} ${h.count}`);
       };
-      yield* family(
-        "probe_success",
-        "gauge",
-        "Whether the last probe succeeded (1) or not (0).",
-        (s, p) => p(`probe_success{${s.labels}} ${s.last.success ? 1 : 0}`),
-      );
-      yield* family(
-        "probe_duration_seconds",
-        "gauge",
-        "How long the last probe took, in seconds.",
-        (s, p) => p(`probe_duration_seconds{${s.labels}} ${formatValue(s.last.durationSeconds)}`),
-      );
-      yield* family(
-        "probe_ip_protocol",
-        "gauge",
-        "IP protocol of the last probe: 4 or 6.",
-        (s, p) => {
-          if (s.last.ipProtocol) p(`probe_ip_protocol{${s.labels}} ${s.last.ipProtocol}`);
-        },
-      );
-      yield* family(
-        "probe_ssl_earliest_cert_expiry",
-        "gauge",
-        "Expiry of the peer certificate, Unix seconds.",
-        (s, p) => {
-          if (s.last.tlsCertExpiry !== undefined) {
-            p(`probe_ssl_earliest_cert_expiry{${s.labels}} ${s.last.tlsCertExpiry}`);
+      // blackbox's families, then http/dns gauge families (all from each job's samples).
+      for (const fam of familiesOf(snapshot.map((s) => s.last))) {
+        const name = fam.name;
+        yield* family(name, fam.type, fam.help, (s, p) => {
+          for (const x of s.samples) {
+            if (x.name !== name) continue;
+            const own = x.labels ? "," + labelText(x.labels) : "";
+            p(`${name}{${s.labels}${own}} ${formatValue(x.value)}`);
           }
-        },
-      );
-      yield* family(
-        "probe_icmp_duration_seconds",
-        "gauge",
-        "Duration of the last ICMP probe by phase (rtt: average round trip).",
-        (s, p) => {
-          const icmp = s.last.icmp;
-          if (icmp && icmp.received > 0) {
-            p(`probe_icmp_duration_seconds{${s.labels},phase="rtt"} ${
-              formatValue(icmp.avgSeconds)
-            }`);
-          }
-        },
-      );
+        });
+      }
       yield* family(
         "vmprober_probe_duration_seconds",
         "histogram",
@@ -324,12 +295,6 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           }
         },
       );
-      // Type-specific gauges (http, dns): one family per name any job reports.
-      for (const f of gaugeFamilies(snapshot.map((s) => s.last))) {
-        yield* family(f.name, "gauge", f.help, (s, p) => {
-          for (const g of s.last.gauges ?? []) if (g.name === f.name) p(gaugeLine(s.labels, g));
-        });
-      }
       if (out.length) yield out.join("\n") + "\n";
     },
   };

@@ -29,6 +29,8 @@ export interface SelfMetrics {
   configLastReloadSuccessful: Gauge;
   configLastReloadTimestamp: Gauge;
   rejectedTargets: Counter<"reason">;
+  /** `GET /probe` requests refused: `bad_request` (400) or `busy` (503). */
+  probeRequestsRefused: Counter<"reason">;
 }
 
 /** Registers the self metrics; `pool` is read at scrape time for in-flight and queued counts. */
@@ -117,5 +119,15 @@ export function registerSelfMetrics(
       labelNames: ["reason"],
       registers,
     }),
+    probeRequestsRefused: (() => {
+      const c = new Counter({
+        name: "vmprober_probe_requests_refused_total",
+        help: "GET /probe requests refused, by reason (bad_request: 400, busy: 503).",
+        labelNames: ["reason"],
+        registers,
+      });
+      for (const reason of ["bad_request", "busy"]) c.inc({ reason }, 0);
+      return c;
+    })(),
   };
 }

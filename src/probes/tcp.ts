@@ -13,6 +13,7 @@ import { deadline, raceAbort } from "./deadline.ts";
 import { type ByteStream, connStream } from "./byte_stream.ts";
 import { tlsConnect } from "./tls_connect.ts";
 import { isIPv4, isIPv6 } from "../net/address.ts";
+import { type AddressFields, addressFields } from "./address_fields.ts";
 import type { PeerRegex } from "../base/peer_regex.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
@@ -42,9 +43,9 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           detail: "no port: set one in the target or the probe module",
         };
       }
-      let family: 4 | 6 | undefined;
+      let addr: AddressFields = { dnsLookupSeconds: 0 };
       let conn: ByteStream | undefined;
-      let tlsCertExpiry: number | undefined;
+      let tls: ProbeOutcome["tls"];
       try {
         // An IP literal needs no lookup, nor the promise race around one.
         let resolved = literalAddress(job.host);
@@ -59,12 +60,13 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
             return {
               success: false,
               durationSeconds: took(),
+              dnsLookupSeconds: took(),
               reason,
               detail: String((e as Error)?.message ?? e),
             };
           }
         }
-        family = resolved.family;
+        addr = addressFields(resolved, took());
         if (job.options.tls) {
           const name = job.options.tls_server_name ??
             (isIPv4(job.host) || isIPv6(job.host) ? undefined : job.host);
@@ -78,7 +80,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           pending.then((c) => limit.aborted && c.stream.close(), () => {});
           const connected = await raceAbort(pending, limit);
           conn = connected.stream;
-          tlsCertExpiry = connected.certExpiry;
+          tls = connected.tls;
         } else {
           const pending = connect({ hostname: resolved.ip, port: job.port, signal: limit });
           pending.then((c) => limit.aborted && c.close(), () => {});
@@ -96,12 +98,19 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
               detail: `expect /${expect}/ did not match ${
                 JSON.stringify(matched.text.slice(0, 120))
               }`,
-              ipProtocol: family,
-              tlsCertExpiry,
+              ...addr,
+              tls,
+              failedDueToRegex: true,
             };
           }
         }
-        return { success: true, durationSeconds: took(), ipProtocol: family, tlsCertExpiry };
+        return {
+          success: true,
+          durationSeconds: took(),
+          ...addr,
+          tls,
+          failedDueToRegex: expect ? false : undefined,
+        };
       } catch (e) {
         const reason = limit.aborted && !signal.aborted ? "timeout" : failureReason(e);
         return {
@@ -109,7 +118,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           durationSeconds: took(),
           reason,
           detail: String((e as Error)?.message ?? e),
-          ipProtocol: family,
+          ...addr,
+          tls,
         };
       } finally {
         try {

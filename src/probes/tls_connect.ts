@@ -4,6 +4,8 @@
  * `node:tls` is loaded on the first TLS probe: agents without one do not pay its memory.
  */
 import type { ByteStream } from "./byte_stream.ts";
+import type { TlsInfo } from "./types.ts";
+import { tlsInfo } from "./tls_info.ts";
 
 let nodeTls: Promise<typeof import("node:tls")> | undefined;
 
@@ -24,7 +26,7 @@ export interface TlsConnectOptions {
 /** Connects and completes the handshake; rejects on refusal, verification failure or abort. */
 export async function tlsConnect(
   options: TlsConnectOptions,
-): Promise<{ stream: ByteStream; certExpiry?: number }> {
+): Promise<{ stream: ByteStream; tls?: TlsInfo }> {
   const tls = await (nodeTls ??= import("node:tls"));
   options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
@@ -62,8 +64,11 @@ export async function tlsConnect(
       wake?.();
     });
     socket.on("secureConnect", () => {
-      const cert = socket.getPeerCertificate();
-      const expiry = cert?.valid_to ? Date.parse(cert.valid_to) / 1000 : undefined;
+      const info = tlsInfo(
+        socket.getPeerCertificate(true),
+        socket.getProtocol(),
+        !options.insecureSkipVerify && socket.authorized,
+      );
       const stream: ByteStream = {
         write: (bytes) =>
           new Promise((ok, fail) => socket.write(bytes, (e?: Error | null) => e ? fail(e) : ok())),
@@ -83,7 +88,7 @@ export async function tlsConnect(
         },
         close: () => socket.destroy(),
       };
-      resolve({ stream, certExpiry: Number.isFinite(expiry) ? expiry : undefined });
+      resolve({ stream, tls: info });
     });
   });
 }

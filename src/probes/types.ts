@@ -55,10 +55,41 @@ export interface ProbeOutcome {
   ipProtocol?: 4 | 6;
   /** ICMP statistics (type icmp only). */
   icmp?: IcmpStats;
+  /** TLS details of the handshake (tcp with tls, after a completed handshake). */
+  tls?: TlsInfo;
+  /** Time spent resolving the target's name, seconds (0 for an IP literal). */
+  dnsLookupSeconds?: number;
+  /** The IP address probed, once resolved. */
+  ipAddress?: string;
+  /** FNV-1a 32-bit hash of the address bytes (blackbox's `probe_ip_addr_hash`). */
+  ipAddrHash?: number;
+  /** tcp/udp with `expect`: true when the reply did not match (blackbox's `probe_failed_due_to_regex`). */
+  failedDueToRegex?: boolean;
+  /** ICMP phases, seconds: resolve, setup (first request built and sent), rtt (mean of the replies). */
+  icmpPhases?: { resolve: number; setup: number; rtt: number };
+  /** TTL (IPv4) or hop limit (IPv6) of the last ICMP reply, where the helper reads it. */
+  icmpReplyHopLimit?: number;
   /** TLS certificate expiry, Unix seconds (tcp with tls only). */
   tlsCertExpiry?: number;
   /** Type-specific gauges (http, dns), in a stable order. */
   gauges?: readonly ProbeGauge[];
+}
+
+/** What a TLS handshake showed (blackbox's `probe_ssl_*` and `probe_tls_version_info`). */
+export interface TlsInfo {
+  /** Earliest `notAfter` of the certificates the peer sent, Unix seconds. */
+  earliestCertExpiry: number;
+  /** Earliest `notAfter` of the verified chain, Unix seconds (Go's zero time when unverified). */
+  lastChainExpiry: number;
+  /** `TLS 1.2`, `TLS 1.3`, … or `unknown`. */
+  version: string;
+  /** SHA-256 of the leaf certificate, lower-case hex. */
+  fingerprintSha256: string;
+  /** The leaf's subject and issuer in RFC 2253 form (`CN=x,O=y`), as Go prints them. */
+  subject: string;
+  issuer: string;
+  /** The leaf's DNS names joined by `,`. */
+  subjectAlternative: string;
 }
 
 /** A probe kind. `run` performs one attempt; it resolves (never rejects) within `job.timeoutMs`. */

@@ -14,6 +14,7 @@ import type { Clock } from "../base/clock.ts";
 import { systemClock } from "../base/clock.ts";
 import type { Probe } from "./types.ts";
 import type { ProbeJob } from "../schedule/job.ts";
+import { addressFields } from "./address_fields.ts";
 import { latin1Text } from "../base/peer_regex.ts";
 import { createUdpMux, UDP_IGNORE_REASONS, type UdpMux, type UdpMuxOptions } from "./udp_mux.ts";
 
@@ -92,11 +93,12 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds: elapsed(),
+          dnsLookupSeconds: elapsed(),
           reason: reason === "error" ? "dns" : reason,
           detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
         };
       }
-      const ipProtocol = resolved.family;
+      const addr = addressFields(resolved, elapsed());
       const remaining = Math.max(0, job.timeoutMs - (clock.now() - started));
       const result = await mux.exchange(
         resolved.ip,
@@ -111,7 +113,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds,
-          ipProtocol,
+          ...addr,
           reason: "timeout",
           detail: `no reply from ${resolved.ip}:${job.port}`,
         };
@@ -120,7 +122,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         return {
           success: false,
           durationSeconds,
-          ipProtocol,
+          ...addr,
           reason: failureReason(result.error),
           detail: result.error instanceof Error ? result.error.message : String(result.error),
         };
@@ -131,7 +133,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           return {
             success: false,
             durationSeconds,
-            ipProtocol,
+            ...addr,
             reason: "mismatch",
             detail: `reply of ${result.data.length} bytes does not match ${
               JSON.stringify(String(expect))
@@ -139,7 +141,12 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           };
         }
       }
-      return { success: true, durationSeconds, ipProtocol };
+      return {
+        success: true,
+        durationSeconds,
+        ...addr,
+        failedDueToRegex: expect !== undefined ? false : undefined,
+      };
     },
     close: () => mux.close(),
     [Symbol.asyncDispose]: () => mux.close(),

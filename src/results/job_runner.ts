@@ -25,6 +25,7 @@ export function toJobSpec(def: JobDef, deps: JobRunnerDeps): JobSpec {
     probe: def.job.probe,
     type: def.job.type,
     labels: def.labels,
+    job: def.jobName,
   };
   const options = { retries: def.retries, signal, budgetMs: def.intervalMs };
   return {

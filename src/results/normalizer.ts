@@ -17,6 +17,8 @@ export interface JobIdentity {
   probe: string;
   type: ProbeType;
   labels: Readonly<Record<string, string>>;
+  /** The `job` label (absent: the module name). */
+  job?: string;
 }
 
 /** Accepts outcomes; see the module doc. */

@@ -9,6 +9,13 @@
  */
 import type { ResultRecord } from "./types.ts";
 import { storedSeconds } from "./series.ts";
+import {
+  DURATION_FAMILIES,
+  JOB_LABEL_NAMES,
+  jobLabels,
+  probeSamples,
+  pushedExtraSamples,
+} from "./probe_samples.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
 import { putInt64, putVarint } from "./varint.ts";
 
@@ -24,6 +31,7 @@ interface JobFields {
   probe: string;
   type: string;
   target: string;
+  job: string | undefined;
   /** The encoded `Label` fields (tag included) of the job's base labels, in series order. */
   bytes: Uint8Array;
 }
@@ -63,7 +71,7 @@ export function createRecordEncoder(
   const extraEntries = Object.entries(extra);
   const jobs = new WeakMap<object, JobFields>();
   const names = new Map<string, Uint8Array>();
-  const stats = new Map<string, Uint8Array>();
+  const more = new Map<string, Uint8Array>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
@@ -73,38 +81,35 @@ export function createRecordEncoder(
     if (!f) names.set(name, f = labelField("__name__", name));
     return f;
   };
-  const gaugeLabels = new Map<string, Uint8Array>();
-  const gaugeLabelsField = (labels: readonly (readonly [string, string])[]) => {
-    const key = JSON.stringify(labels);
-    let f = gaugeLabels.get(key);
+  /** A sample's own labels (phase, stat, TLS details), encoded once per distinct set. */
+  const shared = new WeakMap<object, Uint8Array>();
+  const moreField = (labels: readonly (readonly [string, string])[]) => {
+    const known = shared.get(labels); // phase and stat lists are shared objects
+    if (known) return known;
+    const key = labels.map(([k, v]) => `${k}\u0000${v}`).join("\u0001");
+    let f = more.get(key);
     if (!f) {
-      if (gaugeLabels.size > 10_000) gaugeLabels.clear();
-      gaugeLabels.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
+      if (more.size > 10_000) more.clear(); // certificate details vary; bound the cache
+      more.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
     }
-    return f;
-  };
-  const statField = (stat: string) => {
-    let f = stats.get(stat);
-    if (!f) stats.set(stat, f = labelField("stat", stat));
+    shared.set(labels, f);
     return f;
   };
 
   const fieldsOf = (r: ResultRecord): Uint8Array => {
     const cached = jobs.get(r.labels);
     if (
-      cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type
+      cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type &&
+      cached.job === r.job
     ) {
       return cached.bytes;
     }
-    const base: [string, string][] = [["probe", r.probe], ["type", r.type], ["target", r.target]];
-    for (const [k, v] of Object.entries(r.labels)) {
-      if (k !== "probe" && k !== "type" && k !== "target") base.push([k, v]);
-    }
+    const base = jobLabels(r);
     for (const [k, v] of extraEntries) {
-      if (!base.some(([b]) => b === k)) base.push([k, v]);
+      if (!JOB_LABEL_NAMES.has(k) && !(k in r.labels)) base.push([k, v]);
     }
     const bytes = concat(base.map(([k, v]) => labelField(k, v)));
-    jobs.set(r.labels, { probe: r.probe, type: r.type, target: r.target, bytes });
+    jobs.set(r.labels, { probe: r.probe, type: r.type, target: r.target, job: r.job, bytes });
     return bytes;
   };
 
@@ -156,41 +161,15 @@ export function createRecordEncoder(
       for (const r of records) {
         const base = fieldsOf(r);
         const ts = r.timestampMs;
-        series(nameField("probe_success"), base, undefined, r.success ? 1 : 0, ts);
-        series(
-          nameField("probe_duration_seconds"),
-          base,
-          undefined,
-          storedSeconds(r.durationSeconds),
-          ts,
-        );
-        samples += 2;
-        if (r.ipProtocol !== undefined) {
-          series(nameField("probe_ip_protocol"), base, undefined, r.ipProtocol, ts);
-          samples++;
-        }
-        if (r.tlsCertExpiry !== undefined) {
-          series(nameField("probe_ssl_earliest_cert_expiry"), base, undefined, r.tlsCertExpiry, ts);
-          samples++;
-        }
-        const icmp = r.icmp;
-        if (icmp) {
-          series(nameField("vmprober_icmp_loss_ratio"), base, undefined, icmp.lossRatio, ts);
-          samples++;
-          if (icmp.received > 0) {
-            const rtt = nameField("vmprober_icmp_rtt_seconds");
-            series(rtt, base, statField("min"), storedSeconds(icmp.minSeconds), ts);
-            series(rtt, base, statField("avg"), storedSeconds(icmp.avgSeconds), ts);
-            series(rtt, base, statField("median"), storedSeconds(icmp.medianSeconds), ts);
-            series(rtt, base, statField("max"), storedSeconds(icmp.maxSeconds), ts);
-            series(rtt, base, statField("stddev"), storedSeconds(icmp.stddevSeconds), ts);
-            samples += 5;
+        for (const list of [probeSamples(r), pushedExtraSamples(r)]) {
+          for (const sample of list) {
+            const value = DURATION_FAMILIES.has(sample.name)
+              ? storedSeconds(sample.value)
+              : sample.value;
+            const own = sample.labels ? moreField(sample.labels) : undefined;
+            series(nameField(sample.name), base, own, value, ts);
+            samples++;
           }
-        }
-        for (const g of r.gauges ?? []) {
-          const more = g.labels?.length ? gaugeLabelsField(g.labels) : undefined;
-          series(nameField(g.name), base, more, g.value, ts);
-          samples++;
         }
       }
       return { bytes: buf.slice(0, len), samples };

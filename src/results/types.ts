@@ -17,6 +17,11 @@ export interface ResultRecord extends ProbeOutcome {
   labels: Readonly<Record<string, string>>;
   /** Attempts made (1 + retries used). */
   attempts: number;
+  /**
+   * The `job` label: the source's or module's `job`, else the module name. Optional so older
+   * writers keep working: absent means the module name.
+   */
+  job?: string;
 }
 
 /** Where normalized records go: live metrics, the WAL, a test fake. */

@@ -37,6 +37,8 @@ export interface JobDef {
   jitter: number;
   retries: number;
   labels: Record<string, string>;
+  /** The `job` label: the source's `job`, else the module's, else the module name. */
+  jobName: string;
   version: string;
 }
 
@@ -131,7 +133,8 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
         });
         continue;
       }
-      const labels = { ...base, ...t.labels };
+      const { job: sourceJob, ...labels } = { ...base, ...t.labels };
+      const jobName = sourceJob ?? module.job ?? probe;
       const job: ProbeJob = {
         target: t.address,
         host: addr.host,
@@ -152,10 +155,12 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
         jitter,
         retries,
         labels,
+        jobName,
         version: JSON.stringify([
           moduleJson(probe, module),
           port,
           labels,
+          jobName,
           intervalMs,
           jitter,
           retries,
@@ -166,4 +171,20 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
     }
   }
   return { jobs, rejected };
+}
+
+/**
+ * The probe job for one address and module, exactly as the scheduler would build it (`/probe`
+ * uses it), or why there is none.
+ */
+export function probeJobFor(
+  address: string,
+  probe: string,
+  config: Config,
+): ProbeJob | Omit<RejectedTarget, "target" | "probe"> {
+  const built = buildJobs([{ address, labels: {}, probes: [probe], sources: [] }], config);
+  const job = built.jobs[0]?.job;
+  if (job) return job;
+  const r = built.rejected[0]!;
+  return { reason: r.reason, detail: r.detail };
 }

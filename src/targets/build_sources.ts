@@ -31,7 +31,10 @@ export function sourceName(entry: TargetSourceConfig, index: number): string {
 
 function buildOne(entry: TargetSourceConfig, index: number, dir: string): TargetSource {
   const name = sourceName(entry, index);
-  const common = { name, probes: entry.probes, labels: entry.labels ?? {} };
+  // A source's `job` travels as its `job` label (operators cannot write one: reserved), so it
+  // merges with the same precedence as the other labels.
+  const labels = entry.job === undefined ? entry.labels ?? {} : { ...entry.labels, job: entry.job };
+  const common = { name, probes: entry.probes, labels };
   if (entry.static) {
     return createStaticSource({
       ...common,

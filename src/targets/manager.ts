@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeSteps, sameTargetsSteps } from "./merge.ts";
 import { runSliced, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { createSdMetrics, type SdMetrics } from "./sd_metrics.ts";
+import { droppedLabelReporter } from "./dropped_labels.ts";
 import { failureReasonOf, type SourceFailureReason } from "./source_error.ts";
 import type { Target, TargetGroup, TargetSource } from "./types.ts";
 
@@ -98,6 +99,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
   const log = options.logger ?? makeLogger("targets");
   const debounceMs = options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS;
   const metrics: SdMetrics = createSdMetrics(options.registry);
+  const reportDropped = droppedLabelReporter(metrics, log);
   const listeners = new Set<(targets: Target[]) => void>();
   let states: SourceState[] = [];
   let merged: Target[] = [];
@@ -169,6 +171,7 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
       if (st.stop.signal.aborted) return;
       st.groups = groups;
       st.count = await runSliced(countSteps(groups), { signal: st.stop.signal });
+      reportDropped(name, groups);
       st.lastSuccessMs = clock.wallNow();
       if (st.state !== "ok") {
         const how = st.state === "failing" ? "recovered" : "loaded";

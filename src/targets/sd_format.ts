@@ -8,6 +8,7 @@ import { SourceError } from "./source_error.ts";
 import { runSliced, runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { parseJsonSteps } from "./sliced_json.ts";
 import type { TargetGroup } from "./types.ts";
+import { reservedLabelProblem } from "../base/reserved_labels.ts";
 
 /** Default bound on one SD body (file, HTTP response, command output): 10 MiB. */
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -15,7 +16,6 @@ export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_TARGETS = 100_000;
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const RESERVED = new Set(["probe", "type", "target"]);
 
 /** Options of {@linkcode parseTargetGroups}. */
 export interface SdFormatOptions {
@@ -112,20 +112,28 @@ export function* validateSteps(doc: unknown, maxTargets: number): Steps<TargetGr
       if (j % STEP_ITEMS === STEP_ITEMS - 1) yield;
     }
     const out: Record<string, string> = {};
+    const dropped: string[] = [];
     if (labels !== undefined && labels !== null) {
       if (typeof labels !== "object" || Array.isArray(labels)) {
         throw bad(`${where}.labels`, `expected an object of name: value, got ${describe(labels)}`);
       }
       for (const [name, value] of Object.entries(labels)) {
         if (!LABEL_NAME.test(name)) throw bad(`${where}.labels`, `invalid label name "${name}"`);
-        if (RESERVED.has(name)) throw bad(`${where}.labels`, `label name "${name}" is reserved`);
         if (typeof value !== "string") {
           throw bad(`${where}.labels.${name}`, `expected a string value, got ${describe(value)}`);
         }
-        if (!name.startsWith("__")) out[name] = value;
+        // `__meta_*` and other internal names go silently, as in Prometheus; names our own
+        // series use would duplicate a label: data, not an error — dropped and counted.
+        if (name.startsWith("__")) continue;
+        if (reservedLabelProblem(name)) dropped.push(name);
+        else out[name] = value;
       }
     }
-    groups.push({ targets: targets as string[], labels: out });
+    groups.push({
+      targets: targets as string[],
+      labels: out,
+      ...(dropped.length ? { dropped } : {}),
+    });
     yield;
   }
   return groups;

@@ -8,6 +8,8 @@ export interface SdMetrics {
   failures: Counter<"source" | "reason">;
   lastSuccess: Gauge<"source">;
   healthy: Gauge<"source">;
+  /** Labels dropped from SD data (reason `reserved`: a name the agent's own series use). */
+  labelsDropped: Counter<"source" | "reason">;
   /** Creates a source's series (failure counters at 0). */
   init(source: string): void;
   /** Removes every series of a source that left the config. */
@@ -54,19 +56,29 @@ export function createSdMetrics(registry: Registry): SdMetrics {
       labelNames: ["source"] as const,
       registers,
     }));
+  const labelsDropped = reuse(registry, "vmprober_sd_labels_dropped_total", () =>
+    new Counter({
+      name: "vmprober_sd_labels_dropped_total",
+      help: "Target labels from SD data dropped, by reason (reserved: a name our series use).",
+      labelNames: ["source", "reason"] as const,
+      registers,
+    }));
   return {
     targets,
     failures,
     lastSuccess,
     healthy,
+    labelsDropped,
     init(source) {
       for (const reason of SOURCE_FAILURE_REASONS) failures.inc({ source, reason }, 0);
+      labelsDropped.inc({ source, reason: "reserved" }, 0);
     },
     remove(source) {
       targets.remove({ source });
       lastSuccess.remove({ source });
       healthy.remove({ source });
       for (const reason of SOURCE_FAILURE_REASONS) failures.remove({ source, reason });
+      labelsDropped.remove({ source, reason: "reserved" });
     },
     fail(source, reason) {
       failures.inc({ source, reason });

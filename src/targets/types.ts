@@ -4,6 +4,11 @@
 export interface TargetGroup {
   targets: string[];
   labels: Record<string, string>;
+  /**
+   * Label names the SD data set but the agent's own series use (`le`, `job`, `phase`, …): dropped
+   * from `labels`, counted and logged by the target manager.
+   */
+  dropped?: string[];
 }
 
 /** Where targets come from: the config, files, an HTTP endpoint, a command. */

@@ -20,6 +20,8 @@ const BOMB = ["a: &a [x,x,x,x,x,x,x,x,x]"].concat(
 const STATIC = (list: string) =>
   `${PROBE}targets:\n  - static: {targets: [${list}]}\n    probes: [x]\n`;
 const ADDRESS = 'expected a target address like "host", "host:port" or "[::1]:22"';
+const OWN = "expected a label name not used by VMProber's own series";
+const SERIES = "it labels histogram buckets, ICMP phases and statistics, results or TLS details";
 const KINDS = "expected one source kind per entry: static, file, http or command";
 
 /** The README table: each malformed config and the exact error (FILE is the config path). */
@@ -154,8 +156,34 @@ export const CASES: Case[] = [
     name: "reserved label name",
     text: `metrics:\n  labels: {target: x}\n${PROBE}`,
     expect: [
-      'FILE:2:12: metrics.labels.target: expected a label name other than probe, type, target and __*, got "target"',
+      `FILE:2:12: metrics.labels.target: ${OWN}, got "target" (target is set on every series)`,
     ],
+  },
+  {
+    name: "label names our series use, in every label map",
+    text: `agent:\n  labels: {le: "1"}\nmetrics:\n  labels: {phase: x}\n${PROBE}` +
+      `targets:\n  - static: {targets: ["h:1"], labels: {stat: x}}\n    labels: {result: x}\n` +
+      `    probes: [x]\npush:\n  url: http://127.0.0.1:1/api/v1/write\n  extra_labels: {__x: y}\n`,
+    expect: [
+      `FILE:2:12: agent.labels.le: ${OWN}, got "le" (${SERIES})`,
+      `FILE:4:12: metrics.labels.phase: ${OWN}, got "phase" (${SERIES})`,
+      `FILE:8:41: targets.0.static.labels.stat: ${OWN}, got "stat" (${SERIES})`,
+      `FILE:9:14: targets.0.labels.result: ${OWN}, got "result" (${SERIES})`,
+      `FILE:13:18: push.extra_labels.__x: ${OWN}, got "__x" (names starting with __ are reserved for internal use)`,
+    ],
+  },
+  {
+    name: "job and instance as labels",
+    text: `agent:\n  labels: {job: x, instance: y}\n${PROBE}`,
+    expect: [
+      `FILE:2:12: agent.labels.job: ${OWN}, got "job" (job is set per probe module or source: use their job: key)`,
+      `FILE:2:20: agent.labels.instance: ${OWN}, got "instance" (instance is always the target address)`,
+    ],
+  },
+  {
+    name: "empty job",
+    text: `probes:\n  x: {type: tcp, job: ""}\n`,
+    expect: ["FILE:2:23: probes.x.job: expected a job name, got an empty string"],
   },
   {
     name: "malformed static target addresses",

@@ -30,6 +30,7 @@ Deno.test("knownKeys() follows objects, records, lists, pipes and the probe type
     "command",
     "name",
     "labels",
+    "job",
     "probes",
   ]);
   assert.deepEqual(knownKeys(configSchema, ["targets", "0", "static"], data), [

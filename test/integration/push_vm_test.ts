@@ -135,13 +135,15 @@ Deno.test("pusher delivers every WAL record to VictoriaMetrics, through an outag
         { site: "itest", env: "ci", type: "tcp" },
       );
     }
-    assert.equal(await counter(registry, "vmprober_push_samples_total"), 1200);
+    // 600 TCP records × blackbox's 6 TCP families (success, duration, lookup time, IP protocol,
+    // address hash, failed due to regex).
+    assert.equal(await counter(registry, "vmprober_push_samples_total"), 3600);
     assert.equal(
       await counter(registry, "vmprober_push_dropped_samples_total", { reason: "rejected" }),
       0,
     );
     // At-least-once: VictoriaMetrics received every sample once; nothing was resent.
-    assert.deepEqual([receivedBefore, await vm.rowsReceived()], [400, 800]);
+    assert.deepEqual([receivedBefore, await vm.rowsReceived()], [1200, 2400]); // 6 series a record
   } finally {
     await wal[Symbol.asyncDispose]();
     await Deno.remove(dir, { recursive: true });

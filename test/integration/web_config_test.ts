@@ -164,7 +164,7 @@ Deno.test("web config: a bad one exits 1 with file:line:col, before anything sta
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("web config: without users, POST /-/reload from outside loopback is 403; from loopback 200", async () => {
+Deno.test("web config: without users, POST /-/reload and /probe from outside loopback are 403; from loopback 200", async () => {
   await using lab = await createNetnsLab();
   const dir = await Deno.makeTempDir({ prefix: "vmprober-web-" });
   const hostIp = lab.ip4.replace(/\.2$/, ".1");
@@ -187,13 +187,21 @@ Deno.test("web config: without users, POST /-/reload from outside loopback is 40
       "set basic_auth_users in the web config to allow it)\n\n403",
   );
   assert.match(await curl("GET", "/healthz"), /^ok\n\n200$/);
+  assert.equal(
+    await curl("GET", "/probe?target=127.0.0.1:9&module=t"),
+    `Forbidden: /probe is allowed from loopback only unless authenticated (peer ${lab.ip4}; ` +
+      "set basic_auth_users in the web config to allow it)\n\n403",
+  );
+  const probe = await fetch(`http://127.0.0.1:${port}/probe?target=127.0.0.1:9&module=t`);
+  assert.equal(probe.status, 200, await probe.clone().text());
+  assert.match(await probe.text(), /probe_success 0/);
   const local = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: "POST" });
   assert.equal(local.status, 200);
   assert.deepEqual(await local.json(), { ok: true });
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   assert.equal(
     metricValue(metrics, "vmprober_http_requests_refused_total", { reason: "not_loopback" }),
-    1,
+    2,
   );
   assert.equal(await agent.stop(), 0);
   await Deno.remove(dir, { recursive: true });

@@ -42,7 +42,9 @@ Deno.test("recordToSeries() and the record encoder push a record's gauges alike"
     encoded.bytes,
     encodeWriteRequest([...series, ...recordToSeries(http, { dc: "x" })]),
   );
-  assert.equal(encoded.samples, 10);
+  // Per record: blackbox's 5 common families (success, duration, lookup time, IP protocol,
+  // address hash) and the 3 gauges.
+  assert.equal(encoded.samples, 16);
 });
 
 Deno.test("createProbeMetrics() renders each gauge family once, with its phase label", () => {
@@ -51,7 +53,7 @@ Deno.test("createProbeMetrics() renders each gauge family once, with its phase l
   const text = m.render();
   assert.equal(text.match(/# TYPE probe_http_duration_seconds gauge/g)?.length, 1);
   assert.ok(text.includes(
-    'probe_http_duration_seconds{probe="http_2xx",type="http",target="https://other.test/",site="fra1",phase="tls"} 0.002',
+    'probe_http_duration_seconds{instance="https://other.test/",job="http_2xx",probe="http_2xx",type="http",target="https://other.test/",site="fra1",phase="tls"} 0.002',
   ));
   assert.equal(text.match(/^probe_http_status_code\{/gm)?.length, 2);
 });

@@ -55,9 +55,14 @@ Deno.test("render() writes a TCP record's families in order and leaves out empty
     attempts: 1,
     ipProtocol: 4,
   }]);
-  const l = 'probe="ssh",type="tcp",target="127.0.0.1:22",site="fra1"';
+  const l =
+    'instance="127.0.0.1:22",job="ssh",probe="ssh",type="tcp",target="127.0.0.1:22",site="fra1"';
   const text = metrics.render();
   assert.ok(text.includes(`probe_success{${l}} 0\n`));
+  // blackbox's TCP families are there even when the probe failed.
+  assert.ok(text.includes(`probe_ip_protocol{${l}} 4\n`));
+  assert.ok(text.includes(`probe_dns_lookup_time_seconds{${l}} 0\n`));
+  assert.ok(text.includes(`probe_failed_due_to_regex{${l}} 0\n`));
   assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="0.001"} 0\n`));
   assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="0.01"} 1\n`));
   assert.ok(text.includes(`vmprober_probe_duration_seconds_bucket{${l},le="+Inf"} 1\n`));

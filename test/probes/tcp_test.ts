@@ -139,8 +139,19 @@ Deno.test("createTcpProbe() with tls reports the certificate expiry and talks th
       signal,
     );
     assert.equal(ok.success, true, ok.detail);
-    const days = (ok.tlsCertExpiry! - Date.now() / 1000) / 86400;
+    const days = (ok.tls!.earliestCertExpiry - Date.now() / 1000) / 86400;
     assert.ok(days > 29 && days < 31, `expires in ${days} days`);
+    // blackbox_exporter's values for the same handshake: no verified chain (Go's zero time),
+    // the leaf's names as Go prints them, the version as Go names it.
+    assert.equal(ok.tls!.lastChainExpiry, -62135596800);
+    assert.equal(ok.tls!.subject, "CN=localhost");
+    assert.equal(ok.tls!.issuer, "CN=localhost");
+    assert.equal(ok.tls!.subjectAlternative, "localhost");
+    assert.match(ok.tls!.version, /^TLS 1\.[23]$/);
+    assert.match(ok.tls!.fingerprintSha256, /^[0-9a-f]{64}$/);
+    assert.equal(ok.failedDueToRegex, false);
+    assert.equal(ok.ipProtocol, 4);
+    assert.equal(ok.ipAddrHash, 3668918509);
 
     const bad = await createTcpProbe().run(job(port, { tls: true }), signal);
     assert.equal(bad.success, false);

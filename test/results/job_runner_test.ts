@@ -22,6 +22,7 @@ const def: JobDef = {
   jitter: 1,
   retries: 2,
   labels: { site: "a" },
+  jobName: "tcp",
   version: "v",
 };
 

@@ -51,7 +51,18 @@ const failed: ResultRecord = {
   durationSeconds: 5,
   reason: "timeout",
   attempts: 2,
-  tlsCertExpiry: 1.8e9,
+  tls: {
+    earliestCertExpiry: 1.8e9,
+    lastChainExpiry: 1.8e9,
+    version: "TLS 1.3",
+    fingerprintSha256: "ab",
+    subject: "CN=x",
+    issuer: "CN=y",
+    subjectAlternative: "x,y",
+  },
+  dnsLookupSeconds: 0.0001,
+  ipAddrHash: 3668918509,
+  failedDueToRegex: false,
 };
 const lost: ResultRecord = {
   ...icmp,

@@ -97,11 +97,6 @@ Deno.test("validateTargetGroups() names the offending group, key and value", () 
     'group 0.labels: invalid label name "bad-name"',
   );
   rejects(
-    () => validateTargetGroups([{ targets: [], labels: { target: "x" } }]),
-    "format",
-    'group 0.labels: label name "target" is reserved',
-  );
-  rejects(
     () => validateTargetGroups([{ targets: [], labels: { port: 22 } }]),
     "format",
     "group 0.labels.port: expected a string value, got number 22",
@@ -111,4 +106,24 @@ Deno.test("validateTargetGroups() names the offending group, key and value", () 
     "format",
     'group 0: unknown key "lables"',
   );
+});
+
+Deno.test("validateTargetGroups() drops labels our own series use and reports them, keeping the group", () => {
+  const groups = validateTargetGroups([{
+    targets: ["10.0.0.1:22"],
+    labels: {
+      site: "fra1",
+      le: "1",
+      phase: "x",
+      job: "j",
+      instance: "i",
+      target: "t",
+      __meta_x: "m",
+    },
+  }]);
+  assert.deepEqual(groups, [{
+    targets: ["10.0.0.1:22"],
+    labels: { site: "fra1" },
+    dropped: ["le", "phase", "job", "instance", "target"],
+  }]);
 });

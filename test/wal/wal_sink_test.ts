@@ -43,21 +43,26 @@ Deno.test("createWalSink() appends one WriteRequest per write() with every recor
   sink.write([rec("10.0.0.1:22", true), rec("10.0.0.2:22", false)]);
   sink.write([]);
   assert.equal(wal.appends.length, 1);
-  assert.equal(wal.appends[0]!.samples, 4);
+  assert.equal(wal.appends[0]!.samples, 12);
   const series = decodeCompressed(snappyCompress(wal.appends[0]!.body));
-  assert.deepEqual(series.map((s) => [s.labels[0]![1], s.value]), [
-    ["probe_success", 1],
+  const tcp = (success: number) => [
+    ["probe_success", success],
     ["probe_duration_seconds", Math.fround(0.0042)], // stored at float32 precision
-    ["probe_success", 0],
-    ["probe_duration_seconds", Math.fround(0.0042)],
-  ]);
+    ["probe_dns_lookup_time_seconds", 0],
+    ["probe_ip_protocol", 0],
+    ["probe_ip_addr_hash", 0],
+    ["probe_failed_due_to_regex", 0],
+  ];
+  assert.deepEqual(series.map((s) => [s.labels[0]![1], s.value]), [...tcp(1), ...tcp(0)]);
   assert.deepEqual(series[0]!.labels, [
     ["__name__", "probe_success"],
+    ["instance", "10.0.0.1:22"],
+    ["job", "ssh"],
     ["probe", "ssh"],
     ["type", "tcp"],
     ["target", "10.0.0.1:22"],
     ["site", "fra1"],
     ["agent", "a1"],
   ]);
-  assert.equal(series[2]!.timestampMs, 1_700_000_000_123);
+  assert.equal(series[6]!.timestampMs, 1_700_000_000_123);
 });

@@ -113,7 +113,7 @@ export async function roundTrip(req: HttpRequest, o: RoundTripOptions): Promise<
       const c = await raceAbort(pending, o.signal);
       o.phases.tls += lap();
       stream = c.stream;
-      certExpiry = c.certExpiry;
+      certExpiry = c.tls?.earliestCertExpiry;
     } else {
       const connect = o.connect ?? ((x) => Deno.connect(x));
       const pending = connect({ hostname: address.ip, port, signal: o.signal });

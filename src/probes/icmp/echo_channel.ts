@@ -29,6 +29,11 @@ interface Pending {
 
 interface RunState {
   rtts: (number | undefined)[];
+  /** Monotonic ms the latest reply arrived (its kernel stamp on the monotonic scale). */
+  lastArrivalMono: number;
+  /** Monotonic ms the first request went out. */
+  firstSentMono?: number;
+  hopLimit?: number;
   answered: number;
   sent: number;
   sending: boolean;
@@ -56,6 +61,14 @@ export interface EchoChannel {
   close(): void;
 }
 
+/**
+ * Most packets one drain reads (64 `recvmmsg` batches). A raw socket sees every echo reply on
+ * the host: behind another process's flood ping (~50,000 replies/s) a drain of one batch every
+ * poll fell behind, and our replies waited in the queue past their timeout. 4,096 per 2 ms poll
+ * keeps up with 2 M packets/s; a drain costs ~1 µs per packet.
+ */
+const DRAIN_MAX = 4096;
+
 /** Wraps an open ICMP socket into a channel that runs echo sequences on it. */
 export function createEchoChannel(
   socket: IcmpSocket,
@@ -75,7 +88,7 @@ export function createEchoChannel(
   const stopPoll = new AbortController();
 
   const dispatch = () => {
-    for (const packet of socket.receive()) {
+    for (const packet of socket.receive(DRAIN_MAX)) {
       const reply = decodeEchoReply(packet.bytes, socket.family, withIpHeader);
       if (typeof reply === "string") {
         onIgnored(reply);
@@ -103,6 +116,9 @@ export function createEchoChannel(
       let rtt = (packet.receivedNs - entry.sentNs) / 1e9;
       if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
       run.rtts[entry.index] = rtt;
+      run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
+      if (reply.hopLimit !== undefined) run.hopLimit = reply.hopLimit;
+      else if (packet.hopLimit !== undefined) run.hopLimit = packet.hopLimit;
       run.answered++;
       if (!run.sending && run.answered >= run.sent) run.wake?.();
     }
@@ -144,7 +160,13 @@ export function createEchoChannel(
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
       const source = canonicalIp(ip, socket.family);
-      const run: RunState = { rtts: [], answered: 0, sent: 0, sending: true };
+      const run: RunState = {
+        rtts: [],
+        lastArrivalMono: 0,
+        answered: 0,
+        sent: 0,
+        sending: true,
+      };
       const keys: number[] = [];
       let failure: EchoRunResult["failure"];
       const reserved = reserve(opts.count);
@@ -199,6 +221,7 @@ export function createEchoChannel(
             continue;
           }
           entry.sentNs = sent.sentNs;
+          run.firstSentMono ??= entry.sentMono;
           run.sent++;
           dispatch(); // loopback replies are already queued
           void poll();
@@ -217,7 +240,17 @@ export function createEchoChannel(
         for (const key of keys) if (pending.get(key)?.run === run) pending.delete(key);
       }
       const rttsSeconds = run.rtts.filter((r): r is number => r !== undefined);
-      return { sent: run.sent, rttsSeconds, failure: run.sent === 0 ? failure : undefined };
+      // Every reply in: the run ended when the last one reached the host (its kernel stamp), not
+      // when a poll got round to reading it; otherwise it ended at the deadline (now).
+      const endMono = run.sent > 0 && run.answered >= run.sent ? run.lastArrivalMono : clock.now();
+      return {
+        sent: run.sent,
+        rttsSeconds,
+        failure: run.sent === 0 ? failure : undefined,
+        firstSentMono: run.firstSentMono,
+        endMono,
+        hopLimit: run.hopLimit,
+      };
     },
     close() {
       if (closed) return;

@@ -72,6 +72,8 @@ export interface EchoReply {
   identifier: number;
   sequence: number;
   payload: Uint8Array;
+  /** The IPv4 header's TTL, when the packet came with its IP header (raw IPv4 sockets). */
+  hopLimit?: number;
 }
 
 /**
@@ -98,5 +100,6 @@ export function decodeEchoReply(
     identifier: (bytes[start + 4]! << 8) | bytes[start + 5]!,
     sequence: (bytes[start + 6]! << 8) | bytes[start + 7]!,
     payload: bytes.subarray(start + 8),
+    hopLimit: withIpHeader ? bytes[8] : undefined,
   };
 }

@@ -18,6 +18,8 @@ export interface ReceivedPacket {
   source: string | undefined;
   /** Kernel receive time, ns on this socket's realtime scale (see `realtimeNs`). */
   receivedNs: number;
+  /** TTL (IPv4) or hop limit (IPv6) from the control data, when the kernel sent one. */
+  hopLimit?: number;
   truncated: boolean;
 }
 
@@ -64,7 +66,7 @@ export class SocketOpenError extends Error {
 
 const MMSG = 64; // sizeof(struct mmsghdr) on LP64
 const IOV = 16;
-const CONTROL = 64;
+const CONTROL = 128; // SCM_TIMESTAMPNS (32 bytes) + IP_TTL / IPV6_HOPLIMIT (24 bytes)
 
 /** Opens an ICMP socket; throws {@linkcode SocketOpenError} or FFI permission errors. */
 export function openIcmpSocket(
@@ -90,6 +92,10 @@ export function openIcmpSocket(
     f.setsockopt(fd, level, name, value, value.byteLength) === 0;
 
   setopt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, int(1));
+  // The reply's TTL / hop limit as control data (`probe_icmp_reply_hop_limit`); raw IPv4
+  // sockets also have it in the IP header.
+  if (family === 4) setopt(C.IPPROTO_IP, C.IP_RECVTTL, int(1));
+  else setopt(C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, int(1));
   const rcvbuf = options.receiveBufferBytes ?? DEFAULTS.receiveBufferBytes;
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
@@ -185,6 +191,7 @@ export function openIcmpSocket(
           const nameLen = headerView.getUint32(h + 8, true);
           const controlLen = Number(headerView.getBigUint64(h + 40, true));
           let receivedNs = now;
+          let hopLimit: number | undefined;
           for (let c = 0; c + 16 <= controlLen;) {
             const base = i * CONTROL + c;
             const cmsgLen = Number(controlView.getBigUint64(base, true));
@@ -195,6 +202,12 @@ export function openIcmpSocket(
               const sec = Number(controlView.getBigInt64(base + 16, true));
               const nsec = Number(controlView.getBigInt64(base + 24, true));
               receivedNs = (sec - baseSec) * 1e9 + nsec;
+            } else if (
+              cmsgLen >= 20 &&
+              ((level === C.IPPROTO_IP && type === C.IP_TTL) ||
+                (level === C.IPPROTO_IPV6 && type === C.IPV6_HOPLIMIT))
+            ) {
+              hopLimit = controlView.getInt32(base + 16, true);
             }
             c += (cmsgLen + 7) & ~7;
           }
@@ -202,6 +215,7 @@ export function openIcmpSocket(
             bytes: data.slice(i * bufferSize, i * bufferSize + Math.min(len, bufferSize)),
             source: decodeSockaddr(names.subarray(i * SOCKADDR_MAX), nameLen),
             receivedNs,
+            hopLimit,
             truncated: (flags & C.MSG_TRUNC) !== 0,
           });
         }

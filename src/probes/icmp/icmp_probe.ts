@@ -14,6 +14,7 @@ import type { ProbeJob } from "../../schedule/job.ts";
 import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./helper.ts";
 import { rttStats } from "./rtt_stats.ts";
 import type { IcmpHelper } from "./types.ts";
+import { addressFields } from "../address_fields.ts";
 import type { ModuleOf } from "../../config/schema.ts";
 
 /** Module option defaults (the config schema leaves them optional): 1 echo of 56 bytes. */
@@ -74,11 +75,16 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
         );
       } catch (error) {
         const reason = failureReason(error);
+        const resolve = (clock.now() - started) / 1000;
         return failed(started, {
+          dnsLookupSeconds: resolve,
+          icmpPhases: { resolve, setup: 0, rtt: 0 },
           reason: reason === "error" ? "dns" : reason,
           detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
         });
       }
+      const resolvedAt = clock.now();
+      const addr = addressFields(resolved, (resolvedAt - started) / 1000);
       try {
         let h = helper(mode);
         if (!h.families.includes(resolved.family) && mode === "auto") {
@@ -93,22 +99,34 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
           timeoutMs: Math.max(0, deadline - clock.now()),
         }, signal);
         const icmp = rttStats(result.sent, result.rttsSeconds);
-        const durationSeconds = (clock.now() - started) / 1000;
-        if (icmp.received > 0) {
-          return { success: true, durationSeconds, ipProtocol: resolved.family, icmp };
-        }
+        // blackbox's meaning: the whole probe, resolve included. It ends when the last reply
+        // reached the host (its kernel stamp), not when the helper got round to reading it;
+        // with count > 1 it spans every packet (count - 1 intervals plus the last reply).
+        const end = Math.min(result.endMono ?? clock.now(), clock.now());
+        const durationSeconds = (end - started) / 1000;
+        const firstSent = result.firstSentMono ?? resolvedAt;
+        const common = {
+          durationSeconds,
+          ...addr,
+          icmp,
+          icmpPhases: {
+            resolve: addr.dnsLookupSeconds ?? 0,
+            setup: Math.max(0, firstSent - resolvedAt) / 1000,
+            rtt: icmp.received > 0 ? icmp.avgSeconds : 0,
+          },
+          icmpReplyHopLimit: icmp.received > 0 ? result.hopLimit : undefined,
+        };
+        if (icmp.received > 0) return { success: true, ...common };
         return {
           success: false,
-          durationSeconds,
-          ipProtocol: resolved.family,
-          icmp,
+          ...common,
           reason: result.failure?.reason ?? "timeout",
           detail: result.failure?.detail ??
             `no echo reply from ${resolved.ip} (${result.sent} sent)`,
         };
       } catch (error) {
         return failed(started, {
-          ipProtocol: resolved.family,
+          ...addr,
           detail: error instanceof Error ? error.message : String(error),
         });
       }

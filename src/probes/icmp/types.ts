@@ -23,6 +23,15 @@ export interface EchoRunResult {
   rttsSeconds: number[];
   /** Set when the run could not be carried out (a send failed, ping crashed). */
   failure?: { reason: FailureReason; detail: string };
+  /** Monotonic ms (the Clock's scale) the first request went out; helpers that know it. */
+  firstSentMono?: number;
+  /**
+   * Monotonic ms the run ended: when the last reply arrived (kernel stamp) if all came back,
+   * else when waiting stopped. Helpers that do not know leave it out.
+   */
+  endMono?: number;
+  /** TTL (IPv4) or hop limit (IPv6) of the last reply, where the helper can read it. */
+  hopLimit?: number;
 }
 
 /** Runs echo sequences; one helper serves every ICMP probe of the agent. */

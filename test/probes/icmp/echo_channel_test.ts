@@ -70,9 +70,13 @@ Deno.test("createEchoChannel() ignores and counts hostile packets and still take
 Deno.test("createEchoChannel() reports loss when nothing answers, within the timeout", async () => {
   const socket = fakeIcmpSocket(6, "raw", () => []);
   const channel = createEchoChannel(socket);
+  const started = performance.now();
   const r = await channel.run("::1", { ...opts, timeoutMs: 50 });
   channel.close();
-  assert.deepEqual(r, { sent: 3, rttsSeconds: [], failure: undefined });
+  const { endMono, firstSentMono, ...rest } = r;
+  assert.deepEqual(rest, { sent: 3, rttsSeconds: [], failure: undefined, hopLimit: undefined });
+  // No reply: the run ended when waiting stopped, at the timeout.
+  assert.ok(firstSentMono! >= started && endMono! - started >= 50, `${endMono! - started} ms`);
   assert.equal(channel.inFlight(), 0);
 });
 
@@ -107,9 +111,40 @@ Deno.test("createEchoChannel() turns a failed send into unreachable", async () =
   const channel = createEchoChannel(socket);
   const r = await channel.run("127.0.0.1", opts);
   channel.close();
-  assert.deepEqual(r, {
+  const { endMono: _end, ...rest } = r;
+  assert.deepEqual(rest, {
     sent: 0,
     rttsSeconds: [],
     failure: { reason: "unreachable", detail: "sendto failed: errno 101" },
+    firstSentMono: undefined,
+    hopLimit: undefined,
   });
+});
+
+/** A reply to `sent` after `rttNs`; `flip` changes its sequence (someone else's reply). */
+function flippedReplyTo(sent: SentPacket, rttNs: number, flip = 0): ReceivedPacket {
+  const p = sent.packet.slice();
+  p[0] = 0;
+  p[2] = p[3] = 0;
+  p[6]! ^= flip;
+  const sum = internetChecksum(p);
+  p[2] = sum >> 8;
+  p[3] = sum & 0xff;
+  return { bytes: p, source: sent.ip, receivedNs: sent.sentNs + rttNs, truncated: false };
+}
+
+Deno.test("createEchoChannel() takes its reply from behind 5,000 foreign packets within the timeout", async () => {
+  let ignored = 0;
+  // Other processes' echo replies (a raw socket sees every reply on the host) queued first.
+  // (A datagram socket fake: the queue depth is what matters, not who filled it.)
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [
+    ...Array.from({ length: 5000 }, () => flippedReplyTo(s, 10_000, 0x80)),
+    flippedReplyTo(s, 36_000),
+  ]);
+  const channel = createEchoChannel(socket, { onIgnored: () => ignored++ });
+  const r = await channel.run("127.0.0.1", { count: 1, intervalMs: 1, size: 16, timeoutMs: 30 });
+  channel.close();
+  assert.equal(r.sent, 1);
+  assert.deepEqual(r.rttsSeconds, [0.000036]);
+  assert.equal(ignored, 5000);
 });
