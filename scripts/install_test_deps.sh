@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the test suite uses, when they are missing:
-#   victoria-metrics (push tests), prometheus (promtool, exposition lint, scraping and remote-write
-#   receiver in the blackbox compatibility test), prometheus-blackbox-exporter (the compatibility
-#   test compares its /probe with ours; the bench's TCP peer), fping and iputils-ping
+#   victoria-metrics (push tests; it also ships vmagent and vmauth), prometheus (promtool,
+#   exposition lint, scraping and the remote-write receiver of the compatibility and ordering
+#   tests), prometheus-blackbox-exporter (the compatibility test compares its /probe with ours; the
+#   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
 #   curl and wget (install.sh downloaders), openssl (TLS test certificates),
@@ -14,7 +15,9 @@ set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
 have victoria-metrics || need="$need victoria-metrics"
+have vmagent || need="$need victoria-metrics"
 have promtool || need="$need prometheus"
+have prometheus || need="$need prometheus"
 have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
 have fping || need="$need fping"
 have ping || need="$need iputils-ping"

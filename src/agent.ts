@@ -21,8 +21,11 @@ import { createRecentRing } from "./results/recent_ring.ts";
 import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { createPusher } from "./push/pusher.ts";
+import { createFamilyBook } from "./results/pushed_families.ts";
 import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
+import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
+import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { probeNow } from "./results/probe_now.ts";
@@ -106,6 +109,7 @@ async function start(
   });
   const self = registerSelfMetrics(registry, { pool: () => pool, version: VERSION });
   registerProcessMetrics(registry);
+  const clusterMetrics = registerClusterMetrics(registry);
   self.configLastReloadSuccessful.set(1);
   self.configLastReloadTimestamp.set(clock.wallNow() / 1000);
 
@@ -116,6 +120,8 @@ async function start(
   // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
   // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
   const wal = await openAgentWal(config, registry, clock);
+  /** Pushed families (fixed ones and probes' gauges as seen): the remote-write metadata. */
+  const families = createFamilyBook();
   if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
   else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
   /** Extra parts of `/api/v1/status`, by key. */
@@ -132,6 +138,7 @@ async function start(
       registry,
       version: VERSION,
       onHealthChange: (healthy) => wal.holdCompaction(healthy),
+      metadata: families.list,
     });
     await pusher.start();
     closers.push(async () => {
@@ -145,12 +152,15 @@ async function start(
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
+  const walSink = wal
+    ? createWalSink(wal, { extraLabels: config.push?.extra_labels, registry, families })
+    : undefined;
   const normalizer = createNormalizer(
     {
       metrics: probeMetrics,
       last_results: lastResults,
       history,
-      ...(wal ? { wal: createWalSink(wal, { extraLabels: config.push?.extra_labels }) } : {}),
+      ...(walSink ? { wal: walSink } : {}),
     },
     { registry },
   );
@@ -164,9 +174,10 @@ async function start(
   });
   let jobs: JobDef[] = [];
   let targets: Target[] = [];
+  let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
-    sources: buildSources(config, { configDir }),
+    sources: buildSources(config, { configDir, registry }),
     registry,
     clock,
   });
@@ -184,19 +195,28 @@ async function start(
       self.rejectedTargets.inc({ reason: r.reason });
       log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
     }
-    const specs = await runSliced(mapSteps(built.jobs, toSpec), { signal });
+    // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
+    const sharded = await runSliced(shardSteps(built.jobs, config.cluster), { signal });
+    const specs = await runSliced(mapSteps(sharded.kept, toSpec), { signal });
     const summary = await scheduler.apply(specs, signal);
     targets = next;
-    jobs = built.jobs;
+    shard = sharded;
+    clusterMetrics.update(config.cluster, sharded.kept.length, sharded.skipped);
+    jobs = sharded.kept;
     const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
     probeMetrics.retain(keys);
-    lastResults.retain(keys);
+    // Series of jobs that ended (target or module removed) get a stale marker, as Prometheus
+    // writes one when a target leaves; later than the job's last sample, so in order.
+    const ended = lastResults.retain(keys);
+    const now = clock.wallNow();
+    for (const r of ended) walSink?.writeStale([r], Math.max(now, r.timestampMs + 1));
     history.retain(keys);
     normalizer.retain(keys);
     self.jobs.set(jobs.length);
     self.targets.set(next.length);
     log.info("Scheduled {jobs} jobs on {targets} targets", {
       jobs: jobs.length,
+      ...(config.cluster ? { member: config.cluster.member, skipped: shard.skipped } : {}),
       targets: next.length,
       ...summary,
     });
@@ -236,7 +256,7 @@ async function start(
           listen: next.agent.listen,
         });
       }
-      const sources = buildSources(next, { configDir });
+      const sources = buildSources(next, { configDir, registry });
       config = next;
       await setupLogging(config.agent.log);
       pool.resize(config.limits.concurrency, config.limits.max_queue);
@@ -302,13 +322,20 @@ async function start(
     ready,
     jobs: jobs.length,
     targets: targets.length,
+    cluster: config.cluster
+      ? { ...config.cluster, jobs_kept: jobs.length, jobs_skipped: shard.skipped }
+      : null,
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
   const app = createApp({
     metrics: () => scrapes.open(),
     ready: () => ready,
     reload: () => reloader.trigger("api"),
-    targets: () => targetsView(targets, lastResults),
+    targets: () =>
+      targetsView(targets, lastResults, {
+        ownersOf: shard.ownersOf,
+        member: config.cluster?.member,
+      }),
     guard: webGuard(options.web, registry),
     status,
     probe: {

@@ -7,6 +7,7 @@ import { CHECK_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
 import { loadWebConfig } from "../http/web_config.ts";
 import { dirname, resolvePath } from "../base/paths.ts";
+import { owners } from "../schedule/rendezvous.ts";
 
 /** Runs the command; returns the exit code. */
 export async function checkConfigCommand(args: string[]): Promise<number> {
@@ -47,6 +48,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       push: config.push
         ? new URL(config.push.url).origin + new URL(config.push.url).pathname
         : null,
+      ...(config.cluster ? { cluster: clusterSummary(config) } : {}),
     };
     if (values.json) out(JSON.stringify(summary));
     else {
@@ -70,6 +72,13 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
           summary.push ?? "off (pull only)"
         }`,
       );
+      const c = summary.cluster;
+      if (c) {
+        out(
+          `  cluster: member ${c.member} of ${c.members}, replication ${c.replication}; ` +
+            `owns ${c.static_targets_owned} of ${c.static_targets} static targets`,
+        );
+      }
     }
     return 0;
   } catch (e) {
@@ -80,4 +89,13 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/** This member's share of the static targets (other sources are known only at run time). */
+function clusterSummary(config: Awaited<ReturnType<typeof loadConfig>>) {
+  const c = config.cluster!;
+  const addresses = new Set(config.targets.flatMap((t) => t.static?.targets ?? []));
+  let owned = 0;
+  for (const a of addresses) if (owners(a, c.members, c.replication).includes(c.member)) owned++;
+  return { ...c, static_targets: addresses.size, static_targets_owned: owned };
 }

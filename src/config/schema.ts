@@ -27,6 +27,8 @@ import {
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
+import { templateProblem } from "./url_template.ts";
+import { tenantProblem } from "./tenant_url.ts";
 
 import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
 
@@ -270,6 +272,11 @@ export const configSchema = z.strictObject({
   ),
   // Absent: a WAL with these defaults only when there is a `push:` section (see walSettings).
   wal: optional(walSection),
+  cluster: optional(z.strictObject({
+    members: int(1, 1000),
+    member: int(0, 999),
+    replication: withDefault(int(1, 1000), 1),
+  })),
   push: optional(z.strictObject({
     url: httpUrl(),
     basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),
@@ -283,13 +290,38 @@ export const configSchema = z.strictObject({
       }),
       {},
     ),
-    max_backoff: withDefault(duration(), 30_000),
-    min_backoff: withDefault(duration(), 250),
+    // Prometheus' remote-write defaults: back online within ~5 s of the receiver's return.
+    max_backoff: withDefault(duration(), 5_000),
+    min_backoff: withDefault(duration(), 30),
     timeout: withDefault(duration(), 30_000),
+    // HELP/TYPE metadata resent this often (Prometheus: 1m); 0 sends none.
+    metadata_interval: withDefault(duration({ allowZero: true }), 60_000),
     shutdown_timeout: withDefault(duration(), 5_000),
     extra_labels: withDefault(labels(), {}),
   })),
 }).check(z.superRefine((c, ctx) => {
+  const tenant = c.push && tenantProblem(c.push.url, c.push.extra_labels);
+  if (tenant) {
+    const path = tenant.at === "url" ? ["push", "url"] : ["push", "extra_labels", tenant.at];
+    ctx.addIssue({ code: "custom", path, message: tenant.message });
+  }
+  if (c.cluster && c.cluster.member >= c.cluster.members) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "member"],
+      message: `expected a member index 0-${
+        c.cluster.members - 1
+      } (members: ${c.cluster.members}), got ${c.cluster.member}`,
+    });
+  }
+  if (c.cluster && c.cluster.replication > c.cluster.members) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "replication"],
+      message:
+        `expected a replication factor 1-${c.cluster.members} (members: ${c.cluster.members}), got ${c.cluster.replication}`,
+    });
+  }
   const names = new Map<string, number>();
   c.targets.forEach((t, i) => {
     const kind = (["static", "file", "http", "command"] as const).find((k) => t[k] !== undefined);
@@ -305,6 +337,10 @@ export const configSchema = z.strictObject({
     names.set(name, i);
   });
   c.targets.forEach((t, i) => {
+    const problem = t.http && templateProblem(t.http.url, c.agent.labels);
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: ["targets", i, "http", "url"], message: problem });
+    }
     t.probes.forEach((p, j) => {
       if (!(p in c.probes)) {
         ctx.addIssue({

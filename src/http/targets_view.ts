@@ -8,6 +8,8 @@ export interface TargetView {
   address: string;
   sources: string[];
   labels: Record<string, string>;
+  /** With a `cluster:` config: the members that probe it, and whether this agent is one. */
+  cluster?: { owners: number[]; ours: boolean };
   probes: {
     probe: string;
     last_result: {
@@ -20,12 +22,26 @@ export interface TargetView {
   }[];
 }
 
-/** Builds the view; `last` holds each job's last record by its {@linkcode jobKey}. */
-export function targetsView(targets: readonly Target[], last: LastResults): TargetView[] {
+/** Who probes a target, when targets are shared across a cluster of agents. */
+export interface ShardView {
+  ownersOf(address: string): number[] | null;
+  member?: number;
+}
+
+/**
+ * Builds the view; `last` holds each job's last record by its {@linkcode jobKey}. With `shard`, a
+ * target is marked with its owners and `ours` (another member's target has no last result here).
+ */
+export function targetsView(
+  targets: readonly Target[],
+  last: LastResults,
+  shard?: ShardView,
+): TargetView[] {
   return targets.map((t) => ({
     address: t.address,
     sources: t.sources,
     labels: t.labels,
+    ...clusterOf(t.address, shard),
     probes: t.probes.map((probe) => {
       const r = last.get(jobKey(probe, t.address));
       return {
@@ -42,4 +58,12 @@ export function targetsView(targets: readonly Target[], last: LastResults): Targ
       };
     }),
   }));
+}
+
+function clusterOf(address: string, shard: ShardView | undefined): Pick<TargetView, "cluster"> {
+  const owners = shard?.ownersOf(address);
+  if (!owners) return {};
+  return {
+    cluster: { owners, ours: shard!.member !== undefined && owners.includes(shard!.member) },
+  };
 }

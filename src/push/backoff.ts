@@ -4,7 +4,7 @@
 export interface BackoffOptions {
   /** Delay of the first retry before jitter, ms. */
   minMs: number;
-  /** No delay ever exceeds this, ms (`push.max_backoff`). */
+  /** No backoff delay exceeds this, ms (`push.max_backoff`); a `Retry-After` may. */
   maxMs: number;
   /** A number in [0, 1); `Math.random` by default. */
   random?: () => number;
@@ -15,8 +15,9 @@ export interface BackoffOptions {
  * `maxMs`, then "equal jitter": a uniform pick in [half, full] of that, so that a fleet of agents
  * does not retry in lockstep yet the delay still grows.
  *
- * Worked numbers with minMs 250, maxMs 30 s: attempts 0, 1, 2, … 7 → bases 250, 500, 1000, …
- * 32 000 → 30 000 (capped); the delay for attempt 2 lies in [500, 1000] ms.
+ * Worked numbers with the defaults (Prometheus' own) minMs 30, maxMs 5 s: attempts 0, 1, 2, … 8
+ * → bases 30, 60, 120, … 7 680 → 5 000 (capped); the delay for attempt 2 lies in [60, 120] ms, and
+ * a receiver that comes back is retried within 5 s.
  *
  * @example
  * ```ts
@@ -56,16 +57,20 @@ export function parseRetryAfter(header: string | null, nowWallMs: number): numbe
   return Math.max(0, at - nowWallMs);
 }
 
+/** The longest `Retry-After` obeyed when `maxMs` is shorter: 5 minutes. */
+export const RETRY_AFTER_CAP_MS = 300_000;
+
 /**
- * The delay before the next retry: the server's `Retry-After` when given (never more than
- * `maxMs`, so a hostile or mistaken header cannot stall the pusher for days), else
- * {@linkcode backoffDelay}.
+ * The delay before the next retry: the server's `Retry-After` when given — obeyed even past
+ * `maxMs` (a rate-limiting receiver asking for 30 s gets 30 s), but never more than the larger of
+ * `maxMs` and {@linkcode RETRY_AFTER_CAP_MS}, so a hostile or mistaken header cannot stall the
+ * pusher for days — else {@linkcode backoffDelay}.
  *
  * @example
  * ```ts
  * import { retryDelay } from "./backoff.ts";
- * const o = { minMs: 250, maxMs: 30_000, random: () => 0 };
- * if (retryDelay(0, 5000, o) !== 5000 || retryDelay(0, 9e9, o) !== 30_000) throw new Error();
+ * const o = { minMs: 30, maxMs: 5_000, random: () => 0 };
+ * if (retryDelay(0, 30_000, o) !== 30_000 || retryDelay(0, 9e9, o) !== 300_000) throw new Error();
  * ```
  */
 export function retryDelay(
@@ -73,6 +78,8 @@ export function retryDelay(
   retryAfterMs: number | undefined,
   options: BackoffOptions,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(options.maxMs, Math.max(0, retryAfterMs));
+  if (retryAfterMs !== undefined) {
+    return Math.min(Math.max(options.maxMs, RETRY_AFTER_CAP_MS), Math.max(0, retryAfterMs));
+  }
   return backoffDelay(attempt, options);
 }

@@ -6,7 +6,9 @@ import { droppedSamplesCounter } from "../wal/dropped_samples.ts";
 export interface PushMetrics {
   samples: Counter;
   requests: Counter<"status">;
+  metadataRequests: Counter<"status">;
   retries: Counter;
+  orderWaits: Counter;
   dropped: Counter<"reason">;
   lastSuccess: Gauge;
   consecutiveFailures: Gauge;
@@ -30,9 +32,22 @@ export function createPushMetrics(registry: Registry, pendingSamples: () => numb
       labelNames: ["status"],
       registers,
     }),
+    metadataRequests: new Counter({
+      name: "vmprober_push_metadata_requests_total",
+      help:
+        "Remote-write metadata (HELP/TYPE) requests by outcome: HTTP status, timeout or network",
+      labelNames: ["status"],
+      registers,
+    }),
     retries: new Counter({
       name: "vmprober_push_retries_total",
       help: "Remote-write requests retried after a 429, 5xx, timeout or network error",
+      registers,
+    }),
+    orderWaits: new Counter({
+      name: "vmprober_push_order_waits_total",
+      help: "Batches held back until the requests in flight were answered, because they share a " +
+        "series with one of them (per-series timestamp order)",
       registers,
     }),
     dropped,

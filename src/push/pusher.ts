@@ -12,6 +12,14 @@ import { type Batch, createBatcher } from "./batcher.ts";
 import { createPushClient, type PushClient, type PushConfig } from "./client.ts";
 import { createPushMetrics } from "./push_metrics.ts";
 import { classifyOutcome, outcomeLabel } from "./status_policy.ts";
+import { seriesKeys, sharesSeries } from "./series_keys.ts";
+import { metadataRequest } from "./metadata.ts";
+import type { PushedFamily } from "../results/pushed_families.ts";
+
+/** After this many batches in a row that shared a series with one in flight… */
+const CONFLICT_RUN = 8;
+/** …this many are held back without comparing their series (see run()). */
+const SKIP_CHECKS = 64;
 
 /** Response bodies are cut to this length in log lines and the status. */
 const LOG_BODY_CHARS = 256;
@@ -31,6 +39,11 @@ export interface PusherOptions {
   random?: () => number;
   /** Requests in flight while healthy (1 while failing); 2 by default. */
   maxInFlight?: number;
+  /**
+   * Families whose HELP/TYPE metadata is sent at start and every `push.metadata_interval`, in
+   * requests of their own (none when omitted).
+   */
+  metadata?: () => readonly PushedFamily[];
   /** Told when pushing turns unhealthy (first failure) or healthy again (first success after). */
   onHealthChange?: (healthy: boolean) => void;
 }
@@ -71,6 +84,7 @@ export function createPusher(options: PusherOptions): Pusher {
   const hard = new AbortController(); // shutdown deadline: abort requests in flight
   let client: PushClient | undefined;
   let loop: Promise<void> | undefined;
+  let metadataLoop: Promise<void> = Promise.resolve();
   let stopping = false;
   let consecutiveFailures = 0;
   let lastSuccessMs: number | null = null;
@@ -149,7 +163,18 @@ export function createPusher(options: PusherOptions): Pusher {
       maxSamples: config.batch.max_samples,
       maxBytes: config.batch.max_bytes,
     });
-    const window: { batch: Batch; done: Promise<Delivery> }[] = [];
+    type Read = { batch: Batch; keys?: Set<number> | null };
+    const window: (Read & { done: Promise<Delivery> })[] = [];
+    // Series keys are worked out only when a second request could go out beside a first.
+    const keysOf = (e: Read) => e.keys === undefined ? (e.keys = seriesKeys(e.batch.body)) : e.keys;
+    /**
+     * A batch read but not sent: it shares a series with a request in flight, so it waits until
+     * the window has drained. Requests in flight never share a series, so whatever order the
+     * receiver applies them in, each series' samples arrive in timestamp order.
+     */
+    let held: Read | undefined;
+    let conflictRun = 0;
+    let skipChecks = 0;
     // Commits are made in order but not waited for before the next request: saving the position
     // (two fsyncs) between requests stalled a backlog drain.
     let committed: Promise<void> = Promise.resolve();
@@ -158,11 +183,34 @@ export function createPusher(options: PusherOptions): Pusher {
         const limit = consecutiveFailures > 0 ? 1 : maxInFlight;
         const wasStopping = stopping; // read the WAL at least once after stop() began
         while (window.length < limit) {
-          const batch = await batcher.next();
-          if (!batch) break;
-          const done = deliver(batch);
+          let next = held;
+          held = undefined;
+          if (!next) {
+            const batch = await batcher.next();
+            if (!batch) break;
+            next = { batch };
+          }
+          if (window.length > 0) {
+            // After a run of conflicts (a backlog that was never compacted: every batch holds
+            // most series) the next batches are taken as conflicting without decoding them,
+            // which is always safe and saves the CPU; then checking resumes.
+            const conflict = skipChecks > 0
+              ? (skipChecks--, true)
+              : window.some((w) => sharesSeries(keysOf(w), keysOf(next!)));
+            if (skipChecks === 0) conflictRun = conflict ? conflictRun + 1 : 0;
+            if (conflictRun >= CONFLICT_RUN) {
+              conflictRun = 0;
+              skipChecks = SKIP_CHECKS;
+            }
+            if (conflict) {
+              held = next;
+              metrics.orderWaits.inc();
+              break;
+            }
+          }
+          const done = deliver(next.batch);
           done.catch(() => {}); // observed below, in order
-          window.push({ batch, done });
+          window.push({ ...next, done });
         }
         const head = window.shift();
         if (!head) {
@@ -179,6 +227,40 @@ export function createPusher(options: PusherOptions): Pusher {
     } finally {
       await Promise.allSettled(window.map((w) => w.done));
       await committed;
+    }
+  }
+
+  /**
+   * Sends the metadata request now and every `metadata_interval`; a retryable failure is retried
+   * with backoff meanwhile. It never touches the push position or health: metadata is not data.
+   */
+  async function sendMetadata(families: () => readonly PushedFamily[]): Promise<void> {
+    const interval = config.metadata_interval;
+    let attempt = 0;
+    while (!soft.signal.aborted) {
+      let outcome;
+      try {
+        outcome = await client!.send(metadataRequest(families()), soft.signal);
+      } catch {
+        return; // stopping
+      }
+      metrics.metadataRequests.inc({ status: outcomeLabel(outcome) });
+      const verdict = classifyOutcome(outcome);
+      let wait = interval;
+      if (verdict === "retry") {
+        const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
+        const backoff = { minMs: config.min_backoff, maxMs: config.max_backoff, random };
+        wait = Math.min(interval, retryDelay(attempt++, retryAfter, backoff));
+      } else {
+        if (verdict === "drop") {
+          log.warn("Push metadata rejected with HTTP {status}: {body}", {
+            status: outcome.kind === "status" ? outcome.status : 0,
+            body: outcome.kind === "status" ? outcome.body.slice(0, LOG_BODY_CHARS) : "",
+          });
+        }
+        attempt = 0;
+      }
+      await clock.sleep(wait, soft.signal).catch(() => {});
     }
   }
 
@@ -216,6 +298,9 @@ export function createPusher(options: PusherOptions): Pusher {
         position: wal.pushPosition,
       });
       loop = supervise();
+      if (options.metadata && config.metadata_interval > 0) {
+        metadataLoop = sendMetadata(options.metadata);
+      }
     },
     async stop(timeoutMs = config.shutdown_timeout) {
       if (!loop || !client || stopping) return;
@@ -227,6 +312,7 @@ export function createPusher(options: PusherOptions): Pusher {
         () => {},
       );
       await loop;
+      await metadataLoop;
       deadline.abort();
       await client[Symbol.asyncDispose]();
       const backlog = wal.stats().pending_samples;

@@ -4,7 +4,8 @@ import type { ResultRecord, Sink } from "./types.ts";
 /** The last record of every job, by its key. */
 export interface LastResults extends Sink {
   get(key: string): ResultRecord | undefined;
-  retain(keys: ReadonlySet<string>): void;
+  /** Forgets every job not in `keys`; returns the last records of those forgotten. */
+  retain(keys: ReadonlySet<string>): ResultRecord[];
 }
 
 /** Creates an empty table. */
@@ -16,7 +17,13 @@ export function createLastResults(): LastResults {
     },
     get: (key) => last.get(key),
     retain(keys) {
-      for (const k of last.keys()) if (!keys.has(k)) last.delete(k);
+      const gone: ResultRecord[] = [];
+      for (const [k, r] of last) {
+        if (keys.has(k)) continue;
+        gone.push(r);
+        last.delete(k);
+      }
+      return gone;
     },
   };
 }

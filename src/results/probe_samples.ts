@@ -88,7 +88,7 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
  * ```ts
  * import { probeSamples } from "./probe_samples.ts";
  * const s = probeSamples({
- *   timestampMs: 0, target: "127.0.0.1:22", probe: "ssh", type: "tcp", labels: {},
+ *   key: "ssh|127.0.0.1:22", timestampMs: 0, target: "127.0.0.1:22", probe: "ssh", type: "tcp", labels: {},
  *   success: true, durationSeconds: 0.001, attempts: 1,
  * });
  * if (s.map((x) => x.name).join() !== "probe_success,probe_duration_seconds," +

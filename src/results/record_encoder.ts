@@ -2,21 +2,23 @@
  * @module Result records straight to remote-write bytes, without per-sample allocations.
  *
  * The output is byte for byte `encodeWriteRequest(records.flatMap((r) => recordToSeries(r, extra)))`
- * (the reference encoders in test/_support/; one TimeSeries per sample, labels in the same
- * order), but each job's label fields are encoded once and cached — keyed by the record's `labels` object, which is one object per scheduled job —
- * metric-name fields once per name, and one growable buffer is reused across calls. On the probe
- * path this turns ~30 µs of string encoding per record into a few copies.
+ * (the reference encoders in test/_support/; one TimeSeries per sample, labels sorted by name as
+ * label_set.ts builds them), but each job's label fields are encoded once and cached — keyed by
+ * the record's `labels` object, which is one object per scheduled job — metric-name fields once
+ * per name, and one growable buffer is reused across calls. On the probe path this turns ~30 µs of
+ * string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
 import { storedSeconds } from "./series.ts";
 import {
   DURATION_FAMILIES,
-  JOB_LABEL_NAMES,
   jobLabels,
+  type ProbeSample,
   probeSamples,
   pushedExtraSamples,
 } from "./probe_samples.ts";
 import { int64Size, varintSize } from "./proto_size.ts";
+import { buildLabelSet, type LabelDropReason, METRIC_NAME_RE } from "./label_set.ts";
 import { putInt64, putVarint } from "./varint.ts";
 
 const encoder = new TextEncoder();
@@ -25,6 +27,40 @@ const encoder = new TextEncoder();
 export interface RecordEncoder {
   /** The `WriteRequest` bytes of every sample of `records` (a fresh copy) and the sample count. */
   encode(records: readonly ResultRecord[]): { bytes: Uint8Array; samples: number };
+  /**
+   * A stale marker (value {@linkcode STALE_NAN_BITS}) at `timestampMs` for every series the last
+   * record of a job had: the job has ended (target or module removed), like Prometheus does when a
+   * target leaves. Same bytes as `encode()` with every value replaced.
+   */
+  encodeStale(
+    records: readonly ResultRecord[],
+    timestampMs: number,
+  ): { bytes: Uint8Array; samples: number };
+}
+
+/** The samples `encode()` writes for `r` alone (stale markers of ended series aside). */
+function samplesOf(r: ResultRecord): ProbeSample[] {
+  return [...probeSamples(r), ...pushedExtraSamples(r)];
+}
+
+/** How many samples `encode()` writes for `r` alone (stale markers of ended series aside). */
+export function sampleCount(r: ResultRecord): number {
+  return samplesOf(r).length;
+}
+
+/** Options of {@linkcode createRecordEncoder}. */
+export interface RecordEncoderOptions {
+  /** Told once per job (when its labels are first encoded) of every label left out. */
+  onLabelDrop?: (reason: LabelDropReason, name: string) => void;
+}
+
+/** Prometheus' staleness marker: a NaN with this exact bit pattern (high word, low word). */
+export const STALE_NAN_BITS = [0x7ff00000, 0x00000002] as const;
+
+/** A series' own label (`stat`, a gauge's labels): its name and encoded field. */
+interface Extra {
+  name: string;
+  field: Uint8Array;
 }
 
 interface JobFields {
@@ -32,8 +68,13 @@ interface JobFields {
   type: string;
   target: string;
   job: string | undefined;
-  /** The encoded `Label` fields (tag included) of the job's base labels, in series order. */
+  /** The encoded `Label` fields (tag included) of the job's labels, sorted by name. */
   bytes: Uint8Array;
+  /** The label names, sorted, and where each one's field starts in `bytes`. */
+  names: string[];
+  starts: number[];
+  /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
+  nameAt: number;
 }
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
@@ -67,50 +108,67 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /** Creates an encoder adding `extra` labels (push.extra_labels; never overriding a record's). */
 export function createRecordEncoder(
   extra: Readonly<Record<string, string>> = {},
+  options: RecordEncoderOptions = {},
 ): RecordEncoder {
-  const extraEntries = Object.entries(extra);
   const jobs = new WeakMap<object, JobFields>();
-  const names = new Map<string, Uint8Array>();
-  const more = new Map<string, Uint8Array>();
+  const names = new Map<string, Uint8Array | null>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
 
-  const nameField = (name: string) => {
+  const nameField = (name: string): Uint8Array | null => {
     let f = names.get(name);
-    if (!f) names.set(name, f = labelField("__name__", name));
+    if (f === undefined) {
+      f = METRIC_NAME_RE.test(name) ? labelField("__name__", name) : null;
+      if (!f) options.onLabelDrop?.("invalid_name", "__name__");
+      names.set(name, f);
+    }
     return f;
   };
-  /** A sample's own labels (phase, stat, TLS details), encoded once per distinct set. */
-  const shared = new WeakMap<object, Uint8Array>();
-  const moreField = (labels: readonly (readonly [string, string])[]) => {
-    const known = shared.get(labels); // phase and stat lists are shared objects
-    if (known) return known;
-    const key = labels.map(([k, v]) => `${k}\u0000${v}`).join("\u0001");
-    let f = more.get(key);
+  const ownLabels = new Map<string, Extra[]>();
+  const ownExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
+    const key = JSON.stringify(labels);
+    let f = ownLabels.get(key);
     if (!f) {
-      if (more.size > 10_000) more.clear(); // certificate details vary; bound the cache
-      more.set(key, f = concat(labels.map(([k, v]) => labelField(k, v))));
+      if (ownLabels.size > 10_000) ownLabels.clear(); // TLS details vary; bound it
+      const set = buildLabelSet(labels, options.onLabelDrop);
+      ownLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
     }
-    shared.set(labels, f);
     return f;
   };
 
-  const fieldsOf = (r: ResultRecord): Uint8Array => {
+  const fieldsOf = (r: ResultRecord): JobFields => {
     const cached = jobs.get(r.labels);
     if (
       cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type &&
       cached.job === r.job
     ) {
-      return cached.bytes;
+      return cached;
     }
-    const base = jobLabels(r);
-    for (const [k, v] of extraEntries) {
-      if (!JOB_LABEL_NAMES.has(k) && !(k in r.labels)) base.push([k, v]);
+    // Precedence: instance, job, probe, type, target, the merged labels, then extra_labels.
+    const set = buildLabelSet([...jobLabels(r), ...Object.entries(extra)], options.onLabelDrop);
+    const fields = set.map(([k, v]) => labelField(k, v));
+    const starts: number[] = [];
+    let at = 0;
+    for (const f of fields) {
+      starts.push(at);
+      at += f.length;
     }
-    const bytes = concat(base.map(([k, v]) => labelField(k, v)));
-    jobs.set(r.labels, { probe: r.probe, type: r.type, target: r.target, job: r.job, bytes });
-    return bytes;
+    starts.push(at);
+    const names = set.map(([k]) => k);
+    const after = names.findIndex((n) => n > "__name__");
+    const job: JobFields = {
+      probe: r.probe,
+      type: r.type,
+      target: r.target,
+      job: r.job,
+      bytes: concat(fields),
+      names,
+      starts,
+      nameAt: starts[after < 0 ? names.length : after]!,
+    };
+    jobs.set(r.labels, job);
+    return job;
   };
 
   const ensure = (n: number) => {
@@ -123,56 +181,137 @@ export function createRecordEncoder(
     view = new DataView(buf.buffer);
   };
 
-  /** Appends one TimeSeries with one sample. */
+  /** Set while `encodeStale()` runs: every value becomes the stale marker. */
+  let stale = false;
+
+  /**
+   * Appends one TimeSeries with one sample: the job's labels with `__name__` and the series' own
+   * label (`more`, named `moreName`, which wins over a job label of that name) in sorted place.
+   */
   const series = (
     name: Uint8Array,
-    base: Uint8Array,
-    more: Uint8Array | undefined,
+    job: JobFields,
+    extras: readonly Extra[] | undefined,
     value: number,
     ts: number,
   ) => {
+    const base = job.bytes;
     const sampleSize = 1 + 8 + 1 + int64Size(ts);
-    const labels = name.length + base.length + (more ? more.length : 0);
-    const tsSize = labels + 1 + varintSize(sampleSize) + sampleSize;
-    ensure(1 + 10 + tsSize);
-    buf[len++] = 0x0a;
-    len = putVarint(buf, len, tsSize);
-    buf.set(name, len);
-    len += name.length;
-    buf.set(base, len);
-    len += base.length;
-    if (more) {
-      buf.set(more, len);
-      len += more.length;
+    if (!extras) {
+      const tsSize = name.length + base.length + 1 + varintSize(sampleSize) + sampleSize;
+      ensure(1 + 10 + tsSize);
+      buf[len++] = 0x0a;
+      len = putVarint(buf, len, tsSize);
+      buf.set(base.subarray(0, job.nameAt), len);
+      len += job.nameAt;
+      buf.set(name, len);
+      len += name.length;
+      buf.set(base.subarray(job.nameAt), len);
+      len += base.length - job.nameAt;
+    } else {
+      // The series' own labels (sorted, `__name__` among them) merged into the job's; one of
+      // theirs replaces a job label of the same name. Walked twice: size, then bytes.
+      const all: Extra[] = [];
+      let named = false;
+      for (const e of extras) {
+        if (!named && e.name > "__name__") {
+          all.push({ name: "__name__", field: name });
+          named = true;
+        }
+        all.push(e);
+      }
+      if (!named) all.push({ name: "__name__", field: name });
+      const walk = (write: boolean) => {
+        let total = 0;
+        const { names, starts } = job;
+        const copy = (b: Uint8Array) => {
+          if (write) {
+            buf.set(b, len);
+            len += b.length;
+          }
+          total += b.length;
+        };
+        let i = 0;
+        let run = 0;
+        for (const e of all) {
+          while (i < names.length && names[i]! < e.name) i++;
+          copy(base.subarray(run, starts[i]!));
+          copy(e.field);
+          if (names[i] === e.name) i++;
+          run = starts[i]!;
+        }
+        copy(base.subarray(run));
+        return total;
+      };
+      const tsSize = walk(false) + 1 + varintSize(sampleSize) + sampleSize;
+      ensure(1 + 10 + tsSize);
+      buf[len++] = 0x0a;
+      len = putVarint(buf, len, tsSize);
+      walk(true);
     }
     buf[len++] = 0x12;
     len = putVarint(buf, len, sampleSize);
     buf[len++] = 0x09;
-    view.setFloat64(len, value, true);
+    if (stale) {
+      view.setUint32(len, STALE_NAN_BITS[1], true);
+      view.setUint32(len + 4, STALE_NAN_BITS[0], true);
+    } else {
+      view.setFloat64(len, value, true);
+    }
     len += 8;
     buf[len++] = 0x10;
     len = putInt64(buf, len, ts);
   };
 
+  /** One sample of job `job`, unless its metric name is invalid (then 0, counted once). */
+  const emit = (job: JobFields, sample: ProbeSample, ts: number): number => {
+    const name = nameField(sample.name);
+    if (!name) return 0;
+    const value = DURATION_FAMILIES.has(sample.name) ? storedSeconds(sample.value) : sample.value;
+    series(name, job, sample.labels?.length ? ownExtras(sample.labels) : undefined, value, ts);
+    return 1;
+  };
+  const idOf = (s: ProbeSample) =>
+    s.labels?.length ? `${s.name}\u0000${JSON.stringify(s.labels)}` : s.name;
+  /** The samples (as ids, and one sample each) each job's last result had, by job key. */
+  const lastSeries = new Map<string, Map<string, ProbeSample>>();
+
+  const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
+    len = 0;
+    let samples = 0;
+    for (const r of records) {
+      const job = fieldsOf(r);
+      const ts = at ?? r.timestampMs;
+      const list = samplesOf(r);
+      for (const sample of list) samples += emit(job, sample, ts);
+      if (stale) {
+        lastSeries.delete(r.key);
+        continue;
+      }
+      // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
+      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
+      const now = new Map(list.map((x) => [idOf(x), x]));
+      const before = lastSeries.get(r.key);
+      lastSeries.set(r.key, now);
+      if (!before) continue;
+      stale = true;
+      for (const [id, x] of before) if (!now.has(id)) samples += emit(job, x, ts);
+      stale = false;
+    }
+    return { bytes: buf.slice(0, len), samples };
+  };
+
   return {
     encode(records) {
-      len = 0;
-      let samples = 0;
-      for (const r of records) {
-        const base = fieldsOf(r);
-        const ts = r.timestampMs;
-        for (const list of [probeSamples(r), pushedExtraSamples(r)]) {
-          for (const sample of list) {
-            const value = DURATION_FAMILIES.has(sample.name)
-              ? storedSeconds(sample.value)
-              : sample.value;
-            const own = sample.labels ? moreField(sample.labels) : undefined;
-            series(nameField(sample.name), base, own, value, ts);
-            samples++;
-          }
-        }
+      return encodeAll(records, undefined);
+    },
+    encodeStale(records, timestampMs) {
+      stale = true;
+      try {
+        return encodeAll(records, timestampMs);
+      } finally {
+        stale = false;
       }
-      return { bytes: buf.slice(0, len), samples };
     },
   };
 }

@@ -1,4 +1,5 @@
-/** @module How a time in seconds is stored in the WAL and pushed. */
+/** @module How a time in seconds is stored in the WAL and pushed, and a job's label pairs. */
+import type { ResultRecord } from "./types.ts";
 
 /**
  * A time in seconds as stored and pushed: rounded to float32 precision (relative 6e-8, i.e. 0.3 µs
@@ -14,4 +15,19 @@
  */
 export function storedSeconds(seconds: number): number {
   return Math.fround(seconds);
+}
+
+/**
+ * A job's label pairs in precedence order, before label_set.ts sorts and checks them: `probe`,
+ * `type` and `target`, then the record's merged labels, then `extra` (push.extra_labels).
+ */
+export function* jobLabelPairs(
+  record: ResultRecord,
+  extra: Readonly<Record<string, string>> = {},
+): Generator<[string, string]> {
+  yield ["probe", record.probe];
+  yield ["type", record.type];
+  yield ["target", record.target];
+  yield* Object.entries(record.labels);
+  yield* Object.entries(extra);
 }

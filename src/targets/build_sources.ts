@@ -9,11 +9,18 @@ import { createHttpSource } from "./http_source.ts";
 import { resolvePath } from "../base/paths.ts";
 import { createStaticSource } from "./static_source.ts";
 import type { TargetSource } from "./types.ts";
+import type { Registry } from "../base/prom.ts";
+import { expandTemplate } from "../config/url_template.ts";
+import { notModifiedCounter } from "./sd_http_metrics.ts";
 
 /** Options of {@linkcode buildSources}. */
 export interface BuildSourcesOptions {
   /** Directory of the config file; relative paths in it resolve against this. */
   configDir: string;
+  /** Where HTTP sources count their 304 answers. */
+  registry?: Registry;
+  /** The host name `${hostname}` in an HTTP source's URL stands for. Default: `Deno.hostname()`. */
+  hostname?: string;
 }
 
 /** The kind of a validated source entry. */
@@ -29,7 +36,15 @@ export function sourceName(entry: TargetSourceConfig, index: number): string {
   return entry.name ?? `${sourceKind(entry)}_${index}`;
 }
 
-function buildOne(entry: TargetSourceConfig, index: number, dir: string): TargetSource {
+interface Context {
+  dir: string;
+  labels: Readonly<Record<string, string>>;
+  hostname: () => string;
+  registry?: Registry;
+}
+
+function buildOne(entry: TargetSourceConfig, index: number, cx: Context): TargetSource {
+  const dir = cx.dir;
   const name = sourceName(entry, index);
   // A source's `job` travels as its `job` label (operators cannot write one: reserved), so it
   // merges with the same precedence as the other labels.
@@ -55,16 +70,22 @@ function buildOne(entry: TargetSourceConfig, index: number, dir: string): Target
   if (entry.http) {
     const h = entry.http;
     const tokenFile = h.bearer_token_file ? resolvePath(dir, h.bearer_token_file) : undefined;
+    const url = h.url.includes("${")
+      ? expandTemplate(h.url, { hostname: cx.hostname(), labels: cx.labels })
+      : h.url;
+    const notModified = cx.registry ? notModifiedCounter(cx.registry) : undefined;
+    notModified?.inc({ source: name }, 0);
     return createHttpSource({
       ...common,
-      url: h.url,
+      url,
+      onNotModified: () => notModified?.inc({ source: name }),
       refreshMs: h.refresh,
       timeoutMs: h.timeout,
       headers: h.headers,
       bearerTokenFile: tokenFile,
       maxBytes: h.max_bytes,
       maxTargets: h.max_targets,
-      fingerprint: JSON.stringify(["http", entry, tokenFile]),
+      fingerprint: JSON.stringify(["http", entry, tokenFile, url]),
     });
   }
   const c = entry.command!;
@@ -88,6 +109,13 @@ function buildOne(entry: TargetSourceConfig, index: number, dir: string): Target
  */
 export function buildSources(config: Config, options: BuildSourcesOptions): TargetSource[] {
   const seen = new Map<string, number>();
+  let host: string | undefined;
+  const cx: Context = {
+    dir: options.configDir,
+    labels: config.agent.labels,
+    hostname: () => host ??= options.hostname ?? Deno.hostname(),
+    registry: options.registry,
+  };
   return config.targets.map((entry, i) => {
     const name = sourceName(entry, i);
     const first = seen.get(name);
@@ -97,6 +125,6 @@ export function buildSources(config: Config, options: BuildSourcesOptions): Targ
       );
     }
     seen.set(name, i);
-    return buildOne(entry, i, options.configDir);
+    return buildOne(entry, i, cx);
   });
 }

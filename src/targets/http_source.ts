@@ -27,6 +27,8 @@ export interface HttpSourceOptions {
   maxBytes?: number;
   maxTargets?: number;
   fingerprint?: string;
+  /** Called when the server answers 304 Not Modified (the last targets stay). */
+  onNotModified?: () => void;
   /** The fetch to use (injected for tests). Default: global fetch. */
   fetch?: typeof fetch;
 }
@@ -48,12 +50,16 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
   const refreshMs = options.refreshMs ?? DEFAULT_HTTP_REFRESH_MS;
   const doFetch = options.fetch ?? fetch;
   const where = safeUrl(options.url);
+  /** The last good answer and its validators, for conditional requests. */
+  let last: { groups: TargetGroup[]; etag: string | null; modified: string | null } | undefined;
   return {
     ...sourceFields("http", options, refreshMs),
     async load(signal: AbortSignal): Promise<TargetGroup[]> {
       const headers = new Headers(options.headers);
       headers.set("Accept", "application/json");
       headers.set("X-Prometheus-Refresh-Interval-Seconds", String(Math.round(refreshMs / 1000)));
+      if (last?.etag) headers.set("If-None-Match", last.etag);
+      if (last?.modified) headers.set("If-Modified-Since", last.modified);
       if (options.bearerTokenFile) {
         let token: string;
         try {
@@ -78,6 +84,11 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
           if (signal.aborted) throw signal.reason;
           throw new SourceError("network", `${where}: ${(e as Error).message}`);
         }
+        if (res.status === 304 && last) {
+          await res.body?.cancel().catch(() => {});
+          options.onNotModified?.();
+          return last.groups;
+        }
         if (!res.ok) {
           await res.body?.cancel().catch(() => {});
           throw new SourceError("http_status", `${where}: HTTP ${res.status}`);
@@ -100,11 +111,17 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
           throw new SourceError("network", `${where}: ${(e as Error).message}`);
         }
         try {
-          return await loadTargetGroups(body, {
+          const groups = await loadTargetGroups(body, {
             format: "json",
             maxBytes,
             maxTargets: options.maxTargets ?? DEFAULT_MAX_TARGETS,
           }, signal);
+          last = {
+            groups,
+            etag: res.headers.get("etag"),
+            modified: res.headers.get("last-modified"),
+          };
+          return groups;
         } catch (e) {
           if (e instanceof SourceError) throw new SourceError(e.reason, `${where}: ${e.message}`);
           throw e;

@@ -126,7 +126,8 @@ export class SeriesGrouper {
   /**
    * Encodes everything collected as `WriteRequest`s of at most `maxRecordBytes` (a single sample
    * too large for that still gets a record), series in label-byte order, samples in timestamp
-   * order (ties in arrival order), one record per step, and forgets it all once done.
+   * order (ties in arrival order), one record per step, and forgets it all once done. A series
+   * is split across records only when it does not fit in one.
    */
   *drain(maxRecordBytes: number): Generator<GroupedRecord> {
     const groups = [...this.#groups.values()].flat().sort((a, b) =>
@@ -139,6 +140,17 @@ export class SeriesGrouper {
     for (const g of groups) {
       const order = sortedOrder(g.ts);
       const labels = g.labels;
+      // A series that fits in a record of its own is not split across two: records of one window
+      // then share no series, so the pusher may have them in flight together (series_keys.ts).
+      let whole = 0;
+      for (const p of g.pos) whole += 2 + pool[p + 1]!;
+      if (samples > 0 && len + 6 + labels.length + whole > maxRecordBytes) {
+        if (6 + labels.length + whole <= maxRecordBytes) {
+          yield { body: buf.slice(0, len), samples };
+          len = 0;
+          samples = 0;
+        }
+      }
       for (let i = 0; i < order.length;) {
         // Take as many samples as fit in the current record (at least one in an empty record).
         const room = maxRecordBytes - len - 1 - 5 - labels.length;

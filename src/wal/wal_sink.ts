@@ -1,5 +1,8 @@
 /** @module The sink that puts every normalized result into the WAL: one append per `write()` call. */
-import { createRecordEncoder } from "../results/record_encoder.ts";
+import { Counter, type Registry } from "../base/prom.ts";
+import { LABEL_DROP_REASONS } from "../results/label_set.ts";
+import type { FamilyBook } from "../results/pushed_families.ts";
+import { createRecordEncoder, sampleCount } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
 import type { Wal } from "./types.ts";
 
@@ -7,22 +10,88 @@ import type { Wal } from "./types.ts";
 export interface WalSinkOptions {
   /** Labels added to every series (push.extra_labels); never override a record's own labels. */
   extraLabels?: Readonly<Record<string, string>>;
+  /** Where `vmprober_push_labels_dropped_total{reason}` goes (not registered without one). */
+  registry?: Registry;
+  /** Told of every gauge family written, for the pushed HELP/TYPE metadata. */
+  families?: FamilyBook;
+}
+
+/** The WAL sink: results, and the stale markers of jobs that ended. */
+export interface WalSink extends Sink {
+  /**
+   * Appends a stale marker at `timestampMs` for every series of each record (a job's last result):
+   * its target or module was removed. Through the WAL like every sample, so a crash keeps it.
+   */
+  writeStale(records: readonly ResultRecord[], timestampMs: number): void;
 }
 
 /**
  * A {@linkcode Sink} that turns records into samples, encodes them as one remote-write
  * `WriteRequest` per `write()` call and appends it to `wal`. A refused append (full disk) is
- * counted by the WAL; probing is never held up.
+ * counted by the WAL; probing is never held up. Labels left out of a series (label_set.ts) are
+ * counted once per job by reason.
  */
-export function createWalSink(wal: Wal, options: WalSinkOptions = {}): Sink {
+export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
+  let dropped: Counter<"reason"> | undefined;
+  let skipped: Counter<"reason"> | undefined;
+  if (options.registry) {
+    skipped = new Counter({
+      name: "vmprober_push_skipped_samples_total",
+      help: "Samples not written to the WAL, by reason: after_stale (the result of a probe in " +
+        "flight when its target was removed, older than the stale marker already written)",
+      labelNames: ["reason"],
+      registers: [options.registry],
+    });
+    skipped.inc({ reason: "after_stale" }, 0);
+    dropped = new Counter({
+      name: "vmprober_push_labels_dropped_total",
+      help: "Labels left out of pushed series, once per job: invalid_name, empty_value or " +
+        "duplicate (the first of a name wins: probe/type/target, then target labels, then " +
+        "push.extra_labels)",
+      labelNames: ["reason"],
+      registers: [options.registry],
+    });
+    for (const reason of LABEL_DROP_REASONS) dropped.inc({ reason }, 0);
+  }
   // Same bytes as the reference encoder of the tests, with each job's labels encoded once.
-  const encoder = createRecordEncoder(options.extraLabels ?? {});
+  const encoder = createRecordEncoder(options.extraLabels ?? {}, {
+    onLabelDrop: (reason) => dropped?.inc({ reason }),
+  });
+  /** Stale marker times of ended jobs by job key, until a later result or an hour. */
+  const ended = new Map<string, number>();
   return {
-    write(records: readonly ResultRecord[]): void {
+    write(all: readonly ResultRecord[]): void {
+      let records = all;
+      if (ended.size > 0) {
+        // A result older than its job's stale marker would reach the receiver out of order.
+        records = all.filter((r) => {
+          const key = r.key;
+          const at = ended.get(key);
+          if (at === undefined) return true;
+          if (r.timestampMs >= at) {
+            ended.delete(key);
+            return true;
+          }
+          skipped?.inc({ reason: "after_stale" }, sampleCount(r));
+          return false;
+        });
+      }
       if (records.length === 0) return;
+      if (options.families) {
+        for (const r of records) {
+          for (const g of r.gauges ?? []) options.families.note(g.name, g.help);
+        }
+      }
       const { bytes, samples } = encoder.encode(records);
       if (samples === 0) return;
       wal.append(bytes, samples);
+    },
+    writeStale(records, timestampMs) {
+      if (records.length === 0) return;
+      for (const [k, at] of ended) if (at < timestampMs - 3_600_000) ended.delete(k);
+      for (const r of records) ended.set(r.key, timestampMs);
+      const { bytes, samples } = encoder.encodeStale(records, timestampMs);
+      if (samples > 0) wal.append(bytes, samples);
     },
   };
 }

@@ -44,6 +44,14 @@ class Writer {
     this.len = putInt64(this.buf, this.len, v);
   }
 
+  /** The stale marker's exact bits (a JS NaN would not keep them). */
+  staleNaN(): void {
+    this.ensure(8);
+    this.#view.setUint32(this.len, 0x00000002, true);
+    this.#view.setUint32(this.len + 4, 0x7ff00000, true);
+    this.len += 8;
+  }
+
   double(v: number): void {
     this.ensure(8);
     this.#view.setFloat64(this.len, v, true);
@@ -101,7 +109,8 @@ export function encodeWriteRequest(series: readonly Series[]): Uint8Array {
     w.varint(0x12);
     w.varint(sampleSize);
     w.varint(0x09);
-    w.double(s.value);
+    if ((s as { stale?: true }).stale) w.staleNaN();
+    else w.double(s.value);
     w.varint(0x10);
     w.int64(s.timestampMs);
   }

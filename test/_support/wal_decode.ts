@@ -26,16 +26,19 @@ class Reader {
   }
 }
 
+/** A decoded sample; `stale` when its value has the exact stale-marker bits (JS NaNs lose them). */
+export type DecodedSeries = Series & { stale?: true };
+
 /** Decodes an uncompressed `WriteRequest` into one Series per sample. */
-export function decodeWriteRequest(body: Uint8Array): Series[] {
-  const out: Series[] = [];
+export function decodeWriteRequest(body: Uint8Array): DecodedSeries[] {
+  const out: DecodedSeries[] = [];
   const r = new Reader(body);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   while (r.pos < r.end) {
     if (r.varint() !== 0x0a) throw new SyntaxError("Cannot decode WriteRequest: bad field");
     const ts = r.sub();
     const labels: [string, string][] = [];
-    const samples: Array<{ value: number; timestampMs: number }> = [];
+    const samples: Array<{ value: number; timestampMs: number; stale?: true }> = [];
     while (ts.pos < ts.end) {
       const tag = ts.varint();
       const m = ts.sub();
@@ -53,14 +56,17 @@ export function decodeWriteRequest(body: Uint8Array): Series[] {
       } else {
         let value = 0;
         let timestampMs = 0;
+        let stale = false;
         while (m.pos < m.end) {
           const t = m.varint();
           if (t === 0x09) {
             value = view.getFloat64(m.pos, true);
+            stale = view.getUint32(m.pos, true) === 2 &&
+              view.getUint32(m.pos + 4, true) === 0x7ff00000;
             m.pos += 8;
           } else timestampMs = m.varint();
         }
-        samples.push({ value, timestampMs });
+        samples.push(stale ? { value, timestampMs, stale } : { value, timestampMs });
       }
     }
     for (const s of samples) out.push({ labels, ...s });
@@ -69,6 +75,6 @@ export function decodeWriteRequest(body: Uint8Array): Series[] {
 }
 
 /** Decompresses a WAL entry payload and decodes it. */
-export function decodeCompressed(compressed: Uint8Array): Series[] {
+export function decodeCompressed(compressed: Uint8Array): DecodedSeries[] {
   return decodeWriteRequest(snappyUncompress(compressed));
 }

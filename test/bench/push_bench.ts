@@ -30,6 +30,7 @@ function pushConfig(url: string): PushConfig {
     min_backoff: 50,
     timeout: 30_000,
     shutdown_timeout: 5_000,
+    metadata_interval: 60_000,
     extra_labels: { env: "bench" },
   };
 }

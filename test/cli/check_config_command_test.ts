@@ -468,3 +468,35 @@ Deno.test("check-config validates the web config agent.web_config_file names (ex
   assert.equal(JSON.parse(good.stdout).web_config, `${dir}/web.yml`);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("check-config shows this cluster member's share of the static targets", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober-check-cluster-" });
+  const targets = Array.from({ length: 30 }, (_, i) => `"10.0.0.${i + 1}"`).join(", ");
+  const shares: number[] = [];
+  for (const member of [0, 1, 2]) {
+    const path = `${dir}/m${member}.yaml`;
+    await Deno.writeTextFile(
+      path,
+      `${STATIC(targets)}cluster: {members: 3, member: ${member}}\n`.replace(
+        "type: tcp",
+        "type: icmp",
+      ),
+    );
+    const text = await runCli(["check-config", "--config", path]);
+    assert.deepEqual([text.code, text.stderr], [0, ""]);
+    const m = /\n {2}cluster: member (\d) of 3, replication 1; owns (\d+) of 30 static targets\n/
+      .exec(text.stdout);
+    assert.ok(m, text.stdout);
+    assert.equal(Number(m[1]), member);
+    shares.push(Number(m[2]));
+    const json = JSON.parse((await runCli(["check-config", "--json", "--config", path])).stdout);
+    assert.deepEqual(json.cluster, {
+      members: 3,
+      member,
+      replication: 1,
+      static_targets: 30,
+      static_targets_owned: Number(m[2]),
+    });
+  }
+  assert.equal(shares.reduce((a, b) => a + b), 30);
+});

@@ -42,6 +42,7 @@ Deno.test("a pusher draining a compacted backlog delivers exactly the WAL's samp
         min_backoff: 50,
         timeout: 5_000,
         shutdown_timeout: 5_000,
+        metadata_interval: 60_000,
         extra_labels: {},
       },
       clock: systemClock,

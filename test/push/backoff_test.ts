@@ -37,9 +37,19 @@ Deno.test("parseRetryAfter() rejects absent and malformed values", () => {
   }
 });
 
-Deno.test("retryDelay() prefers Retry-After, capped at maxMs, else backs off", () => {
+Deno.test("retryDelay() prefers Retry-After, capped at max(maxMs, 5 min), else backs off", () => {
   assert.equal(retryDelay(5, 2000, opts(0)), 2000);
-  assert.equal(retryDelay(0, 120_000, opts(0)), 30_000);
+  assert.equal(retryDelay(0, 120_000, opts(0)), 120_000);
+  assert.equal(retryDelay(0, 9e9, opts(0)), 300_000);
+  assert.equal(retryDelay(0, 9e9, { ...opts(0), maxMs: 600_000 }), 600_000);
   assert.equal(retryDelay(0, 0, opts(0)), 0);
   assert.equal(retryDelay(1, undefined, opts(0)), 250);
+});
+
+Deno.test("backoffDelay() with the defaults (30 ms, 5 s) resumes within 5 s of any outage", () => {
+  const d = { minMs: 30, maxMs: 5_000 };
+  assert.equal(backoffDelay(0, { ...d, random: () => 0.999999 }) <= 30, true);
+  assert.equal(backoffDelay(0, { ...d, random: () => 0 }), 15);
+  for (let a = 0; a < 2000; a++) assert.equal(backoffDelay(a, d) <= 5_000, true, `attempt ${a}`);
+  assert.equal(backoffDelay(8, { ...d, random: () => 0.999999 }) > 4_999, true);
 });

@@ -12,6 +12,7 @@ function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
     min_backoff: 250,
     timeout: 30_000,
     shutdown_timeout: 5_000,
+    metadata_interval: 60_000,
     extra_labels: {},
     ...more,
   };

@@ -21,6 +21,7 @@ function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
     min_backoff: 1000,
     timeout: TIMEOUT,
     shutdown_timeout: 5_000_000,
+    metadata_interval: 60_000,
     extra_labels: {},
     ...more,
   };

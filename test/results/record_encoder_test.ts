@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { createRecordEncoder } from "../../src/results/record_encoder.ts";
+import { createRecordEncoder, sampleCount } from "../../src/results/record_encoder.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
-import { recordToSeries } from "../_support/record_series.ts";
+import { recordsToSeries, type Series } from "../_support/record_series.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { decodeWriteRequest } from "../_support/wal_decode.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 
 const labels = { site: "fra1", role: "edge", target: "ignored: the record's own target wins" };
@@ -69,8 +70,12 @@ const lost: ResultRecord = {
   icmp: { ...icmp.icmp!, received: 0, lossRatio: 1, rttsSeconds: [] },
 };
 
-const reference = (records: ResultRecord[], extra: Record<string, string> = {}) => {
-  const series = records.flatMap((r) => recordToSeries(r, extra));
+const reference = (
+  records: ResultRecord[],
+  extra: Record<string, string> = {},
+  last = new Map<string, Series[]>(),
+) => {
+  const series = recordsToSeries(records, extra, last);
   return { bytes: encodeWriteRequest(series), samples: series.length };
 };
 
@@ -87,7 +92,12 @@ Deno.test("createRecordEncoder() adds extra labels without overriding a record's
 
 Deno.test("createRecordEncoder() re-encodes when one labels object serves two jobs", () => {
   const enc = createRecordEncoder();
-  const other = { ...tcp, target: "127.0.0.9:22", probe: "ssh2" };
+  const other = {
+    ...tcp,
+    target: "127.0.0.9:22",
+    probe: "ssh2",
+    key: jobKey("ssh2", "127.0.0.9:22"),
+  };
   // The cache is keyed by the labels object: the second job must not reuse the first's bytes.
   assert.deepEqual(enc.encode([tcp]), reference([tcp]));
   assert.deepEqual(enc.encode([other]), reference([other]));
@@ -105,7 +115,11 @@ Deno.test("createRecordEncoder() returns a copy that later calls do not overwrit
 Deno.test("createRecordEncoder() grows its buffer past 64 KiB", () => {
   const many = Array.from(
     { length: 2000 },
-    (_, i) => ({ ...icmp, target: `127.1.${i >> 8}.${i & 255}` }),
+    (_, i) => ({
+      ...icmp,
+      target: `127.1.${i >> 8}.${i & 255}`,
+      key: jobKey("ping", `127.1.${i >> 8}.${i & 255}`),
+    }),
   );
   const out = createRecordEncoder().encode(many);
   assert.ok(out.bytes.length > 64 * 1024);
@@ -114,4 +128,139 @@ Deno.test("createRecordEncoder() grows its buffer past 64 KiB", () => {
 
 Deno.test("createRecordEncoder() encodes nothing for no records", () => {
   assert.deepEqual(createRecordEncoder().encode([]), { bytes: new Uint8Array(0), samples: 0 });
+});
+
+Deno.test("createRecordEncoder() sorts every series' labels, __name__ and stat in their place", () => {
+  const rec = { ...icmp, labels: { Zone: "eu", zz: "last", site: "fra1" } };
+  const enc = createRecordEncoder({ env: "ci" });
+  const out = enc.encode([rec]);
+  assert.deepEqual(out, reference([rec], { env: "ci" }));
+  for (const s of decodeWriteRequest(out.bytes)) {
+    const names = s.labels.map(([n]) => n);
+    assert.deepEqual(names, [...names].sort(), names.join());
+  }
+  const rtt = decodeWriteRequest(out.bytes).find((s) => s.labels.some(([n]) => n === "stat"))!;
+  assert.deepEqual(rtt.labels.map(([n]) => n), [
+    "Zone",
+    "__name__",
+    "env",
+    "instance",
+    "job",
+    "probe",
+    "site",
+    "stat",
+    "target",
+    "type",
+    "zz",
+  ]);
+});
+
+Deno.test("createRecordEncoder() lets a series' own stat label win over a target label stat", () => {
+  const rec = { ...icmp, labels: { stat: "operator", site: "fra1" } };
+  const out = createRecordEncoder().encode([rec]);
+  assert.deepEqual(out, reference([rec]));
+  for (const s of decodeWriteRequest(out.bytes)) {
+    const l = Object.fromEntries(s.labels);
+    const stats = s.labels.filter(([n]) => n === "stat").map(([, v]) => v);
+    if (l.__name__ === "vmprober_icmp_rtt_seconds") {
+      assert.ok(["min", "avg", "median", "max", "stddev"].includes(stats.join()), stats.join());
+    } else {
+      assert.deepEqual(stats, ["operator"], l.__name__);
+    }
+  }
+});
+
+Deno.test("createRecordEncoder() leaves out empty values and invalid names, once per job", () => {
+  const dropped: string[] = [];
+  const rec = { ...tcp, labels: { empty: "", "bad-name": "x", site: "fra1" } };
+  const enc = createRecordEncoder({ site: "dup" }, {
+    onLabelDrop: (r, n) => dropped.push(`${r}:${n}`),
+  });
+  const out = enc.encode([rec, rec]);
+  enc.encode([rec]);
+  assert.deepEqual(dropped, ["empty_value:empty", "invalid_name:bad-name", "duplicate:site"]);
+  assert.deepEqual(out, reference([rec, rec], { site: "dup" }));
+  for (const s of decodeWriteRequest(out.bytes)) {
+    assert.deepEqual(s.labels.map(([n]) => n), [
+      "__name__",
+      "instance",
+      "job",
+      "probe",
+      "site",
+      "target",
+      "type",
+    ]);
+  }
+});
+
+Deno.test("createRecordEncoder().encodeStale() writes the StaleNaN bits for every series of the record", () => {
+  const enc = createRecordEncoder();
+  const live = decodeWriteRequest(enc.encode([icmp]).bytes);
+  const out = enc.encodeStale([icmp], 1_700_000_009_000);
+  const stale = decodeWriteRequest(out.bytes);
+  assert.equal(out.samples, live.length);
+  assert.deepEqual(stale.map((s) => s.labels), live.map((s) => s.labels));
+  assert.ok(stale.every((s) => s.stale === true && s.timestampMs === 1_700_000_009_000));
+  assert.ok(live.every((s) => s.stale === undefined));
+  // Encoding goes back to real values afterwards.
+  assert.deepEqual(enc.encode([icmp]), reference([icmp]));
+});
+
+Deno.test("createRecordEncoder() ends a series a job's next result lacks with a stale marker", () => {
+  const enc = createRecordEncoder();
+  const last = new Map<string, Series[]>();
+  assert.deepEqual(enc.encode([icmp]), reference([icmp], {}, last));
+  // All replies lost: the five RTT series get a stale marker at this result's time.
+  const out = enc.encode([lost]);
+  assert.deepEqual(out, reference([lost], {}, last));
+  const stale = decodeWriteRequest(out.bytes).filter((s) => s.stale);
+  assert.deepEqual(
+    stale.map((s) => [Object.fromEntries(s.labels).stat, s.timestampMs]),
+    ["min", "avg", "median", "max", "stddev"].map((st) => [st, lost.timestampMs]),
+  );
+  // Nothing more to end on the next loss; the RTT series come back with the next reply.
+  assert.equal(decodeWriteRequest(enc.encode([lost]).bytes).filter((s) => s.stale).length, 0);
+  assert.equal(decodeWriteRequest(enc.encode([icmp]).bytes).filter((s) => s.stale).length, 0);
+});
+
+Deno.test("sampleCount() is the number of samples encode() writes for one record", () => {
+  for (const r of [tcp, icmp, failed, lost]) {
+    assert.equal(sampleCount(r), createRecordEncoder().encode([r]).samples, r.probe);
+  }
+});
+
+Deno.test("createRecordEncoder() sorts a gauge's own labels into place; they win over job labels", () => {
+  const rec: ResultRecord = {
+    ...tcp,
+    labels: { phase: "operator", site: "fra1" },
+    gauges: [
+      {
+        name: "probe_http_duration_seconds",
+        help: "h",
+        value: 0.5,
+        labels: [["phase", "connect"]],
+      },
+      { name: "probe_dns_answer_rrs", help: "h", value: 2 },
+      {
+        name: "probe_http_status_code",
+        help: "h",
+        value: 200,
+        labels: [["b", "2"], ["a", "1"], ["e", ""]],
+      },
+    ],
+  };
+  const dropped: string[] = [];
+  const out = createRecordEncoder({}, { onLabelDrop: (r, n) => dropped.push(`${r}:${n}`) })
+    .encode([rec]);
+  assert.deepEqual(out, reference([rec]));
+  assert.equal(out.samples, sampleCount(rec));
+  const decoded = decodeWriteRequest(out.bytes);
+  for (const s of decoded) {
+    const names = s.labels.map(([n]) => n);
+    assert.deepEqual(names, [...names].sort(), names.join());
+    assert.equal(new Set(names).size, names.length, names.join());
+  }
+  const http = decoded.find((s) => s.labels.some(([, v]) => v === "probe_http_duration_seconds"))!;
+  assert.equal(Object.fromEntries(http.labels).phase, "connect");
+  assert.deepEqual(dropped, ["empty_value:e"]);
 });

@@ -3,6 +3,7 @@ import { SeriesGrouper } from "../../src/wal/compact_group.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { decodeWriteRequest } from "../_support/wal_decode.ts";
 import { sampleKey } from "../_support/wal_compact_fixture.ts";
+import { seriesKeysOf, sharesSeries } from "../../src/push/series_keys.ts";
 
 const up = (target: string): [string, string][] => [["__name__", "up"], ["target", target]];
 
@@ -48,6 +49,28 @@ Deno.test("SeriesGrouper splits a long series across records of at most maxRecor
   for (const r of out) assert.ok(r.body.length <= 1024, `${r.body.length} bytes`);
   assert.equal(out.reduce((n, r) => n + r.samples, 0), 500);
   assert.deepEqual(keys(out.map((r) => r.body)), keys(bodies));
+});
+
+Deno.test("SeriesGrouper never splits a series that fits in one record: its records share no series", () => {
+  const g = new SeriesGrouper();
+  // 40 series of 30 samples each (~700 bytes a series): several series per 2 KiB record, and
+  // with the old fill-every-record rule a series at each record boundary was cut in two.
+  for (let s = 0; s < 30; s++) {
+    g.add(encodeWriteRequest(
+      Array.from({ length: 40 }, (_, t) => ({
+        labels: up(`t${String(t).padStart(2, "0")}`),
+        value: s,
+        timestampMs: 1000 + s,
+      })),
+    ));
+  }
+  const out = [...g.drain(2048)];
+  assert.ok(out.length >= 10, `${out.length} records`);
+  assert.equal(out.reduce((n, r) => n + r.samples, 0), 1200);
+  const keySets = out.map((r) => seriesKeysOf(r.body));
+  for (let i = 1; i < keySets.length; i++) {
+    assert.equal(sharesSeries(keySets[i - 1]!, keySets[i]!), false, `records ${i - 1} and ${i}`);
+  }
 });
 
 Deno.test("SeriesGrouper.add() refuses a WriteRequest field it did not write itself", () => {

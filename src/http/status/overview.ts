@@ -68,9 +68,21 @@ function agentCard(input: OverviewInput): Card {
       ["uptime", formatSpan(input.nowMs - input.startedMs)],
       ...(commit ? [["commit", commit] as [string, string]] : []),
       ["ready", s.ready === false ? "no" : "yes"],
+      ...clusterLine(obj(s.cluster)),
     ],
     chips: Object.entries(input.labels),
   };
+}
+
+/** `member 1 of 3, replication 2: 667 jobs here, 333 on others`, when targets are shared. */
+function clusterLine(c: Obj | undefined): [string, string][] {
+  if (!c) return [];
+  const [member, members, r] = [num(c.member), num(c.members), num(c.replication)];
+  const [kept, skipped] = [num(c.jobs_kept), num(c.jobs_skipped)];
+  return [[
+    "cluster",
+    `member ${member} of ${members}, replication ${r}: ${kept} jobs here, ${skipped} on others`,
+  ]];
 }
 
 function configCard(config: Obj | undefined, nowMs: number): Card {

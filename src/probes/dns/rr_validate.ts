@@ -18,7 +18,8 @@ export interface RrRules {
  * @example
  * ```ts
  * import { validateRrs } from "./rr_validate.ts";
- * const re = (s: string) => ({ source: s, test: (t: string) => new RegExp(s).test(t) });
+ * import { compilePeerRegex } from "../../base/peer_regex.ts";
+ * const re = (s: string) => compilePeerRegex(s);
  * const rules = { failIfMatches: [], failIfAllMatch: [], failIfNotMatches: [re("IN\tA")], failIfNoneMatches: [] };
  * if (validateRrs(["x.\t60\tIN\tA\t1.2.3.4"], rules) !== undefined) throw new Error();
  * ```

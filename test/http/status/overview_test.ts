@@ -128,3 +128,15 @@ Deno.test("overviewCards() shows the ICMP helper (ping fallback yellow) and fail
     "warn",
   );
 });
+
+Deno.test("overviewCards() shows this agent's cluster share on the agent card", () => {
+  const none = card(input({}), "agent").lines.map((l) => l[0]);
+  assert.ok(!none.includes("cluster"));
+  const i = input({
+    cluster: { members: 3, member: 1, replication: 2, jobs_kept: 667, jobs_skipped: 333 },
+  });
+  assert.deepEqual(card(i, "agent").lines.at(-1), [
+    "cluster",
+    "member 1 of 3, replication 2: 667 jobs here, 333 on others",
+  ]);
+});
