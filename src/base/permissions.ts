@@ -3,24 +3,17 @@
  * (`Deno.permissions.revoke`: a dropped permission cannot come back without a restart).
  */
 
-/** Every permission name Deno knows, in the order `/api/v1/status` lists them. */
-export const PERMISSION_NAMES = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "sys",
-  "run",
-  "ffi",
-  "import",
-] as const;
+/** The permission names the binary's flags may grant, in the order `/api/v1/status` lists them. */
+export const PERMISSION_NAMES = ["read", "write", "net", "env", "sys", "run", "ffi"] as const;
 /** A permission name. */
 export type PermissionName = (typeof PERMISSION_NAMES)[number];
 
 /** The permissions granted now (wholly or for some paths, hosts or names). */
 export function heldPermissions(): PermissionName[] {
   return PERMISSION_NAMES.filter((name) => {
-    const status = Deno.permissions.querySync({ name } as Deno.PermissionDescriptor);
+    // The binary grants sys for the host name only (the `${hostname}` of HTTP SD URLs).
+    const descriptor = name === "sys" ? { name, kind: "hostname" } : { name };
+    const status = Deno.permissions.querySync(descriptor as Deno.PermissionDescriptor);
     return status.state === "granted" || status.partial;
   });
 }

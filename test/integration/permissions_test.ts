@@ -36,7 +36,7 @@ Deno.test("agent run: a TCP-only config drops run and ffi; a reload that needs r
     return s.permissions.dropped.length > 0 ? s : undefined;
   });
   assert.deepEqual(s.permissions, {
-    held: ["read", "write", "net", "env"],
+    held: ["read", "write", "net", "env", "sys"],
     dropped: ["run", "ffi"],
   });
   assert.match(agent.log(), /Dropped permissions the config does not need: run, ffi/);
@@ -71,7 +71,7 @@ Deno.test("agent run: without a WAL (no wal, no push) write is dropped too", asy
   await using agent = await startAgentProcess(config);
   await waitFor("the start", async () => (await status(agent)).ready ? true : undefined);
   assert.deepEqual((await status(agent)).permissions, {
-    held: ["read", "net", "env"],
+    held: ["read", "net", "env", "sys"],
     dropped: ["run", "ffi", "write"],
   });
   await waitFor(
@@ -86,9 +86,9 @@ Deno.test("agent run: without a WAL (no wal, no push) write is dropped too", asy
 Deno.test("agent run: ICMP helpers keep what they need (socket: ffi, ping: run, auto: both)", async () => {
   await using peer = tcpPeer();
   const cases: [string, string[], string[]][] = [
-    [", helper: socket", ["read", "write", "net", "env", "ffi"], ["run"]],
-    [", helper: ping", ["read", "write", "net", "env", "run"], ["ffi"]],
-    ["", ["read", "write", "net", "env", "run", "ffi"], []],
+    [", helper: socket", ["read", "write", "net", "env", "sys", "ffi"], ["run"]],
+    [", helper: ping", ["read", "write", "net", "env", "sys", "run"], ["ffi"]],
+    ["", ["read", "write", "net", "env", "sys", "run", "ffi"], []],
   ];
   for (const [helper, held, dropped] of cases) {
     const dir = await Deno.makeTempDir({ prefix: "vmprober-perm-" });
