@@ -31,7 +31,6 @@ have wget || need="$need wget"
 have openssl || need="$need openssl"
 have systemd-analyze || need="$need systemd"
 /usr/bin/python3 -c "import seccomp" 2>/dev/null || need="$need python3-seccomp"
-have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
