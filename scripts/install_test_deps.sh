@@ -6,9 +6,11 @@
 #   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
-#   curl and wget (install.sh downloaders), openssl (a TLS test server's certificate),
+#   curl and wget (install.sh downloaders), openssl (TLS test certificates),
 #   prometheus-blackbox-exporter (the http/dns comparison and the bench),
-#   chromium (the status page's browser tests, driven by the npm package playwright-core).
+#   chromium (the status page's browser tests, driven by the npm package playwright-core), systemd
+#   (systemd-analyze: the unit's exposure score and system-call sets) and python3-seccomp (runs the
+#   agent under the unit's SystemCallFilter without a running systemd).
 set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -27,7 +29,8 @@ have nft || need="$need nftables"
 have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"
-have prometheus-blackbox-exporter || need="$need prometheus-blackbox-exporter"
+have systemd-analyze || need="$need systemd"
+/usr/bin/python3 -c "import seccomp" 2>/dev/null || need="$need python3-seccomp"
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -39,6 +39,15 @@ import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
 import { createReloader, type ReloadResult } from "./config/reloader.ts";
 import { COMMIT, VERSION } from "./version.ts";
+import type { WebConfig } from "./http/web_config.ts";
+import { webGuard } from "./http/web_guard.ts";
+import {
+  DROPPABLE,
+  type Droppable,
+  permissionNeeds,
+  refuseDropped,
+} from "./config/permission_needs.ts";
+import { dropPermissions, heldPermissions } from "./base/permissions.ts";
 
 /** A running agent. */
 export interface Agent {
@@ -56,6 +65,10 @@ export interface AgentOptions {
   configPath: string;
   config: Config;
   clock?: Clock;
+  /** TLS and basic auth of the HTTP API (`--web.config.file`). */
+  web?: WebConfig;
+  /** After start, revoke the permissions the config does not need (`run`, `ffi`). */
+  dropPermissions?: boolean;
   /**
    * A stop requested while starting (SIGTERM during a long first load of targets): aborts the
    * load at its next slice so `startAgent` returns promptly; the caller then calls `stop()`.
@@ -232,9 +245,12 @@ async function start(
     })();
   };
 
+  /** Permissions revoked after start; a reload that needs one of them is refused. */
+  let dropped: Droppable[] = [];
   const reload = async (): Promise<ReloadResult> => {
     try {
       const next = await loadConfig(options.configPath, loading.signal);
+      refuseDropped(next, dropped);
       if (next.agent.listen !== config.agent.listen) {
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
@@ -276,6 +292,12 @@ async function start(
       : { time: startedAt, ok: true, error: undefined };
   };
 
+  statusParts.permissions = () => ({ held: heldPermissions(), dropped });
+  statusParts.web = () => ({
+    file: options.web?.file,
+    tls: !!options.web?.tls,
+    basic_auth: !!options.web?.users.size,
+  });
   const scrapes = createScrapeGate({
     snapshots: createSnapshotSource({
       // The self metrics first, then the per-target pieces, made one by one as readers pull.
@@ -314,6 +336,7 @@ async function start(
         ownersOf: shard.ownersOf,
         member: config.cluster?.member,
       }),
+    guard: webGuard(options.web, registry),
     status,
     probe: {
       run: (req) => probeNow({ config: () => config, probes, clock }, req),
@@ -333,13 +356,13 @@ async function start(
       }),
   });
 
-  const server = await serve(app, config.agent.listen);
+  const server = await serve(app, config.agent.listen, options.web?.tls);
   // First registered, so it closes last: the API answers until everything else has stopped.
   closers.unshift(async () => await server[Symbol.asyncDispose]());
   const address = `${
     server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname
   }:${server.port}`;
-  log.info("Listening on http://{address}/metrics", { address });
+  log.info(`Listening on ${options.web?.tls ? "https" : "http"}://{address}/metrics`, { address });
 
   const stopWhileStarting = () => {
     endLoads();
@@ -357,9 +380,18 @@ async function start(
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   await reloader.start();
   scheduler.start();
+  trimMallocHeap();
+  if (options.dropPermissions) {
+    const needs = permissionNeeds(config);
+    dropped = await dropPermissions(DROPPABLE.filter((n) => !needs.has(n))) as Droppable[];
+    if (dropped.length > 0) {
+      log.info("Dropped permissions the config does not need: {dropped}", {
+        dropped: dropped.join(", "),
+      });
+    }
+  }
   ready = true;
   log.info("vmprober {version} started", { version: VERSION, config: options.configPath });
-  trimMallocHeap();
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));

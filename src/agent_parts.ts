@@ -52,9 +52,10 @@ export async function openAgentWal(
 export async function serve(
   app: ReturnType<typeof createApp>,
   listen: string,
+  tls?: { cert: string; key: string },
 ): Promise<HttpServer> {
   try {
-    return await startServer(app, listen);
+    return await startServer(app, listen, tls);
   } catch (e) {
     throw new Error(`Cannot listen on ${listen}: ${(e as Error).message}`);
   }

@@ -5,6 +5,8 @@ import { walSettings } from "../config/schema.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { CHECK_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
+import { loadWebConfig } from "../http/web_config.ts";
+import { dirname, resolvePath } from "../base/paths.ts";
 import { owners } from "../schedule/rendezvous.ts";
 
 /** Runs the command; returns the exit code. */
@@ -12,11 +14,15 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     config: { type: "string", short: "c" },
     json: { type: "boolean" },
+    "web.config.file": { type: "string" },
   });
   if (values.help) return (out(CHECK_HELP), 0);
   const path = locateConfig(values.config);
   try {
     const config = await loadConfig(path);
+    const webFile = values["web.config.file"] ??
+      (config.agent.web_config_file && resolvePath(dirname(path), config.agent.web_config_file));
+    if (webFile) await loadWebConfig(webFile);
     const kinds: Record<string, number> = {};
     let staticTargets = 0;
     let staticJobs = 0;
@@ -37,6 +43,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       static_targets: staticTargets,
       static_jobs: staticJobs,
       listen: config.agent.listen,
+      web_config: webFile ?? null,
       wal_dir: walSettings(config)?.dir ?? null,
       push: config.push
         ? new URL(config.push.url).origin + new URL(config.push.url).pathname
@@ -77,7 +84,7 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
-      if (values.json) out(JSON.stringify({ ok: false, config: path, errors: e.problems }));
+      if (values.json) out(JSON.stringify({ ok: false, config: e.file, errors: e.problems }));
       return 1;
     }
     throw e;

@@ -18,16 +18,20 @@ Exit codes: 0 ok, 1 bad config or usage, 2 runtime failure.
 Run "vmprober COMMAND --help" for a command's options.`;
 
 /** `run --help`. */
-export const RUN_HELP = `Usage: vmprober run [--config PATH]
+export const RUN_HELP = `Usage: vmprober run [--config PATH] [--web.config.file PATH]
 
 Runs the agent: probes the configured targets, serves /metrics, /probe, /healthz, /readyz,
 /api/v1/targets, /api/v1/status and POST /-/reload on agent.listen, writes every result to the
-WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.`;
+WAL and pushes it to push.url when set. SIGHUP reloads the config; SIGTERM/SIGINT stop gracefully.
+
+--web.config.file (or agent.web_config_file) names a web config in the Prometheus exporter-toolkit
+format: tls_server_config (cert_file, key_file) and basic_auth_users (user: bcrypt hash).`;
 
 /** `check-config --help`. */
-export const CHECK_HELP = `Usage: vmprober check-config [--config PATH] [--json]
+export const CHECK_HELP =
+  `Usage: vmprober check-config [--config PATH] [--web.config.file PATH] [--json]
 
-Validates the config file. Prints a summary (probe modules, sources, static targets, jobs) and
+Validates the config file (and the web config it or --web.config.file names). Prints a summary (probe modules, sources, static targets, jobs) and
 exits 0, or prints every problem as FILE:LINE:COL: KEY: MESSAGE to stderr and exits 1.
 With --json, stdout gets one JSON object: the summary with "ok": true, or
 {"ok": false, "config": PATH, "errors": [{line, col, path, message}, ...]}.`;

@@ -6,15 +6,25 @@ import { logger, setupLogging } from "../log.ts";
 import { type Agent, startAgent } from "../agent.ts";
 import { RUN_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";
+import { loadWebConfig, type WebConfig } from "../http/web_config.ts";
+import { dirname, resolvePath } from "../base/paths.ts";
 
 /** Runs the agent until a stop signal; returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { config: { type: "string", short: "c" } });
+  const { values } = parseFlags(args, {
+    config: { type: "string", short: "c" },
+    "web.config.file": { type: "string" },
+  });
   if (values.help) return (out(RUN_HELP), 0);
   const path = locateConfig(values.config);
   let config;
+  let web: WebConfig | undefined;
   try {
     config = await loadConfig(path);
+    const webFile = values["web.config.file"] ??
+      (config.agent.web_config_file &&
+        resolvePath(dirname(path), config.agent.web_config_file));
+    if (webFile) web = await loadWebConfig(webFile);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
@@ -40,7 +50,13 @@ export async function runCommand(args: string[]): Promise<number> {
   ];
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   try {
-    agent = await startAgent({ configPath: path, config, signal: starting.signal });
+    agent = await startAgent({
+      configPath: path,
+      config,
+      signal: starting.signal,
+      web,
+      dropPermissions: true,
+    });
   } catch (e) {
     log.fatal("Cannot start: {error}", { error: (e as Error).message });
     for (const [s, h] of handlers) Deno.removeSignalListener(s, h);

@@ -11,6 +11,23 @@ import { lineCol } from "./yaml_positions.ts";
  * ConfigError on any problem.
  */
 export async function loadConfig(path: string, signal?: AbortSignal): Promise<Config> {
+  return await runSliced(parseConfigSteps(readConfigTextSync(path), path), { signal });
+}
+
+/**
+ * Reads a YAML file as the config loader does (a regular file of at most MAX_CONFIG_BYTES, valid
+ * UTF-8); rejects with a ConfigError naming `path` at 1:1 (or at the first invalid byte).
+ */
+export function readConfigText(path: string): Promise<string> {
+  try {
+    return Promise.resolve(readConfigTextSync(path));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** {@linkcode readConfigText}, synchronous (see readBounded why); throws the ConfigError. */
+export function readConfigTextSync(path: string): string {
   const bytes = readBounded(path);
   let text: string;
   try {
@@ -24,7 +41,7 @@ export async function loadConfig(path: string, signal?: AbortSignal): Promise<Co
       message: "expected UTF-8 text, got an invalid byte sequence",
     }]);
   }
-  return await runSliced(parseConfigSteps(text, path), { signal });
+  return text;
 }
 
 /**

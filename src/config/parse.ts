@@ -5,6 +5,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit } from "yaml";
 import type { Document } from "yaml";
 import type { Node, YAMLError } from "yaml";
+import type * as z from "zod/mini";
 import { type Config, configSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
 import { checkTree, precheck } from "./yaml_guard.ts";
@@ -29,6 +30,32 @@ export function parseConfig(text: string, file: string): Config {
  * static list) yields every few hundred tokens.
  */
 export function* parseConfigSteps(text: string, file: string): Steps<Config> {
+  return yield* parseYamlSteps(text, file, configSchema, {
+    empty: "expected a mapping with at least `probes`, got an empty file",
+    bigLists: true,
+  });
+}
+
+/**
+ * Parses YAML text and validates it against `schema` with the config file's rules (the same limits
+ * on hostile input, the same `file:line:col: key: message` problems); `empty` is the message for
+ * an empty file. Throws ConfigError naming `file`. For small files (the web config).
+ */
+export function parseYamlAs<T>(
+  text: string,
+  file: string,
+  schema: z.ZodMiniType<T>,
+  empty: string,
+): T {
+  return runSync(parseYamlSteps(text, file, schema, { empty, bigLists: false }));
+}
+
+function* parseYamlSteps<T>(
+  text: string,
+  file: string,
+  schema: z.ZodMiniType<T>,
+  options: { empty: string; bigLists: boolean },
+): Steps<T> {
   const fail: (problems: ConfigProblem[]) => never = (problems) => {
     throw new ConfigError(file, problems.slice(0, MAX_PROBLEMS));
   };
@@ -66,21 +93,24 @@ export function* parseConfigSteps(text: string, file: string): Steps<Config> {
     )]);
   }
   if (data === null || data === undefined) {
-    fail([at(0, [], "expected a mapping with at least `probes`, got an empty file")]);
+    fail([at(0, [], options.empty)]);
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     fail([at(0, [], `expected a mapping at the top level, got ${describe(data)}`)]);
   }
-  const aside = yield* setAsideBigLists(data);
+  // Big static lists are validated on their own (the config only: T is Config there).
+  const aside = options.bigLists ? yield* setAsideBigLists(data) : undefined;
   yield;
-  const quick = configSchema.safeParse(aside.data, { reportInput: true });
-  if (quick.success) return aside.restore(quick.data);
+  const quick = schema.safeParse(aside?.data ?? data, { reportInput: true });
+  if (quick.success) return aside ? aside.restore(quick.data as Config) as T : quick.data;
   // Problems elsewhere: the whole data through the schema, for problems exactly as ever.
-  const result = aside.data === data ? quick : configSchema.safeParse(data, { reportInput: true });
+  const result = !aside || aside.data === data
+    ? quick
+    : schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   fail(
     result.error.issues.slice(0, MAX_PROBLEMS)
-      .flatMap((issue) => issueProblems(issue, configSchema, data))
+      .flatMap((issue) => issueProblems(issue, schema, data))
       .map((p) => at(offsetOf(p, doc.contents), p.path, p.message))
       .sort((a, b) => a.line - b.line || a.col - b.col),
   );

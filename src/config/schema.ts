@@ -210,6 +210,8 @@ export const configSchema = z.strictObject({
         "127.0.0.1:9109",
       ),
       labels: withDefault(labels(), {}),
+      /** The web config (TLS, basic auth); relative to this file's folder. */
+      web_config_file: optional(text()),
       /** `GET /probe` requests served at once; more get 503. */
       probe_concurrency: withDefault(int(1, 10_000), 32),
       /** `/metrics` answers sent at once; more get 503 with Retry-After. */

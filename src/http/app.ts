@@ -3,7 +3,7 @@
  * Everything it shows comes through injected functions, so routes are tested with
  * `app.request()` and no socket.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { addProbeRoute, type ProbeRouteDeps } from "./probe_route.ts";
 
 /** What the routes read from the agent. */
@@ -17,6 +17,8 @@ export interface AppDeps {
   reload(): Promise<{ ok: boolean; error?: string }>;
   targets(): unknown;
   status(): unknown;
+  /** Runs before every route (access control: see access.ts). */
+  guard?: MiddlewareHandler;
   /** `GET /probe` (blackbox_exporter's contract); without it the path answers 404. */
   probe?: ProbeRouteDeps;
   /** Adds more routes behind the same middleware (the status page). */
@@ -38,6 +40,7 @@ const METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 /** Builds the hono app. Unknown paths 404; known paths with a wrong method 405. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  if (deps.guard) app.use("*", deps.guard);
   app.use("*", async (c, next) => {
     const allowed = ROUTES[c.req.path];
     const method = c.req.method === "HEAD" ? "GET" : c.req.method;

@@ -14,14 +14,19 @@ export function parseListen(listen: string): { hostname: string; port: number } 
   return { hostname: m[1] || "0.0.0.0", port: Number(m[2]) };
 }
 
-/** Starts serving; resolves once the socket listens. */
-export function startServer(app: Hono, listen: string): Promise<HttpServer> {
+/** Starts serving (over TLS when `tls` holds a PEM certificate and key); resolves once listening. */
+export function startServer(
+  app: Hono,
+  listen: string,
+  tls?: { cert: string; key: string },
+): Promise<HttpServer> {
   const { hostname, port } = parseListen(listen);
   return new Promise((resolve, reject) => {
     try {
       const server = Deno.serve({
         hostname,
         port,
+        ...(tls ? { cert: tls.cert, key: tls.key } : {}),
         onListen: (addr) => {
           resolve({
             port: (addr as Deno.NetAddr).port,

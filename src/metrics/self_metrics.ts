@@ -51,7 +51,7 @@ export function registerSelfMetrics(
     labelNames: ["reason"],
     registers,
   });
-  const reasons: SkipReason[] = ["overrun", "rate_limited", "queue_full", "missed"];
+  const reasons: SkipReason[] = ["overrun", "rate_limited", "queue_full", "missed", "removed"];
   reasons.forEach((r) => skipped.inc({ reason: r }, 0));
   const delayed = new Counter({
     name: "vmprober_probes_delayed_total",

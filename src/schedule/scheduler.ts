@@ -28,7 +28,7 @@ export interface JobSpec {
 }
 
 /** Why a tick did not start a run. */
-export type SkipReason = "overrun" | "rate_limited" | "queue_full" | "missed";
+export type SkipReason = "overrun" | "rate_limited" | "queue_full" | "missed" | "removed";
 
 /** Observers the scheduler reports to (metrics). */
 export interface SchedulerHooks {
@@ -129,6 +129,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const dispatch = (entry: Entry, plannedAt: number) => {
     entry.state = "pending";
     const accepted = pool.submit(async () => {
+      // Removed while it waited for a worker: a run started now would come after the job's
+      // stale marker (its series have ended), so it does not start.
+      if (entry.removed) {
+        entry.state = "idle";
+        return hooks.skipped?.("removed");
+      }
       hooks.lag?.(Math.max(0, clock.now() - plannedAt) / 1000);
       entry.state = "running";
       try {

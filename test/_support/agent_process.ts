@@ -36,6 +36,8 @@ export interface StartOptions {
   entry?: string;
   /** How long to wait for the "Listening on" log line. */
   startTimeoutMs?: number;
+  /** A command the agent runs under: `[cmd, ...args]`, then `deno run …` (e.g. a seccomp filter). */
+  wrap?: string[];
   /** Working directory of the agent (default: the repository root). */
   cwd?: string;
 }
@@ -49,8 +51,10 @@ export async function startAgentProcess(
   options: StartOptions = {},
 ): Promise<AgentProcess> {
   const entry = options.entry ?? `${ROOT}src/main.ts`;
-  const child = new Deno.Command(DENO, {
-    args: ["run", ...denoFlags(), entry, "run", "--config", configPath, ...(options.args ?? [])],
+  const argv = [DENO, "run", ...denoFlags(), entry, "run", "--config", configPath];
+  const [command, ...args] = [...(options.wrap ?? []), ...argv, ...(options.args ?? [])];
+  const child = new Deno.Command(command!, {
+    args,
     cwd: options.cwd ?? ROOT,
     env: options.env,
     stdin: "null",
@@ -73,7 +77,7 @@ export async function startAgentProcess(
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   let url: string | undefined;
   while (!url) {
-    const m = /Listening on (http:\/\/[^\s/"]+)/.exec(stderr);
+    const m = /Listening on (https?:\/\/[^\s/"]+)/.exec(stderr);
     if (m) url = m[1];
     else if (exited || Date.now() > deadline) {
       if (!exited) child.kill("SIGKILL");

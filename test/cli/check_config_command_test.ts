@@ -392,6 +392,7 @@ Deno.test("check-config --json prints the summary as one object, without secrets
     static_targets: 5,
     static_jobs: 10,
     listen: "[::1]:9109",
+    web_config: null,
     wal_dir: "/var/lib/vmprober/wal",
     push: "http://127.0.0.1:8428/api/v1/write",
   });
@@ -449,6 +450,23 @@ Deno.test("run with a bad config exits 1 with the same message and starts nothin
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("check-config validates the web config agent.web_config_file names (exit 1, file:line:col)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober-check-web-" });
+  await Deno.writeTextFile(`${dir}/c.yaml`, `agent: {web_config_file: web.yml}\n${PROBE}`);
+  await Deno.writeTextFile(`${dir}/web.yml`, "basic_auth_users:\n  u: nope\n");
+  const bad = await runCli(["check-config", "--config", `${dir}/c.yaml`]);
+  assert.equal(
+    bad.stderr.trim(),
+    `${dir}/web.yml:2:6: basic_auth_users.u: expected a bcrypt hash like "$2y$10$" followed by 53 characters, got "nope"`,
+  );
+  assert.equal(bad.code, 1);
+  await Deno.writeTextFile(`${dir}/web.yml`, "basic_auth_users: {}\n");
+  const good = await runCli(["check-config", "--config", `${dir}/c.yaml`, "--json"]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(JSON.parse(good.stdout).web_config, `${dir}/web.yml`);
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("check-config shows this cluster member's share of the static targets", async () => {

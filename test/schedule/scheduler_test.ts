@@ -240,3 +240,36 @@ Deno.test("createScheduler() apply() updates 20,000 jobs in slices like update()
   }
   await scheduler.stop();
 });
+
+Deno.test("createScheduler() does not start a removed job's run still waiting in the pool queue", async () => {
+  // A run queued before a reload removed its job would start after the job's stale marker and
+  // push a sample behind it; it must not start at all.
+  const { clock, scheduler } = setup({ concurrency: 1 });
+  const gate = Promise.withResolvers<void>();
+  const started: string[] = [];
+  const blocker: JobSpec = {
+    key: "p|blocker",
+    host: "blocker",
+    intervalMs: 1000,
+    jitter: 0,
+    version: "v",
+    run: () => {
+      started.push("blocker");
+      return gate.promise;
+    },
+  };
+  const queued: JobSpec = { ...blocker, key: "p|queued", host: "queued" };
+  queued.run = () => {
+    started.push("queued");
+    return Promise.resolve();
+  };
+  scheduler.update([blocker, queued]);
+  scheduler.start();
+  await clock.advance(10);
+  assert.deepEqual(started, ["blocker"]); // "queued" waits for the one worker
+  scheduler.update([blocker]);
+  gate.resolve();
+  await clock.advance(10);
+  assert.deepEqual(started, ["blocker"]);
+  await scheduler.stop();
+});
