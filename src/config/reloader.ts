@@ -9,6 +9,7 @@ import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { basename, dirname } from "../base/paths.ts";
 import { MAX_CONFIG_BYTES } from "./yaml_guard.ts";
+import { pause } from "../base/slices.ts";
 
 /** What one reload did; `error` is the config error (`file:line:col: key: message`). */
 export interface ReloadResult {
@@ -71,6 +72,9 @@ export function createReloader(options: ReloaderOptions): Reloader {
     running = (async (): Promise<ReloadResult> => {
       let result: ReloadResult;
       try {
+        // One event-loop turn first: requests that come meanwhile share this reload (the file
+        // read is synchronous, so a small config would otherwise reload once per request).
+        await pause();
         result = await options.reload();
       } catch (e) {
         result = { ok: false, error: e instanceof Error ? e.message : String(e) };
