@@ -75,8 +75,9 @@ Deno.test("createEchoChannel() reports loss when nothing answers, within the tim
   channel.close();
   const { endMono, firstSentMono, ...rest } = r;
   assert.deepEqual(rest, { sent: 3, rttsSeconds: [], failure: undefined, hopLimit: undefined });
-  // No reply: the run ended when waiting stopped, at the timeout.
-  assert.ok(firstSentMono! >= started && endMono! - started >= 50, `${endMono! - started} ms`);
+  // No reply: the run ended when waiting stopped, at the timeout (a timer may fire up to ~1 ms
+  // early by performance.now(), whose clock is not the timers' clock).
+  assert.ok(firstSentMono! >= started && endMono! - started >= 49, `${endMono! - started} ms`);
   assert.equal(channel.inFlight(), 0);
 });
 
