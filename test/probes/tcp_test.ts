@@ -4,6 +4,7 @@ import { createTcpProbe } from "../../src/probes/tcp.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
+import { selfSignedCert } from "../_support/self_signed_cert.ts";
 
 function job(
   port: number,
@@ -85,40 +86,10 @@ Deno.test("createTcpProbe() reports dns for a name that does not resolve", async
   assert.equal(r.detail, "no A record");
 });
 
-async function selfSignedCert(days: number): Promise<{ cert: string; key: string }> {
-  const dir = await Deno.makeTempDir();
-  const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${dir}/k.pem`,
-      "-out",
-      `${dir}/c.pem`,
-      "-days",
-      String(days),
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert.equal(out.code, 0);
-  const pair = {
-    cert: await Deno.readTextFile(`${dir}/c.pem`),
-    key: await Deno.readTextFile(`${dir}/k.pem`),
-  };
-  await Deno.remove(dir, { recursive: true });
-  return pair;
-}
-
 Deno.test("createTcpProbe() with tls reports the certificate expiry and talks through TLS", async () => {
-  const { cert, key } = await selfSignedCert(30);
+  const pair = await selfSignedCert(30);
+  await Deno.remove(pair.dir, { recursive: true });
+  const { cert, key } = pair;
   const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key });
   const serving = (async () => {
     for await (const conn of listener) {
