@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { startHttpServer } from "../_support/http_servers.ts";
 import { a, soa, startDnsResponder } from "../_support/dns_responder.ts";
+import { promtoolCheck } from "../_support/exposition_check.ts";
 
 Deno.test("agent run: http and dns modules through our resolver, with blackbox's metrics", async () => {
   await using web = startHttpServer();
@@ -62,17 +63,7 @@ wal: {dir: ${dir}/wal}
   const noerror = metricValue(text, "vmprober_dns_queries_total", { rcode: "NOERROR" })!;
   assert.ok(noerror >= 2 + soaRuns && noerror <= 3 + soaRuns, `${noerror} vs ${soaRuns} runs`);
 
-  const promtool = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = promtool.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await promtool.output();
-  const report = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  assert.equal(report.trim(), "");
+  const out = await promtoolCheck(text);
+  assert.equal(out.report, "");
   await Deno.remove(dir, { recursive: true });
 });

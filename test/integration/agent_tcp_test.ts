@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
+import { promtoolCheck } from "../_support/exposition_check.ts";
 
 Deno.test("agent run: open, closed, banner, silent and IPv6 peers give the right outcome", async () => {
   await using open = tcpPeer();
@@ -116,18 +117,8 @@ wal: {dir: ${await Deno.makeTempDir()}}
     const m = await agent.metrics();
     return m.includes("vmprober_probes_total{") && m.includes('result="refused"') ? m : undefined;
   });
-  const promtool = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = promtool.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await promtool.output();
-  const report = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  assert.equal(report.trim(), "");
+  const out = await promtoolCheck(text);
+  assert.equal(out.report, "");
   assert.equal(out.code, 0);
 });
 
