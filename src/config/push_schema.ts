@@ -69,10 +69,13 @@ export type PushDestination = PushDestinationConfig & { name: string };
  * ```
  */
 export function defaultDestinationName(url: string): string {
-  const u = new URL(url);
-  const port = u.port || (u.protocol === "https:" ? "443" : "80");
-  const name = `${u.hostname}:${port}${u.pathname.replace(/\/+$/, "")}`;
-  return name.replace(/[^A-Za-z0-9_.:\/-]/g, "_").slice(0, 100);
+  let name = url; // not a URL (its own problem is reported): the text itself
+  try {
+    const u = new URL(url);
+    const port = u.port || (u.protocol === "https:" ? "443" : "80");
+    name = `${u.hostname}:${port}${u.pathname.replace(/\/+$/, "")}`;
+  } catch { /* kept as written */ }
+  return name.replace(/[^A-Za-z0-9_.:\/-]/g, "_").slice(0, 100) || "_";
 }
 
 /** The destinations of `push` (none without it), in order, names settled. */
