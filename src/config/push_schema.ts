@@ -116,7 +116,7 @@ export function pushProblems(
       problems.push({
         path: [...at, given ? "name" : "url"],
         message: `duplicate destination name "${d.name}" (also push[${first}]); ` +
-          "set a distinct name:",
+          "give each a name: of its own",
       });
     }
     seen.set(d.name, i);
