@@ -94,24 +94,28 @@ interface Fleet {
 const fleet: Fleet[] = [];
 try {
   const t0 = performance.now();
+  // One at a time: each agent is ready (its targets scheduled) before the next starts, so the
+  // start-ups do not pile up on a loaded machine; a hung one fails the bench instead of waiting.
   for (let i = 0; i < AGENTS; i++) {
     const port = freePort();
     await Deno.mkdir(`${root}/a${i}`, { recursive: true });
     const path = `${root}/a${i}/vmprober.yaml`;
     await Deno.writeTextFile(path, config(i, port, farm.targets));
-    fleet.push({ port, path, url: `http://127.0.0.1:${port}`, agent: spawnBundle(path) });
-  }
-  for (const f of fleet) {
-    for (let i = 0;; i++) {
-      const ok = await fetch(`${f.url}/readyz`).then((r) => (r.body?.cancel(), r.ok), () => false);
+    const f = { port, path, url: `http://127.0.0.1:${port}`, agent: spawnBundle(path) };
+    fleet.push(f);
+    for (let tries = 0;; tries++) {
+      const ok = await fetch(`${f.url}/readyz`, { signal: AbortSignal.timeout(5_000) })
+        .then((r) => (r.body?.cancel(), r.ok), () => false);
       if (ok) break;
-      if (i === 1200) throw new Error(`Cannot start agent ${f.url}: /readyz not 200 after 120 s`);
+      if (tries === 600) throw new Error(`Cannot start agent ${i}: /readyz not 200 after 60 s`);
       await sleep(100);
     }
+    console.log(`agent ${i} ready at ${round((performance.now() - t0) / 1000)} s`);
   }
   console.log(`${AGENTS} agents ready in ${round((performance.now() - t0) / 1000)} s`);
   await sleep(INTERVAL_S * 1000); // warm-up: every job has fired once
-  const metrics = async (f: Fleet) => await (await fetch(`${f.url}/metrics`)).text();
+  const metrics = async (f: Fleet) =>
+    await (await fetch(`${f.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   const cpu0 = fleet.map((f) => cpuSeconds(f.agent.pid));
   const rows0 = await vm.rowsReceived();
   const w0 = performance.now();
