@@ -37,6 +37,17 @@ export function destinationPositionFile(name: string): string {
   });
 }
 
+/** The destination name a position file is for (the inverse of destinationPositionFile). */
+export function destinationOfFile(file: string): string | undefined {
+  const m = DEST_FILE.exec(file);
+  if (!m || m[2]) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What a file name of the WAL directory is to this module: a position, its tmp, or neither. */
 export function destinationFileKind(file: string): "position" | "tmp" | undefined {
   const m = DEST_FILE.exec(file);

@@ -107,6 +107,14 @@ export interface WalReport extends WalStats {
   /** Segment-named files that overlapped the log and were set aside in `quarantine/`. */
   quarantined_files: string[];
   position_file: PositionState;
+  /**
+   * With several push destinations (`vmprober wal inspect`): each one's position file, by
+   * destination name; `push_position` is then their lowest.
+   */
+  destinations?: Record<
+    string,
+    { push_position: number; pending_samples: number; file: PositionState }
+  >;
 }
 
 /** The WAL as `openWal` returns it: the seam plus the recovery report. */

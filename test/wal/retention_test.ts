@@ -7,6 +7,8 @@ import type { Wal, WalEntry } from "../../src/wal/types.ts";
 import { decodeCompressed } from "../_support/wal_decode.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { inspectWal } from "../../src/wal/inspect.ts";
+import { formatReport } from "../../src/cli/wal_command.ts";
 
 function options(dir: string, more: Partial<WalOptions> = {}): WalOptions {
   return {
@@ -210,3 +212,31 @@ Deno.test("a planted position file of a destination stays out of the WAL's ignor
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
+
+Deno.test("inspectWal() shows each destination's position and pending samples", async () => {
+  await withWal(async (dir) => {
+    let posA: number;
+    {
+      await using wal = await openWal(options(dir, { destinations: ["a", "vm:8428/w"] }));
+      await fill(wal, 30);
+      posA = (await entriesOf(wal))[20]!.offset;
+      await wal.destination("a").commit(posA);
+      await wal.destination("vm:8428/w").commit((await entriesOf(wal))[25]!.offset);
+    }
+    const report = await inspectWal(dir);
+    assert.deepEqual(report.destinations, {
+      a: { push_position: posA, pending_samples: 10, file: "ok" },
+      "vm:8428/w": {
+        push_position: report.destinations!["vm:8428/w"]!.push_position,
+        pending_samples: 5,
+        file: "ok",
+      },
+    });
+    assert.equal(report.push_position, posA);
+    assert.equal(report.pending_samples, 10);
+    assert.match(
+      formatReport(dir, report),
+      /destination vm:8428\/w: 5 pending \(position \d+, file ok\)/,
+    );
+  });
+});
