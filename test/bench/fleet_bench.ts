@@ -56,6 +56,18 @@ async function exportedSamples(base: string): Promise<number> {
   return n;
 }
 
+/** `fn` again after a failure (a keep-alive connection the server had just closed), 3 tries. */
+async function retried<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0;; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i === 2) throw e;
+      await sleep(1_000);
+    }
+  }
+}
+
 async function vmQuery(base: string, query: string): Promise<number> {
   const r = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`);
   const body = await r.json();
@@ -116,7 +128,7 @@ try {
   const metrics = async (f: Fleet) =>
     await (await fetch(`${f.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
   const cpu0 = fleet.map((f) => cpuSeconds(f.agent.pid));
-  const rows0 = await vm.rowsReceived();
+  const rows0 = await retried(() => vm.rowsReceived());
   const w0 = performance.now();
   const rss: number[][] = fleet.map(() => []);
   while (performance.now() - w0 < SECONDS * 1000) {
@@ -125,7 +137,7 @@ try {
   }
   const windowS = (performance.now() - w0) / 1000;
   const cpu = fleet.map((f, i) => cpuSeconds(f.agent.pid) - cpu0[i]!);
-  const rows = await vm.rowsReceived() - rows0;
+  const rows = await retried(() => vm.rowsReceived()) - rows0;
   const loadDuring = machine().loadavg;
   const beforeDrain = await Promise.all(fleet.map(metrics));
   const probes = beforeDrain.reduce((n, t) => n + sumMetric(t, "vmprober_probes_total"), 0);
@@ -152,12 +164,16 @@ try {
   await vm.flush();
   await sleep(2_000);
   await vm.flush();
-  const stored = await vmQuery(vm.base, 'sum(count_over_time({__name__=~".+"}[1d]))');
+  const stored = await retried(() =>
+    vmQuery(vm.base, 'sum(count_over_time({__name__=~".+"}[1d]))')
+  );
   // Every series ended with a stale marker (the targets left), which VictoriaMetrics receives
   // and keeps but which no rollup counts: stored + one marker per series = received.
-  const series = await vmQuery(vm.base, 'count(last_over_time({__name__=~".+"}[1d]))');
-  const received = await vm.rowsReceived();
-  const exported = await exportedSamples(vm.base);
+  const series = await retried(() =>
+    vmQuery(vm.base, 'count(last_over_time({__name__=~".+"}[1d]))')
+  );
+  const received = await retried(() => vm.rowsReceived());
+  const exported = await retried(() => exportedSamples(vm.base));
   const diskBytes = await dirBytes(vm.dataDir);
   const mb = (b: number) => round(b / 2 ** 20, 1);
   const report = {
