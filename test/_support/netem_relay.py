@@ -1,6 +1,6 @@
 """A netem stand-in for kernels without sch_netem: relays IP packets between two TUN devices,
 holding each one going a -> b for DELAY_MS and dropping LOSS_PERCENT of them (seeded, so a run
-is repeatable); b -> a passes at once. Prints "ready" when both devices exist; runs until killed.
+is repeatable); b -> a passes at once. Runs until killed; the caller waits for both devices.
 
 usage: netem_relay.py TUN_A TUN_B DELAY_MS LOSS_PERCENT SEED
 """
@@ -30,20 +30,24 @@ def main():
     delay = float(delay_ms) / 1000
     loss = float(loss_percent) / 100
     rng = random.Random(int(seed))
-    print("ready", flush=True)
     queue = []
     seq = 0
     while True:
         timeout = max(0.0, queue[0][0] - time.monotonic()) if queue else None
         readable, _, _ = select.select([a, b], [], [], timeout)
+        if not readable and not queue:
+            time.sleep(0.001)
         for fd in readable:
             while True:
                 try:
                     packet = os.read(fd, 65536)
-                except BlockingIOError:
+                except OSError:  # EAGAIN; EIO while a device is down or moving namespaces
                     break
                 if fd == b:
-                    os.write(a, packet)
+                    try:
+                        os.write(a, packet)
+                    except OSError:
+                        pass
                 elif rng.random() >= loss:
                     heapq.heappush(queue, (time.monotonic() + delay, seq, packet))
                     seq += 1

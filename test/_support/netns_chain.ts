@@ -116,7 +116,7 @@ async function hasNetem(ns: string): Promise<boolean> {
 
 const RELAY = new URL("./netem_relay.py", import.meta.url).pathname;
 
-/** Starts the TUN relay (it creates both devices in the host namespace) and waits for "ready". */
+/** Starts the TUN relay (it creates both devices in the host namespace) and waits for them. */
 async function startRelay(
   a: string,
   b: string,
@@ -125,21 +125,21 @@ async function startRelay(
   const child = new Deno.Command("python3", {
     args: [RELAY, a, b, String(o.delayMs ?? 0), String(o.lossPercent ?? 0), String(o.seed ?? 1)],
     stdin: "null",
-    stdout: "piped",
+    stdout: "null",
     stderr: "inherit",
   }).spawn();
-  const reader = child.stdout.getReader();
-  const first = await reader.read();
-  reader.releaseLock();
-  void child.stdout.cancel().catch(() => {});
-  if (!new TextDecoder().decode(first.value ?? new Uint8Array()).startsWith("ready")) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-    await child.status;
-    throw new Error(`Cannot start the netem relay: ${RELAY} exited before "ready"`);
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let i = 0; i < 500 && !exited; i++) {
+    const up = await sh(["ip", "link", "show", "dev", b]).then(() => true, () => false);
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 10));
   }
-  return child;
+  try {
+    child.kill("SIGKILL");
+  } catch { /* gone */ }
+  await child.status;
+  throw new Error(`Cannot start the netem relay ${RELAY}: its TUN devices did not appear`);
 }
 
 /** Builds the chain; on any failure everything made so far is removed before the error is thrown. */
