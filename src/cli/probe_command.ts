@@ -72,6 +72,8 @@ export async function probeCommand(args: string[]): Promise<number> {
   }
   if (type === "path") {
     raw.max_hops = num("max-hops", values["max-hops"]);
+    if (values.protocol) raw.protocol = values.protocol;
+    raw.port = num("port", values.port);
     raw.count = num("count", values.count);
     if (values.interval) raw.packet_interval = values.interval;
     raw.size = num("size", values.size);

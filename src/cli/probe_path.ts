@@ -4,6 +4,7 @@ import type { ProbeOutcome } from "../probes/types.ts";
 /** Flags only path one-shots take (merged into `vmprober probe`'s). */
 export const PATH_FLAGS = {
   "max-hops": { type: "string" },
+  protocol: { type: "string" },
 } as const;
 
 const pad = (s: string, n: number) => s.padStart(n);

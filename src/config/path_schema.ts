@@ -11,8 +11,8 @@ export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
   z.strictObject({
     type: z.literal("path"),
     ...common,
-    /** What each hop is sent: ICMP echo requests (the one kind so far; UDP and TCP SYN to come). */
-    protocol: optional(z.enum(["icmp"])),
+    /** What each hop is sent: ICMP echo requests (default) or UDP datagrams (TCP SYN to come). */
+    protocol: optional(z.enum(["icmp", "udp"])),
     /** TTLs probed in the first round: 1..max_hops. */
     max_hops: optional(int(1, 64)),
     /** Packets per hop per run. */
@@ -21,6 +21,6 @@ export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
     packet_interval: optional(duration()),
     /** Payload bytes after the ICMP or UDP header. */
     size: optional(int(8, 1400)),
-    /** The first destination port of the coming UDP/TCP kinds (traceroute's 33434); unused by ICMP. */
+    /** UDP: the first destination port (traceroute's 33434); probe n goes to port + n. */
     port: optional(port),
   });

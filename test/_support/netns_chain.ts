@@ -100,6 +100,10 @@ const ROUTER_SYSCTLS = [
   "net.ipv6.icmp.ratelimit=0",
   "net.ipv4.conf.all.rp_filter=0",
   "net.ipv4.conf.default.rp_filter=0",
+  // No duplicate address detection on the links made next: a tentative link-local address holds
+  // every packet a router sends itself (time exceeded, echo replies) for ~2 s after start.
+  "net.ipv6.conf.all.accept_dad=0",
+  "net.ipv6.conf.default.accept_dad=0",
 ];
 
 /** Whether this kernel has `sch_netem` (tried on the loopback of namespace `ns`). */
@@ -207,6 +211,7 @@ export async function createNetnsChain(options: NetnsChainOptions = {}): Promise
     for (const role of roles) {
       await sh(["ip", "netns", "add", nsName(role)]);
       made.push(nsName(role));
+      await sh(["ip", "netns", "exec", nsName(role), "sysctl", "-q", "-w", ...ROUTER_SYSCTLS]);
     }
     const per = new Map<string, string[]>(roles.map((r) => [r, ["link set lo up"]]));
     const host: string[] = [];
@@ -286,7 +291,6 @@ export async function createNetnsChain(options: NetnsChainOptions = {}): Promise
     await batch(undefined, host);
     for (const role of roles) {
       await batch(nsName(role), per.get(role)!);
-      await sh(["ip", "netns", "exec", nsName(role), "sysctl", "-q", "-w", ...ROUTER_SYSCTLS]);
     }
     if (shaped && !useRelay) {
       const { link, delayMs = 0, lossPercent = 0 } = shaped;

@@ -133,3 +133,19 @@ Deno.test("path probe: the same hop list as mtr --report on the same path, RTT a
     });
   }
 });
+
+Deno.test("path probe: protocol udp finds the hops mtr -u finds, the destination by its port unreachable", async () => {
+  await using chain = await createNetnsChain({ netem: { link: 1, delayMs: 20, lossPercent: 10 } });
+  await using probe = createPathProbe();
+  for (const ip of [chain.targets[0]!.ip4, chain.targets[0]!.ip6]) {
+    const out = await new Deno.Command("mtr", {
+      args: ["-u", "-n", "--json", "-c", "20", "-i", "0.05", ip],
+      stdout: "piped",
+    }).output();
+    const hubs: MtrHub[] = JSON.parse(new TextDecoder().decode(out.stdout)).report.hubs;
+    const o = await probe.run(job(ip, { protocol: "udp", count: 20, packet_interval: 10 }), never);
+    assert.equal(o.success, true, o.detail);
+    assert.deepEqual(o.path!.hops.map((h) => h.address), hubs.map((h) => h.host), ip);
+    assert.ok(o.path!.hops[2]!.stats.minSeconds >= 0.02, ip);
+  }
+});

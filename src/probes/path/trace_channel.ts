@@ -1,6 +1,7 @@
 /**
  * @module One raw ICMP socket of one family and the path probes in flight on it. A run sends
- * round after round of echo requests with TTL 1, 2, … at once (the first round up to
+ * round after round of echo requests (or, `protocol: udp`, UDP datagrams from a socket of its
+ * own to port + sequence) with TTL 1, 2, … at once (the first round up to
  * `maxHops`, later ones up to the destination's TTL once it answered) and reads back echo
  * replies and time-exceeded / unreachable errors. Each run reserves an identifier no other run
  * in flight holds and a random payload cookie; an answer counts only if its identifier and
@@ -15,6 +16,7 @@ import { canonicalIp } from "../icmp/sockaddr.ts";
 import { errnoReason } from "../failure_reason.ts";
 import { decodeIcmpQuote, type QuoteIgnoreReason } from "./icmp_quote.ts";
 import type { TraceHop, TraceOptions, TraceResult } from "./types.ts";
+import { openUdpSender, type UdpSender } from "./udp_sender.ts";
 
 /** Why an ICMP message was not taken as an answer to one of our path probes. */
 export type TraceIgnoreReason = QuoteIgnoreReason | "foreign" | "mismatch" | "duplicate";
@@ -56,6 +58,8 @@ export interface TraceChannelOptions {
   onIgnored?: (reason: TraceIgnoreReason) => void;
   /** Random source (tests pin it). */
   random?: (bytes: Uint8Array) => Uint8Array;
+  /** Opens the UDP socket of one `protocol: udp` run (tests inject fakes). */
+  openUdp?: (family: 4 | 6) => UdpSender;
 }
 
 /** A family's raw socket plus its table of path probes in flight. */
@@ -83,7 +87,10 @@ export function createTraceChannel(
   const random = options.random ?? ((b: Uint8Array) => crypto.getRandomValues(b));
   const onIgnored = options.onIgnored ?? (() => {});
   const withIpHeader = socket.family === 4;
+  const openUdp = options.openUdp ?? openUdpSender;
+  /** ICMP probes by identifier << 16 | sequence; UDP probes by source port << 16 | destination port. */
   const pending = new Map<number, Pending>();
+  const pendingUdp = new Map<number, Pending>();
   const identifiers = new Set<number>();
   let polling = false;
   let closed = false;
@@ -136,7 +143,8 @@ export function createTraceChannel(
         }
       } else {
         const icmp = m.protocol === 1 || m.protocol === 58;
-        entry = icmp ? pending.get(m.first * 65536 + m.second) : undefined;
+        const key = m.first * 65536 + m.second;
+        entry = icmp ? pending.get(key) : m.protocol === 17 ? pendingUdp.get(key) : undefined;
         if (!entry) {
           onIgnored("foreign");
           continue;
@@ -161,7 +169,7 @@ export function createTraceChannel(
     if (polling) return;
     polling = true;
     try {
-      while (pending.size > 0 && !closed) {
+      while (pending.size + pendingUdp.size > 0 && !closed) {
         await clock.sleep(pollMs, stopPoll.signal).catch(() => {});
         if (!closed) dispatch();
       }
@@ -181,14 +189,31 @@ export function createTraceChannel(
   };
 
   return {
-    inFlight: () => pending.size,
+    inFlight: () => pending.size + pendingUdp.size,
     drain: dispatch,
     async trace(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
       const maxHops = Math.min(opts.maxHops, 255);
-      // Sequences of one run: round r, TTL t → r * maxHops + t - 1 (at most 65,536 per run).
-      const count = Math.min(opts.count, Math.floor(65536 / maxHops));
+      const udp = opts.protocol === "udp";
+      // Sequences of one run: round r, TTL t → r * maxHops + t - 1 (at most 65,536 per run; UDP
+      // adds them to the base port, which must stay ≤ 65,535).
+      const room = udp ? 65536 - opts.port : 65536;
+      const count = Math.min(opts.count, Math.floor(room / maxHops));
+      let sender: UdpSender | undefined;
+      if (udp) {
+        try {
+          sender = openUdp(socket.family);
+        } catch (error) {
+          return {
+            hops: [],
+            failure: {
+              reason: "error",
+              detail: error instanceof Error ? error.message : String(error),
+            },
+          };
+        }
+      }
       const identifier = reserve();
       if (identifier === undefined) {
         return { hops: [], failure: { reason: "error", detail: "no free ICMP identifier" } };
@@ -207,6 +232,10 @@ export function createTraceChannel(
       };
       socket.ensureCapacity(opts.size + 68);
       const keys: number[] = [];
+      const udpKeys: number[] = [];
+      const udpPayload = new Uint8Array(opts.size);
+      udpPayload.set(run.cookie);
+      for (let i = run.cookie.length; i < opts.size; i++) udpPayload[i] = i & 0xff;
       const done = new AbortController();
       const onAbort = () => done.abort();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -223,23 +252,36 @@ export function createTraceChannel(
           const limit = limitOf(run, maxHops);
           for (let ttl = 1; ttl <= limit; ttl++) {
             const sequence = round * maxHops + ttl - 1;
-            const key = identifier * 65536 + sequence;
-            const packet = buildEchoRequest({
-              family: socket.family,
-              identifier,
-              sequence,
-              cookie: run.cookie,
-              size: opts.size,
-            });
             const entry: Pending = { run, ttl, sentNs: 0, sentMono: clock.now(), answered: false };
-            const sent = socket.send(ip, packet, ttl);
-            if ("errno" in sent) {
-              sendError ??= sent.errno;
-              continue;
+            if (sender) {
+              const dport = opts.port + sequence;
+              const key = sender.port * 65536 + dport;
+              entry.sentNs = socket.realtimeNs();
+              const failed = sender.send(ip, dport, udpPayload, ttl);
+              if (failed) {
+                sendError ??= failed.errno;
+                continue;
+              }
+              pendingUdp.set(key, entry);
+              udpKeys.push(key);
+            } else {
+              const key = identifier * 65536 + sequence;
+              const packet = buildEchoRequest({
+                family: socket.family,
+                identifier,
+                sequence,
+                cookie: run.cookie,
+                size: opts.size,
+              });
+              const sent = socket.send(ip, packet, ttl);
+              if ("errno" in sent) {
+                sendError ??= sent.errno;
+                continue;
+              }
+              entry.sentNs = sent.sentNs;
+              pending.set(key, entry);
+              keys.push(key);
             }
-            entry.sentNs = sent.sentNs;
-            pending.set(key, entry);
-            keys.push(key);
             run.hops[ttl - 1]!.sent++;
             run.outstanding[ttl] = (run.outstanding[ttl] ?? 0) + 1;
             sentAny = true;
@@ -261,7 +303,9 @@ export function createTraceChannel(
       } finally {
         signal?.removeEventListener("abort", onAbort);
         for (const key of keys) pending.delete(key);
+        for (const key of udpKeys) pendingUdp.delete(key);
         identifiers.delete(identifier);
+        sender?.close();
       }
       if (!sentAny) {
         return {
@@ -280,6 +324,7 @@ export function createTraceChannel(
       closed = true;
       stopPoll.abort();
       pending.clear();
+      pendingUdp.clear();
       socket.close();
     },
   };

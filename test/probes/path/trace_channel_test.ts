@@ -163,3 +163,73 @@ Deno.test("createTraceChannel() reports loss per hop and waits no longer than th
   for (const h of r.hops) assert.ok(h.rttsSeconds.length < h.sent, `hop ${h.ttl}`);
   assert.ok(took >= 190 && took < 1000, `${took} ms`);
 });
+
+/** A UDP datagram from `sport` to `dport` carrying `payload` (checksum left 0). */
+function udp(sport: number, dport: number, payload: Uint8Array): Uint8Array {
+  const d = new Uint8Array(8 + payload.length);
+  d.set([sport >> 8, sport & 0xff, dport >> 8, dport & 0xff, d.length >> 8, d.length & 0xff]);
+  d.set(payload, 8);
+  return d;
+}
+
+Deno.test("createTraceChannel() protocol udp: matches by its own source port and the port per probe", async () => {
+  const sent: { port: number; payload: Uint8Array; ttl: number }[] = [];
+  let sport = 40000;
+  const ignored: TraceIgnoreReason[] = [];
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  const channel = createTraceChannel(socket, {
+    pollMs: 1,
+    onIgnored: (r) => ignored.push(r),
+    openUdp: () => {
+      const port = sport++;
+      return {
+        port,
+        send(_ip, dport, payload, ttl) {
+          sent.push({ port: dport, payload: payload.slice(), ttl });
+          const datagram = udp(port, dport, payload);
+          const quote = (dst: string, d = datagram) => ip4("198.19.0.1", dst, 17, d);
+          const answer = ttl <= 2
+            ? packet(
+              ROUTERS[ttl - 1]!,
+              ip4(ROUTERS[ttl - 1]!, "198.19.0.1", 1, icmp(11, 0, quote(TARGET))),
+            )
+            : packet(TARGET, ip4(TARGET, "198.19.0.1", 1, icmp(3, 3, quote(TARGET))));
+          socket.inbox.push(
+            // Another traceroute's datagram (another source port), then ours about another host.
+            packet(
+              ROUTERS[0]!,
+              ip4(
+                ROUTERS[0]!,
+                "198.19.0.1",
+                1,
+                icmp(11, 0, quote(TARGET, udp(port + 100, dport, payload))),
+              ),
+            ),
+            packet(
+              ROUTERS[0]!,
+              ip4(ROUTERS[0]!, "198.19.0.1", 1, icmp(11, 0, quote("198.19.200.200"))),
+            ),
+            answer,
+          );
+          return undefined;
+        },
+        close() {},
+        [Symbol.dispose]() {},
+      };
+    },
+  });
+  const r = await channel.trace(TARGET, { ...OPTS, protocol: "udp", count: 2 });
+  channel.close();
+  assert.equal(r.destinationTtl, 3);
+  assert.deepEqual(r.hops.map((h) => [...h.addresses.keys()]), [[ROUTERS[0]], [ROUTERS[1]], [
+    TARGET,
+  ]]);
+  assert.deepEqual(r.hops.map((h) => h.rttsSeconds.length), [2, 2, 2]);
+  // Round 1: TTL 1-8 to ports 33434-33441; round 2: TTL 1-3 to 33442-33444.
+  assert.deepEqual(sent.map((s) => s.port), [...Array(11).keys()].map((i) => 33434 + i));
+  assert.deepEqual(sent.map((s) => s.ttl), [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3]);
+  assert.deepEqual(
+    [ignored.filter((x) => x === "foreign").length, ignored.filter((x) => x === "mismatch").length],
+    [11, 11],
+  );
+});
