@@ -50,7 +50,8 @@ Runs one probe now and prints the result.
   --interval D      icmp: spacing of echo requests (default 200ms); path: of rounds (100ms)
   --size N          icmp, path: payload bytes
   --max-hops N      path: TTLs probed, 1..N (default 30); prints an mtr-like table of the hops
-  --protocol P      path: icmp (default) or udp (to --port N + sequence, default 33434)
+  --protocol P      path: icmp (default), udp (to --port N + sequence, default 33434) or tcp
+                    (SYNs to --port N, default 80)
   --helper H        icmp: auto|socket|ping
   --method M        http: request method (default GET)
   --header "N: V"   http: a request header (repeatable)

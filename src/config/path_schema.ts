@@ -11,8 +11,8 @@ export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
   z.strictObject({
     type: z.literal("path"),
     ...common,
-    /** What each hop is sent: ICMP echo requests (default) or UDP datagrams (TCP SYN to come). */
-    protocol: optional(z.enum(["icmp", "udp"])),
+    /** What each hop is sent: ICMP echo requests (default), UDP datagrams or TCP SYNs. */
+    protocol: optional(z.enum(["icmp", "udp", "tcp"])),
     /** TTLs probed in the first round: 1..max_hops. */
     max_hops: optional(int(1, 64)),
     /** Packets per hop per run. */
@@ -21,6 +21,9 @@ export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
     packet_interval: optional(duration()),
     /** Payload bytes after the ICMP or UDP header. */
     size: optional(int(8, 1400)),
-    /** UDP: the first destination port (traceroute's 33434); probe n goes to port + n. */
+    /**
+     * UDP: the first destination port (default 33434, traceroute's); probe n goes to port + n.
+     * TCP: the port every SYN goes to (default 80).
+     */
     port: optional(port),
   });

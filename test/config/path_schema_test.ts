@@ -42,7 +42,7 @@ Deno.test("parseConfig() names file:line:col for every bad path key", () => {
     problems(`probes:
   p:
     type: path
-    protocol: tcp
+    protocol: sctp
     max_hops: 0
     count: 1001
     packet_interval: soon
@@ -51,7 +51,7 @@ Deno.test("parseConfig() names file:line:col for every bad path key", () => {
     hops: 3
 `),
     [
-      'c.yaml:4:15: probes.p.protocol: expected one of icmp, udp, got "tcp"',
+      'c.yaml:4:15: probes.p.protocol: expected one of icmp, udp, tcp, got "sctp"',
       "c.yaml:5:15: probes.p.max_hops: expected a number >= 1, got 0",
       "c.yaml:6:12: probes.p.count: expected a number <= 1000, got 1001",
       'c.yaml:7:22: probes.p.packet_interval: expected a duration like "5s", got "soon"',

@@ -149,3 +149,52 @@ Deno.test("path probe: protocol udp finds the hops mtr -u finds, the destination
     assert.ok(o.path!.hops[2]!.stats.minSeconds >= 0.02, ip);
   }
 });
+
+Deno.test("path probe: protocol tcp reaches an open port (handshake) and a closed one (reset), the hops mtr -T finds", async () => {
+  await using chain = await createNetnsChain({ netem: { link: 1, delayMs: 20, lossPercent: 10 } });
+  await using probe = createPathProbe();
+  const listener = new Deno.Command("ip", {
+    args: [
+      "netns",
+      "exec",
+      chain.target.ns,
+      "python3",
+      "-c",
+      "import socket\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,0)\n" +
+      "s.bind(('::',8080))\ns.listen(512)\nwhile True: s.accept()[0].close()",
+    ],
+    stdout: "null",
+  }).spawn();
+  try {
+    await chain.target.exec([
+      "sh",
+      "-c",
+      "for i in $(seq 100); do ss -ltn | grep -q :8080 && exit 0; sleep 0.05; done; exit 1",
+    ]);
+    for (const ip of [chain.targets[0]!.ip4, chain.targets[0]!.ip6]) {
+      const out = await new Deno.Command("mtr", {
+        args: ["-T", "-P", "8080", "-n", "--json", "-c", "10", "-i", "0.1", ip],
+        stdout: "piped",
+      }).output();
+      const hubs: MtrHub[] = JSON.parse(new TextDecoder().decode(out.stdout)).report.hubs;
+      for (const port of [8080, 9]) {
+        const o = await probe.run(
+          { ...job(ip, { protocol: "tcp", count: 10, packet_interval: 20 }, 2500), port },
+          never,
+        );
+        assert.equal(o.success, true, `${ip}:${port} ${o.detail}`);
+        assert.deepEqual(
+          o.path!.hops.map((h) => h.address),
+          hubs.map((h) => h.host),
+          `${ip}:${port}`,
+        );
+        assert.ok(o.path!.hops[2]!.stats.minSeconds >= 0.02, `${ip}:${port}`);
+        // No answer counted from the kernel's second SYN (1 s later): every RTT under it.
+        assert.ok(o.path!.hops.every((h) => h.stats.maxSeconds < 1), `${ip}:${port}`);
+      }
+    }
+  } finally {
+    listener.kill("SIGKILL");
+    await listener.status;
+  }
+});

@@ -102,7 +102,7 @@ export function createPathProbe(options: PathProbeOptions = {}): PathProbe {
         count: o.count ?? DEFAULTS.count,
         intervalMs: o.packet_interval ?? DEFAULTS.packet_interval,
         size: o.size ?? DEFAULTS.size,
-        port: job.port ?? o.port ?? DEFAULTS.port,
+        port: job.port ?? o.port ?? (o.protocol === "tcp" ? 80 : DEFAULTS.port),
         timeoutMs: Math.max(0, started + job.timeoutMs - clock.now()),
       }, signal);
       const durationSeconds = (clock.now() - started) / 1000;

@@ -17,6 +17,7 @@ import { errnoReason } from "../failure_reason.ts";
 import { decodeIcmpQuote, type QuoteIgnoreReason } from "./icmp_quote.ts";
 import type { TraceHop, TraceOptions, TraceResult } from "./types.ts";
 import { openUdpSender, type UdpSender } from "./udp_sender.ts";
+import { openTcpSender, type TcpProbeSocket, type TcpSender } from "./tcp_sender.ts";
 
 /** Why an ICMP message was not taken as an answer to one of our path probes. */
 export type TraceIgnoreReason = QuoteIgnoreReason | "foreign" | "mismatch" | "duplicate";
@@ -38,6 +39,8 @@ interface Pending {
   sentNs: number;
   sentMono: number;
   answered: boolean;
+  /** `protocol: tcp`: the probe's own socket, open until it is answered or the run ends. */
+  tcp?: TcpProbeSocket;
 }
 
 interface RunState {
@@ -60,6 +63,8 @@ export interface TraceChannelOptions {
   random?: (bytes: Uint8Array) => Uint8Array;
   /** Opens the UDP socket of one `protocol: udp` run (tests inject fakes). */
   openUdp?: (family: 4 | 6) => UdpSender;
+  /** The TCP sender of `protocol: tcp` runs (tests inject fakes). */
+  openTcp?: (family: 4 | 6) => TcpSender;
 }
 
 /** A family's raw socket plus its table of path probes in flight. */
@@ -74,6 +79,9 @@ export interface TraceChannel {
 
 /** Most packets one drain reads (as the echo channel: a busy host sees every ICMP message). */
 const DRAIN_MAX = 4096;
+
+/** Linux's initial TCP retransmission timeout: a SYN unanswered by then is sent again. */
+const TCP_RTO_MS = 1000;
 
 const limitOf = (run: RunState, maxHops: number) => run.destinationTtl ?? maxHops;
 
@@ -91,6 +99,9 @@ export function createTraceChannel(
   /** ICMP probes by identifier << 16 | sequence; UDP probes by source port << 16 | destination port. */
   const pending = new Map<number, Pending>();
   const pendingUdp = new Map<number, Pending>();
+  /** TCP probes by source port << 16 | destination port. */
+  const pendingTcp = new Map<number, Pending>();
+  let tcpSender: TcpSender | undefined;
   const identifiers = new Set<number>();
   let polling = false;
   let closed = false;
@@ -144,14 +155,21 @@ export function createTraceChannel(
       } else {
         const icmp = m.protocol === 1 || m.protocol === 58;
         const key = m.first * 65536 + m.second;
-        entry = icmp ? pending.get(key) : m.protocol === 17 ? pendingUdp.get(key) : undefined;
+        entry = icmp
+          ? pending.get(key)
+          : m.protocol === 17
+          ? pendingUdp.get(key)
+          : m.protocol === 6
+          ? pendingTcp.get(key)
+          : undefined;
         if (!entry) {
           onIgnored("foreign");
           continue;
         }
         if (
           m.destination !== entry.run.destination ||
-          !hasCookie(m.quoted.subarray(8), entry.run.cookie)
+          // A SYN has no payload to carry the cookie: its own socket's port is the key.
+          (!entry.tcp && !hasCookie(m.quoted.subarray(8), entry.run.cookie))
         ) {
           onIgnored("mismatch");
           continue;
@@ -162,6 +180,24 @@ export function createTraceChannel(
         continue;
       }
       answer(entry, source, packet.receivedNs, source === entry.run.destination);
+      entry.tcp?.close();
+    }
+    // TCP: the destination answers the SYN itself (handshake or reset), seen in the socket's state.
+    // The kernel sends a lost SYN again after its 1 s initial RTO: what answers after that is
+    // the second SYN's, so the probe counts as lost and its socket and key go.
+    const now = clock.now();
+    for (const [key, entry] of pendingTcp) {
+      if (entry.answered || !entry.tcp) continue;
+      if (now - entry.sentMono >= TCP_RTO_MS) {
+        entry.tcp.close();
+        pendingTcp.delete(key);
+        continue;
+      }
+      const state = entry.tcp.state();
+      if (state === "pending") continue;
+      entry.tcp.close();
+      if (state === "failed") continue;
+      answer(entry, entry.run.destination, socket.realtimeNs(), true);
     }
   };
 
@@ -169,7 +205,7 @@ export function createTraceChannel(
     if (polling) return;
     polling = true;
     try {
-      while (pending.size + pendingUdp.size > 0 && !closed) {
+      while (pending.size + pendingUdp.size + pendingTcp.size > 0 && !closed) {
         await clock.sleep(pollMs, stopPoll.signal).catch(() => {});
         if (!closed) dispatch();
       }
@@ -189,18 +225,32 @@ export function createTraceChannel(
   };
 
   return {
-    inFlight: () => pending.size + pendingUdp.size,
+    inFlight: () => pending.size + pendingUdp.size + pendingTcp.size,
     drain: dispatch,
     async trace(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
       const maxHops = Math.min(opts.maxHops, 255);
       const udp = opts.protocol === "udp";
+      const tcp = opts.protocol === "tcp";
       // Sequences of one run: round r, TTL t → r * maxHops + t - 1 (at most 65,536 per run; UDP
       // adds them to the base port, which must stay ≤ 65,535).
       const room = udp ? 65536 - opts.port : 65536;
       const count = Math.min(opts.count, Math.floor(room / maxHops));
       let sender: UdpSender | undefined;
+      if (tcp) {
+        try {
+          tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family);
+        } catch (error) {
+          return {
+            hops: [],
+            failure: {
+              reason: "error",
+              detail: error instanceof Error ? error.message : String(error),
+            },
+          };
+        }
+      }
       if (udp) {
         try {
           sender = openUdp(socket.family);
@@ -233,6 +283,7 @@ export function createTraceChannel(
       socket.ensureCapacity(opts.size + 68);
       const keys: number[] = [];
       const udpKeys: number[] = [];
+      const tcpKeys: number[] = [];
       const udpPayload = new Uint8Array(opts.size);
       udpPayload.set(run.cookie);
       for (let i = run.cookie.length; i < opts.size; i++) udpPayload[i] = i & 0xff;
@@ -253,7 +304,18 @@ export function createTraceChannel(
           for (let ttl = 1; ttl <= limit; ttl++) {
             const sequence = round * maxHops + ttl - 1;
             const entry: Pending = { run, ttl, sentNs: 0, sentMono: clock.now(), answered: false };
-            if (sender) {
+            if (tcp) {
+              entry.sentNs = socket.realtimeNs();
+              const probe = tcpSender!.connect(ip, opts.port, ttl);
+              if ("errno" in probe) {
+                sendError ??= probe.errno;
+                continue;
+              }
+              const key = probe.port * 65536 + opts.port;
+              entry.tcp = probe;
+              pendingTcp.set(key, entry);
+              tcpKeys.push(key);
+            } else if (sender) {
               const dport = opts.port + sequence;
               const key = sender.port * 65536 + dport;
               entry.sentNs = socket.realtimeNs();
@@ -304,6 +366,12 @@ export function createTraceChannel(
         signal?.removeEventListener("abort", onAbort);
         for (const key of keys) pending.delete(key);
         for (const key of udpKeys) pendingUdp.delete(key);
+        for (const key of tcpKeys) {
+          const e = pendingTcp.get(key); // gone at the RTO, and its port maybe another run's since
+          if (e?.run !== run) continue;
+          e.tcp?.close();
+          pendingTcp.delete(key);
+        }
         identifiers.delete(identifier);
         sender?.close();
       }
@@ -325,6 +393,8 @@ export function createTraceChannel(
       stopPoll.abort();
       pending.clear();
       pendingUdp.clear();
+      for (const entry of pendingTcp.values()) entry.tcp?.close();
+      pendingTcp.clear();
       socket.close();
     },
   };

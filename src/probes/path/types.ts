@@ -2,7 +2,7 @@
 import type { FailureReason, IcmpStats } from "../types.ts";
 
 /** What a path probe sends to each hop. */
-export type PathProtocol = "icmp" | "udp";
+export type PathProtocol = "icmp" | "udp" | "tcp";
 
 /** One run's parameters. */
 export interface TraceOptions {
@@ -15,7 +15,7 @@ export interface TraceOptions {
   intervalMs: number;
   /** Payload bytes after the ICMP (or UDP) header. */
   size: number;
-  /** UDP: the first destination port (each probe adds its sequence); unused by ICMP. */
+  /** UDP: the first destination port (each probe adds its sequence); TCP: the port; unused by ICMP. */
   port: number;
   /** The whole run ends by then, replies or not. */
   timeoutMs: number;

@@ -233,3 +233,56 @@ Deno.test("createTraceChannel() protocol udp: matches by its own source port and
     [11, 11],
   );
 });
+
+Deno.test("createTraceChannel() protocol tcp: routers matched by the SYN's ports, the destination by its socket's state", async () => {
+  const ignored: TraceIgnoreReason[] = [];
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  const sockets: { ttl: number; port: number; closed: boolean }[] = [];
+  let sport = 50000;
+  const channel = createTraceChannel(socket, {
+    pollMs: 1,
+    onIgnored: (r) => ignored.push(r),
+    openTcp: () => ({
+      connect(_ip, dport, ttl) {
+        const s = { ttl, port: sport++, closed: false };
+        sockets.push(s);
+        // The SYN's first 8 bytes: ports and sequence number.
+        const syn = new Uint8Array([
+          s.port >> 8,
+          s.port & 0xff,
+          dport >> 8,
+          dport & 0xff,
+          1,
+          2,
+          3,
+          4,
+        ]);
+        if (ttl <= 2) {
+          const router = ROUTERS[ttl - 1]!;
+          const quote = (d: Uint8Array) => ip4("198.19.0.1", TARGET, 6, d);
+          const other = syn.slice();
+          other[1] = other[1]! ^ 0x55; // another socket's port
+          socket.inbox.push(
+            packet(router, ip4(router, "198.19.0.1", 1, icmp(11, 0, quote(other)))),
+            packet(router, ip4(router, "198.19.0.1", 1, icmp(11, 0, quote(syn)))),
+          );
+        }
+        return {
+          port: s.port,
+          state: () => (ttl >= 3 ? (ttl === 3 ? "refused" : "open") : "pending"),
+          close: () => void (s.closed = true),
+        };
+      },
+    }),
+  });
+  const r = await channel.trace(TARGET, { ...OPTS, protocol: "tcp", port: 443, count: 2 });
+  channel.close();
+  assert.equal(r.destinationTtl, 3);
+  assert.deepEqual(r.hops.map((h) => [...h.addresses.keys()]), [[ROUTERS[0]], [ROUTERS[1]], [
+    TARGET,
+  ]]);
+  assert.deepEqual(r.hops.map((h) => h.rttsSeconds.length), [2, 2, 2]);
+  assert.deepEqual(sockets.map((s) => s.ttl), [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3]);
+  assert.ok(sockets.every((s) => s.closed), "every probe socket closed by the end of the run");
+  assert.equal(ignored.filter((x) => x === "foreign").length, 4);
+});
