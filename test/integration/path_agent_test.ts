@@ -62,6 +62,19 @@ push: {url: "${vm.writeUrl}", min_backoff: 50ms, max_backoff: 200ms}
       return s[0]?.values.includes(1) ? true : undefined;
     }, 10_000);
     assert.equal(total[0]!.metric.probe, "mtr");
+
+    // blackbox's /probe runs the module once, now, and answers its series.
+    const once = await agent.get(`/probe?module=mtr&target=${ip}`);
+    assert.equal(once.status, 200, once.text);
+    assert.match(once.text, /^probe_success 1$/m);
+    assert.match(once.text, /^vmprober_path_hops 3$/m);
+    assert.match(
+      once.text,
+      new RegExp(
+        `^vmprober_path_hop_loss_ratio\{address="${ip.replaceAll(".", "\\.")}",hop="3"\} 0$`,
+        "m",
+      ),
+    );
   }
   await Deno.remove(dir, { recursive: true });
 });
