@@ -198,3 +198,31 @@ Deno.test("path probe: protocol tcp reaches an open port (handshake) and a close
     await listener.status;
   }
 });
+
+// (A router rate-limits its unreachables apart from other ICMP errors, `net.ipv4.route.error_cost`
+// and `error_burst`: some probes stay unanswered, so the run lasts to its timeout.)
+Deno.test("path probe: a router without a route answers unreachable: reason, code, hop, nothing past it", async () => {
+  await using chain = await createNetnsChain();
+  await using probe = createPathProbe();
+  const [r1, r2] = chain.routers;
+  const t = chain.targets[0]!;
+  await r2!.exec(["ip", "route", "add", "unreachable", `${t.ip4}/32`]);
+  await r2!.exec(["ip", "-6", "route", "add", "unreachable", `${t.ip6}/128`]);
+  for (
+    const [ip, want, code] of [[t.ip4, [r1!.ip4, r2!.ip4], 1], [
+      t.ip6,
+      [r1!.ip6, r2!.ip6],
+      0,
+    ]] as const
+  ) {
+    const o = await probe.run(job(ip, { count: 3, packet_interval: 10 }, 1000), never);
+    assert.equal(o.success, false);
+    assert.equal(o.reason, "unreachable", o.detail);
+    assert.equal(
+      o.detail,
+      `ICMP destination unreachable (code ${code}) for ${ip} from ${want[1]} at hop 2`,
+    );
+    assert.deepEqual(o.path!.hops.map((h) => h.address), want);
+    assert.equal(o.path!.reached, false);
+  }
+});

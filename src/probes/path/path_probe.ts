@@ -119,6 +119,16 @@ export function createPathProbe(options: PathProbeOptions = {}): PathProbe {
       const common = { durationSeconds, ...addr, path, gauges: pathGauges(path) };
       if (reached) return { success: true, ...common };
       const answered = hops.filter((h) => h.address !== NO_ANSWER);
+      const u = trace.unreachable;
+      if (u) {
+        return {
+          success: false,
+          ...common,
+          reason: "unreachable",
+          detail:
+            `ICMP destination unreachable (code ${u.code}) for ${resolved.ip} from ${u.from} at hop ${u.hop}`,
+        };
+      }
       return {
         success: false,
         ...common,

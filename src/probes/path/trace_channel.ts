@@ -14,6 +14,7 @@ import { buildEchoRequest, COOKIE_BYTES } from "../icmp/echo_packet.ts";
 import type { IcmpSocket } from "../icmp/ffi_socket.ts";
 import { canonicalIp } from "../icmp/sockaddr.ts";
 import { errnoReason } from "../failure_reason.ts";
+import { compactIp } from "./ip_text.ts";
 import { decodeIcmpQuote, type QuoteIgnoreReason } from "./icmp_quote.ts";
 import type { TraceHop, TraceOptions, TraceResult } from "./types.ts";
 import { openUdpSender, type UdpSender } from "./udp_sender.ts";
@@ -48,6 +49,8 @@ interface RunState {
   cookie: Uint8Array;
   hops: TraceHop[];
   destinationTtl?: number;
+  /** The lowest TTL a router answered with destination unreachable: nothing goes past it. */
+  unreachable?: { ttl: number; from: string; code: number };
   /** Probes sent and not answered, by TTL (only those at or below the limit matter). */
   outstanding: number[];
   wake?: () => void;
@@ -83,7 +86,8 @@ const DRAIN_MAX = 4096;
 /** Linux's initial TCP retransmission timeout: a SYN unanswered by then is sent again. */
 const TCP_RTO_MS = 1000;
 
-const limitOf = (run: RunState, maxHops: number) => run.destinationTtl ?? maxHops;
+const limitOf = (run: RunState, maxHops: number) =>
+  Math.min(run.destinationTtl ?? maxHops, run.unreachable?.ttl ?? maxHops);
 
 /** Wraps an open raw ICMP socket (passing echo replies and errors) into a trace channel. */
 export function createTraceChannel(
@@ -128,7 +132,7 @@ export function createTraceChannel(
     hop.rttsSeconds.push(rtt);
     hop.addresses.set(from, (hop.addresses.get(from) ?? 0) + 1);
     let left = 0;
-    const limit = run.destinationTtl ?? run.hops.length;
+    const limit = limitOf(run, run.hops.length);
     for (let t = 1; t <= limit; t++) left += run.outstanding[t] ?? 0;
     if (left === 0) run.wake?.();
   };
@@ -179,7 +183,13 @@ export function createTraceChannel(
         onIgnored("duplicate");
         continue;
       }
-      answer(entry, source, packet.receivedNs, source === entry.run.destination);
+      const isDestination = source === entry.run.destination;
+      const run = entry.run;
+      if (
+        m.kind === "unreachable" && !isDestination &&
+        (run.unreachable === undefined || entry.ttl < run.unreachable.ttl)
+      ) run.unreachable = { ttl: entry.ttl, from: source, code: m.code };
+      answer(entry, source, packet.receivedNs, isDestination);
       entry.tcp?.close();
     }
     // TCP: the destination answers the SYN itself (handshake or reset), seen in the socket's state.
@@ -384,8 +394,18 @@ export function createTraceChannel(
           },
         };
       }
-      const last = run.destinationTtl ?? maxHops;
-      return { hops: run.hops.slice(0, last), destinationTtl: run.destinationTtl };
+      const last = limitOf(run, maxHops);
+      return {
+        hops: run.hops.slice(0, last),
+        destinationTtl: run.destinationTtl,
+        unreachable: run.destinationTtl === undefined && run.unreachable
+          ? {
+            hop: run.unreachable.ttl,
+            from: compactIp(run.unreachable.from),
+            code: run.unreachable.code,
+          }
+          : undefined,
+      };
     },
     close() {
       if (closed) return;

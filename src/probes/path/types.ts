@@ -38,6 +38,8 @@ export interface TraceResult {
   hops: TraceHop[];
   /** The TTL at which the destination itself answered, if it did. */
   destinationTtl?: number;
+  /** A router answered destination unreachable (and the destination never answered). */
+  unreachable?: { hop: number; from: string; code: number };
   /** Set when the run could not be carried out at all (no socket, every send failed). */
   failure?: { reason: FailureReason; detail: string };
 }
