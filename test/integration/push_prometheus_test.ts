@@ -13,7 +13,7 @@ import {
   writeConfig,
 } from "../_support/agent_process.ts";
 import { startDelayProxy } from "../_support/delay_proxy.ts";
-import { startPrometheus } from "../_support/prometheus_server.ts";
+import { startPrometheus } from "../_support/prom_servers.ts";
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
 
@@ -132,9 +132,8 @@ Deno.test("a backlog drains into Prometheus through uneven latency: every sample
   // the first ones removed were already stale and the kept ones were not; now all are stale.
   assert.deepEqual([...stale].sort(), [...expected.keys()].sort());
   const liveAt = async (time?: number) =>
-    ((await prom.query("count by (target) (probe_success)", time)) as {
-      metric: { target: string };
-    }[]).map((r) => r.metric.target).sort();
+    (await prom.query("count by (target) (probe_success)", time)).map((r) => r.metric.target)
+      .sort();
   assert.deepEqual(await liveAt(between), [...kept].sort());
   assert.deepEqual(await liveAt(), []);
 });
