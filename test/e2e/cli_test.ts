@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ROOT } from "../../scripts/bundle.ts";
 import { readDenoFlags } from "../../scripts/permissions.ts";
 import { type CliRunner, cliRunners, runCli, spawnCli } from "../_support/bundle_cli.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
 
 const RUNNERS = await cliRunners();
 
@@ -37,14 +38,8 @@ function freePort(): number {
   return port;
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober_e2e_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) =>
+  withTempDir(fn, { prefix: "vmprober_e2e_" });
 
 for (const cli of RUNNERS) {
   Deno.test(`e2e (${cli.name}) version prints the stamped version and commit`, async () => {

@@ -1,0 +1,18 @@
+/** @module A temporary directory for one test body, removed with everything in it afterwards. */
+
+/**
+ * Runs `fn` on a fresh temporary directory (its real path with `realPath`, for code that
+ * compares resolved paths) and removes it afterwards, whether `fn` passed or threw.
+ */
+export async function withTempDir<T>(
+  fn: (dir: string) => Promise<T>,
+  options: { prefix?: string; realPath?: boolean } = {},
+): Promise<T> {
+  const made = await Deno.makeTempDir({ prefix: options.prefix });
+  const dir = options.realPath ? await Deno.realPath(made) : made;
+  try {
+    return await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
