@@ -3,7 +3,7 @@
  * tests: each started on a free loopback port (Prometheus with a temporary TSDB and the
  * remote-write receiver), waited for until ready, stopped and removed with its data on dispose.
  */
-import { closedPort as freePort } from "./tcp_servers.ts";
+import { freePort } from "./tcp_servers.ts";
 
 /** One instant-vector element. */
 export interface QueryResult {

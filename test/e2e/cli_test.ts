@@ -8,6 +8,7 @@ import { ROOT } from "../../scripts/bundle.ts";
 import { readDenoFlags } from "../../scripts/permissions.ts";
 import { type CliRunner, cliRunners, runCli, spawnCli } from "../_support/bundle_cli.ts";
 import { withTempDir } from "../_support/temp_dir.ts";
+import { freePort } from "../_support/tcp_servers.ts";
 
 const RUNNERS = await cliRunners();
 
@@ -28,14 +29,6 @@ function tcpTarget(): { port: number } & AsyncDisposable {
       await loop;
     },
   };
-}
-
-/** A port that was free a moment ago (the agent binds it). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
 }
 
 const withDir = (fn: (dir: string) => Promise<void>) =>

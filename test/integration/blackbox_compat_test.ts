@@ -17,7 +17,7 @@ import {
   writeConfig,
 } from "../_support/agent_process.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
-import { tcpPeer } from "../_support/tcp_servers.ts";
+import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import {
   parseExposition,
   queryApi,
@@ -244,12 +244,7 @@ modules:
   tcp_connect: {prober: tcp, timeout: 2s, tcp: {preferred_ip_protocol: ip4}}
   icmp: {prober: icmp, timeout: 2s, icmp: {preferred_ip_protocol: ip4}}
 `);
-    const closed = (() => {
-      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      const p = (l.addr as Deno.NetAddr).port;
-      l.close();
-      return p;
-    })();
+    const closed = closedPort();
     for (
       const [module, t] of [
         ["tcp_connect", tcpTarget],

@@ -14,6 +14,7 @@ import { httpTarget } from "../../src/net/target_url.ts";
 import { parseAddress } from "../../src/net/address.ts";
 import { startHttpServer } from "../_support/http_servers.ts";
 import { a, soa, startDnsResponder } from "../_support/dns_responder.ts";
+import { freePort } from "../_support/tcp_servers.ts";
 
 const BLACKBOX = "prometheus-blackbox-exporter";
 /** Families blackbox emits that we do not (yet). */
@@ -118,9 +119,7 @@ Deno.test({
         `  ${c.module}:\n    prober: ${c.prober}\n    timeout: 2s\n    ${c.prober}: ${c.blackbox}\n`
       ).join("");
     await Deno.writeTextFile(`${dir}/bbe.yml`, yaml);
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
+    const port = freePort();
     const child = new Deno.Command(BLACKBOX, {
       args: [
         `--config.file=${dir}/bbe.yml`,

@@ -14,15 +14,8 @@ import {
 } from "../_support/agent_process.ts";
 import { startDelayProxy } from "../_support/delay_proxy.ts";
 import { startPrometheus } from "../_support/prom_servers.ts";
-import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
+import { closedPort, freePort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
 
 function configYaml(pushUrl: string, walDir: string, targets: string[]): string {
   const list = targets.map((t) => `"${t}"`).join(", ");

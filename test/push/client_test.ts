@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createPushClient, type PushConfig } from "../../src/push/client.ts";
 import { systemClock } from "../../src/base/clock.ts";
 import { startPushServer } from "../_support/push_server.ts";
+import { closedPort } from "../_support/tcp_servers.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
   return {
@@ -73,9 +74,7 @@ Deno.test("createPushClient() refuses tls_insecure_skip_verify with a clear erro
 });
 
 Deno.test("PushClient.send() reports a refused connection as a network outcome", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = closedPort();
   await using client = await createPushClient(config(`http://127.0.0.1:${port}/api/v1/write`), {
     clock: systemClock,
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHttpSource } from "../../src/targets/http_source.ts";
 import { SourceError } from "../../src/targets/source_error.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
+import { closedPort } from "../_support/tcp_servers.ts";
 
 const GOOD = JSON.stringify([{ targets: ["10.0.0.1", "db.example:5432"], labels: { dc: "fra" } }]);
 
@@ -90,9 +91,7 @@ Deno.test("http source times out on a server that never answers", async () => {
 });
 
 Deno.test("http source fails with reason network when nothing listens", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = closedPort();
   const source = createHttpSource({
     name: "s",
     url: `http://127.0.0.1:${port}/sd`,
