@@ -6,6 +6,7 @@ import { type ModuleOf, probeModule } from "../../../src/config/schema.ts";
 import type { ProbeJob } from "../../../src/schedule/job.ts";
 import type { ProbeOutcome } from "../../../src/probes/types.ts";
 import { a, soa, startDnsResponder } from "../../_support/dns_responder.ts";
+import { probeJob } from "../../_support/probe_job.ts";
 
 const ZONES = {
   "example.test A": { answers: [a("example.test", "10.0.0.1", 300)] },
@@ -37,16 +38,8 @@ function dnsJob(
   at: { host: string; port: number; target?: string },
   timeoutMs = 1000,
 ): ProbeJob<"dns"> {
-  return {
-    target: at.target ?? `${at.host}:${at.port}`,
-    host: at.host,
-    port: at.port,
-    probe: "dns",
-    type: "dns",
-    timeoutMs,
-    ipProtocol: "auto",
-    options: probeModule.parse({ type: "dns", ...module }) as ModuleOf<"dns">,
-  };
+  const options = probeModule.parse({ type: "dns", ...module }) as ModuleOf<"dns">;
+  return probeJob("dns", options, { ...at, timeoutMs });
 }
 
 function run(job: ProbeJob<"dns">, systemServers?: DnsProbeOptions["systemServers"]) {
