@@ -16,3 +16,20 @@ export async function withTempDir<T>(
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/** A temporary directory that `await using` removes with everything in it. */
+export interface TempDir extends AsyncDisposable {
+  readonly path: string;
+}
+
+/**
+ * Makes a temporary directory; declare it before the agent or server using it, so that one is
+ * stopped first and the directory removed last.
+ */
+export async function tempDir(options: { prefix?: string } = {}): Promise<TempDir> {
+  const path = await Deno.makeTempDir({ prefix: options.prefix });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }).catch(() => {}),
+  };
+}

@@ -16,6 +16,7 @@ import { startDelayProxy } from "../_support/delay_proxy.ts";
 import { startPrometheus } from "../_support/prom_servers.ts";
 import { closedPort, freePort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 function configYaml(pushUrl: string, walDir: string, targets: string[]): string {
   const list = targets.map((t) => `"${t}"`).join(", ");
@@ -68,7 +69,8 @@ Deno.test("a backlog drains into Prometheus through uneven latency: every sample
   // One open port and closed ones beside it: successes and failures are both data.
   const unique = [`127.0.0.1:${open.port}`];
   for (let i = 0; i < 7; i++) unique.push(`127.0.0.1:${closedPort()}`);
-  const walDir = await Deno.makeTempDir({ prefix: "push_prom_wal_" });
+  await using walTmp = await tempDir({ prefix: "push_prom_wal_" });
+  const walDir = walTmp.path;
   const proxyPort = freePort();
   const url = `http://127.0.0.1:${proxyPort}/api/v1/write`;
   const path = await writeConfig(configYaml(url, walDir, unique));
