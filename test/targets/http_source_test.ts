@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { createHttpSource } from "../../src/targets/http_source.ts";
-import { SourceError } from "../../src/targets/source_error.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
+import { sourceFailure as failure } from "../_support/source_failure.ts";
 
 const GOOD = JSON.stringify([{ targets: ["10.0.0.1", "db.example:5432"], labels: { dc: "fra" } }]);
-
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SourceError, String(e));
-    return e;
-  }
-  throw new Error("expected the load to fail");
-}
 
 Deno.test("http source loads http_sd JSON and sends headers and the bearer token", async () => {
   await using server = startSdHttpServer({ kind: "ok", body: GOOD });
