@@ -33,3 +33,24 @@ export async function tempDir(options: { prefix?: string } = {}): Promise<TempDi
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }).catch(() => {}),
   };
 }
+
+const removeAtExit: string[] = [];
+
+/**
+ * Makes a temporary directory that is removed when this process exits (the `unload` event), for
+ * helpers that hand a path to callers who never clean up after it.
+ */
+export async function tempDirUntilExit(options: { prefix?: string } = {}): Promise<string> {
+  const path = await Deno.makeTempDir({ prefix: options.prefix });
+  if (removeAtExit.length === 0) {
+    globalThis.addEventListener("unload", () => {
+      for (const dir of removeAtExit) {
+        try {
+          Deno.removeSync(dir, { recursive: true });
+        } catch { /* already gone */ }
+      }
+    });
+  }
+  removeAtExit.push(path);
+  return path;
+}
