@@ -14,8 +14,8 @@ import { httpTarget } from "../../src/net/target_url.ts";
 import { parseAddress } from "../../src/net/address.ts";
 import { startHttpServer } from "../_support/http_servers.ts";
 import { a, soa, startDnsResponder } from "../_support/dns_responder.ts";
-import { startBlackbox } from "../_support/prom_servers.ts";
 
+const BLACKBOX = "prometheus-blackbox-exporter";
 /** Families blackbox emits that we do not (yet). */
 const NOT_OURS = new Set<string>([]);
 /** Families only we emit (our own, and the common ones blackbox leaves to the scrape). */
@@ -112,66 +112,93 @@ Deno.test({
       "example.test SOA": { answers: [soa("example.test", 60, 2026120111)] },
       "gone.test A": { rcode: "NXDOMAIN", authorities: [soa("test", 60)] },
     });
-    await using blackbox = await startBlackbox(
-      "modules:\n" +
-        CASES.map((c) =>
-          `  ${c.module}:\n    prober: ${c.prober}\n    timeout: 2s\n    ${c.prober}: ${c.blackbox}\n`
-        ).join(""),
-    );
-    const resolver = createResolver();
-    const client = createDnsClient();
-    for (const c of CASES) {
-      const target = c.target(web.url, `127.0.0.1:${dns.port}`);
-      const r = await fetch(
-        `${blackbox.base}/probe?module=${c.module}&target=${encodeURIComponent(target)}`,
-      );
-      const theirs = families(await r.text());
-      const options = probeModule.parse({ type: c.prober, ...c.ours });
-      const common = { target, probe: c.module, timeoutMs: 2000, ipProtocol: "ip4" as const };
-      const never = new AbortController().signal;
-      const outcome = c.prober === "http"
-        ? await createHttpProbe({ resolver }).run({
-          ...common,
-          host: httpTarget(target).host,
-          port: httpTarget(target).port,
-          type: "http",
-          options: options as ModuleOf<"http">,
-        }, never)
-        : await createDnsProbe({ resolver, client }).run({
-          ...common,
-          host: parseAddress(target).host,
-          port: parseAddress(target).port,
-          type: "dns",
-          options: options as ModuleOf<"dns">,
-        }, never);
-      const m = createProbeMetrics({ buckets: [1] });
-      m.write([{
-        ...outcome,
-        key: `${c.module}|${target}`,
-        timestampMs: Date.now(),
-        target,
-        probe: c.module,
-        type: c.prober,
-        labels: {},
-        attempts: 1,
-      }]);
-      const ours = families(m.render());
-      assert.equal(
-        ours.success,
-        theirs.success,
-        `${c.module}: probe_success (${outcome.detail})`,
-      );
-      const theirNames = [...theirs.out.keys()].filter((n) => !NOT_OURS.has(n)).sort();
-      const ourNames = [...ours.out.keys()].filter((n) =>
-        !ONLY_OURS.has(n) && !n.startsWith("vmprober_")
-      ).sort();
-      assert.deepEqual(ourNames, theirNames, `${c.module}: metric names`);
-      for (const name of theirNames) {
-        const extra = [...theirs.out.get(name)!];
-        for (const label of extra) {
-          assert.ok(ours.out.get(name)!.has(label), `${c.module}: ${name} has label ${label}`);
+    const dir = await Deno.makeTempDir();
+    const yaml = "modules:\n" +
+      CASES.map((c) =>
+        `  ${c.module}:\n    prober: ${c.prober}\n    timeout: 2s\n    ${c.prober}: ${c.blackbox}\n`
+      ).join("");
+    await Deno.writeTextFile(`${dir}/bbe.yml`, yaml);
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const child = new Deno.Command(BLACKBOX, {
+      args: [
+        `--config.file=${dir}/bbe.yml`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--log.level=error",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    try {
+      for (let i = 0; i < 200; i++) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/-/healthy`);
+          await r.body?.cancel();
+          if (r.ok) break;
+        } catch { /* not yet */ }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const resolver = createResolver();
+      const client = createDnsClient();
+      for (const c of CASES) {
+        const target = c.target(web.url, `127.0.0.1:${dns.port}`);
+        const r = await fetch(
+          `http://127.0.0.1:${port}/probe?module=${c.module}&target=${encodeURIComponent(target)}`,
+        );
+        const theirs = families(await r.text());
+        const options = probeModule.parse({ type: c.prober, ...c.ours });
+        const common = { target, probe: c.module, timeoutMs: 2000, ipProtocol: "ip4" as const };
+        const never = new AbortController().signal;
+        const outcome = c.prober === "http"
+          ? await createHttpProbe({ resolver }).run({
+            ...common,
+            host: httpTarget(target).host,
+            port: httpTarget(target).port,
+            type: "http",
+            options: options as ModuleOf<"http">,
+          }, never)
+          : await createDnsProbe({ resolver, client }).run({
+            ...common,
+            host: parseAddress(target).host,
+            port: parseAddress(target).port,
+            type: "dns",
+            options: options as ModuleOf<"dns">,
+          }, never);
+        const m = createProbeMetrics({ buckets: [1] });
+        m.write([{
+          ...outcome,
+          key: `${c.module}|${target}`,
+          timestampMs: Date.now(),
+          target,
+          probe: c.module,
+          type: c.prober,
+          labels: {},
+          attempts: 1,
+        }]);
+        const ours = families(m.render());
+        assert.equal(
+          ours.success,
+          theirs.success,
+          `${c.module}: probe_success (${outcome.detail})`,
+        );
+        const theirNames = [...theirs.out.keys()].filter((n) => !NOT_OURS.has(n)).sort();
+        const ourNames = [...ours.out.keys()].filter((n) =>
+          !ONLY_OURS.has(n) && !n.startsWith("vmprober_")
+        ).sort();
+        assert.deepEqual(ourNames, theirNames, `${c.module}: metric names`);
+        for (const name of theirNames) {
+          const extra = [...theirs.out.get(name)!];
+          for (const label of extra) {
+            assert.ok(ours.out.get(name)!.has(label), `${c.module}: ${name} has label ${label}`);
+          }
         }
       }
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stderr.cancel();
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });

@@ -5,9 +5,16 @@
  * target (60,000 pings, ~6 s; fping waits 200 ms for the last replies). Figures: pings/s, CPU µs per ping (from /proc: the agent's stat,
  * and fping's as its waiting shell's children time), loss, RTT median.
  */
-import { farmHost, type Figure, figuresOf, round } from "./_common.ts";
-import { agentWindow } from "./_windows.ts";
-import { median, sumWhere } from "../_metrics.ts";
+import {
+  cpuWindow,
+  farmHost,
+  type Figure,
+  figuresOf,
+  round,
+  sleep,
+  startBundledAgent,
+} from "./_common.ts";
+import { median } from "../_metrics.ts";
 
 const TARGETS = 1000;
 const PINGS_PER_TARGET = 60;
@@ -58,9 +65,19 @@ export async function fpingRun() {
   }
 }
 
+function sumOf(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}
+
 /** The agent on the same hosts, count 1 every 100 ms, measured over the same ping count. */
 export async function agentIcmpRun() {
-  const { before, after, cpuUs, seconds } = await agentWindow((wal) => `
+  const wal = await Deno.makeTempDir({ prefix: "bench_icmp_wal_" });
+  try {
+    await using agent = await startBundledAgent(`
 agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
 defaults: {interval: ${PERIOD_MS}ms, timeout: 1s}
 limits: {concurrency: 4096, global_rate: 50000, per_host_rate: 1000}
@@ -69,24 +86,29 @@ targets:
   - static: {targets: [${hosts.map((h) => `"${h}"`).join(", ")}]}
     probes: [icmp]
 wal: {dir: ${wal}, fsync: batch}
-`, {
-    prefix: "bench_icmp_wal_",
-    warmupMs: WARMUP_S * 1000,
-    windowMs: PINGS_PER_TARGET * PERIOD_MS,
-  });
-  const sent = sumWhere(after, "vmprober_icmp_packets_sent_total") -
-    sumWhere(before, "vmprober_icmp_packets_sent_total");
-  const received = sumWhere(after, "vmprober_icmp_packets_received_total") -
-    sumWhere(before, "vmprober_icmp_packets_received_total");
-  const medians = after.split("\n").filter((l) =>
-    l.startsWith("vmprober_icmp_rtt_seconds{") && l.includes('stat="median"')
-  ).map((l) => Number(l.slice(l.lastIndexOf(" ") + 1)) * 1e6);
-  return {
-    pingsPerS: sent / seconds,
-    cpuUsPerPing: cpuUs / Math.max(1, sent),
-    lossPct: sent ? Math.max(0, (1 - received / sent) * 100) : 100,
-    rttMedianUs: median(medians),
-  };
+`);
+    await sleep(WARMUP_S * 1000);
+    const before = await agent.metrics();
+    const cpu = cpuWindow(agent.pid);
+    await sleep(PINGS_PER_TARGET * PERIOD_MS);
+    const after = await agent.metrics();
+    const { cpuUs, seconds } = cpu();
+    const sent = sumOf(after, "vmprober_icmp_packets_sent_total") -
+      sumOf(before, "vmprober_icmp_packets_sent_total");
+    const received = sumOf(after, "vmprober_icmp_packets_received_total") -
+      sumOf(before, "vmprober_icmp_packets_received_total");
+    const medians = after.split("\n").filter((l) =>
+      l.startsWith("vmprober_icmp_rtt_seconds{") && l.includes('stat="median"')
+    ).map((l) => Number(l.slice(l.lastIndexOf(" ") + 1)) * 1e6);
+    return {
+      pingsPerS: sent / seconds,
+      cpuUsPerPing: cpuUs / Math.max(1, sent),
+      lossPct: sent ? Math.max(0, (1 - received / sent) * 100) : 100,
+      rttMedianUs: median(medians),
+    };
+  } finally {
+    await Deno.remove(wal, { recursive: true });
+  }
 }
 
 /** One run of workload 2. */
