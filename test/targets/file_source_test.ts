@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
-import { createFileSource } from "../../src/targets/file_source.ts";
 import { withTempDir } from "../_support/temp_dir.ts";
-import { sourceFailure as failure } from "../_support/source_failure.ts";
+import { createFileSource } from "../../src/targets/file_source.ts";
+import { SourceError } from "../../src/targets/source_error.ts";
+
+async function failure(p: Promise<unknown>): Promise<SourceError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof SourceError, String(e));
+    return e;
+  }
+  throw new Error("expected the load to fail");
+}
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { realPath: true });
 

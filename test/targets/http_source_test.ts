@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { createHttpSource } from "../../src/targets/http_source.ts";
-import { startSdHttpServer } from "../_support/sd_http_server.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
 import { sourceFailure as failure } from "../_support/source_failure.ts";
+import { createHttpSource } from "../../src/targets/http_source.ts";
+import { startSdHttpServer } from "../_support/sd_http_server.ts";
 
 const GOOD = JSON.stringify([{ targets: ["10.0.0.1", "db.example:5432"], labels: { dc: "fra" } }]);
 
