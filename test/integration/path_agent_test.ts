@@ -8,13 +8,15 @@ import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_suppor
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { createNetnsChain } from "../_support/netns_chain.ts";
 import { promtoolCheck } from "../_support/exposition_check.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 Deno.test("agent push: path hops, per-hop series and route changes reach VictoriaMetrics and /metrics", async () => {
   await using chain = await createNetnsChain();
   await using vm = await startVictoriaMetrics();
   const ip = chain.targets[0]!.ip4;
   const [r1, r2] = chain.routers;
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const dir = tmp.path;
   const config = await writeConfig(`
 agent: {listen: "127.0.0.1:0", labels: {site: itest}, log: {format: text}}
 defaults: {interval: 300ms, timeout: 250ms}
@@ -76,5 +78,4 @@ push: {url: "${vm.writeUrl}", min_backoff: 50ms, max_backoff: 200ms}
       ),
     );
   }
-  await Deno.remove(dir, { recursive: true });
 });

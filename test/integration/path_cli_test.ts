@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { denoFlags } from "../_support/agent_process.ts";
+import { runCli } from "../cli/_cli.ts";
 import { createNetnsChain } from "../_support/netns_chain.ts";
 
-async function cli(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...denoFlags(), "src/main.ts", "probe", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+/** `vmprober probe ARGS…` from source (killed after 15 s, so a hang fails the test). */
+const cli = (...args: string[]) => runCli(["probe", ...args]);
 
 Deno.test("probe path: an mtr-like table of the hops, --json with hops and series, exit 2 when not reached", async () => {
   await using chain = await createNetnsChain({ netem: { link: 1, delayMs: 20, lossPercent: 10 } });
