@@ -50,11 +50,15 @@ export type QuoteIgnoreReason = "short" | "checksum" | "other_type" | "bad_quote
  * @example
  * ```ts
  * import { decodeIcmpQuote } from "./icmp_quote.ts";
+ * import { internetChecksum } from "../icmp/checksum.ts";
  * // Time exceeded quoting an IPv4 echo request to 198.19.1.1, identifier 0x1234, sequence 7.
  * const m = new Uint8Array(8 + 20 + 8);
  * m[0] = 11;
  * m.set([0x45, 0, 0, 28, 0, 0, 0, 0, 1, 1, 0, 0, 10, 0, 0, 1, 198, 19, 1, 1], 8);
  * m.set([8, 0, 0, 0, 0x12, 0x34, 0, 7], 28);
+ * const sum = internetChecksum(m);
+ * m[2] = sum >> 8;
+ * m[3] = sum & 0xff;
  * const q = decodeIcmpQuote(m, 4, false);
  * if (typeof q === "string" || q.kind !== "time_exceeded" || q.first !== 0x1234 ||
  *   q.second !== 7 || q.destination !== "198.19.1.1") throw new Error("bad decode");
