@@ -9,57 +9,82 @@ export interface BufferedReader {
   read(max: number): Promise<Uint8Array | null>;
 }
 
+/** Bytes of one read: a typical response in one or two. */
+const SCRATCH_BYTES = 16 * 1024;
+/**
+ * Read buffers shared by every probe: a read borrows one and copies out what arrived, so a
+ * thousand probes a second do not each allocate (and the GC free) 16 KiB.
+ */
+const spare: Uint8Array[] = [];
+const MAX_SPARE = 64;
+const EMPTY = new Uint8Array(0);
+const latin1 = new TextDecoder("latin1");
+
 /** Wraps `stream`; `onFirstByte` is called when the first bytes arrive. */
 export function bufferedReader(stream: ByteStream, onFirstByte?: () => void): BufferedReader {
-  let buf = new Uint8Array(0);
-  // 16 KiB: a typical response in one or two reads; 64 KiB per probe was a tenth of its CPU in GC.
-  const scratch = new Uint8Array(16 * 1024);
+  // Unread bytes are buf[at, buf.length): an offset instead of a subarray per line.
+  let buf = EMPTY;
+  let at = 0;
   let first = true;
   const fill = async (): Promise<boolean> => {
-    const n = await stream.read(scratch);
-    if (n === null) return false;
-    if (first) {
-      first = false;
-      onFirstByte?.();
+    const scratch = spare.pop() ?? new Uint8Array(SCRATCH_BYTES);
+    let n: number | null;
+    try {
+      n = await stream.read(scratch);
+    } catch (e) {
+      if (spare.length < MAX_SPARE) spare.push(scratch);
+      throw e;
     }
-    if (buf.length === 0) {
-      buf = scratch.slice(0, n);
-      return true;
+    if (n !== null) {
+      if (first) {
+        first = false;
+        onFirstByte?.();
+      }
+      if (at === buf.length) {
+        buf = scratch.slice(0, n);
+      } else {
+        const next = new Uint8Array(buf.length - at + n);
+        next.set(buf.subarray(at));
+        next.set(scratch.subarray(0, n), buf.length - at);
+        buf = next;
+      }
+      at = 0;
     }
-    const next = new Uint8Array(buf.length + n);
-    next.set(buf);
-    next.set(scratch.subarray(0, n), buf.length);
-    buf = next;
-    return true;
+    if (spare.length < MAX_SPARE) spare.push(scratch);
+    return n !== null;
   };
-  const latin1 = new TextDecoder("latin1");
   return {
     async readLine(max) {
-      for (let scanned = 0;;) {
+      for (let scanned = at;;) {
         const lf = buf.indexOf(0x0a, scanned);
         if (lf >= 0) {
-          if (lf > max) throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
-          const end = lf > 0 && buf[lf - 1] === 0x0d ? lf - 1 : lf;
-          const line = latin1.decode(buf.subarray(0, end));
-          buf = buf.subarray(lf + 1);
+          if (lf - at > max) {
+            throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
+          }
+          const end = lf > at && buf[lf - 1] === 0x0d ? lf - 1 : lf;
+          const line = end === at ? "" : latin1.decode(buf.subarray(at, end));
+          at = lf + 1;
           return line;
         }
-        if (buf.length > max) {
+        if (buf.length - at > max) {
           throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
         }
-        scanned = buf.length;
+        scanned = buf.length - at;
         if (!(await fill())) {
-          if (buf.length === 0) return null;
-          const line = latin1.decode(buf);
-          buf = new Uint8Array(0);
+          if (at === buf.length) return null;
+          const line = latin1.decode(buf.subarray(at));
+          buf = EMPTY;
+          at = 0;
           return line;
         }
+        scanned += at;
       }
     },
     async read(max) {
-      if (buf.length === 0 && !(await fill())) return null;
-      const out = buf.subarray(0, Math.min(max, buf.length));
-      buf = buf.subarray(out.length);
+      if (at === buf.length && !(await fill())) return null;
+      const end = Math.min(at + max, buf.length);
+      const out = buf.subarray(at, end);
+      at = end;
       return out;
     },
   };

@@ -17,6 +17,8 @@ export interface ResponseHead {
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const STATUS_LINE = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/;
+const CONTROL = /[\0\r]/;
 
 /** Reads a head, skipping interim 1xx responses (100 Continue). */
 export async function readResponseHead(reader: BufferedReader): Promise<ResponseHead> {
@@ -27,7 +29,7 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
       throw new Error("Cannot read response: the server closed without a status line");
     }
     budget -= line.length + 2;
-    const m = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/.exec(line);
+    const m = STATUS_LINE.exec(line);
     if (!m) {
       throw new SyntaxError(
         `Cannot read response: bad status line ${JSON.stringify(line.slice(0, 80))}`,
@@ -55,7 +57,7 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
         );
       }
       const value = field.slice(colon + 1).trim();
-      if (/[\0\r]/.test(value)) {
+      if (CONTROL.test(value)) {
         throw new SyntaxError(`Cannot read response: control characters in header ${name}`);
       }
       headers.push([name.toLowerCase(), value]);
@@ -69,4 +71,19 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
 /** Every value of a header (`name` in lower case). */
 export function headerValues(head: ResponseHead, name: string): string[] {
   return head.headers.filter(([n]) => n === name).map(([, v]) => v);
+}
+
+/** The first value of a header (`name` in lower case), without building a list. */
+export function firstHeader(head: ResponseHead, name: string): string | undefined {
+  for (const h of head.headers) if (h[0] === name) return h[1];
+  return undefined;
+}
+
+/** Every value of a header joined by `sep` ("" when absent), without building a list. */
+export function joinedHeader(head: ResponseHead, name: string, sep = ","): string {
+  let out: string | undefined;
+  for (const h of head.headers) {
+    if (h[0] === name) out = out === undefined ? h[1] : out + sep + h[1];
+  }
+  return out ?? "";
 }

@@ -170,7 +170,7 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
     assert.equal(o.success, true, o.detail);
     assert.equal(gauge(o, "probe_http_ssl"), 1);
     assert.ok(gauge(o, "probe_http_duration_seconds", "tls")! > 0);
-    assert.ok(o.tlsCertExpiry! > Date.now() / 1000 + 29 * 86400);
+    assert.ok(o.tls!.earliestCertExpiry > Date.now() / 1000 + 29 * 86400);
     const untrusted = await runHttp(`${s.url}/ok`);
     assert.equal(untrusted.success, false);
     assert.match(untrusted.detail!, /self.signed|unable to verify|certificate/i);
