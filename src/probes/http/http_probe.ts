@@ -49,7 +49,7 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
         failedDueToRegex: false,
       };
       let family: 4 | 6 | undefined;
-      let tls: TlsInfo | undefined;
+      const peer: { tls?: TlsInfo } = {};
       const done = (reason?: ProbeOutcome["reason"], detail?: string): ProbeOutcome => {
         const out: ProbeOutcome = {
           success: reason === undefined,
@@ -61,7 +61,7 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
           out.reason = reason;
           out.detail = detail;
         }
-        if (tls) out.tls = tls;
+        if (peer.tls) out.tls = peer.tls;
         return out;
       };
       const compiled = httpOptionsOf(job.options);
@@ -122,7 +122,7 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
         return done(reason, String((e as Error)?.message ?? e));
       }
       const head = last.head;
-      tls = last.tls;
+      peer.tls = last.tls;
       f.uncompressedLength = last.body?.bytes ?? 0;
       const status = checkStatus(head.status, o.validStatusCodes);
       if (status) return done("mismatch", status);
