@@ -174,10 +174,15 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
     const untrusted = await runHttp(`${s.url}/ok`);
     assert.equal(untrusted.success, false);
     assert.match(untrusted.detail!, /self.signed|unable to verify|certificate/i);
+    const right = await runHttp(`${s.url}/ok`, {
+      tls: { ca_file: pair.certFile, server_name: "localhost" },
+    });
+    assert.equal(right.success, true, right.detail);
     const named = await runHttp(`https://localhost:${s.port}/ok`, {
       tls: { ca_file: pair.certFile, server_name: "wrong.example" },
     });
     assert.equal(named.success, false);
+    assert.match(named.detail!, /wrong\.example/);
     const ssl = await runHttp(`${s.url}/ok`, {
       tls: { ca_file: pair.certFile },
       fail_if_ssl: true,
