@@ -7,6 +7,12 @@ export interface BufferedReader {
   readLine(max: number): Promise<string | null>;
   /** Up to `max` bytes (buffered ones first); null at end of stream. */
   read(max: number): Promise<Uint8Array | null>;
+  /**
+   * After one read if nothing is buffered: the buffered text up to and including the first empty
+   * line (a whole response head, decoded at once) when it is within `max` bytes, else undefined
+   * with nothing taken (read it line by line then).
+   */
+  bufferedHead(max: number): Promise<string | undefined>;
 }
 
 /** Bytes of one read: a typical response in one or two. */
@@ -79,6 +85,20 @@ export function bufferedReader(stream: ByteStream, onFirstByte?: () => void): Bu
         }
         scanned += at;
       }
+    },
+    async bufferedHead(max) {
+      if (at === buf.length && !(await fill())) return undefined;
+      const limit = Math.min(buf.length, at + max);
+      for (let lf = buf.indexOf(0x0a, at); lf >= 0 && lf < limit; lf = buf.indexOf(0x0a, lf + 1)) {
+        const next = buf[lf + 1];
+        const end = next === 0x0a ? lf + 2 : next === 0x0d && buf[lf + 2] === 0x0a ? lf + 3 : -1;
+        if (end < 0) continue;
+        if (end > limit) return undefined;
+        const text = latin1.decode(buf.subarray(at, end));
+        at = end;
+        return text;
+      }
+      return undefined;
     },
     async read(max) {
       if (at === buf.length && !(await fill())) return null;

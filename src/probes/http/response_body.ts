@@ -103,8 +103,11 @@ function contentLength(head: ResponseHead): string | undefined {
   let one: string | undefined;
   for (const [name, value] of head.headers) {
     if (name !== "content-length") continue;
-    for (const part of value.includes(",") ? value.split(",") : [value]) {
-      const v = part.trim();
+    for (let from = 0; from <= value.length;) {
+      let comma = value.indexOf(",", from);
+      if (comma < 0) comma = value.length;
+      const v = value.slice(from, comma).trim();
+      from = comma + 1;
       if (one === undefined) one = v;
       else if (one !== v) {
         throw new SyntaxError("Cannot read body: conflicting Content-Length values");
@@ -129,7 +132,7 @@ export async function readBody(
     ? "deflate"
     : undefined;
   let bytes = 0;
-  const kept: Uint8Array[] = [];
+  let kept: Uint8Array[] | undefined;
   let keptBytes = 0;
   const take = (chunk: Uint8Array) => {
     bytes += chunk.length;
@@ -138,7 +141,7 @@ export async function readBody(
     }
     if (keptBytes < options.keepBytes) {
       const part = chunk.subarray(0, options.keepBytes - keptBytes);
-      kept.push(part.slice());
+      (kept ??= []).push(part.slice());
       keptBytes += part.length;
     }
   };
@@ -179,7 +182,7 @@ export async function readBody(
   if (keptBytes === 0) return { bytes, text: "" };
   const all = new Uint8Array(keptBytes);
   let at = 0;
-  for (const k of kept) {
+  for (const k of kept!) {
     all.set(k, at);
     at += k.length;
   }

@@ -23,8 +23,24 @@ const CONTROL = /[\0\r]/;
 /** Reads a head, skipping interim 1xx responses (100 Continue). */
 export async function readResponseHead(reader: BufferedReader): Promise<ResponseHead> {
   let budget = MAX_HEAD_BYTES;
+  // A head that came whole is split from one string; else it is read line by line. Both give the
+  // same lines (LF ends a line, one CR before it is dropped) and so the same checks and errors.
+  let text: string | undefined;
+  let pos = 0;
+  const take = (): string => {
+    const lf = text!.indexOf("\n", pos);
+    const end = lf > pos && text!.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
+    const line = text!.slice(pos, end);
+    pos = lf + 1;
+    if (pos >= text!.length) text = undefined;
+    return line;
+  };
   for (;;) {
-    const line = await reader.readLine(budget);
+    if (text === undefined) {
+      text = await reader.bufferedHead(budget);
+      pos = 0;
+    }
+    const line = text !== undefined ? take() : await reader.readLine(budget);
     if (line === null) {
       throw new Error("Cannot read response: the server closed without a status line");
     }
@@ -40,7 +56,7 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
       if (budget <= 0) {
         throw new RangeError(`Cannot read response: header over ${MAX_HEAD_BYTES} bytes`);
       }
-      const field = await reader.readLine(budget);
+      const field = text !== undefined ? take() : await reader.readLine(budget);
       if (field === null) {
         throw new Error("Cannot read response: the server closed inside the header");
       }
