@@ -17,7 +17,23 @@ export interface ResponseHead {
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const STATUS_LINE = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/;
+/**
+ * `HTTP/1.x NNN[ reason]` (x 0 or 1, NNN 100-999): the version and status, else undefined. By hand,
+ * not a regex match (no match array per response); the same lines as
+ * `/^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/` (the reason may hold anything but a line end).
+ */
+export function statusLine(
+  line: string,
+): { version: ResponseHead["version"]; status: number } | undefined {
+  if (line.length < 12 || !line.startsWith("HTTP/1.") || line.charCodeAt(8) !== 0x20) return;
+  const minor = line.charCodeAt(7);
+  if (minor !== 0x30 && minor !== 0x31) return;
+  const d = (i: number) => line.charCodeAt(i) - 0x30;
+  const a = d(9), b = d(10), c = d(11);
+  if (!(a >= 1 && a <= 9 && b >= 0 && b <= 9 && c >= 0 && c <= 9)) return;
+  if (line.length > 12 && (line.charCodeAt(12) !== 0x20 || line.includes("\r", 13))) return;
+  return { version: minor === 0x30 ? "HTTP/1.0" : "HTTP/1.1", status: a * 100 + b * 10 + c };
+}
 const CONTROL = /[\0\r]/;
 
 /** Reads a head, skipping interim 1xx responses (100 Continue). */
@@ -45,7 +61,7 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
       throw new Error("Cannot read response: the server closed without a status line");
     }
     budget -= line.length + 2;
-    const m = STATUS_LINE.exec(line);
+    const m = statusLine(line);
     if (!m) {
       throw new SyntaxError(
         `Cannot read response: bad status line ${JSON.stringify(line.slice(0, 80))}`,
@@ -78,9 +94,9 @@ export async function readResponseHead(reader: BufferedReader): Promise<Response
       }
       headers.push([name.toLowerCase(), value]);
     }
-    const status = Number(m[2]);
+    const status = m.status;
     if (status >= 100 && status < 200 && status !== 101) continue; // interim response
-    return { version: m[1] as ResponseHead["version"], status, headers };
+    return { version: m.version, status, headers };
   }
 }
 

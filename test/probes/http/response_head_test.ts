@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bufferedReader } from "../../../src/probes/http/buffered_reader.ts";
-import { readResponseHead } from "../../../src/probes/http/response_head.ts";
+import { readResponseHead, statusLine } from "../../../src/probes/http/response_head.ts";
 import type { ByteStream } from "../../../src/probes/byte_stream.ts";
 
 /** A stream giving `bytes` in reads of at most `step` bytes. */
@@ -54,4 +54,22 @@ Deno.test("readResponseHead() gives the same head, rest or error whole or byte b
   }
   // And the whole-head path was taken where it could be: same result as the byte-wise one above.
   assert.deepEqual((await outcome(heads[0]!, 1 << 20)).rest, "ok");
+});
+
+Deno.test("statusLine() takes exactly the lines the status-line regex takes (seeded fuzz)", () => {
+  const re = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: .*)?$/;
+  const parts = ["HTTP/1.", "0", "1", "2", " ", "200", "099", "1000", "OK", "\r", "\n", "x", ""];
+  let seed = 15;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  const lines = ["HTTP/1.1 200", "HTTP/1.0 404 Not Found", "HTTP/1.1 200 ", "HTTP/1.1 2000"];
+  for (let i = 0; i < 20_000; i++) {
+    let l = "";
+    for (let k = rand(7); k >= 0; k--) l += parts[rand(parts.length)];
+    lines.push(rand(2) ? `HTTP/1.${rand(3)} ${rand(1100)}${l}` : l);
+  }
+  for (const line of lines) {
+    const m = re.exec(line);
+    const want = m ? { version: m[1], status: Number(m[2]) } : undefined;
+    assert.deepEqual(statusLine(line), want, JSON.stringify(line));
+  }
 });
