@@ -101,8 +101,18 @@ const DIGITS = /^\d{1,15}$/;
 /** The one Content-Length (trimmed), undefined without one; throws when values conflict. */
 function contentLength(head: ResponseHead): string | undefined {
   let one: string | undefined;
-  for (const [name, value] of head.headers) {
-    if (name !== "content-length") continue;
+  const all = head.headers;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]![0] !== "content-length") continue;
+    const value = all[i]![1];
+    if (!value.includes(",")) {
+      // The common case: one value, already trimmed when the head was read.
+      if (one === undefined) one = value;
+      else if (one !== value) {
+        throw new SyntaxError("Cannot read body: conflicting Content-Length values");
+      }
+      continue;
+    }
     for (let from = 0; from <= value.length;) {
       let comma = value.indexOf(",", from);
       if (comma < 0) comma = value.length;

@@ -107,14 +107,17 @@ export function headerValues(head: ResponseHead, name: string): string[] {
 
 /** The first value of a header (`name` in lower case), without building a list. */
 export function firstHeader(head: ResponseHead, name: string): string | undefined {
-  for (const h of head.headers) if (h[0] === name) return h[1];
+  const all = head.headers;
+  for (let i = 0; i < all.length; i++) if (all[i]![0] === name) return all[i]![1];
   return undefined;
 }
 
 /** Every value of a header joined by `sep` ("" when absent), without building a list. */
 export function joinedHeader(head: ResponseHead, name: string, sep = ","): string {
   let out: string | undefined;
-  for (const h of head.headers) {
+  const all = head.headers;
+  for (let i = 0; i < all.length; i++) {
+    const h = all[i]!;
     if (h[0] === name) out = out === undefined ? h[1] : out + sep + h[1];
   }
   return out ?? "";
