@@ -7,6 +7,8 @@ export interface BufferedReader {
   readLine(max: number): Promise<string | null>;
   /** Up to `max` bytes (buffered ones first); null at end of stream. */
   read(max: number): Promise<Uint8Array | null>;
+  /** Up to `max` already buffered bytes, without reading (undefined when none are). */
+  buffered(max: number): Uint8Array | undefined;
   /**
    * After one read if nothing is buffered: the buffered text up to and including the first empty
    * line (a whole response head, decoded at once) when it is within `max` bytes, else undefined
@@ -99,6 +101,13 @@ export function bufferedReader(stream: ByteStream, onFirstByte?: () => void): Bu
         return text;
       }
       return undefined;
+    },
+    buffered(max) {
+      if (at === buf.length) return undefined;
+      const end = Math.min(at + max, buf.length);
+      const out = buf.subarray(at, end);
+      at = end;
+      return out;
     },
     async read(max) {
       if (at === buf.length && !(await fill())) return null;

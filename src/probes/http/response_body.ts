@@ -79,7 +79,9 @@ async function framed(
     }
     let left = Number(cl);
     while (left > 0) {
-      const got = await reader.read(Math.min(left, 64 * 1024));
+      // What came with the head is taken without a read (a small body: no await at all).
+      const want = Math.min(left, 64 * 1024);
+      const got = reader.buffered(want) ?? await reader.read(want);
       if (got === null) throw new Error(`Cannot read body: the server closed ${left} bytes short`);
       left -= got.length;
       const wait = take(got);
