@@ -30,91 +30,101 @@ const latin1 = new TextDecoder("latin1");
 
 /** Wraps `stream`; `onFirstByte` is called when the first bytes arrive. */
 export function bufferedReader(stream: ByteStream, onFirstByte?: () => void): BufferedReader {
+  return new Reader(stream, onFirstByte);
+}
+
+/** One object per response (methods on the prototype, not closures per reader). */
+class Reader implements BufferedReader {
   // Unread bytes are buf[at, buf.length): an offset instead of a subarray per line.
-  let buf = EMPTY;
-  let at = 0;
-  let first = true;
-  const fill = async (): Promise<boolean> => {
+  private buf = EMPTY;
+  private at = 0;
+  private first = true;
+
+  constructor(private readonly stream: ByteStream, private readonly onFirstByte?: () => void) {}
+
+  private async fill(): Promise<boolean> {
     const scratch = spare.pop() ?? new Uint8Array(SCRATCH_BYTES);
     let n: number | null;
     try {
-      n = await stream.read(scratch);
+      n = await this.stream.read(scratch);
     } catch (e) {
       if (spare.length < MAX_SPARE) spare.push(scratch);
       throw e;
     }
     if (n !== null) {
-      if (first) {
-        first = false;
-        onFirstByte?.();
+      if (this.first) {
+        this.first = false;
+        this.onFirstByte?.();
       }
+      const { buf, at } = this;
       if (at === buf.length) {
-        buf = scratch.slice(0, n);
+        this.buf = scratch.slice(0, n);
       } else {
         const next = new Uint8Array(buf.length - at + n);
         next.set(buf.subarray(at));
         next.set(scratch.subarray(0, n), buf.length - at);
-        buf = next;
+        this.buf = next;
       }
-      at = 0;
+      this.at = 0;
     }
     if (spare.length < MAX_SPARE) spare.push(scratch);
     return n !== null;
-  };
-  return {
-    async readLine(max) {
-      for (let scanned = at;;) {
-        const lf = buf.indexOf(0x0a, scanned);
-        if (lf >= 0) {
-          if (lf - at > max) {
-            throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
-          }
-          const end = lf > at && buf[lf - 1] === 0x0d ? lf - 1 : lf;
-          const line = end === at ? "" : latin1.decode(buf.subarray(at, end));
-          at = lf + 1;
-          return line;
-        }
-        if (buf.length - at > max) {
+  }
+
+  async readLine(max: number): Promise<string | null> {
+    for (let scanned = this.at;;) {
+      const { buf, at } = this;
+      const lf = buf.indexOf(0x0a, scanned);
+      if (lf >= 0) {
+        if (lf - at > max) {
           throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
         }
-        scanned = buf.length - at;
-        if (!(await fill())) {
-          if (at === buf.length) return null;
-          const line = latin1.decode(buf.subarray(at));
-          buf = EMPTY;
-          at = 0;
-          return line;
-        }
-        scanned += at;
+        const end = lf > at && buf[lf - 1] === 0x0d ? lf - 1 : lf;
+        const line = end === at ? "" : latin1.decode(buf.subarray(at, end));
+        this.at = lf + 1;
+        return line;
       }
-    },
-    async bufferedHead(max) {
-      if (at === buf.length && !(await fill())) return undefined;
-      const limit = Math.min(buf.length, at + max);
-      for (let lf = buf.indexOf(0x0a, at); lf >= 0 && lf < limit; lf = buf.indexOf(0x0a, lf + 1)) {
-        const next = buf[lf + 1];
-        const end = next === 0x0a ? lf + 2 : next === 0x0d && buf[lf + 2] === 0x0a ? lf + 3 : -1;
-        if (end < 0) continue;
-        if (end > limit) return undefined;
-        const text = latin1.decode(buf.subarray(at, end));
-        at = end;
-        return text;
+      if (buf.length - at > max) {
+        throw new RangeError(`Cannot read response: a line is over ${max} bytes`);
       }
-      return undefined;
-    },
-    buffered(max) {
-      if (at === buf.length) return undefined;
-      const end = Math.min(at + max, buf.length);
-      const out = buf.subarray(at, end);
-      at = end;
-      return out;
-    },
-    async read(max) {
-      if (at === buf.length && !(await fill())) return null;
-      const end = Math.min(at + max, buf.length);
-      const out = buf.subarray(at, end);
-      at = end;
-      return out;
-    },
-  };
+      scanned = buf.length - at;
+      if (!(await this.fill())) {
+        if (this.at === this.buf.length) return null;
+        const line = latin1.decode(this.buf.subarray(this.at));
+        this.buf = EMPTY;
+        this.at = 0;
+        return line;
+      }
+      scanned += this.at;
+    }
+  }
+
+  async bufferedHead(max: number): Promise<string | undefined> {
+    if (this.at === this.buf.length && !(await this.fill())) return undefined;
+    const { buf, at } = this;
+    const limit = Math.min(buf.length, at + max);
+    for (let lf = buf.indexOf(0x0a, at); lf >= 0 && lf < limit; lf = buf.indexOf(0x0a, lf + 1)) {
+      const next = buf[lf + 1];
+      const end = next === 0x0a ? lf + 2 : next === 0x0d && buf[lf + 2] === 0x0a ? lf + 3 : -1;
+      if (end < 0) continue;
+      if (end > limit) return undefined;
+      const text = latin1.decode(buf.subarray(at, end));
+      this.at = end;
+      return text;
+    }
+    return undefined;
+  }
+
+  buffered(max: number): Uint8Array | undefined {
+    const { buf, at } = this;
+    if (at === buf.length) return undefined;
+    const end = Math.min(at + max, buf.length);
+    this.at = end;
+    return buf.subarray(at, end);
+  }
+
+  async read(max: number): Promise<Uint8Array | null> {
+    if (this.at === this.buf.length && !(await this.fill())) return null;
+    return this.buffered(max)!;
+  }
 }
