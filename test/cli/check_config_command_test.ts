@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { inBatches, ROOT, runCli } from "./_cli.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 /** One malformed config: its bytes (or how to make the path) and the exact stderr lines. */
 interface Case {
@@ -91,7 +92,9 @@ export const CASES: Case[] = [
   {
     name: "unknown probe type",
     text: "probes:\n  x: {type: smtp}\n",
-    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, got "smtp"'],
+    expect: [
+      'FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, path, got "smtp"',
+    ],
   },
   {
     name: "missing probes",
@@ -470,7 +473,7 @@ Deno.test("check-config validates the web config agent.web_config_file names (ex
 });
 
 Deno.test("check-config shows this cluster member's share of the static targets", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober-check-cluster-" });
+  const dir = await tempDirUntilExit({ prefix: "vmprober-check-cluster-" });
   const targets = Array.from({ length: 30 }, (_, i) => `"10.0.0.${i + 1}"`).join(", ");
   const shares: number[] = [];
   for (const member of [0, 1, 2]) {

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { MAX_PROBLEMS, parseConfig } from "../../src/config/parse.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
+import { PROBE, problems } from "../_support/config_problems.ts";
 import { walDir, walSettings } from "../../src/config/schema.ts";
 import { pushDestinations } from "../../src/config/push_schema.ts";
-
-const PROBE = "probes:\n  x: {type: tcp}\n";
-
-/** The formatted problems of a config that must fail. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new assert.AssertionError({ message: "expected a ConfigError" });
-}
 
 Deno.test("parseConfig() fills defaults and turns durations into ms and sizes into bytes", () => {
   const c = parseConfig(
@@ -131,7 +119,7 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
     'c.yaml:2:6: probes.x: expected a mapping, got "tcp"',
   ]);
   assert.deepEqual(problems("probes:\n  x: !!binary aGk=\n"), [
-    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp|http|dns, got binary data",
+    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp|http|dns|path, got binary data",
   ]);
   assert.deepEqual(problems(`${PROBE}targets: {static: {}}\n`), [
     "c.yaml:3:10: targets: expected a list, got a mapping",
