@@ -27,6 +27,7 @@ import {
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
+import { socketFields } from "./socket_fields.ts";
 import { templateProblem } from "./url_template.ts";
 import { tenantProblem } from "./tenant_url.ts";
 
@@ -54,6 +55,7 @@ const tcpProbe = z.strictObject({
   tls: optional(z.boolean()),
   tls_server_name: optional(z.string()),
   tls_insecure_skip_verify: optional(z.boolean()),
+  ...socketFields,
 });
 
 const udpProbe = z.strictObject({
@@ -70,6 +72,7 @@ const udpProbe = z.strictObject({
     ),
   ),
   expect: optional(regex),
+  ...socketFields,
 });
 
 const icmpProbe = z.strictObject({
@@ -80,6 +83,9 @@ const icmpProbe = z.strictObject({
   size: optional(int(0, 65000)),
   ttl: optional(int(1, 255)),
   helper: optional(z.enum(["auto", "socket", "ping"])),
+  ...socketFields,
+  /** Set DF (IPv4) / never fragment (IPv6): with `size`, a path-MTU check. */
+  dont_fragment: optional(z.boolean()),
 });
 
 /** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
