@@ -59,6 +59,9 @@ const tagOf = () => {
 async function veth(host: string, peer: string, ns: string) {
   await sh(["ip", "link", "add", host, "type", "veth", "peer", "name", peer]);
   await sh(["ip", "link", "set", peer, "netns", ns]);
+  // No duplicate address detection: a tentative link-local address delays neighbour discovery.
+  await sh(["sysctl", "-q", "-w", `net.ipv6.conf.${host}.accept_dad=0`]);
+  await sh(["ip", "netns", "exec", ns, "sysctl", "-q", "-w", `net.ipv6.conf.${peer}.accept_dad=0`]);
   await sh(["ip", "link", "set", host, "up"]);
 }
 
@@ -70,6 +73,8 @@ async function quiet(ns: Namespace) {
       "net.ipv6.icmp.ratelimit=0",
       "net.ipv4.conf.all.rp_filter=0",
       "net.ipv4.conf.default.rp_filter=0",
+      "net.ipv6.conf.all.accept_dad=0",
+      "net.ipv6.conf.default.accept_dad=0",
     ]
   ) await ns.exec(["sysctl", "-q", "-w", s]);
 }
