@@ -3,12 +3,13 @@
  * a and b; the target's address is routed over a): nftables counters in the target count
  * packets by DSCP value, by the interface they came in on and by source address. `dscp` marks
  * ICMP and UDP packets (IPv4 and IPv6), `source_interface` sends over link b and `source_ip`
- * sends from b's host address; without them, nothing is marked and everything comes over a.
+ * sends from b's host address (ICMP, UDP and TCP); without them, nothing is marked and everything comes over a.
  * (IPv6 neighbour discovery is not counted.)
  */
 import assert from "node:assert/strict";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
 import { createUdpProbe } from "../../src/probes/udp.ts";
+import { createTcpProbe } from "../../src/probes/tcp.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
 import { createDualLinkLab, type DualLinkLab } from "../_support/netns_router.ts";
@@ -23,6 +24,17 @@ const icmpJob = (host: string, o: Partial<ModuleOf<"icmp">> = {}): ProbeJob<"icm
   timeoutMs: 1000,
   ipProtocol: "auto",
   options: { type: "icmp", count: 1, helper: "socket", ...o },
+});
+
+const tcpJob = (host: string, o: Partial<ModuleOf<"tcp">> = {}): ProbeJob<"tcp"> => ({
+  target: `${host}:9`,
+  host,
+  port: 9,
+  probe: "tcp",
+  type: "tcp",
+  timeoutMs: 1000,
+  ipProtocol: "auto",
+  options: { type: "tcp", ...o },
 });
 
 const udpJob = (host: string, o: Partial<ModuleOf<"udp">> = {}): ProbeJob<"udp"> => ({
@@ -59,14 +71,16 @@ async function counts(lab: DualLinkLab) {
   return out;
 }
 
-Deno.test("dscp marks ICMP and UDP probe packets on the wire (IPv4 and IPv6)", async () => {
+Deno.test("dscp marks ICMP, UDP and TCP probe packets on the wire (IPv4 and IPv6)", async () => {
   await using lab = await countersLab();
   await using icmp = createIcmpProbe({ helper: "socket" });
   await using udp = createUdpProbe();
+  const tcp = createTcpProbe();
   for (const ip of [lab.service4, lab.service6]) {
     const plain = await icmp.run(icmpJob(ip), never);
     assert.equal(plain.success, true, plain.detail);
     await udp.run(udpJob(ip), never);
+    await tcp.run(tcpJob(ip), never);
   }
   assert.deepEqual(await counts(lab), {
     dscp46_4: 0,
@@ -80,10 +94,12 @@ Deno.test("dscp marks ICMP and UDP probe packets on the wire (IPv4 and IPv6)", a
     assert.equal(marked.success, true, marked.detail);
     const u = await udp.run(udpJob(ip, { dscp: 46 }), never);
     assert.equal(u.reason, "refused", u.detail);
+    const t = await tcp.run(tcpJob(ip, { dscp: 46 }), never);
+    assert.equal(t.reason, "refused", t.detail);
   }
   assert.deepEqual(await counts(lab), {
-    dscp46_4: 3,
-    dscp46_6: 3,
+    dscp46_4: 4,
+    dscp46_6: 4,
     via_b: 0,
     from_b4: 0,
     from_b6: 0,
@@ -94,31 +110,36 @@ Deno.test("source_interface and source_ip choose the egress the target sees", as
   await using lab = await countersLab();
   await using icmp = createIcmpProbe({ helper: "socket" });
   await using udp = createUdpProbe();
+  const tcp = createTcpProbe();
   for (const ip of [lab.service4, lab.service6]) {
     const o = await icmp.run(icmpJob(ip, { source_interface: lab.b.ifname }), never);
     assert.equal(o.success, true, o.detail);
     await udp.run(udpJob(ip, { source_interface: lab.b.ifname }), never);
+    const t = await tcp.run(tcpJob(ip, { source_interface: lab.b.ifname }), never);
+    assert.equal(t.reason, "refused", t.detail);
   }
   // Over link b, from b's addresses (the kernel picks the source of the bound interface).
   assert.deepEqual(await counts(lab), {
     dscp46_4: 0,
     dscp46_6: 0,
-    via_b: 4,
-    from_b4: 2,
-    from_b6: 2,
+    via_b: 6,
+    from_b4: 3,
+    from_b6: 3,
   });
   for (const [ip, source] of [[lab.service4, lab.b.ip4], [lab.service6, lab.b.ip6]] as const) {
     const o = await icmp.run(icmpJob(ip, { source_ip: source }), never);
     assert.equal(o.success, true, o.detail);
     await udp.run(udpJob(ip, { source_ip: source }), never);
+    const t = await tcp.run(tcpJob(ip, { source_ip: source }), never);
+    assert.equal(t.reason, "refused", t.detail);
   }
   // From b's addresses, still routed over a.
   assert.deepEqual(await counts(lab), {
     dscp46_4: 0,
     dscp46_6: 0,
-    via_b: 4,
-    from_b4: 4,
-    from_b6: 4,
+    via_b: 6,
+    from_b4: 6,
+    from_b6: 6,
   });
 });
 
