@@ -56,7 +56,19 @@ const tcpProbe = z.strictObject({
   tls_server_name: optional(z.string()),
   tls_insecure_skip_verify: optional(z.boolean()),
   ...socketFields,
-});
+}).check(z.superRefine((m, ctx) => {
+  const set = (["dscp", "source_ip", "source_interface"] as const).filter((k) =>
+    m[k] !== undefined
+  );
+  if (m.tls && set.length > 0) {
+    ctx.issues.push({
+      code: "custom",
+      input: m.tls,
+      path: ["tls"],
+      message: `tls cannot be combined with ${set.join(", ")} (TLS needs Deno's own connection)`,
+    });
+  }
+}));
 
 const udpProbe = z.strictObject({
   type: z.literal("udp"),

@@ -45,6 +45,9 @@ export const C = {
   SO_ERROR: 4,
   MSG_ERRQUEUE: 0x2000,
   EINPROGRESS: 115,
+  EALREADY: 114,
+  EISCONN: 106,
+  MSG_NOSIGNAL: 0x4000,
   ICMP6_FILTER: 1,
   MSG_DONTWAIT: 0x40,
   MSG_TRUNC: 0x20,
@@ -67,6 +70,8 @@ const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
