@@ -133,41 +133,50 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
         });
         continue;
       }
-      const { job: sourceJob, ...labels } = { ...base, ...t.labels };
+      const { job: sourceJob, ...targetLabels } = { ...base, ...t.labels };
       const jobName = sourceJob ?? module.job ?? probe;
-      const job: ProbeJob = {
-        target: t.address,
-        host: addr.host,
-        port: module.type === "icmp" ? undefined : port,
-        probe,
-        type: module.type,
-        timeoutMs: module.timeout ?? config.defaults.timeout,
-        ipProtocol: module.ip_protocol ?? config.defaults.ip_protocol,
-        options: module,
-      };
-      const intervalMs = module.interval ?? config.defaults.interval;
-      const jitter = module.jitter ?? config.defaults.jitter;
-      const retries = module.retries ?? config.defaults.retries;
-      jobs.push({
-        key: jobKey(probe, t.address),
-        job,
-        intervalMs,
-        jitter,
-        retries,
-        labels,
-        jobName,
-        version: JSON.stringify([
-          moduleJson(probe, module),
-          port,
-          labels,
-          jobName,
+      const protocol = module.ip_protocol ?? config.defaults.ip_protocol;
+      // `both`: one job per family, told apart by the `ip_version` label ("4" keeps the plain key).
+      const families = protocol === "both" ? (["ip4", "ip6"] as const) : [protocol];
+      for (const ipProtocol of families) {
+        const labels = protocol === "both"
+          ? { ...targetLabels, ip_version: ipProtocol === "ip4" ? "4" : "6" }
+          : targetLabels;
+        const job: ProbeJob = {
+          target: t.address,
+          host: addr.host,
+          port: module.type === "icmp" ? undefined : port,
+          probe,
+          type: module.type,
+          timeoutMs: module.timeout ?? config.defaults.timeout,
+          ipProtocol,
+          options: module,
+        };
+        const intervalMs = module.interval ?? config.defaults.interval;
+        const jitter = module.jitter ?? config.defaults.jitter;
+        const retries = module.retries ?? config.defaults.retries;
+        const key = jobKey(probe, t.address);
+        jobs.push({
+          key: protocol === "both" && ipProtocol === "ip6" ? `${key}|ip6` : key,
+          job,
           intervalMs,
           jitter,
           retries,
-          job.timeoutMs,
-          job.ipProtocol,
-        ]),
-      });
+          labels,
+          jobName,
+          version: JSON.stringify([
+            moduleJson(probe, module),
+            port,
+            labels,
+            jobName,
+            intervalMs,
+            jitter,
+            retries,
+            job.timeoutMs,
+            job.ipProtocol,
+          ]),
+        });
+      }
     }
   }
   return { jobs, rejected };

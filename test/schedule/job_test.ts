@@ -83,3 +83,35 @@ Deno.test("buildJobs() job label: the source's job, else the module's, else the 
     ["10.0.0.2", "tcp_connect", "no_port"],
   ]);
 });
+
+Deno.test("buildJobs() turns ip_protocol both into one job per family, told apart by ip_version", () => {
+  const c = parseConfig(
+    `probes:
+  ping: {type: icmp, ip_protocol: both}
+  ssh: {type: tcp, port: 22}
+`,
+    "c.yaml",
+  );
+  const { jobs } = buildJobs([
+    { address: "dual.example", labels: { site: "a" }, probes: ["ping", "ssh"], sources: [] },
+  ], c);
+  assert.deepEqual(
+    jobs.map((j) => [j.key, j.job.ipProtocol, j.labels]),
+    [
+      ["ping|dual.example", "ip4", { site: "a", ip_version: "4" }],
+      ["ping|dual.example|ip6", "ip6", { site: "a", ip_version: "6" }],
+      ["ssh|dual.example", "auto", { site: "a" }],
+    ],
+  );
+  assert.notEqual(jobs[0]!.version, jobs[1]!.version);
+  const all = parseConfig(
+    `defaults: {ip_protocol: both}\n${"probes:\n  ssh: {type: tcp, port: 22}\n"}`,
+    "c.yaml",
+  );
+  assert.deepEqual(
+    buildJobs([{ address: "h", labels: {}, probes: ["ssh"], sources: [] }], all).jobs.map((j) =>
+      j.labels.ip_version
+    ),
+    ["4", "6"],
+  );
+});
