@@ -48,6 +48,7 @@ import {
   refuseDropped,
 } from "./config/permission_needs.ts";
 import { dropPermissions, heldPermissions } from "./base/permissions.ts";
+import { privilegeNotes, readNetPrivileges } from "./probes/socket/privileges.ts";
 
 /** A running agent. */
 export interface Agent {
@@ -293,6 +294,15 @@ async function start(
   };
 
   statusParts.permissions = () => ({ held: heldPermissions(), dropped });
+  // What needs CAP_NET_RAW, what falls back without it: logged once, shown for the running config.
+  // Only a config whose probes open our own sockets (it needs ffi) loads the C library for it.
+  const privileges = permissionNeeds(config).has("ffi") ? readNetPrivileges() : undefined;
+  for (const note of privileges ? privilegeNotes(privileges, config) : []) {
+    if (note.level === "warning") log.warn(note.text);
+    else log.info(note.text);
+  }
+  statusParts.privileges = () =>
+    privileges ? { ...privileges, notes: privilegeNotes(privileges, config) } : null;
   statusParts.web = () => ({
     file: options.web?.file,
     tls: !!options.web?.tls,
