@@ -32,6 +32,11 @@ Deno.test("ICMP probe fails at once with unreachable and the router's ICMP code 
   await using probe = createIcmpProbe({ helper: "socket", socket: { kinds: ["raw"] } });
   const ok4 = await probe.run(job(lab.target4), never);
   assert.equal(ok4.success, true, ok4.detail);
+  // The target sends with TTL / hop limit 64; the router takes one.
+  assert.equal(ok4.icmpReplyHopLimit, 63);
+  const ok6 = await probe.run(job(lab.target6), never);
+  assert.equal(ok6.success, true, ok6.detail);
+  assert.equal(ok6.icmpReplyHopLimit, 63);
   const o4 = await probe.run(job(lab.unreachable4), never);
   assert.equal(o4.reason, "unreachable");
   assert.equal(
@@ -105,6 +110,23 @@ Deno.test("ICMP probe on an unprivileged datagram socket reads unreachable from 
   await using lab = await createRoutedLab();
   // The target namespace probes: its default route is the router, which has the unreachable route.
   await lab.target.exec(["sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"]);
+  // The router's own addresses answer with TTL / hop limit 64, read from the control data.
+  for (const host of [lab.router4, lab.router6]) {
+    const line = await lab.target.exec([
+      Deno.execPath(),
+      "run",
+      "-A",
+      "test/_support/icmp_probe_fixture.ts",
+      host,
+      "1",
+      "10",
+      "dgram",
+      String(TIMEOUT_MS),
+    ]);
+    const { outcome } = JSON.parse(line);
+    assert.equal(outcome.success, true, outcome.detail);
+    assert.equal(outcome.icmpReplyHopLimit, 64, host);
+  }
   for (const host of [lab.unreachable4, lab.unreachable6]) {
     const line = await lab.target.exec([
       Deno.execPath(),
