@@ -8,6 +8,15 @@ import { SOCKADDR_MAX } from "../icmp/sockaddr.ts";
 import type { SocketError } from "./icmp_error.ts";
 import { decodeSocketError } from "./socket_error.ts";
 
+/**
+ * A buffer whose address is stable for its lifetime (safe to store in a `msghdr`): V8 places
+ * small `new Uint8Array(n)` in its moving heap, but an explicit `ArrayBuffer` of 128+ bytes
+ * gets a backing store of its own.
+ */
+export function offHeap(bytes: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(Math.max(bytes, 256)), 0, bytes);
+}
+
 /** Drains queued errors of one socket. */
 export type ErrorQueueReader = (max?: number) => SocketError[];
 
@@ -21,11 +30,14 @@ export function enableErrorQueue(libc: Libc, fd: number, family: 4 | 6): boolean
 
 /** Creates a reader for `fd`'s error queue (buffers allocated once). */
 export function errorQueueReader(libc: Libc, fd: number): ErrorQueueReader {
-  const name = new Uint8Array(SOCKADDR_MAX);
-  const data = new Uint8Array(2048);
-  const control = new Uint8Array(512);
-  const iov = new Uint8Array(16);
-  const header = new Uint8Array(56);
+  // The kernel writes through pointers stored in `header`: every buffer they point at must not
+  // move. V8 keeps small typed arrays (<= 64 bytes) inside its heap, where a GC moves them, so
+  // each is a view on an ArrayBuffer of its own, which stays put (see offHeap()).
+  const name = offHeap(SOCKADDR_MAX);
+  const data = offHeap(2048);
+  const control = offHeap(512);
+  const iov = offHeap(16);
+  const header = offHeap(56);
   const iovView = new DataView(iov.buffer);
   const view = new DataView(header.buffer);
   const ptr = (b: Uint8Array) => BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b)));
@@ -38,6 +50,10 @@ export function errorQueueReader(libc: Libc, fd: number): ErrorQueueReader {
   return (max = 64) => {
     const out: SocketError[] = [];
     while (out.length < max) {
+      // Every buffer the kernel reaches through `header` is touched here, so this closure
+      // holds them: one only the setup used (the iovec) would be collected, and the kernel
+      // would then read a freed iovec and write the data anywhere.
+      iovView.setBigUint64(8, BigInt(data.length), true);
       view.setUint32(8, SOCKADDR_MAX, true);
       view.setBigUint64(40, BigInt(control.length), true);
       view.setInt32(48, 0, true);

@@ -11,7 +11,7 @@ import { systemClock } from "../../base/clock.ts";
 import { C, type Libc, openLibc } from "../icmp/libc.ts";
 import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "../icmp/sockaddr.ts";
 import { SendError, type UdpTransport } from "../udp_transport.ts";
-import { enableErrorQueue, errorQueueReader } from "./error_queue.ts";
+import { enableErrorQueue, errorQueueReader, offHeap } from "./error_queue.ts";
 import { applySocketOptions, type SocketOptions } from "./socket_options.ts";
 
 /** Options of {@linkcode openUdpSocket}. */
@@ -63,16 +63,19 @@ export function openUdpSocket(family: 4 | 6, options: UdpSocketOptions = {}): Ud
     f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
     return Number(ts[0]!) * 1e9 + Number(ts[1]!);
   };
-  const name = new Uint8Array(SOCKADDR_MAX);
-  const data = new Uint8Array(65536);
-  const control = new Uint8Array(128);
-  const iov = new Uint8Array(16);
-  const header = new Uint8Array(56);
+  // The kernel writes through pointers stored in `header`: every buffer they point at must not
+  // move. V8 keeps small typed arrays (<= 64 bytes) inside its heap, where a GC moves them, so
+  // each is a view on an ArrayBuffer of its own, which stays put (see offHeap()).
+  const name = offHeap(SOCKADDR_MAX);
+  const data = offHeap(65536);
+  const control = offHeap(128);
+  const iov = offHeap(16);
+  const header = offHeap(56);
   const view = new DataView(header.buffer);
   const controlView = new DataView(control.buffer);
   const ptr = (b: Uint8Array) => BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b)));
-  new DataView(iov.buffer).setBigUint64(0, ptr(data), true);
-  new DataView(iov.buffer).setBigUint64(8, BigInt(data.length), true);
+  const iovView = new DataView(iov.buffer);
+  iovView.setBigUint64(0, ptr(data), true);
   view.setBigUint64(0, ptr(name), true);
   view.setBigUint64(16, ptr(iov), true);
   view.setBigUint64(24, 1n, true);
@@ -89,6 +92,8 @@ export function openUdpSocket(family: 4 | 6, options: UdpSocketOptions = {}): Ud
   const drain = () => {
     drainErrors();
     for (let i = 0; i < 4096; i++) {
+      // Touching the iovec here keeps it alive with this closure (see error_queue.ts).
+      iovView.setBigUint64(8, BigInt(data.length), true);
       view.setUint32(8, SOCKADDR_MAX, true);
       view.setBigUint64(40, BigInt(control.length), true);
       const n = Number(f.recvmsg(fd, header, C.MSG_DONTWAIT));
