@@ -5,7 +5,9 @@
  * `createRoutedLab()`: host — router — target. The host routes the target's net and an
  * "unreachable" net through the router; the router holds an `unreachable` route for the latter,
  * so it answers with ICMP host unreachable / ICMPv6 no route (and forwards with `mtu` on its
- * link to the target, for path-MTU tests).
+ * link to the target, for path-MTU tests). IPv4 route errors are rate limited host-wide
+ * (`net.ipv4.route.error_cost`, not per namespace: about one a second per source after a
+ * burst of 5); IPv6 ones only by the namespace's `icmp.ratelimit`, set to 0 here.
  *
  * `createDualLinkLab()`: host ═ target over two veth links (`a` and `b`); the target's service
  * address (on its loopback) is routed over `a` (metric 100) and `b` (metric 200), so a probe
@@ -70,6 +72,9 @@ async function quiet(ns: Namespace) {
   for (
     const s of [
       "net.ipv4.icmp_ratelimit=0",
+      // The host-wide ICMP budget (1,000/s, bursts of 50) would drop errors of a fast test loop.
+      "net.ipv4.icmp_msgs_per_sec=1000000",
+      "net.ipv4.icmp_msgs_burst=100000",
       "net.ipv6.icmp.ratelimit=0",
       "net.ipv4.conf.all.rp_filter=0",
       "net.ipv4.conf.default.rp_filter=0",
