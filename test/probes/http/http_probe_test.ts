@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { gauge, runHttp } from "./_run.ts";
 import { startHttpServer } from "../../_support/http_servers.ts";
 import { selfSignedCert } from "../../_support/self_signed_cert.ts";
+import { closedPort } from "../../_support/tcp_servers.ts";
 
 Deno.test("http probe: 200 with blackbox's metrics", async () => {
   await using s = startHttpServer();
@@ -170,14 +171,19 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
     assert.equal(o.success, true, o.detail);
     assert.equal(gauge(o, "probe_http_ssl"), 1);
     assert.ok(gauge(o, "probe_http_duration_seconds", "tls")! > 0);
-    assert.ok(o.tlsCertExpiry! > Date.now() / 1000 + 29 * 86400);
+    assert.ok(o.tls!.earliestCertExpiry > Date.now() / 1000 + 29 * 86400);
     const untrusted = await runHttp(`${s.url}/ok`);
     assert.equal(untrusted.success, false);
     assert.match(untrusted.detail!, /self.signed|unable to verify|certificate/i);
+    const right = await runHttp(`${s.url}/ok`, {
+      tls: { ca_file: pair.certFile, server_name: "localhost" },
+    });
+    assert.equal(right.success, true, right.detail);
     const named = await runHttp(`https://localhost:${s.port}/ok`, {
       tls: { ca_file: pair.certFile, server_name: "wrong.example" },
     });
     assert.equal(named.success, false);
+    assert.match(named.detail!, /wrong\.example/);
     const ssl = await runHttp(`${s.url}/ok`, {
       tls: { ca_file: pair.certFile },
       fail_if_ssl: true,
@@ -192,9 +198,7 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
 });
 
 Deno.test("http probe: a closed port is refused, with the phases so far", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = closedPort();
   const o = await runHttp(`http://127.0.0.1:${port}/`);
   assert.equal(o.reason, "refused");
   assert.equal(gauge(o, "probe_http_status_code"), 0);
