@@ -184,8 +184,9 @@ async function start(
   /** While a reload swaps the sources, target changes wait for one apply at its end. */
   let reloading = false;
 
-  const toSpec = (def: JobDef) =>
-    toJobSpec(def, { probes, normalizer, clock, signal: stopController.signal });
+  // One deps object for every job (a job spec keeps a reference to it).
+  const runnerDeps = { probes, normalizer, clock, signal: stopController.signal };
+  const toSpec = (def: JobDef) => toJobSpec(def, runnerDeps);
 
   /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
   const applyOnce = async (next: Target[]) => {

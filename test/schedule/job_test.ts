@@ -83,3 +83,32 @@ Deno.test("buildJobs() job label: the source's job, else the module's, else the 
     ["10.0.0.2", "tcp_connect", "no_port"],
   ]);
 });
+
+Deno.test("buildJobs() shares labels and version text among targets sharing a labels object", () => {
+  const shared = { rack: "r1" };
+  const t = (address: string, labels: Record<string, string>) => ({
+    address,
+    labels,
+    probes: ["tcp"],
+    sources: ["file_0"],
+  });
+  const { jobs } = buildJobs([
+    t("a:1", shared),
+    t("b:1", shared),
+    t("c:2", shared),
+    t("d:1", { rack: "r1" }),
+  ], config);
+  const [a, b, c, d] = jobs;
+  assert.equal(a!.labels, b!.labels);
+  assert.equal(a!.labels, c!.labels);
+  assert.equal(a!.version, b!.version);
+  // Another port, another version; the same content from another object, the same version.
+  assert.notEqual(a!.version, c!.version);
+  assert.equal(a!.version, d!.version);
+  assert.deepEqual(jobs.map((j) => [j.key, j.job.port, j.labels]), [
+    ["tcp|a:1", 1, { rack: "r1" }],
+    ["tcp|b:1", 1, { rack: "r1" }],
+    ["tcp|c:2", 2, { rack: "r1" }],
+    ["tcp|d:1", 1, { rack: "r1" }],
+  ]);
+});
