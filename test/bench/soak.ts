@@ -49,7 +49,18 @@ const path = `${dir}/vmprober.yaml`;
 await Deno.writeTextFile(path, config(sets[0]!));
 const agent = spawnBundle(path);
 const url = `http://127.0.0.1:${port}`;
-const metrics = async () => await (await fetch(`${url}/metrics`)).text();
+/** The /metrics page; a scrape cut short (a busy machine, the agent's write timeout) is retried. */
+const metrics = async (): Promise<string> => {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await (await fetch(`${url}/metrics`)).text();
+    } catch (e) {
+      if (attempt === 5) throw e;
+      console.log(`scrape ${attempt} failed (${e}), again in 1 s`);
+      await sleep(1_000);
+    }
+  }
+};
 for (let i = 0;; i++) {
   const ok = await fetch(`${url}/readyz`).then((r) => (r.body?.cancel(), r.ok), () => false);
   if (ok) break;
