@@ -39,8 +39,9 @@ export interface RecordEncoder {
 }
 
 /** The samples `encode()` writes for `r` alone (stale markers of ended series aside). */
-function samplesOf(r: ResultRecord): ProbeSample[] {
-  return [...probeSamples(r), ...pushedExtraSamples(r)];
+function samplesOf(r: ResultRecord): readonly ProbeSample[] {
+  const extra = pushedExtraSamples(r);
+  return extra.length === 0 ? probeSamples(r) : [...probeSamples(r), ...extra];
 }
 
 /** How many samples `encode()` writes for `r` alone (stale markers of ended series aside). */
@@ -75,6 +76,9 @@ interface JobFields {
   starts: number[];
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
+  /** `bytes` before and after `nameAt` (views made once, not per series). */
+  head: Uint8Array;
+  tail: Uint8Array;
 }
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
@@ -128,7 +132,11 @@ export function createRecordEncoder(
     return f;
   };
   const ownLabels = new Map<string, Extra[]>();
+  /** By list object first: a probe's constant label lists (phases) skip the JSON key. */
+  const ownByRef = new WeakMap<object, Extra[]>();
   const ownExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
+    const ref = ownByRef.get(labels);
+    if (ref) return ref;
     const key = JSON.stringify(labels);
     let f = ownLabels.get(key);
     if (!f) {
@@ -136,7 +144,29 @@ export function createRecordEncoder(
       const set = buildLabelSet(labels, options.onLabelDrop);
       ownLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
     }
+    ownByRef.set(labels, f);
     return f;
+  };
+  /** A series' own labels with `__name__` in sorted place, per (labels, name field). */
+  const mergedOf = new WeakMap<Extra[], Map<Uint8Array, Extra[]>>();
+  const merged = (extras: Extra[], name: Uint8Array): Extra[] => {
+    let byName = mergedOf.get(extras);
+    if (!byName) mergedOf.set(extras, byName = new Map());
+    let all = byName.get(name);
+    if (!all) {
+      all = [];
+      let named = false;
+      for (const e of extras) {
+        if (!named && e.name > "__name__") {
+          all.push({ name: "__name__", field: name });
+          named = true;
+        }
+        all.push(e);
+      }
+      if (!named) all.push({ name: "__name__", field: name });
+      byName.set(name, all);
+    }
+    return all;
   };
 
   const fieldsOf = (r: ResultRecord): JobFields => {
@@ -160,15 +190,19 @@ export function createRecordEncoder(
     starts.push(at);
     const names = set.map(([k]) => k);
     const after = names.findIndex((n) => n > "__name__");
+    const bytes = concat(fields);
+    const nameAt = starts[after < 0 ? names.length : after]!;
     const job: JobFields = {
       probe: r.probe,
       type: r.type,
       target: r.target,
       job: r.job,
-      bytes: concat(fields),
+      bytes,
       names,
       starts,
-      nameAt: starts[after < 0 ? names.length : after]!,
+      nameAt,
+      head: bytes.subarray(0, nameAt),
+      tail: bytes.subarray(nameAt),
     };
     if (!byKey) jobs.set(r.labels, byKey = new Map());
     byKey.set(r.key, job);
@@ -185,6 +219,31 @@ export function createRecordEncoder(
     view = new DataView(buf.buffer);
   };
 
+  /**
+   * The labels of a series with its own: the job's runs between `all`'s fields, copied by range
+   * (no view per run). Returns the bytes; writes them at `len` when `write`.
+   */
+  const walk = (job: JobFields, all: readonly Extra[], write: boolean): number => {
+    const { names, starts, bytes: base } = job;
+    let total = 0;
+    let i = 0;
+    let run = 0;
+    for (const e of all) {
+      while (i < names.length && names[i]! < e.name) i++;
+      const to = starts[i]!;
+      if (write) {
+        for (let k = run; k < to; k++) buf[len++] = base[k]!;
+        buf.set(e.field, len);
+        len += e.field.length;
+      }
+      total += to - run + e.field.length;
+      if (names[i] === e.name) i++;
+      run = starts[i]!;
+    }
+    if (write) { for (let k = run; k < base.length; k++) buf[len++] = base[k]!; }
+    return total + base.length - run;
+  };
+
   /** Set while `encodeStale()` runs: every value becomes the stale marker. */
   let stale = false;
 
@@ -195,7 +254,7 @@ export function createRecordEncoder(
   const series = (
     name: Uint8Array,
     job: JobFields,
-    extras: readonly Extra[] | undefined,
+    extras: Extra[] | undefined,
     value: number,
     ts: number,
   ) => {
@@ -206,52 +265,22 @@ export function createRecordEncoder(
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      buf.set(base.subarray(0, job.nameAt), len);
-      len += job.nameAt;
+      buf.set(job.head, len);
+      len += job.head.length;
       buf.set(name, len);
       len += name.length;
-      buf.set(base.subarray(job.nameAt), len);
-      len += base.length - job.nameAt;
+      buf.set(job.tail, len);
+      len += job.tail.length;
     } else {
       // The series' own labels (sorted, `__name__` among them) merged into the job's; one of
-      // theirs replaces a job label of the same name. Walked twice: size, then bytes.
-      const all: Extra[] = [];
-      let named = false;
-      for (const e of extras) {
-        if (!named && e.name > "__name__") {
-          all.push({ name: "__name__", field: name });
-          named = true;
-        }
-        all.push(e);
-      }
-      if (!named) all.push({ name: "__name__", field: name });
-      const walk = (write: boolean) => {
-        let total = 0;
-        const { names, starts } = job;
-        const copy = (b: Uint8Array) => {
-          if (write) {
-            buf.set(b, len);
-            len += b.length;
-          }
-          total += b.length;
-        };
-        let i = 0;
-        let run = 0;
-        for (const e of all) {
-          while (i < names.length && names[i]! < e.name) i++;
-          copy(base.subarray(run, starts[i]!));
-          copy(e.field);
-          if (names[i] === e.name) i++;
-          run = starts[i]!;
-        }
-        copy(base.subarray(run));
-        return total;
-      };
-      const tsSize = walk(false) + 1 + varintSize(sampleSize) + sampleSize;
+      // theirs replaces a job label of the same name. Walked twice: size, then bytes; job label
+      // runs are copied by range (no view per run).
+      const all = merged(extras, name);
+      const tsSize = walk(job, all, false) + 1 + varintSize(sampleSize) + sampleSize;
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      walk(true);
+      walk(job, all, true);
     }
     buf[len++] = 0x12;
     len = putVarint(buf, len, sampleSize);
@@ -275,10 +304,23 @@ export function createRecordEncoder(
     series(name, job, sample.labels?.length ? ownExtras(sample.labels) : undefined, value, ts);
     return 1;
   };
-  const idOf = (s: ProbeSample) =>
-    s.labels?.length ? `${s.name}\u0000${JSON.stringify(s.labels)}` : s.name;
-  /** The samples (as ids, and one sample each) each job's last result had, by job key. */
-  const lastSeries = new Map<string, Map<string, ProbeSample>>();
+  const labelIds = new WeakMap<object, string>();
+  const idOf = (s: ProbeSample) => {
+    if (!s.labels?.length) return s.name;
+    let json = labelIds.get(s.labels);
+    if (json === undefined) labelIds.set(s.labels, json = JSON.stringify(s.labels));
+    return `${s.name}\u0000${json}`;
+  };
+  /** The samples each job's last result had, by job key (ids are made only when they differ). */
+  const lastSeries = new Map<string, readonly ProbeSample[]>();
+  /** Same series as the previous list, by name and label-list identity (the common case). */
+  const sameSeries = (a: readonly ProbeSample[], b: readonly ProbeSample[]) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]!.name !== b[i]!.name || a[i]!.labels !== b[i]!.labels) return false;
+    }
+    return true;
+  };
 
   const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
     len = 0;
@@ -294,12 +336,19 @@ export function createRecordEncoder(
       }
       // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
       // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
-      const now = new Map(list.map((x) => [idOf(x), x]));
       const before = lastSeries.get(r.key);
-      lastSeries.set(r.key, now);
-      if (!before) continue;
+      lastSeries.set(r.key, list);
+      if (!before || sameSeries(before, list)) continue;
+      const now = new Set(list.map(idOf));
       stale = true;
-      for (const [id, x] of before) if (!now.has(id)) samples += emit(job, x, ts);
+      const ended = new Set<string>();
+      for (const x of before) {
+        const id = idOf(x);
+        if (!now.has(id) && !ended.has(id)) {
+          ended.add(id);
+          samples += emit(job, x, ts);
+        }
+      }
       stale = false;
     }
     return { bytes: buf.slice(0, len), samples };

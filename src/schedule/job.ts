@@ -144,7 +144,8 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
       }
       const port = addr.port ?? ("port" in module ? module.port : undefined) ??
         (module.type === "http" ? 80 : module.type === "dns" ? 53 : undefined);
-      if (module.type !== "icmp" && port === undefined) {
+      const portless = module.type === "icmp" || module.type === "path";
+      if (!portless && port === undefined) {
         rejected.push({
           target: t.address,
           probe,

@@ -284,3 +284,26 @@ Deno.test("createRecordEncoder() encodes a job's labels once when jobs share one
   }
   assert.deepEqual(drops, ["invalid_name bad-name", "invalid_name bad-name"]);
 });
+
+Deno.test("createRecordEncoder() ends a labelled series whose label value changed, and only that", () => {
+  const enc = createRecordEncoder();
+  const last = new Map<string, Series[]>();
+  const phases = [["phase", "connect"]] as const;
+  const tls = (version: string): ResultRecord => ({
+    ...failed,
+    timestampMs: failed.timestampMs + version.length,
+    tls: { ...failed.tls!, version },
+    gauges: [{ name: "probe_http_duration_seconds", help: "h", value: 1, labels: phases }],
+  });
+  assert.deepEqual(enc.encode([tls("TLS 1.2")]), reference([tls("TLS 1.2")], {}, last));
+  // New label list objects with the same contents end nothing.
+  const same = enc.encode([tls("TLS 1.2")]);
+  assert.deepEqual(same, reference([tls("TLS 1.2")], {}, last));
+  assert.equal(decodeWriteRequest(same.bytes).filter((s) => s.stale).length, 0);
+  // The version changes: the old version's series ends, the constant-label one does not.
+  const next = tls("TLS 1.3 ");
+  const out = enc.encode([next]);
+  assert.deepEqual(out, reference([next], {}, last));
+  const stale = decodeWriteRequest(out.bytes).filter((s) => s.stale);
+  assert.deepEqual(stale.map((s) => Object.fromEntries(s.labels).version), ["TLS 1.2"]);
+});

@@ -112,3 +112,30 @@ Deno.test("buildJobs() shares labels and version text among targets sharing a la
     ["tcp|d:1", 1, { rack: "r1" }],
   ]);
 });
+
+Deno.test("buildJobs() gives a path module a job for a target without a port, and keeps a target's port", async () => {
+  const c = parseConfig(
+    `probes:
+  mtr: {type: path}
+  mtr_tcp: {type: path, protocol: tcp}
+targets:
+  - static: {targets: ["10.0.0.1", "10.0.0.2:443"]}
+    probes: [mtr, mtr_tcp]
+`,
+    "t.yaml",
+  );
+  const perSource = await Promise.all(
+    buildSources(c, { configDir: "/" }).map(async (source) => ({
+      source,
+      groups: await source.load(new AbortController().signal),
+    })),
+  );
+  const { jobs, rejected } = buildJobs(mergeTargets(perSource), c);
+  assert.deepEqual(rejected, []);
+  assert.deepEqual(jobs.map((j) => [j.key, j.job.port]), [
+    ["mtr|10.0.0.1", undefined],
+    ["mtr_tcp|10.0.0.1", undefined],
+    ["mtr|10.0.0.2:443", 443],
+    ["mtr_tcp|10.0.0.2:443", 443],
+  ]);
+});

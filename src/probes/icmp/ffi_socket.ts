@@ -48,6 +48,11 @@ export interface IcmpSocketOptions {
   receiveBufferBytes?: number;
   /** Messages per `recvmmsg` call. */
   batch?: number;
+  /**
+   * ICMP types a raw socket lets through (the kernel drops the rest). Default: echo replies
+   * only; path probes add time exceeded and destination unreachable.
+   */
+  icmpTypes?: readonly number[];
 }
 
 /** Defaults of {@linkcode IcmpSocketOptions}: a 4 MiB receive buffer, 64 messages per call. */
@@ -100,11 +105,13 @@ export function openIcmpSocket(
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
   }
+  // A set bit blocks its type: pass echo replies (type 0 / 129) only, unless told otherwise.
+  const pass = options.icmpTypes ?? [family === 4 ? 0 : 129];
   if (kind === "raw" && family === 4) {
-    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~1)); // pass echo replies (type 0) only
+    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~pass.reduce((m, t) => m | (1 << t), 0)));
   } else if (kind === "raw") {
     const filter = new Uint32Array(8).fill(0xffffffff);
-    filter[4] = 0xffffffff & ~(1 << 1); // pass type 129 (echo reply) only
+    for (const t of pass) filter[t >> 5] = filter[t >> 5]! & ~(1 << (t & 31));
     setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(filter.buffer));
   }
 
