@@ -6,6 +6,7 @@
 #   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
+#   mtr-tiny (the path probe's comparison and bench), python3 (the netem stand-in's TUN relay),
 #   curl and wget (install.sh downloaders), openssl (TLS test certificates),
 #   prometheus-blackbox-exporter (the http/dns comparison and the bench),
 #   chromium (the status page's browser tests, driven by the npm package playwright-core), systemd
@@ -27,6 +28,8 @@ have dash || need="$need dash"
 have shellcheck || need="$need shellcheck"
 have ip || need="$need iproute2"
 have nft || need="$need nftables"
+have mtr || need="$need mtr-tiny"
+have python3 || need="$need python3"
 have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"

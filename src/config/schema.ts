@@ -32,6 +32,7 @@ import { templateProblem } from "./url_template.ts";
 import { tenantProblem } from "./tenant_url.ts";
 
 import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+import { pathProbe } from "./path_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -100,13 +101,14 @@ const icmpProbe = z.strictObject({
   dont_fragment: optional(z.boolean()),
 });
 
-/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+/** One probe module: `{type: tcp|udp|icmp|http|dns|path, ...}`. */
 export const probeModule = z.discriminatedUnion("type", [
   tcpProbe,
   udpProbe,
   icmpProbe,
   httpProbe(probeCommon),
   dnsProbe(probeCommon),
+  pathProbe(probeCommon),
 ]);
 
 /** Most targets in one `static:` list. */

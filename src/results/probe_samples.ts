@@ -9,7 +9,7 @@ import type { ResultRecord } from "./types.ts";
 /** One metric family: its name, type and HELP text. */
 export interface Family {
   name: string;
-  type: "gauge";
+  type: "gauge" | "counter";
   help: string;
   /** Values are durations (stored and pushed at float32 precision). */
   duration?: boolean;
@@ -173,7 +173,7 @@ export function familiesOf(records: Iterable<ResultRecord>): Family[] {
     for (const g of r.gauges ?? []) {
       if (seen.has(g.name)) continue;
       seen.add(g.name);
-      out.push({ name: g.name, type: "gauge", help: g.help });
+      out.push({ name: g.name, type: g.type ?? "gauge", help: g.help });
     }
   }
   return out;

@@ -6,6 +6,8 @@ export interface SentPacket {
   ip: string;
   packet: Uint8Array;
   sentNs: number;
+  /** The TTL / hop limit asked for, when one was. */
+  ttl?: number;
 }
 
 /** A fake ICMP socket; `respond` returns what arrives after each send. */
@@ -22,8 +24,8 @@ export function fakeIcmpSocket(
     inbox: [] as ReceivedPacket[],
     closed: false,
     realtimeNs: () => now,
-    send(ip: string, packet: Uint8Array) {
-      const sent = { ip, packet: packet.slice(), sentNs: now += 1000 };
+    send(ip: string, packet: Uint8Array, ttl?: number) {
+      const sent = { ip, packet: packet.slice(), sentNs: now += 1000, ttl };
       socket.sent.push(sent);
       socket.inbox.push(...respond(sent));
       return { sentNs: sent.sentNs };

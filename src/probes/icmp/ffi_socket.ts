@@ -58,6 +58,13 @@ export interface IcmpSocketOptions {
   batch?: number;
   /** dscp, source address or interface, dont_fragment (see socket_options.ts). */
   socketOptions?: SocketOptions;
+  /** Turn on `IP_RECVERR` and read the errors with `receiveErrors()` (the echo channel does). */
+  errorQueue?: boolean;
+  /**
+   * ICMP types a raw socket lets through (the kernel drops the rest). Default: echo replies
+   * only; path probes add time exceeded and destination unreachable.
+   */
+  icmpTypes?: readonly number[];
 }
 
 /** Defaults of {@linkcode IcmpSocketOptions}: a 4 MiB receive buffer, 64 messages per call. */
@@ -103,8 +110,10 @@ export function openIcmpSocket(
 
   setopt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, int(1));
   // ICMP errors about our requests (unreachable, time exceeded, too big) go to the error queue;
-  // datagram sockets have no other way to see them, raw ones filter them out below.
-  enableErrorQueue(libc, fd, family);
+  // datagram sockets have no other way to see them, raw ones filter them out below. Only for a
+  // socket whose owner reads the queue: with IP_RECVERR each error also sets the socket's
+  // pending error (the next send returns it) and the queue holds receive buffer until read.
+  if (options.errorQueue) enableErrorQueue(libc, fd, family);
   const why = options.socketOptions
     ? applySocketOptions(libc, fd, family, options.socketOptions)
     : undefined;
@@ -122,11 +131,13 @@ export function openIcmpSocket(
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
   }
+  // A set bit blocks its type: pass echo replies (type 0 / 129) only, unless told otherwise.
+  const pass = options.icmpTypes ?? [family === 4 ? 0 : 129];
   if (kind === "raw" && family === 4) {
-    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~1)); // pass echo replies (type 0) only
+    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~pass.reduce((m, t) => m | (1 << t), 0)));
   } else if (kind === "raw") {
     const filter = new Uint32Array(8).fill(0xffffffff);
-    filter[4] = 0xffffffff & ~(1 << 1); // pass type 129 (echo reply) only
+    for (const t of pass) filter[t >> 5] = filter[t >> 5]! & ~(1 << (t & 31));
     setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(filter.buffer));
   }
 
@@ -245,7 +256,7 @@ export function openIcmpSocket(
       }
       return out;
     },
-    receiveErrors: (max) => closed ? [] : readErrors(max),
+    receiveErrors: (max) => closed || !options.errorQueue ? [] : readErrors(max),
     ensureCapacity(bytes) {
       const need = bytes + 8 + 60 + 64;
       if (need > bufferSize) allocate(Math.min(65_600, Math.max(need, bufferSize * 2)));

@@ -35,7 +35,8 @@ export interface SocketHelper extends IcmpHelper {
 export function createSocketHelper(options: SocketHelperOptions = {}): SocketHelper {
   const kinds = options.kinds ?? ["dgram", "raw"];
   const open = options.open ??
-    ((family, kind, socketOptions) => openIcmpSocket(family, kind, { socketOptions }));
+    ((family, kind, socketOptions) =>
+      openIcmpSocket(family, kind, { socketOptions, errorQueue: true }));
   const channelOf = (socket: IcmpSocket, family: 4 | 6) =>
     createEchoChannel(socket, {
       clock: options.clock,
