@@ -114,7 +114,9 @@ export function createRecordEncoder(
   extra: Readonly<Record<string, string>> = {},
   options: RecordEncoderOptions = {},
 ): RecordEncoder {
-  const jobs = new WeakMap<object, JobFields>();
+  // By labels object, then job key: the jobs of one target group share a labels object
+  // (schedule/job.ts), and a reload's new objects let the old entries go.
+  const jobs = new WeakMap<object, Map<string, JobFields>>();
   const names = new Map<string, Uint8Array | null>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
@@ -168,7 +170,8 @@ export function createRecordEncoder(
   };
 
   const fieldsOf = (r: ResultRecord): JobFields => {
-    const cached = jobs.get(r.labels);
+    let byKey = jobs.get(r.labels);
+    const cached = byKey?.get(r.key);
     if (
       cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type &&
       cached.job === r.job
@@ -201,7 +204,8 @@ export function createRecordEncoder(
       head: bytes.subarray(0, nameAt),
       tail: bytes.subarray(nameAt),
     };
-    jobs.set(r.labels, job);
+    if (!byKey) jobs.set(r.labels, byKey = new Map());
+    byKey.set(r.key, job);
     return job;
   };
 
