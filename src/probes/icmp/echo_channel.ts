@@ -4,6 +4,9 @@
  * its key, source address and cookie all match, so concurrent runs, a second agent on the host
  * or a restart never cross. RTT = kernel receive stamp − realtime stamp right before `sendto`,
  * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
+ * The echoes every run queues in one event-loop turn go out together, followed by one drain
+ * (not one per echo); replies are read and matched without allocating (source compared as address bytes). A raw socket's
+ * identifiers come from one block of 16 the kernel filter passes (echo_filter.ts).
  */
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
@@ -11,21 +14,34 @@ import { errnoReason } from "../failure_reason.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,
-  decodeEchoReply,
+  type EchoReplyFields,
   type IgnoreReason,
+  parseEchoReply,
 } from "./echo_packet.ts";
-import type { IcmpSocket } from "./ffi_socket.ts";
-import { canonicalIp } from "./sockaddr.ts";
+import { ID_MASK } from "./echo_filter.ts";
+import type { IcmpSocket, OutgoingEcho, PacketView } from "./ffi_socket.ts";
+import { encodeSockaddr, ipBytes } from "./sockaddr.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
 
-interface Pending {
-  source: string;
+interface Pending extends OutgoingEcho {
+  /** The target's address bytes (4 or 16): a reply must come from there. */
+  addr: Uint8Array;
   cookie: Uint8Array;
-  sentNs: number;
   sentMono: number;
   index: number;
   run: RunState;
+  /** Resolves once the packet was handed to the kernel (or refused). */
+  flushed?: () => void;
 }
+
+/** A destination's precomputed forms. */
+interface Destination {
+  addr: Uint8Array;
+  sockaddr: Uint8Array;
+}
+
+/** Destinations kept precomputed (a cache: past this it starts over). */
+const DESTINATIONS_MAX = 65_536;
 
 interface RunState {
   rtts: (number | undefined)[];
@@ -56,6 +72,8 @@ export interface EchoChannel {
   run(ip: string, options: EchoRunOptions, signal?: AbortSignal): Promise<EchoRunResult>;
   /** Requests in flight (for tests and metrics). */
   inFlight(): number;
+  /** Raw sockets: this channel's identifiers are `identifierBase..identifierBase+15`. */
+  readonly identifierBase: number;
   /** Drains the socket now and dispatches what it holds. */
   drain(): void;
   close(): void;
@@ -82,46 +100,100 @@ export function createEchoChannel(
   // Datagram sockets: the kernel owns the identifier (it is the socket's port), so keys are
   // sequences alone; raw sockets: identifier << 16 | sequence.
   const keyed = socket.kind === "raw";
+  // A raw socket's identifiers: idBase..idBase+15, the block the kernel filter passes.
+  const idBase = random(new Uint8Array(2)).reduce((a, b) => a * 256 + b, 0) & ID_MASK;
+  if (keyed) socket.filterIdentifiers(idBase);
   const pending = new Map<number, Pending>();
   let polling = false;
   let closed = false;
   const stopPoll = new AbortController();
 
-  const dispatch = () => {
-    for (const packet of socket.receive(DRAIN_MAX)) {
-      const reply = decodeEchoReply(packet.bytes, socket.family, withIpHeader);
-      if (typeof reply === "string") {
-        onIgnored(reply);
-        continue;
-      }
-      const key = keyed ? reply.identifier * 65536 + reply.sequence : reply.sequence;
-      const entry = pending.get(key);
-      if (!entry) {
-        onIgnored("foreign");
-        continue;
-      }
-      const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
-      let same = packet.source === entry.source && reply.payload.length >= cookieLength;
-      for (let i = 0; same && i < cookieLength; i++) same = reply.payload[i] === entry.cookie[i];
-      if (!same) {
-        onIgnored("mismatch");
-        continue;
-      }
-      const run = entry.run;
-      if (run.rtts[entry.index] !== undefined) {
-        onIgnored("duplicate");
-        continue;
-      }
-      const monoSeconds = (clock.now() - entry.sentMono) / 1000;
-      let rtt = (packet.receivedNs - entry.sentNs) / 1e9;
-      if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
-      run.rtts[entry.index] = rtt;
-      run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
-      if (reply.hopLimit !== undefined) run.hopLimit = reply.hopLimit;
-      else if (packet.hopLimit !== undefined) run.hopLimit = packet.hopLimit;
-      run.answered++;
-      if (!run.sending && run.answered >= run.sent) run.wake?.();
+  const fields: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
+  const sameSource = (p: PacketView, addr: Uint8Array) => {
+    if (p.nameFamily !== socket.family) return false;
+    for (let i = 0; i < addr.length; i++) if (p.name[p.nameOffset + i] !== addr[i]) return false;
+    return true;
+  };
+  const visit = (p: PacketView) => {
+    const why = parseEchoReply(p.data, p.offset, p.length, socket.family, withIpHeader, fields);
+    if (why !== undefined) {
+      onIgnored(why);
+      return;
     }
+    const key = keyed ? fields.identifier * 65536 + fields.sequence : fields.sequence;
+    const entry = pending.get(key);
+    if (!entry || entry.sentNs < 0) {
+      onIgnored("foreign");
+      return;
+    }
+    const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
+    const payload = fields.payloadOffset;
+    let same = sameSource(p, entry.addr) && p.offset + p.length - payload >= cookieLength;
+    for (let i = 0; same && i < cookieLength; i++) same = p.data[payload + i] === entry.cookie[i];
+    if (!same) {
+      onIgnored("mismatch");
+      return;
+    }
+    const run = entry.run;
+    if (run.rtts[entry.index] !== undefined) {
+      onIgnored("duplicate");
+      return;
+    }
+    const monoSeconds = (clock.now() - entry.sentMono) / 1000;
+    let rtt = (p.receivedNs - entry.sentNs) / 1e9;
+    if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
+    run.rtts[entry.index] = rtt;
+    run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
+    if (fields.hopLimit >= 0) run.hopLimit = fields.hopLimit;
+    else if (p.hopLimit >= 0) run.hopLimit = p.hopLimit;
+    run.answered++;
+    if (!run.sending && run.answered >= run.sent) run.wake?.();
+  };
+  const dispatch = () => {
+    socket.receiveEach(visit, DRAIN_MAX);
+  };
+
+  // Echoes queued this turn; flushed two microtask turns later (every run the scheduler started
+  // in the same tick has queued its echo by then), then one drain for all.
+  let queue: Pending[] = [];
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    const items = queue;
+    queue = [];
+    if (closed) {
+      for (const item of items) {
+        item.errno = -1;
+        item.flushed?.();
+      }
+      return;
+    }
+    const mono = clock.now();
+    for (const item of items) item.sentMono = mono;
+    socket.sendMany(items);
+    dispatch(); // loopback replies are already queued
+    for (const item of items) item.flushed?.();
+    void poll();
+  };
+  const enqueue = (entry: Pending) =>
+    new Promise<void>((resolve) => {
+      entry.flushed = resolve;
+      queue.push(entry);
+      if (!flushQueued) {
+        flushQueued = true;
+        queueMicrotask(() => queueMicrotask(flush));
+      }
+    });
+
+  const destinations = new Map<string, Destination>();
+  const destination = (ip: string): Destination => {
+    let d = destinations.get(ip);
+    if (!d) {
+      if (destinations.size >= DESTINATIONS_MAX) destinations.clear();
+      d = { addr: ipBytes(ip, socket.family), sockaddr: encodeSockaddr(ip, socket.family) };
+      destinations.set(ip, d);
+    }
+    return d;
   };
 
   const poll = async () => {
@@ -141,7 +213,7 @@ export function createEchoChannel(
     const r = new Uint16Array(2);
     for (let attempt = 0; attempt < 32; attempt++) {
       random(new Uint8Array(r.buffer));
-      const identifier = r[0]!;
+      const identifier = keyed ? idBase | (r[0]! & ~ID_MASK & 0xffff) : r[0]!;
       const base = r[1]!;
       let free = true;
       for (let i = 0; i < count && free; i++) {
@@ -155,11 +227,12 @@ export function createEchoChannel(
 
   return {
     inFlight: () => pending.size,
+    identifierBase: idBase,
     drain: dispatch,
     async run(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
-      const source = canonicalIp(ip, socket.family);
+      const { addr, sockaddr } = destination(ip);
       const run: RunState = {
         rtts: [],
         lastArrivalMono: 0,
@@ -201,30 +274,31 @@ export function createEchoChannel(
             size: opts.size,
           });
           const entry: Pending = {
-            source,
+            sockaddr,
+            packet,
+            ttl: opts.ttl,
+            sentNs: -1,
+            errno: 0,
+            addr,
             cookie,
-            sentNs: 0,
             sentMono: clock.now(),
             index: i,
             run,
           };
           pending.set(key, entry);
           keys.push(key);
-          const sent = socket.send(ip, packet, opts.ttl);
-          if ("errno" in sent) {
+          await enqueue(entry);
+          if (entry.errno !== 0) {
             pending.delete(key);
             keys.pop();
             failure ??= {
-              reason: errnoReason(sent.errno),
-              detail: `sendto failed: errno ${sent.errno}`,
+              reason: errnoReason(entry.errno),
+              detail: `sendto failed: errno ${entry.errno}`,
             };
             continue;
           }
-          entry.sentNs = sent.sentNs;
           run.firstSentMono ??= entry.sentMono;
           run.sent++;
-          dispatch(); // loopback replies are already queued
-          void poll();
         }
         run.sending = false;
         if (run.answered < run.sent && !signal?.aborted) {
