@@ -126,7 +126,16 @@ export function createRecordEncoder(
     return f;
   };
   const ownLabels = new Map<string, Extra[]>();
+  // Most own labels are constant arrays (the stat and phase labels): found by identity first.
+  const ownByArray = new WeakMap<object, Extra[]>();
   const ownExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
+    const known = ownByArray.get(labels);
+    if (known) return known;
+    const extras = ownExtrasByText(labels);
+    ownByArray.set(labels, extras);
+    return extras;
+  };
+  const ownExtrasByText = (labels: readonly (readonly [string, string])[]): Extra[] => {
     const key = JSON.stringify(labels);
     let f = ownLabels.get(key);
     if (!f) {
@@ -181,6 +190,54 @@ export function createRecordEncoder(
     view = new DataView(buf.buffer);
   };
 
+  /** Appends `from[start, end)` (label fields are short: a loop beats a subarray view). */
+  const copy = (from: Uint8Array, start: number, end: number) => {
+    for (let i = start; i < end; i++) buf[len++] = from[i]!;
+  };
+
+  /**
+   * The job's label fields with `__name__` (`name`) and the series' own `extras` (sorted) in
+   * sorted place, an extra replacing a job label of its name: bytes written when `write`, else
+   * only counted. No allocation.
+   */
+  const merge = (
+    name: Uint8Array,
+    job: JobFields,
+    extras: readonly Extra[],
+    write: boolean,
+  ): number => {
+    const { names, starts, bytes: base } = job;
+    let total = 0;
+    let i = 0;
+    let run = 0;
+    let e = 0;
+    let named = false;
+    for (let step = 0; step <= extras.length; step++) {
+      let label: string;
+      let field: Uint8Array;
+      if (!named && (e >= extras.length || extras[e]!.name > "__name__")) {
+        label = "__name__";
+        field = name;
+        named = true;
+      } else {
+        label = extras[e]!.name;
+        field = extras[e]!.field;
+        e++;
+      }
+      while (i < names.length && names[i]! < label) i++;
+      const upTo = starts[i]!;
+      if (write) {
+        copy(base, run, upTo);
+        copy(field, 0, field.length);
+      }
+      total += upTo - run + field.length;
+      if (names[i] === label) i++;
+      run = starts[i]!;
+    }
+    if (write) copy(base, run, base.length);
+    return total + base.length - run;
+  };
+
   /** Set while `encodeStale()` runs: every value becomes the stale marker. */
   let stale = false;
 
@@ -202,52 +259,17 @@ export function createRecordEncoder(
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      buf.set(base.subarray(0, job.nameAt), len);
-      len += job.nameAt;
-      buf.set(name, len);
-      len += name.length;
-      buf.set(base.subarray(job.nameAt), len);
-      len += base.length - job.nameAt;
+      copy(base, 0, job.nameAt);
+      copy(name, 0, name.length);
+      copy(base, job.nameAt, base.length);
     } else {
       // The series' own labels (sorted, `__name__` among them) merged into the job's; one of
       // theirs replaces a job label of the same name. Walked twice: size, then bytes.
-      const all: Extra[] = [];
-      let named = false;
-      for (const e of extras) {
-        if (!named && e.name > "__name__") {
-          all.push({ name: "__name__", field: name });
-          named = true;
-        }
-        all.push(e);
-      }
-      if (!named) all.push({ name: "__name__", field: name });
-      const walk = (write: boolean) => {
-        let total = 0;
-        const { names, starts } = job;
-        const copy = (b: Uint8Array) => {
-          if (write) {
-            buf.set(b, len);
-            len += b.length;
-          }
-          total += b.length;
-        };
-        let i = 0;
-        let run = 0;
-        for (const e of all) {
-          while (i < names.length && names[i]! < e.name) i++;
-          copy(base.subarray(run, starts[i]!));
-          copy(e.field);
-          if (names[i] === e.name) i++;
-          run = starts[i]!;
-        }
-        copy(base.subarray(run));
-        return total;
-      };
-      const tsSize = walk(false) + 1 + varintSize(sampleSize) + sampleSize;
+      const tsSize = merge(name, job, extras, false) + 1 + varintSize(sampleSize) + sampleSize;
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      walk(true);
+      merge(name, job, extras, true);
     }
     buf[len++] = 0x12;
     len = putVarint(buf, len, sampleSize);
@@ -273,8 +295,19 @@ export function createRecordEncoder(
   };
   const idOf = (s: ProbeSample) =>
     s.labels?.length ? `${s.name}\u0000${JSON.stringify(s.labels)}` : s.name;
-  /** The samples (as ids, and one sample each) each job's last result had, by job key. */
-  const lastSeries = new Map<string, Map<string, ProbeSample>>();
+  /** The samples each job's last result had, by job key. */
+  const lastSeries = new Map<string, ProbeSample[]>();
+  /** Same series as before: same names and the same label arrays (or equal labels), in order. */
+  const sameSeries = (a: readonly ProbeSample[], b: readonly ProbeSample[]) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      if (x.name !== y.name) return false;
+      if (x.labels !== y.labels && idOf(x) !== idOf(y)) return false;
+    }
+    return true;
+  };
 
   const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
     len = 0;
@@ -289,13 +322,21 @@ export function createRecordEncoder(
         continue;
       }
       // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
-      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
-      const now = new Map(list.map((x) => [idOf(x), x]));
+      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus. Most
+      // results have the same series as the job's last one: compared in place, no ids built.
       const before = lastSeries.get(r.key);
-      lastSeries.set(r.key, now);
-      if (!before) continue;
+      lastSeries.set(r.key, list);
+      if (!before || sameSeries(before, list)) continue;
+      const now = new Set(list.map(idOf));
       stale = true;
-      for (const [id, x] of before) if (!now.has(id)) samples += emit(job, x, ts);
+      const ended = new Set<string>();
+      for (const x of before) {
+        const id = idOf(x);
+        if (!now.has(id) && !ended.has(id)) {
+          ended.add(id);
+          samples += emit(job, x, ts);
+        }
+      }
       stale = false;
     }
     return { bytes: buf.slice(0, len), samples };
