@@ -95,19 +95,20 @@ Deno.test("raw ICMP socket: the kernel filter keeps foreign echo replies from th
       assert.equal((await other).code, 0);
       assert.equal(ours.rttsSeconds.length, 5);
       channel.drain();
-      assert.deepEqual(ignored, [], `IPv${family}: nothing foreign parsed`);
+      // ICMP errors pass the filter by design (they may quote our requests), and other work on
+      // the host makes some (a UDP datagram to a closed loopback port): all but those is none.
+      const notErrors = () => ignored.filter((r) => r !== "other_type");
+      assert.deepEqual(notErrors(), [], `IPv${family}: nothing foreign parsed`);
+      const errorsBefore = ignored.length;
       // What does pass: a reply with one of our identifiers but a bad checksum (IPv4: the
       // kernel fills in ICMPv6 checksums), and the ICMP errors that may quote our requests.
       if (family === 4) forger.send(host, forged(reply, base + 15, true));
       for (const type of family === 4 ? [3, 11] : [1, 2, 3]) forger.send(host, forged(type, 7));
       await new Promise((r) => setTimeout(r, 20));
       channel.drain();
-      assert.deepEqual(
-        ignored,
-        family === 4
-          ? ["checksum", "other_type", "other_type"]
-          : ["other_type", "other_type", "other_type"],
-      );
+      assert.deepEqual(notErrors(), family === 4 ? ["checksum"] : []);
+      const errorsPassed = ignored.length - errorsBefore - notErrors().length;
+      assert.ok(errorsPassed >= (family === 4 ? 2 : 3), `IPv${family}: ${errorsPassed} errors`);
     } finally {
       channel.close();
     }
