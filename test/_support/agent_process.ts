@@ -2,6 +2,8 @@
  * @module Starts the real agent as a child process from the CLI, with the binary's exact
  * permission flags, and talks to it over HTTP. `await using` stops it (SIGTERM, then SIGKILL).
  */
+import { tempDirUntilExit } from "./temp_dir.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** The permission flags every run of the agent gets (the one list in scripts/deno_flags). */
@@ -154,9 +156,9 @@ export function metricValue(
   return undefined;
 }
 
-/** Writes a config to a fresh temp dir and returns its path. */
+/** Writes a config to a fresh temp dir (removed when the test process exits) and returns its path. */
 export async function writeConfig(yaml: string, dir?: string): Promise<string> {
-  const d = dir ?? await Deno.makeTempDir({ prefix: "vmprober-test-" });
+  const d = dir ?? await tempDirUntilExit({ prefix: "vmprober-test-" });
   const path = `${d}/vmprober.yaml`;
   await Deno.writeTextFile(path, yaml);
   return path;

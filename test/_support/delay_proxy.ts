@@ -6,6 +6,7 @@
  */
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 import { type DecodedSeries, decodeWriteRequest } from "./wal_decode.ts";
+import { mulberry32 } from "./seeded_random.ts";
 
 /** One `MetricMetadata` as received. */
 export interface ReceivedMetadata {
@@ -51,16 +52,9 @@ export interface DelayProxyOptions {
   port?: number;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+/** mulberry32: a small seeded PRNG, uniform in [0, 1) (the one of seeded_random.ts). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Decodes the `metadata` (field 3) entries of an uncompressed `WriteRequest`. */

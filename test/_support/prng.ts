@@ -1,4 +1,5 @@
 /** @module A tiny seeded PRNG (mulberry32) and helpers, so a failing fuzz case can be replayed. */
+import { mulberry32 } from "./seeded_random.ts";
 
 /** A seeded random source. */
 export interface Rng {
@@ -14,15 +15,9 @@ export interface Rng {
   bytes(n: number): Uint8Array;
 }
 
-/** A PRNG from `seed`: the same seed gives the same sequence. */
+/** A PRNG from `seed`: the same seed gives the same sequence (that of `mulberry32(seed)`). */
 export function prng(seed: number): Rng {
-  let s = seed | 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return {
     next,

@@ -1,17 +1,9 @@
 /**
- * @module Real Prometheus and blackbox_exporter (Debian's) for compatibility tests: each started
- * on a free loopback port (Prometheus with a temporary storage dir and the remote-write
- * receiver), waited for until ready, stopped and cleaned up on dispose.
+ * @module Real Prometheus and blackbox_exporter (Debian's) for integration and compatibility
+ * tests: each started on a free loopback port (Prometheus with a temporary TSDB and the
+ * remote-write receiver), waited for until ready, stopped and removed with its data on dispose.
  */
-
-/** A started server process. */
-export interface PromServer extends AsyncDisposable {
-  readonly base: string;
-  /** Prometheus' instant query API: the `result` list of `query`. */
-  query(query: string): Promise<QueryResult[]>;
-  /** `/api/v1/label/NAME/values?match[]=MATCH` (what Grafana's `label_values()` calls). */
-  labelValues(name: string, match: string): Promise<string[]>;
-}
+import { freePort } from "./tcp_servers.ts";
 
 /** One instant-vector element. */
 export interface QueryResult {
@@ -19,98 +11,133 @@ export interface QueryResult {
   value: [number, string];
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
+/** One series of a range-vector query: labels and raw samples `[unix seconds, "value"]`. */
+export interface PromSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
 }
 
-async function waitReady(url: string, child: Deno.ChildProcess, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      const r = await fetch(url);
-      await r.body?.cancel();
-      if (r.ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  await child.status;
-  throw new Error(`Cannot start ${what}: ${url} never answered 200`);
+/** The query API of Prometheus (or VictoriaMetrics, which speaks the same). */
+export interface QueryApi {
+  /** Instant query at `time` (Unix seconds; now by default): the `data.result` list. */
+  query(promql: string, time?: number): Promise<QueryResult[]>;
+  /** `/api/v1/label/NAME/values?match[]=MATCH` (what Grafana's `label_values()` calls). */
+  labelValues(name: string, match: string): Promise<string[]>;
+  /** Every raw sample of `selector` in the last `range` (e.g. `1h`), as a matrix. */
+  rawSamples(selector: string, range?: string): Promise<PromSeries[]>;
+}
+
+/** A started server process. */
+export interface PromServer extends QueryApi, AsyncDisposable {
+  readonly base: string;
+  /** `<base>/api/v1/write` (Prometheus' remote-write receiver). */
+  readonly writeUrl: string;
+  /** Everything the server logged so far (stderr). */
+  log(): string;
 }
 
 /** The query API of Prometheus or VictoriaMetrics at `base`. */
-export function queryApi(base: string): Pick<PromServer, "query" | "labelValues"> {
+export function queryApi(base: string): QueryApi {
   const get = async (path: string) => {
     const r = await fetch(base + path);
     const body = await r.json();
     if (!r.ok || body.status !== "success") {
-      throw new Error(`GET ${path}: HTTP ${r.status} ${JSON.stringify(body)}`);
+      throw new Error(`Cannot GET ${path}: HTTP ${r.status} ${JSON.stringify(body)}`);
     }
     return body.data;
   };
+  const query = async (promql: string, time?: number) => {
+    const params = new URLSearchParams({ query: promql });
+    if (time !== undefined) params.set("time", String(time));
+    return (await get(`/api/v1/query?${params}`)).result;
+  };
   return {
-    query: async (q) => (await get(`/api/v1/query?query=${encodeURIComponent(q)}`)).result,
+    query,
     labelValues: (name, match) =>
       get(`/api/v1/label/${name}/values?match[]=${encodeURIComponent(match)}`),
+    rawSamples: async (selector, range = "1h") =>
+      await query(`${selector}[${range}]`) as unknown as PromSeries[],
   };
 }
 
-function server(base: string, child: Deno.ChildProcess, dirs: string[]): PromServer {
-  return {
-    base,
-    ...queryApi(base),
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await child.status;
-      for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
-    },
-  };
-}
-
-/** Starts `prometheus` on `configYaml` (scrape configs), with the remote-write receiver. */
-export async function startPrometheus(configYaml: string): Promise<PromServer> {
+/** Spawns `command`, waits until `readyPath` answers 200 (≤ ~20 s), and wraps it as a server. */
+async function spawnServer(
+  command: string,
+  args: (port: number) => string[],
+  options: { dir: string; readyPath: string },
+): Promise<PromServer> {
   const port = freePort();
-  const dir = await Deno.makeTempDir({ prefix: "vmprober_prom_" });
-  await Deno.writeTextFile(`${dir}/prometheus.yml`, configYaml);
-  const child = new Deno.Command("prometheus", {
-    args: [
-      `--config.file=${dir}/prometheus.yml`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--web.enable-remote-write-receiver",
-      "--log.level=error",
-    ],
+  const base = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(command, {
+    args: args(port),
     stdin: "null",
     stdout: "null",
-    stderr: "null",
+    stderr: "piped",
   }).spawn();
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(`${base}/-/ready`, child, "prometheus");
-  return server(base, child, [dir]);
+  let stderr = "";
+  const pump = (async () => {
+    const d = new TextDecoder();
+    for await (const c of child.stderr) stderr += d.decode(c, { stream: true });
+  })();
+  const dispose = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await pump;
+    await Deno.remove(options.dir, { recursive: true }).catch(() => {});
+  };
+  let ready = false;
+  for (let i = 0; i < 400 && !ready; i++) {
+    try {
+      const r = await fetch(base + options.readyPath);
+      await r.body?.cancel();
+      ready = r.ok;
+    } catch { /* not listening yet */ }
+    if (!ready) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!ready) {
+    await dispose();
+    throw new Error(
+      `Cannot start ${command}: ${base}${options.readyPath} never answered 200:\n${stderr}`,
+    );
+  }
+  return {
+    base,
+    writeUrl: `${base}/api/v1/write`,
+    ...queryApi(base),
+    log: () => stderr,
+    [Symbol.asyncDispose]: dispose,
+  };
+}
+
+/**
+ * Starts `prometheus` on `configYaml` (scrape configs; nothing scraped by default), with the
+ * remote-write receiver on.
+ */
+export async function startPrometheus(
+  configYaml = "global: {scrape_interval: 1m}\n",
+): Promise<PromServer> {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober_prom_" });
+  await Deno.writeTextFile(`${dir}/prometheus.yml`, configYaml);
+  return await spawnServer("prometheus", (port) => [
+    `--config.file=${dir}/prometheus.yml`,
+    `--storage.tsdb.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--web.enable-remote-write-receiver",
+    "--log.level=warn",
+  ], { dir, readyPath: "/-/ready" });
 }
 
 /** Starts `prometheus-blackbox-exporter` with `configYaml` (its blackbox.yml). */
 export async function startBlackbox(configYaml: string): Promise<PromServer> {
-  const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "vmprober_bb_" });
   await Deno.writeTextFile(`${dir}/blackbox.yml`, configYaml);
-  const child = new Deno.Command("prometheus-blackbox-exporter", {
-    args: [
-      `--config.file=${dir}/blackbox.yml`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=error",
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(`${base}/-/healthy`, child, "prometheus-blackbox-exporter");
-  return server(base, child, [dir]);
+  return await spawnServer("prometheus-blackbox-exporter", (port) => [
+    `--config.file=${dir}/blackbox.yml`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=error",
+  ], { dir, readyPath: "/-/healthy" });
 }
 
 /** Sample lines of an exposition as `{name, labels, value}` (comments skipped). */

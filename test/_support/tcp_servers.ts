@@ -67,3 +67,8 @@ export function closedPort(): number {
   l.close();
   return port;
 }
+
+/** A free TCP port on 127.0.0.1 for a server to listen on (bound, then released). */
+export function freePort(): number {
+  return closedPort();
+}

@@ -3,6 +3,7 @@
  * on a free loopback port with a temporary data dir, stoppable and restartable on the same port
  * and dir (to stage an outage), removed with its data on dispose.
  */
+import { freePort } from "./tcp_servers.ts";
 
 /** One series as `/api/v1/export` returns it. */
 export interface ExportedSeries {
@@ -34,13 +35,6 @@ export interface VmServer extends AsyncDisposable {
   waitForSamples(match: string, samples: number, timeoutMs?: number): Promise<ExportedSeries[]>;
   /** `vm_rows_inserted_total{type="promremotewrite"}`: samples received, duplicates included. */
   rowsReceived(): Promise<number>;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
 }
 
 async function get(url: string): Promise<Response> {

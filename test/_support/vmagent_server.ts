@@ -2,6 +2,7 @@
  * @module A real vmagent (Debian's victoria-metrics package) for integration tests: accepts
  * remote write on a free loopback port and relays it to `remoteWriteUrl`. Removed on dispose.
  */
+import { freePort } from "./tcp_servers.ts";
 
 /** The running relay. */
 export interface VmagentServer extends AsyncDisposable {
@@ -13,9 +14,7 @@ export interface VmagentServer extends AsyncDisposable {
 
 /** Starts `vmagent` and waits until `/health` answers (at most ~20 s). */
 export async function startVmagent(remoteWriteUrl: string): Promise<VmagentServer> {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
+  const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "vmprober_vmagent_" });
   const base = `http://127.0.0.1:${port}`;
   const child = new Deno.Command("vmagent", {

@@ -2,17 +2,11 @@
  * @module Debian's `vmauth` (VictoriaMetrics' auth proxy) on a free loopback port with a given
  * `-auth.config`; stopped on dispose.
  */
+import { freePort } from "./tcp_servers.ts";
 
 /** The running proxy. */
 export interface VmauthServer extends AsyncDisposable {
   readonly base: string;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
 }
 
 /** Writes `authConfig` (YAML) to a temp file, starts vmauth and waits until it listens. */

@@ -57,6 +57,16 @@ export async function buildWal(n = N, dir?: string): Promise<Layout> {
   return { dir, records, segments };
 }
 
+/** Runs `fn` on a fresh {@linkcode buildWal} layout and removes its directory afterwards. */
+export async function withWal(fn: (l: Layout) => Promise<void>): Promise<void> {
+  const l = await buildWal();
+  try {
+    await fn(l);
+  } finally {
+    await Deno.remove(l.dir, { recursive: true });
+  }
+}
+
 /** The path of the segment starting at `start`. */
 export const segPath = (dir: string, start: number): string =>
   `${dir}/${String(start).padStart(20, "0")}`;

@@ -11,6 +11,17 @@ export function sumMetric(text: string, name: string): number {
   return sum;
 }
 
+/** Sum of the labelled samples of `name` whose line contains `filter` (e.g. `result="success"`). */
+export function sumWhere(text: string, name: string, filter = ""): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{") && line.includes(filter)) {
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
 /** Cumulative bucket counts of an unlabelled histogram, by upper bound. */
 export function histogramBuckets(text: string, name: string): [number, number][] {
   const out: [number, number][] = [];

@@ -11,6 +11,7 @@
  */
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const TARGETS = 1000;
 const WARMUP_S = 5;
@@ -76,7 +77,7 @@ targets:
     probes: [icmp]
   - static: {targets: ["127.0.0.1"]}
     probes: [icmp_ref]
-wal: {dir: ${await Deno.makeTempDir({ prefix: "icmp_bench_wal_" })}}
+wal: {dir: ${await tempDirUntilExit({ prefix: "icmp_bench_wal_" })}}
 `);
     await using agent = await startAgentProcess(config);
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));

@@ -10,6 +10,7 @@ import { startAgentProcess, waitFor, writeConfig } from "../_support/agent_proce
 import { closedPort } from "../_support/tcp_servers.ts";
 import { watchHealth } from "../_support/health_watch.ts";
 import { bucketDelta, histogramBuckets, quantile, rssBytes, sumMetric } from "./_metrics.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const N = Number(Deno.env.get("BENCH_TARGETS") ?? 2000);
 const SCRAPERS = Number(Deno.env.get("BENCH_SCRAPERS") ?? 1000);
@@ -37,7 +38,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: [${targets.join(", ")}], labels: {role: "${"r".repeat(60)}"}}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${await tempDirUntilExit()}}
 `);
   await using agent = await startAgentProcess(config, ENTRY ? { entry: ENTRY } : {});
   const page = await waitFor("every target's result", async () => {

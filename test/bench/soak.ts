@@ -9,9 +9,9 @@
  *
  * Run: deno task bench:soak   (SOAK_SECONDS=300 for 5 minutes, SOAK_INTERVAL=30s probe interval)
  */
-import { startTcpFarm } from "./compare/tcp_farm.ts";
-import { freePort, sleep, spawnBundle } from "./compare/_common.ts";
+import { sleep } from "./compare/_common.ts";
 import { bucketDelta, histogramBuckets, quantile, rssBytes, sumMetric } from "./_metrics.ts";
+import { machine, startFarmSets, startReloadAgent } from "./_reload_agent.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { metricValue } from "../_support/agent_process.ts";
 
@@ -19,43 +19,17 @@ const SECONDS = Number(Deno.env.get("SOAK_SECONDS") ?? 600);
 const INTERVAL = Deno.env.get("SOAK_INTERVAL") ?? "30s";
 const TARGETS = 10_000;
 
-const machine = () => ({
-  nproc: navigator.hardwareConcurrency,
-  cpu: /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1],
-  loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
-});
 console.log("machine before:", JSON.stringify(machine()));
 
-await using farm = startTcpFarm(TARGETS + 1_000, 78);
+await using farm = startFarmSets(TARGETS);
+const { sets } = farm;
 await using vm = await startVictoriaMetrics();
-const dir = await Deno.makeTempDir({ prefix: "vmprober-soak-" });
-const port = freePort();
-const sets = [farm.targets.slice(0, TARGETS), farm.targets.slice(1_000, TARGETS + 1_000)];
-const config = (targets: string[]) => `
-agent: {listen: "127.0.0.1:${port}", log: {level: warning, format: text}}
-defaults: {interval: ${INTERVAL}, timeout: 1s}
-probes:
-  tcp: {type: tcp}
-targets:
-  - name: farm
-    probes: [tcp]
-    static:
-      targets:${targets.length === 0 ? " []" : ""}
-${targets.map((t) => `        - ${t}`).join("\n")}
-wal: {dir: ${dir}/wal}
-push: {url: ${vm.writeUrl}, max_backoff: 2s}
-`;
-const path = `${dir}/vmprober.yaml`;
-await Deno.writeTextFile(path, config(sets[0]!));
-const agent = spawnBundle(path);
-const url = `http://127.0.0.1:${port}`;
-const metrics = async () => await (await fetch(`${url}/metrics`)).text();
-for (let i = 0;; i++) {
-  const ok = await fetch(`${url}/readyz`).then((r) => (r.body?.cancel(), r.ok), () => false);
-  if (ok) break;
-  if (i === 600) throw new Error("Cannot start the agent: /readyz not 200 after 60 s");
-  await sleep(100);
-}
+await using agent = await startReloadAgent(sets[0], {
+  prefix: "vmprober-soak-",
+  interval: INTERVAL,
+  extraYaml: (dir) => `wal: {dir: ${dir}/wal}\npush: {url: ${vm.writeUrl}, max_backoff: 2s}\n`,
+});
+const metrics = agent.metrics;
 
 const LAG = "vmprober_scheduler_lag_seconds";
 const t0 = performance.now();
@@ -83,14 +57,11 @@ for (let tick = 1; elapsed() < SECONDS; tick++) {
   // Every 10 s; a reload that took longer than that skips the ticks it missed (no catch-up burst).
   tick = Math.max(tick, Math.ceil((performance.now() - t0) / 10_000));
   await sleep(Math.max(0, tick * 10_000 - (performance.now() - t0)));
-  await Deno.writeTextFile(`${path}.tmp`, config(sets[tick % 2]!));
-  await Deno.rename(`${path}.tmp`, path);
-  const started = performance.now();
-  const r = await fetch(`${url}/-/reload`, { method: "POST" });
-  reloadMs.push(performance.now() - started);
+  await agent.write(sets[tick % 2]!);
+  const r = await agent.reload();
+  reloadMs.push(r.ms);
   reloads++;
   if (!r.ok) reloadFailures++;
-  await r.body?.cancel();
   const text = await metrics();
   const buckets = histogramBuckets(text, LAG);
   const p99 = quantile(bucketDelta(buckets, windowStart), 0.99);
@@ -109,8 +80,8 @@ for (let tick = 1; elapsed() < SECONDS; tick++) {
 await chaos;
 
 // Drain: no more targets, VictoriaMetrics up, wait for an empty backlog.
-await Deno.writeTextFile(path, config([]));
-await (await fetch(`${url}/-/reload`, { method: "POST" })).body?.cancel();
+await agent.write([]);
+await agent.reload();
 // Settled: backlog 0 and the acknowledged count unchanged over 3 s (the last probes are done).
 let end = await metrics();
 for (let i = 0, still = 0; i < 600 && still < 6; i++) {
@@ -168,6 +139,5 @@ const result = {
 };
 console.log("soak:", JSON.stringify(result));
 console.log("machine after:", JSON.stringify(machine()));
-await agent.stop();
-await Deno.remove(dir, { recursive: true });
+await agent[Symbol.asyncDispose]();
 if (!result.equal) Deno.exit(1);

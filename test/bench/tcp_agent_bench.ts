@@ -13,6 +13,7 @@ import {
   rssBytes,
   sumMetric,
 } from "./_metrics.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const N = Number(Deno.env.get("BENCH_TARGETS") ?? 1000);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 15);
@@ -30,7 +31,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: [${peers.map((p) => `"127.0.0.1:${p.port}"`).join(", ")}]}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}, fsync: batch}
+wal: {dir: ${await tempDirUntilExit()}, fsync: batch}
 `);
     await using agent = await startAgentProcess(config, {
       ...(ENTRY ? { entry: ENTRY } : {}),

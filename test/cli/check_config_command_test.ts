@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { inBatches, ROOT, runCli } from "./_cli.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 /** One malformed config: its bytes (or how to make the path) and the exact stderr lines. */
 interface Case {
@@ -470,7 +471,7 @@ Deno.test("check-config validates the web config agent.web_config_file names (ex
 });
 
 Deno.test("check-config shows this cluster member's share of the static targets", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober-check-cluster-" });
+  const dir = await tempDirUntilExit({ prefix: "vmprober-check-cluster-" });
   const targets = Array.from({ length: 30 }, (_, i) => `"10.0.0.${i + 1}"`).join(", ");
   const shares: number[] = [];
   for (const member of [0, 1, 2]) {

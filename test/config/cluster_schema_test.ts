@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/parse.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
-
-const PROBE = "probes:\n  x: {type: tcp}\n";
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new assert.AssertionError({ message: "expected a ConfigError" });
-}
+import { PROBE, problems } from "../_support/config_problems.ts";
 
 Deno.test("parseConfig() reads cluster with replication 1 by default", () => {
   const c = parseConfig(`${PROBE}cluster: {members: 3, member: 2}\n`, "c.yaml");

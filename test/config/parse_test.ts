@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
 import { MAX_PROBLEMS, parseConfig } from "../../src/config/parse.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
+import { PROBE, problems } from "../_support/config_problems.ts";
 import { walDir, walSettings } from "../../src/config/schema.ts";
-
-const PROBE = "probes:\n  x: {type: tcp}\n";
-
-/** The formatted problems of a config that must fail. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new assert.AssertionError({ message: "expected a ConfigError" });
-}
 
 Deno.test("parseConfig() fills defaults and turns durations into ms and sizes into bytes", () => {
   const c = parseConfig(

@@ -10,15 +10,10 @@ import { releaseTag, writeRelease } from "../../scripts/release.ts";
 import { parseDenoFlags, readDenoFlags } from "../../scripts/permissions.ts";
 import { testBundle } from "../_support/bundle_cli.ts";
 import { listTree } from "../_support/release_fixture.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober_build_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) =>
+  withTempDir(fn, { prefix: "vmprober_build_" });
 
 function elfHeader(machine: number): Uint8Array {
   const h = new Uint8Array(64);

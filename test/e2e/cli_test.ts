@@ -7,44 +7,13 @@ import assert from "node:assert/strict";
 import { ROOT } from "../../scripts/bundle.ts";
 import { readDenoFlags } from "../../scripts/permissions.ts";
 import { type CliRunner, cliRunners, runCli, spawnCli } from "../_support/bundle_cli.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
+import { freePort, tcpPeer } from "../_support/tcp_servers.ts";
 
 const RUNNERS = await cliRunners();
 
-/** A loopback TCP listener that accepts and closes connections; its port. */
-function tcpTarget(): { port: number } & AsyncDisposable {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const loop = (async () => {
-    try {
-      for await (const conn of listener) conn.close();
-    } catch {
-      // closed
-    }
-  })();
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    async [Symbol.asyncDispose]() {
-      listener.close();
-      await loop;
-    },
-  };
-}
-
-/** A port that was free a moment ago (the agent binds it). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober_e2e_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) =>
+  withTempDir(fn, { prefix: "vmprober_e2e_" });
 
 for (const cli of RUNNERS) {
   Deno.test(`e2e (${cli.name}) version prints the stamped version and commit`, async () => {
@@ -98,7 +67,7 @@ for (const cli of RUNNERS) {
 
   Deno.test(`e2e (${cli.name}) probe tcp reaches a loopback listener`, async () => {
     await withDir(async (cwd) => {
-      await using target = tcpTarget();
+      await using target = tcpPeer();
       const ok = await runCli(cli, ["probe", "tcp", `127.0.0.1:${target.port}`, "--json"], { cwd });
       assert.equal(ok.stderr, "");
       assert.equal(ok.code, 0);
@@ -131,7 +100,7 @@ for (const cli of RUNNERS) {
 
   Deno.test(`e2e (${cli.name}) run serves probe_success 1 for a loopback target, then stops on SIGTERM`, async () => {
     await withDir(async (cwd) => {
-      await using target = tcpTarget();
+      await using target = tcpPeer();
       const port = freePort();
       const config = `${cwd}/vmprober.yaml`;
       await Deno.writeTextFile(

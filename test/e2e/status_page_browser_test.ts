@@ -10,6 +10,7 @@ import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_suppor
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { testBundle } from "../_support/bundle_cli.ts";
 import { ARTIFACTS, launchBrowser } from "../_support/browser.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 /** Runs of one job so far, from `vmprober_probes_total` over every result. */
 function runs(metrics: string, probe: string, target: string): number {
@@ -49,7 +50,7 @@ targets:
   - name: routers
     static: {targets: ["127.0.0.1"], labels: {role: router}}
     probes: [icmp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${await tempDirUntilExit()}}
 `);
     const { file } = await testBundle();
     await using agent = await startAgentProcess(config, { entry: file });
@@ -169,7 +170,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: ["127.0.0.1:${web.port}", "localhost:${web.port}"]}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${await tempDirUntilExit()}}
 `);
     await using agent = await startAgentProcess(config);
     await waitFor(

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
 import { promtoolCheck } from "../_support/exposition_check.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 Deno.test("agent run: open, closed, banner, silent and IPv6 peers give the right outcome", async () => {
   await using open = tcpPeer();
@@ -10,6 +11,7 @@ Deno.test("agent run: open, closed, banner, silent and IPv6 peers give the right
   await using silent = silentPeer();
   await using open6 = tcpPeer((c) => c.close(), "::1");
   const closed = closedPort();
+  await using wal1 = await tempDir();
   const config = await writeConfig(`
 agent:
   listen: 127.0.0.1:0
@@ -27,7 +29,7 @@ targets:
     probes: [ssh]
   - static: {targets: ["127.0.0.1:${banner.port}"]}
     probes: [wrong]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${wal1.path}}
 `);
   await using agent = await startAgentProcess(config);
   const text = await waitFor("three results per job", async () => {
@@ -103,6 +105,7 @@ wal: {dir: ${await Deno.makeTempDir()}}
 
 Deno.test("agent run: /metrics passes promtool check metrics", async () => {
   await using open = tcpPeer();
+  await using wal2 = await tempDir();
   const config = await writeConfig(`
 agent: {listen: "127.0.0.1:0", labels: {site: "a\\"b"}, log: {format: json}}
 defaults: {interval: 200ms, timeout: 300ms}
@@ -110,7 +113,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: ["127.0.0.1:${open.port}", "127.0.0.1:${closedPort()}"], labels: {role: "x\\\\y"}}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${wal2.path}}
 `);
   await using agent = await startAgentProcess(config);
   const text = await waitFor("results", async () => {
@@ -130,6 +133,7 @@ Deno.test("agent run: /readyz is 503 until the first schedule (a slow HTTP sourc
     return Response.json([{ targets: [`127.0.0.1:${open.port}`], labels: {} }]);
   });
   try {
+    await using wal3 = await tempDir();
     const config = await writeConfig(`
 agent: {listen: "127.0.0.1:0", log: {format: json}}
 defaults: {interval: 200ms, timeout: 300ms}
@@ -137,7 +141,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - http: {url: "http://127.0.0.1:${sd.addr.port}/sd", timeout: 20s}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${wal3.path}}
 `);
     await using agent = await startAgentProcess(config);
     assert.equal((await agent.get("/readyz")).status, 503);

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 const enc = new TextEncoder();
 const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
@@ -91,10 +92,11 @@ const CASES: { name: string; send: string | Uint8Array; answers: string[][] }[] 
 ];
 
 Deno.test("agent run: malformed HTTP on a real socket gets an expected answer or a close, and serving goes on", async () => {
+  await using wal = await tempDir();
   const config = await writeConfig(`
 agent: {listen: "127.0.0.1:0", log: {format: json}, max_scrapes: 2}
 probes: {tcp: {type: tcp, port: 1}}
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${wal.path}}
 `);
   await using agent = await startAgentProcess(config);
   const port = Number(new URL(agent.url).port);

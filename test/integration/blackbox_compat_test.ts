@@ -17,34 +17,21 @@ import {
   writeConfig,
 } from "../_support/agent_process.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
-import { tcpPeer } from "../_support/tcp_servers.ts";
+import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import {
   parseExposition,
   queryApi,
   startBlackbox,
   startPrometheus,
 } from "../_support/prom_servers.ts";
+import { selfSignedCert } from "../_support/self_signed_cert.ts";
+import { promtoolCheck } from "../_support/exposition_check.ts";
 
 /** A TLS listener on loopback with a fresh self-signed certificate valid for `days`. */
 async function tlsPeer(days: number): Promise<{ port: number } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir();
-  const out = await new Deno.Command("openssl", {
-    args: [
-      ..."req -x509 -newkey rsa:2048 -nodes".split(" "),
-      ...["-keyout", `${dir}/k.pem`, "-out", `${dir}/c.pem`, "-days", String(days)],
-      ...["-subj", "/O=Test Org/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert.equal(out.code, 0, "openssl req failed");
-  const listener = Deno.listenTls({
-    hostname: "127.0.0.1",
-    port: 0,
-    cert: await Deno.readTextFile(`${dir}/c.pem`),
-    key: await Deno.readTextFile(`${dir}/k.pem`),
-  });
+  const { cert, key, dir } = await selfSignedCert(days);
   await Deno.remove(dir, { recursive: true });
+  const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key });
   const serving = (async () => {
     for await (const conn of listener) {
       conn.handshake().catch(() => {}).finally(() => setTimeout(() => conn.close(), 200));
@@ -57,23 +44,6 @@ async function tlsPeer(days: number): Promise<{ port: number } & AsyncDisposable
       await serving;
     },
   };
-}
-
-/** `promtool check metrics` on `text`: its complaints (empty when clean). */
-async function promtoolCheck(text: string): Promise<string> {
-  const child = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await child.output();
-  const dec = new TextDecoder();
-  return (dec.decode(out.stdout) + dec.decode(out.stderr)).trim() +
-    (out.code ? ` (exit ${out.code})` : "");
 }
 
 const names = (text: string) =>
@@ -236,7 +206,7 @@ scrape_configs:
     ) {
       assert.ok(page.includes(`\n${family}{`), `${family} in /metrics`);
     }
-    assert.equal(await promtoolCheck(page), "");
+    assert.deepEqual(await promtoolCheck(page), { code: 0, report: "" });
 
     // blackbox_exporter and our /probe, same targets and modules.
     await using blackbox = await startBlackbox(`
@@ -244,12 +214,7 @@ modules:
   tcp_connect: {prober: tcp, timeout: 2s, tcp: {preferred_ip_protocol: ip4}}
   icmp: {prober: icmp, timeout: 2s, icmp: {preferred_ip_protocol: ip4}}
 `);
-    const closed = (() => {
-      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      const p = (l.addr as Deno.NetAddr).port;
-      l.close();
-      return p;
-    })();
+    const closed = closedPort();
     for (
       const [module, t] of [
         ["tcp_connect", tcpTarget],
@@ -261,7 +226,7 @@ modules:
       const theirs = await (await fetch(blackbox.base + path)).text();
       const mine = await agent.get(path);
       assert.equal(mine.status, 200, mine.text);
-      assert.equal(await promtoolCheck(mine.text), "", path);
+      assert.deepEqual(await promtoolCheck(mine.text), { code: 0, report: "" }, path);
       const value = (text: string, name: string) =>
         parseExposition(text).find((s) => s.name === name)?.value;
       assert.equal(

@@ -15,6 +15,7 @@ import {
 import { type TcpPeer, tcpPeer } from "../_support/tcp_servers.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { waitReady } from "../_support/sd_agent.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const TARGETS = 1000;
 const INTERVAL_S = 5;
@@ -70,7 +71,7 @@ Deno.test({
     const paths: string[] = [];
     try {
       for (const member of [0, 1, 2]) {
-        const dir = await Deno.makeTempDir({ prefix: "vmprober-cluster-" });
+        const dir = await tempDirUntilExit({ prefix: "vmprober-cluster-" });
         const path = await writeConfig(config(member, 1, addrs, dir, vm.writeUrl), dir);
         paths.push(path);
         agents.push(await startAgentProcess(path));

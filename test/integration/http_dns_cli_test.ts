@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { denoFlags } from "../_support/agent_process.ts";
+import { runCli } from "../cli/_cli.ts";
 import { startHttpServer } from "../_support/http_servers.ts";
 import { startDnsResponder } from "../_support/dns_responder.ts";
 
-async function cli(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...denoFlags(), "src/main.ts", "probe", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+/** `vmprober probe ARGS…` from source (killed after 15 s, so a hang fails the test). */
+const cli = (...args: string[]) => runCli(["probe", ...args]);
 
 Deno.test("probe http: --json with blackbox's metrics; a 404 is exit 2 with the reason", async () => {
   await using s = startHttpServer();

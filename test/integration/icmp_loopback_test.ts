@@ -4,26 +4,13 @@ import { internetChecksum } from "../../src/probes/icmp/checksum.ts";
 import { createEchoChannel } from "../../src/probes/icmp/echo_channel.ts";
 import { openIcmpSocket } from "../../src/probes/icmp/ffi_socket.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/schedule/job.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
+import { probeJob } from "../_support/probe_job.ts";
 
 const never = new AbortController().signal;
 
-function job(
-  host: string,
-  options: Omit<ModuleOf<"icmp">, "type">,
-  timeoutMs = 2000,
-): ProbeJob<"icmp"> {
-  return {
-    target: host,
-    host,
-    probe: "icmp",
-    type: "icmp",
-    timeoutMs,
-    ipProtocol: "auto",
-    options: { type: "icmp", ...options },
-  };
-}
+const job = (host: string, options: Omit<ModuleOf<"icmp">, "type">, timeoutMs = 2000) =>
+  probeJob("icmp", options, { host, timeoutMs });
 
 async function metric(registry: Registry, name: string): Promise<Record<string, number>> {
   const m = await registry.getSingleMetric(name)!.get();

@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/schedule/job.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import { createNetnsLab } from "../_support/netns_lab.ts";
+import { probeJob } from "../_support/probe_job.ts";
 
 const never = new AbortController().signal;
 
-function job(
-  host: string,
-  helper: ModuleOf<"icmp">["helper"],
-  timeoutMs: number,
-): ProbeJob<"icmp"> {
-  return {
-    target: host,
-    host,
-    probe: "icmp",
-    type: "icmp",
-    timeoutMs,
-    ipProtocol: "auto",
-    options: { type: "icmp", count: 3, packet_interval: 100, helper },
-  };
-}
+const job = (host: string, helper: ModuleOf<"icmp">["helper"], timeoutMs: number) =>
+  probeJob("icmp", { count: 3, packet_interval: 100, helper }, { host, timeoutMs });
 
 Deno.test("ICMP probe reports loss 1.0 within the timeout for an address that stops answering", async () => {
   await using lab = await createNetnsLab();

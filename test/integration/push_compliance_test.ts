@@ -11,6 +11,7 @@ import { type ProxiedRequest, startDelayProxy } from "../_support/delay_proxy.ts
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey } from "../_support/wal_samples.ts";
 import { LABEL_NAME_RE, METRIC_NAME_RE } from "../../src/results/label_set.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 const config = (url: string, walDir: string, targets: string[]) => `
 agent:
@@ -42,7 +43,8 @@ Deno.test("remote write: every compliance case on the requests of the real agent
   const removed = `127.0.0.1:${closedPort()}`;
   await using proxy = startDelayProxy({ seed: 7, maxDelayMs: 1500 });
   proxy.down = true;
-  const walDir = await Deno.makeTempDir({ prefix: "push_compliance_" });
+  await using wal = await tempDir({ prefix: "push_compliance_" });
+  const walDir = wal.path;
   const path = await writeConfig(config(proxy.url, walDir, [kept, removed]));
   await using agent = await startAgentProcess(path);
 

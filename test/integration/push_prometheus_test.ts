@@ -13,16 +13,10 @@ import {
   writeConfig,
 } from "../_support/agent_process.ts";
 import { startDelayProxy } from "../_support/delay_proxy.ts";
-import { startPrometheus } from "../_support/prometheus_server.ts";
-import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
+import { startPrometheus } from "../_support/prom_servers.ts";
+import { closedPort, freePort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
+import { tempDir } from "../_support/temp_dir.ts";
 
 function configYaml(pushUrl: string, walDir: string, targets: string[]): string {
   const list = targets.map((t) => `"${t}"`).join(", ");
@@ -75,7 +69,8 @@ Deno.test("a backlog drains into Prometheus through uneven latency: every sample
   // One open port and closed ones beside it: successes and failures are both data.
   const unique = [`127.0.0.1:${open.port}`];
   for (let i = 0; i < 7; i++) unique.push(`127.0.0.1:${closedPort()}`);
-  const walDir = await Deno.makeTempDir({ prefix: "push_prom_wal_" });
+  await using walTmp = await tempDir({ prefix: "push_prom_wal_" });
+  const walDir = walTmp.path;
   const proxyPort = freePort();
   const url = `http://127.0.0.1:${proxyPort}/api/v1/write`;
   const path = await writeConfig(configYaml(url, walDir, unique));
@@ -132,9 +127,8 @@ Deno.test("a backlog drains into Prometheus through uneven latency: every sample
   // the first ones removed were already stale and the kept ones were not; now all are stale.
   assert.deepEqual([...stale].sort(), [...expected.keys()].sort());
   const liveAt = async (time?: number) =>
-    ((await prom.query("count by (target) (probe_success)", time)) as {
-      metric: { target: string };
-    }[]).map((r) => r.metric.target).sort();
+    (await prom.query("count by (target) (probe_success)", time)).map((r) => r.metric.target)
+      .sort();
   assert.deepEqual(await liveAt(between), [...kept].sort());
   assert.deepEqual(await liveAt(), []);
 });

@@ -10,6 +10,7 @@ import { tcpPeer } from "../_support/tcp_servers.ts";
 import { startVminsertStandIn } from "../_support/vminsert_stand_in.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { startVmauth } from "../_support/vmauth_server.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 function config(target: string, push: string, dir: string): string {
   return [
@@ -31,8 +32,9 @@ Deno.test({
     await using peer = tcpPeer();
     await using vminsert = startVminsertStandIn();
     const target = `127.0.0.1:${peer.port}`;
-    const d1 = await Deno.makeTempDir({ prefix: "vmprober-tenant-" });
-    const d2 = await Deno.makeTempDir({ prefix: "vmprober-tenant-" });
+    await using t1 = await tempDir({ prefix: "vmprober-tenant-" });
+    await using t2 = await tempDir({ prefix: "vmprober-tenant-" });
+    const [d1, d2] = [t1.path, t2.path];
     const url1 = `${vminsert.base}/insert/42:7/prometheus/api/v1/write`;
     const url2 = `${vminsert.base}/insert/multitenant/prometheus/api/v1/write`;
     await using a1 = await startAgentProcess(
@@ -98,7 +100,8 @@ Deno.test({
     ].join("\n"));
     await using peer = tcpPeer();
     const target = `127.0.0.1:${peer.port}`;
-    const dir = await Deno.makeTempDir({ prefix: "vmprober-vmauth-" });
+    await using tmp = await tempDir({ prefix: "vmprober-vmauth-" });
+    const dir = tmp.path;
     await Deno.writeTextFile(`${dir}/good`, "s3cret-pw\n");
     await Deno.writeTextFile(`${dir}/bad`, "wrong\n");
     const push = (file: string) =>

@@ -9,12 +9,14 @@ import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { startVmagent } from "../_support/vmagent_server.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 Deno.test("agent → vmagent → VictoriaMetrics: exactly the WAL's samples arrive", async () => {
   await using vm = await startVictoriaMetrics();
   await using relay = await startVmagent(vm.writeUrl);
   await using open = tcpPeer();
-  const walDir = await Deno.makeTempDir({ prefix: "push_vmagent_wal_" });
+  await using walTmp = await tempDir({ prefix: "push_vmagent_wal_" });
+  const walDir = walTmp.path;
   const path = await writeConfig(`
 agent:
   listen: 127.0.0.1:0

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { tcpPeer } from "../_support/tcp_servers.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 /** GET with a hard timeout: a stalled agent fails the request instead of hanging the test. */
 async function getWithin(url: string, ms: number): Promise<{ status: number; text: string }> {
@@ -19,6 +20,7 @@ Deno.test("agent run: a catastrophic expect regex on hostile peer bytes never bl
     await conn.write(evil);
     conn.close();
   });
+  await using wal = await tempDir();
   const config = await writeConfig(`
 agent:
   listen: 127.0.0.1:0
@@ -29,7 +31,7 @@ probes:
 targets:
   - static: {targets: ["127.0.0.1:${peer.port}"]}
     probes: [evil]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${wal.path}}
 `);
   await using agent = await startAgentProcess(config);
   const healthDelays: number[] = [];

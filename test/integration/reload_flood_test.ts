@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, writeConfig } from "../_support/agent_process.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 const ROUNDS = 30;
 const PER_ROUND = 20;
@@ -26,7 +27,8 @@ async function replaceFile(path: string, text: string): Promise<void> {
 }
 
 Deno.test("agent run: each POST /-/reload answer comes from a read of the file after the request", async () => {
-  const wal = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const wal = tmp.path;
   const path = await writeConfig(good(wal));
   await using agent = await startAgentProcess(path);
   const post = async () => {

@@ -9,6 +9,7 @@ import { checkExpositionStream, promtoolCheck } from "../_support/exposition_che
 import { rssBytes } from "../bench/_metrics.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
 import { watchHealth } from "../_support/health_watch.ts";
+import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const TARGETS = 2000;
 const SCRAPERS = 200;
@@ -30,7 +31,7 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: [${targets.join(", ")}], labels: {role: "${"r".repeat(120)}"}}
     probes: [tcp]
-wal: {dir: ${await Deno.makeTempDir()}}
+wal: {dir: ${await tempDirUntilExit()}}
 `);
 }
 

@@ -7,11 +7,13 @@ import assert from "node:assert/strict";
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { startSdConditionalServer } from "../_support/sd_conditional_server.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 Deno.test("agent fetches its own SD path (hostname, site label) and counts 304 answers", async () => {
   const target = `127.0.0.1:${closedPort()}`;
   await using sd = startSdConditionalServer(JSON.stringify([{ targets: [target], labels: {} }]));
-  const dir = await Deno.makeTempDir({ prefix: "vmprober-sd-fleet-" });
+  await using tmp = await tempDir({ prefix: "vmprober-sd-fleet-" });
+  const dir = tmp.path;
   await using agent = await startAgentProcess(
     await writeConfig(
       [

@@ -8,13 +8,15 @@ import assert from "node:assert/strict";
 import { startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { startPushServer } from "../_support/push_server.ts";
+import { tempDir } from "../_support/temp_dir.ts";
 
 const level = (html: string, card: string) =>
   new RegExp(`id="card-${card}" data-level="(\\w+)"`).exec(html)?.[1];
 
 Deno.test("status page: a reload drops a removed target's row and page; a bad one shows red", async () => {
   await using peer = tcpPeer((c) => c.close());
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const dir = tmp.path;
   const yaml = (targets: string[]) => `
 agent: {listen: "127.0.0.1:0", log: {format: text}, history: {window: 1m, step: 1s}}
 defaults: {interval: 500ms, timeout: 300ms}
@@ -54,7 +56,8 @@ wal: {dir: ${dir}/wal}
 });
 
 Deno.test("status page: push to a closed port turns the push card yellow, then red", async () => {
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const dir = tmp.path;
   const config = await writeConfig(
     `
 agent: {listen: "127.0.0.1:0", log: {format: text}}
@@ -85,7 +88,8 @@ push: {url: "http://127.0.0.1:${closedPort()}/api/v1/write", min_backoff: 50ms, 
 
 Deno.test("status page: push recovering from two 503s ends with a green push card and 0 retries", async () => {
   await using server = startPushServer([{ status: 503 }, { status: 503 }]);
-  const dir = await Deno.makeTempDir();
+  await using tmp = await tempDir();
+  const dir = tmp.path;
   const config = await writeConfig(
     `
 agent: {listen: "127.0.0.1:0", log: {format: text}}

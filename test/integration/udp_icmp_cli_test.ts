@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
-import { denoFlags } from "../_support/agent_process.ts";
+import { runCli } from "../cli/_cli.ts";
 import { startUdpResponder } from "../_support/udp_responder.ts";
 
-async function cli(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...denoFlags(), "src/main.ts", "probe", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
-}
+/** `vmprober probe ARGS…` from source (killed after 15 s, so a hang fails the test). */
+const cli = (...args: string[]) => runCli(["probe", ...args]);
 
 Deno.test("probe udp: success with --json, mismatch and timeout as exit 2 with the reason", async () => {
   await using echo = startUdpResponder();

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
 import { decodeCompressed } from "../_support/wal_decode.ts";
 import { inspectJson } from "../_support/wal_cli.ts";
+import { mulberry32 } from "../_support/seeded_random.ts";
 
 // The deno binary running the tests (not the npm wrapper script, which would not pass on signals).
 const DENO = Deno.execPath();
@@ -16,16 +17,6 @@ const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 const FLAGS = Deno.readTextFileSync(new URL("../../scripts/deno_flags", import.meta.url)).trim()
   .split(/\s+/);
 const ROUNDS = 60;
-
-/** A small seeded PRNG (mulberry32), so a failing round can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reads lines from a child's stdout, calling `onLine` for each. */
 async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (l: string) => void) {
@@ -61,7 +52,7 @@ async function readBack(dir: string): Promise<{ values: number[]; corrupt: numbe
 
 Deno.test("WAL keeps every acknowledged sample across 60 SIGKILLs at random moments", async () => {
   const seed = Number(Deno.env.get("WAL_CRASH_SEED") ?? Date.now() % 1e9);
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const dir = await Deno.makeTempDir({ prefix: "wal_crash_" });
   let lastAck = -1;
   let committing = 0;
@@ -129,7 +120,7 @@ Deno.test("WAL keeps every acknowledged sample across 60 SIGKILLs at random mome
 
 Deno.test("the real agent's WAL survives SIGKILL: what inspect saw is still there", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wal_agent_crash_" });
-  const rand = prng(7);
+  const rand = mulberry32(7);
   try {
     const port = 19_500 + Math.floor(Math.random() * 400);
     const config = `${dir}/vmprober.yaml`;

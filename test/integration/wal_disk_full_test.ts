@@ -4,7 +4,7 @@
  * appends resume, and nothing already written is harmed (no torn or corrupt record).
  */
 import assert from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
+import { reset } from "@logtape/logtape";
 import { Registry } from "../../src/base/prom.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { inspectWal } from "../../src/wal/inspect.ts";
@@ -12,6 +12,7 @@ import type { Wal } from "../../src/wal/types.ts";
 import { decodeCompressed } from "../_support/wal_decode.ts";
 import { manualClock, seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { captureLogs } from "../_support/log_capture.ts";
 
 async function sh(cmd: string, ...args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
@@ -50,15 +51,7 @@ Deno.test({
   ignore: Deno.uid() !== 0,
   async fn() {
     const mnt = await Deno.makeTempDir({ prefix: "wal_tmpfs_" });
-    const logs: LogRecord[] = [];
-    await configure({
-      reset: true,
-      sinks: { mem: (r) => logs.push(r) },
-      loggers: [
-        { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
-        { category: ["vmprober", "wal"], sinks: ["mem"], lowestLevel: "info" },
-      ],
-    });
+    const logs = await captureLogs(["vmprober", "wal"]);
     await sh("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt);
     try {
       const registry = new Registry();

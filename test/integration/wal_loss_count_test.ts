@@ -7,24 +7,7 @@ import assert from "node:assert/strict";
 import type { Registry } from "../../src/base/prom.ts";
 import { runCli } from "../_support/wal_cli.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
-import {
-  buildWal,
-  inspectThenOpen,
-  type Layout,
-  N,
-  range,
-  segPath,
-  values,
-} from "../_support/wal_damage.ts";
-
-async function withWal(fn: (l: Layout) => Promise<void>): Promise<void> {
-  const l = await buildWal();
-  try {
-    await fn(l);
-  } finally {
-    await Deno.remove(l.dir, { recursive: true });
-  }
-}
+import { inspectThenOpen, N, range, segPath, values, withWal } from "../_support/wal_damage.ts";
 
 interface Loss {
   records: number;

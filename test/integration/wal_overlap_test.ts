@@ -10,7 +10,6 @@ import { seqBody } from "../_support/wal_fixture.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
 import {
   assertAppendsWork,
-  buildWal,
   damageOptions,
   inspectThenOpen,
   type Layout,
@@ -18,6 +17,7 @@ import {
   range,
   segPath,
   values,
+  withWal,
 } from "../_support/wal_damage.ts";
 
 const name = (offset: number) => String(offset).padStart(20, "0");
@@ -49,15 +49,6 @@ async function assertSetAside(l: Layout, offset: number, bytes: Uint8Array): Pro
   // Pushing everything deletes the real segments and no record was skipped on the way.
   await wal.commit(wal.stats().end_offset);
   assert.equal(wal.stats().pending_samples, 0);
-}
-
-async function withWal(fn: (l: Layout) => Promise<void>): Promise<void> {
-  const l = await buildWal();
-  try {
-    await fn(l);
-  } finally {
-    await Deno.remove(l.dir, { recursive: true });
-  }
 }
 
 Deno.test("recovery sets aside an empty file named inside a segment, losing nothing", async () => {

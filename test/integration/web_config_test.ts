@@ -8,56 +8,9 @@ import bcrypt from "bcryptjs";
 import { metricValue, startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { createNetnsLab } from "../_support/netns_lab.ts";
 import { DENO, denoFlags } from "../_support/agent_process.ts";
+import { caSignedCert } from "../_support/self_signed_cert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-/** A CA (returned, PEM) and a leaf certificate for 127.0.0.1 it signed: cert.pem, key.pem. */
-async function makeCert(dir: string): Promise<string> {
-  const openssl = async (...args: string[]) => {
-    const out = await new Deno.Command("openssl", {
-      args,
-      cwd: dir,
-      stdout: "null",
-      stderr: "piped",
-    })
-      .output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  };
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await openssl(
-    "req",
-    "-x509",
-    ...ec,
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=test CA",
-  );
-  await openssl("req", ...ec, "-keyout", "key.pem", "-out", "leaf.csr", "-subj", "/CN=localhost");
-  await Deno.writeTextFile(`${dir}/leaf.ext`, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  await openssl(
-    "x509",
-    "-req",
-    "-in",
-    "leaf.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "cert.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "leaf.ext",
-  );
-  return await Deno.readTextFile(`${dir}/ca.pem`);
-}
 
 const AGENT_YAML = (dir: string, listen = "127.0.0.1:0") => `
 agent: {listen: "${listen}", log: {level: info, format: text}}
@@ -68,7 +21,7 @@ wal: {dir: ${dir}/wal}
 
 Deno.test("web config: HTTPS with the certificate; no or a wrong password is 401, the right one 200", async () => {
   const dir = await Deno.makeTempDir({ prefix: "vmprober-web-" });
-  const cert = await makeCert(dir);
+  const cert = (await caSignedCert(dir)).ca;
   const hash = bcrypt.hashSync("s3cret", 4);
   await Deno.writeTextFile(
     `${dir}/web.yml`,

@@ -1,27 +1,13 @@
 import { compilePeerRegex } from "../../src/base/peer_regex.ts";
 import assert from "node:assert/strict";
 import { createTcpProbe } from "../../src/probes/tcp.ts";
-import type { ProbeJob } from "../../src/schedule/job.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import { bannerPeer, closedPort, silentPeer, tcpPeer } from "../_support/tcp_servers.ts";
 import { selfSignedCert } from "../_support/self_signed_cert.ts";
+import { probeJob } from "../_support/probe_job.ts";
 
-function job(
-  port: number,
-  options: Omit<ModuleOf<"tcp">, "type"> = {},
-  host = "127.0.0.1",
-): ProbeJob<"tcp"> {
-  return {
-    target: `${host}:${port}`,
-    host,
-    port,
-    probe: "t",
-    type: "tcp",
-    timeoutMs: 500,
-    ipProtocol: "auto",
-    options: { type: "tcp", ...options },
-  };
-}
+const job = (port: number, options: Omit<ModuleOf<"tcp">, "type"> = {}, host = "127.0.0.1") =>
+  probeJob("tcp", options, { host, port, probe: "t", timeoutMs: 500 });
 
 const signal = new AbortController().signal;
 

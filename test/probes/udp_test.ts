@@ -2,27 +2,16 @@ import { compilePeerRegex } from "../../src/base/peer_regex.ts";
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
 import { createUdpProbe, udpPayload } from "../../src/probes/udp.ts";
-import type { ProbeJob } from "../../src/schedule/job.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import { startUdpResponder } from "../_support/udp_responder.ts";
+import { probeJob } from "../_support/probe_job.ts";
 
-function job(
+const job = (
   host: string,
   port: number,
   options: Omit<ModuleOf<"udp">, "type">,
   timeoutMs = 1000,
-): ProbeJob<"udp"> {
-  return {
-    target: `${host}:${port}`,
-    host,
-    port,
-    probe: "udp_test",
-    type: "udp",
-    timeoutMs,
-    ipProtocol: "auto",
-    options: { type: "udp", ...options },
-  };
-}
+) => probeJob("udp", options, { host, port, probe: "udp_test", timeoutMs });
 
 const never = new AbortController().signal;
 

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createPushClient, type PushConfig } from "../../src/push/client.ts";
 import { systemClock } from "../../src/base/clock.ts";
 import { startPushServer } from "../_support/push_server.ts";
+import { closedPort } from "../_support/tcp_servers.ts";
+import { caSignedCert } from "../_support/self_signed_cert.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
   return {
@@ -73,9 +75,7 @@ Deno.test("createPushClient() refuses tls_insecure_skip_verify with a clear erro
 });
 
 Deno.test("PushClient.send() reports a refused connection as a network outcome", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = closedPort();
   await using client = await createPushClient(config(`http://127.0.0.1:${port}/api/v1/write`), {
     clock: systemClock,
   });
@@ -108,73 +108,16 @@ Deno.test("PushClient.send() rethrows the caller's abort", async () => {
   await assert.rejects(sending, new Error("stop"));
 });
 
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-}
-
 Deno.test("createPushClient() trusts the CA in tls_ca_file for an https URL", async () => {
   const dir = await Deno.makeTempDir({ prefix: "push_tls_" });
   try {
-    await openssl(
-      dir,
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=test CA",
-    );
-    await openssl(
-      dir,
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      "srv.key",
-      "-out",
-      "srv.csr",
-      "-subj",
-      "/CN=127.0.0.1",
-    );
-    await Deno.writeTextFile(`${dir}/ext.cnf`, "subjectAltName=IP:127.0.0.1\n");
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      "srv.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "srv.pem",
-      "-days",
-      "1",
-      "-extfile",
-      "ext.cnf",
-    );
+    const { cert, key, caFile } = await caSignedCert(dir, 1);
     const seen: string[] = [];
     await using server = Deno.serve({
       hostname: "127.0.0.1",
       port: 0,
-      cert: await Deno.readTextFile(`${dir}/srv.pem`),
-      key: await Deno.readTextFile(`${dir}/srv.key`),
+      cert,
+      key,
       onListen() {},
     }, async (req) => {
       seen.push(req.headers.get("content-encoding") ?? "");
@@ -183,7 +126,7 @@ Deno.test("createPushClient() trusts the CA in tls_ca_file for an https URL", as
     });
     const url = `https://127.0.0.1:${server.addr.port}/api/v1/write`;
     await using trusting = await createPushClient(
-      config(url, { tls_ca_file: `${dir}/ca.pem` }),
+      config(url, { tls_ca_file: caFile }),
       { clock: systemClock },
     );
     assert.deepEqual(await trusting.send(new Uint8Array([0])), {

@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { createCommandSource } from "../../src/targets/command_source.ts";
-import { SourceError } from "../../src/targets/source_error.ts";
 import { childrenOfThisProcess, leftNothing } from "../_support/sd_process.ts";
-
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SourceError, String(e));
-    return e;
-  }
-  throw new Error("expected the load to fail");
-}
+import { sourceFailure as failure } from "../_support/source_failure.ts";
 
 const sh = (script: string, extra: Partial<Parameters<typeof createCommandSource>[0]> = {}) =>
   createCommandSource({ name: "cmd", run: ["sh", "-c", script], probes: ["icmp"], ...extra });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withTempDir } from "../_support/temp_dir.ts";
 import { createFileSource } from "../../src/targets/file_source.ts";
 import { SourceError } from "../../src/targets/source_error.ts";
 
@@ -12,14 +13,7 @@ async function failure(p: Promise<unknown>): Promise<SourceError> {
   throw new Error("expected the load to fail");
 }
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.realPath(await Deno.makeTempDir());
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { realPath: true });
 
 Deno.test("file source reads JSON and YAML files matched by a glob, in name order", () =>
   withDir(async (dir) => {

@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
+import { closedPort } from "../_support/tcp_servers.ts";
+import { sourceFailure as failure } from "../_support/source_failure.ts";
 import { createHttpSource } from "../../src/targets/http_source.ts";
-import { SourceError } from "../../src/targets/source_error.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
 
 const GOOD = JSON.stringify([{ targets: ["10.0.0.1", "db.example:5432"], labels: { dc: "fra" } }]);
-
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SourceError, String(e));
-    return e;
-  }
-  throw new Error("expected the load to fail");
-}
 
 Deno.test("http source loads http_sd JSON and sends headers and the bearer token", async () => {
   await using server = startSdHttpServer({ kind: "ok", body: GOOD });
@@ -90,9 +81,7 @@ Deno.test("http source times out on a server that never answers", async () => {
 });
 
 Deno.test("http source fails with reason network when nothing listens", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = closedPort();
   const source = createHttpSource({
     name: "s",
     url: `http://127.0.0.1:${port}/sd`,

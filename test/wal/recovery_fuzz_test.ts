@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { recoverWal, type Recovery } from "../../src/wal/recover.ts";
 import { POSITION_FILE, writePosition } from "../../src/wal/position.ts";
 import { buildWal, type Layout as WalLayout } from "../_support/wal_damage.ts";
+import { mulberry32 } from "../_support/seeded_random.ts";
 
 /** The template WAL: its layout and the bytes of each segment. */
 type Layout = WalLayout & { files: Map<number, Uint8Array> };
@@ -17,18 +18,6 @@ type Layout = WalLayout & { files: Map<number, Uint8Array> };
 const SEED = 0x5eed_13;
 const ITERATIONS = Number(Deno.env.get("FUZZ_N") ?? 10_000);
 const RECORDS = 40;
-
-/** mulberry32: a small fixed-seed PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const name = (start: number) => String(start).padStart(20, "0");
 const u32 = (b: Uint8Array, at: number) =>
@@ -229,7 +218,7 @@ Deno.test(`recoverWal() fuzz: ${ITERATIONS} damaged copies of a WAL, seed ${SEED
         built.segments.map((s) => [s, Deno.readFileSync(`${base}/template/${name(s)}`)]),
       ),
     };
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const kinds = ["flip", "zero", "cut", "plant", "position", "mix"] as const;
     const seen: Record<string, number> = {};
     const run = async (it: number, c: Case) => {

@@ -1,19 +1,12 @@
 import assert from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
+import { reset } from "@logtape/logtape";
 import { openWal } from "../../src/wal/wal.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
+import { captureLogs } from "../_support/log_capture.ts";
 
 Deno.test("max_size logs a segment it cannot delete, as commit() does", async () => {
   const dir = await Deno.makeTempDir({ prefix: "wal_max_size_" });
-  const logs: LogRecord[] = [];
-  await configure({
-    reset: true,
-    sinks: { mem: (r) => logs.push(r) },
-    loggers: [
-      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
-      { category: ["vmprober", "wal"], sinks: ["mem"], lowestLevel: "info" },
-    ],
-  });
+  const logs = await captureLogs(["vmprober", "wal"]);
   try {
     const options = { dir, segmentSize: 1024, maxSize: 3000, fsync: "always" as const };
     await using wal = await openWal({ ...options, fsyncIntervalMs: 1000 });

@@ -6,6 +6,7 @@ import type { Wal } from "../../src/wal/types.ts";
 import { decodeCompressed } from "../_support/wal_decode.ts";
 import { manualClock, seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
 
 function options(dir: string, more: Partial<WalOptions> = {}): WalOptions {
   return {
@@ -35,14 +36,7 @@ function segmentFiles(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^\d{20}$/.test(n)).sort();
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "wal_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { prefix: "wal_test_" });
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 

@@ -4,8 +4,9 @@
  */
 import { cpuSeconds, rssBytes } from "../_metrics.ts";
 import { DENO, denoFlags, writeConfig } from "../../_support/agent_process.ts";
+import { freePort } from "../../_support/tcp_servers.ts";
 
-export { cpuSeconds, rssBytes };
+export { cpuSeconds, freePort, rssBytes };
 
 /** The repository root. */
 export const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -41,14 +42,6 @@ export function figuresOf(workload: string, peerName: string) {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
 
 /** A peer process that `await using` stops (SIGTERM, then SIGKILL after 10 s). */
 export interface Peer extends AsyncDisposable {

@@ -13,11 +13,11 @@ import {
   rssBytes,
   sleep,
   spawnBundle,
-  spawnPeer,
   startBundledAgent,
   waitHttp,
 } from "./_common.ts";
 import { startTcpFarm } from "./tcp_farm.ts";
+import { startBlackboxPeer } from "./_windows.ts";
 
 const IDLE_SETTLE_MS = 2000;
 const CPU_WINDOW_S = Number(Deno.env.get("BENCH_FOOTPRINT_WINDOW_S") ?? 15);
@@ -47,38 +47,26 @@ wal: {dir: ${dir}/wal}
 
 /** blackbox_exporter idle: spawn → /-/healthy 200, then RSS after a settle. */
 async function blackboxIdle(): Promise<{ readyMs: number; rssMb: number; cpuPct: number }> {
-  const dir = await Deno.makeTempDir({ prefix: "bench_bbe_idle_" });
-  try {
-    await Deno.writeTextFile(
-      `${dir}/bbe.yml`,
-      "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
-    );
-    const port = freePort();
-    await using bbe = spawnPeer("prometheus-blackbox-exporter", [
-      `--config.file=${dir}/bbe.yml`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ]);
-    const readyMs = await waitHttp(`http://127.0.0.1:${port}/-/healthy`, 20_000, 2);
-    await sleep(IDLE_SETTLE_MS);
-    const rssMb = rssBytes(bbe.pid) / MB;
-    // 100 probes/s over 1,000 farm targets, paced by the harness, for the CPU window.
-    await using farm = startTcpFarm(1000);
-    const cpu = cpuWindow(bbe.pid);
-    const t0 = performance.now();
-    for (let i = 0; i < CPU_WINDOW_S * 100; i++) {
-      const due = t0 + i * 10;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      fetch(`http://127.0.0.1:${port}/probe?module=tcp&target=${farm.targets[i % 1000]}`)
-        .then((r) => r.text()).catch(() => {});
-    }
-    await sleep(200);
-    const { cpuUs, seconds } = cpu();
-    return { readyMs, rssMb, cpuPct: cpuUs / 1e4 / seconds };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using bbe = await startBlackboxPeer(
+    "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
+    { prefix: "bench_bbe_idle_", pollMs: 2 },
+  );
+  await sleep(IDLE_SETTLE_MS);
+  const rssMb = rssBytes(bbe.pid) / MB;
+  // 100 probes/s over 1,000 farm targets, paced by the harness, for the CPU window.
+  await using farm = startTcpFarm(1000);
+  const cpu = cpuWindow(bbe.pid);
+  const t0 = performance.now();
+  for (let i = 0; i < CPU_WINDOW_S * 100; i++) {
+    const due = t0 + i * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    fetch(`http://127.0.0.1:${bbe.port}/probe?module=tcp&target=${farm.targets[i % 1000]}`)
+      .then((r) => r.text()).catch(() => {});
   }
+  await sleep(200);
+  const { cpuUs, seconds } = cpu();
+  return { readyMs: bbe.readyMs, rssMb, cpuPct: cpuUs / 1e4 / seconds };
 }
 
 /** RSS with 10,000 ICMP targets every 10 s, after every job has run once. */

@@ -4,18 +4,9 @@
  * at 200 ms = 1,000 probes/s, then 100 ms = 2,000/s). Figures: CPU µs per probe of each process
  * (from /proc), probes/s, failures.
  */
-import {
-  cpuWindow,
-  type Figure,
-  figuresOf,
-  freePort,
-  round,
-  sleep,
-  spawnPeer,
-  startBundledAgent,
-  waitHttp,
-} from "./_common.ts";
-import { sumMetric } from "../_metrics.ts";
+import { cpuWindow, type Figure, figuresOf, round } from "./_common.ts";
+import { agentWindow, startBlackboxPeer } from "./_windows.ts";
+import { sumMetric, sumWhere } from "../_metrics.ts";
 
 const TARGETS = 200;
 const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 3);
@@ -33,13 +24,11 @@ function startServer() {
 
 /** The agent probing `TARGETS` URLs every `intervalMs`. */
 async function agentRun(port: number, intervalMs: number) {
-  const wal = await Deno.makeTempDir({ prefix: "bench_http_wal_" });
-  try {
-    const targets = Array.from(
-      { length: TARGETS },
-      (_, i) => `"http://127.0.0.1:${port}/ok?n=${i}"`,
-    );
-    await using agent = await startBundledAgent(`
+  const targets = Array.from(
+    { length: TARGETS },
+    (_, i) => `"http://127.0.0.1:${port}/ok?n=${i}"`,
+  );
+  const { before, after, cpuUs, seconds } = await agentWindow((wal) => `
 agent: {listen: "127.0.0.1:0", log: {level: warning, format: json}}
 defaults: {interval: ${intervalMs}ms, timeout: 2s}
 limits: {concurrency: 1024, global_rate: 50000, per_host_rate: 50000}
@@ -48,68 +37,43 @@ targets:
   - static: {targets: [${targets.join(", ")}]}
     probes: [http_2xx]
 wal: {dir: ${wal}, fsync: batch}
-`);
-    await sleep(WARMUP_S * 1000);
-    const before = await agent.metrics();
-    const cpu = cpuWindow(agent.pid);
-    await sleep(WINDOW_S * 1000);
-    const after = await agent.metrics();
-    const { cpuUs, seconds } = cpu();
-    const probes = sumMetric(after, "vmprober_probes_total") -
-      sumMetric(before, "vmprober_probes_total");
-    const count = (t: string) =>
-      t.split("\n").filter((l) =>
-        l.startsWith("vmprober_probes_total{") && l.includes('result="success"')
-      )
-        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
-    return {
-      planned: TARGETS * 1000 / intervalMs,
-      probesPerS: probes / seconds,
-      cpuUsPerProbe: cpuUs / Math.max(1, probes),
-      failed: probes - (count(after) - count(before)),
-    };
-  } finally {
-    await Deno.remove(wal, { recursive: true });
-  }
+`, { prefix: "bench_http_wal_", warmupMs: WARMUP_S * 1000, windowMs: WINDOW_S * 1000 });
+  const probes = sumMetric(after, "vmprober_probes_total") -
+    sumMetric(before, "vmprober_probes_total");
+  const count = (t: string) => sumWhere(t, "vmprober_probes_total", 'result="success"');
+  return {
+    planned: TARGETS * 1000 / intervalMs,
+    probesPerS: probes / seconds,
+    cpuUsPerProbe: cpuUs / Math.max(1, probes),
+    failed: probes - (count(after) - count(before)),
+  };
 }
 
 /** blackbox_exporter's http_2xx through /probe, as fast as `LOOPS` loops go. */
 async function blackboxRun(port: number) {
-  const dir = await Deno.makeTempDir({ prefix: "bench_bbe_http_" });
-  try {
-    await Deno.writeTextFile(
-      `${dir}/bbe.yml`,
-      "modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n",
-    );
-    const listen = freePort();
-    await using bbe = spawnPeer("prometheus-blackbox-exporter", [
-      `--config.file=${dir}/bbe.yml`,
-      `--web.listen-address=127.0.0.1:${listen}`,
-      "--log.level=warn",
-    ]);
-    await waitHttp(`http://127.0.0.1:${listen}/-/healthy`);
-    let requests = 0;
-    let failed = 0;
-    const drive = async (until: number) => {
-      for (let i = 0; performance.now() < until; i++) {
-        const target = encodeURIComponent(`http://127.0.0.1:${port}/ok?n=${i % TARGETS}`);
-        const r = await fetch(`http://127.0.0.1:${listen}/probe?module=http_2xx&target=${target}`);
-        const text = await r.text();
-        requests++;
-        if (!text.includes("probe_success 1")) failed++;
-      }
-    };
-    const loops = (s: number) =>
-      Promise.all(Array.from({ length: LOOPS }, () => drive(performance.now() + s * 1000)));
-    await loops(WARMUP_S);
-    requests = failed = 0;
-    const cpu = cpuWindow(bbe.pid);
-    await loops(WINDOW_S);
-    const { cpuUs, seconds } = cpu();
-    return { probesPerS: requests / seconds, cpuUsPerProbe: cpuUs / requests, failed };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using bbe = await startBlackboxPeer(
+    "modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n",
+    { prefix: "bench_bbe_http_" },
+  );
+  let requests = 0;
+  let failed = 0;
+  const drive = async (until: number) => {
+    for (let i = 0; performance.now() < until; i++) {
+      const target = encodeURIComponent(`http://127.0.0.1:${port}/ok?n=${i % TARGETS}`);
+      const r = await fetch(`http://127.0.0.1:${bbe.port}/probe?module=http_2xx&target=${target}`);
+      const text = await r.text();
+      requests++;
+      if (!text.includes("probe_success 1")) failed++;
+    }
+  };
+  const loops = (s: number) =>
+    Promise.all(Array.from({ length: LOOPS }, () => drive(performance.now() + s * 1000)));
+  await loops(WARMUP_S);
+  requests = failed = 0;
+  const cpu = cpuWindow(bbe.pid);
+  await loops(WINDOW_S);
+  const { cpuUs, seconds } = cpu();
+  return { probesPerS: requests / seconds, cpuUsPerProbe: cpuUs / requests, failed };
 }
 
 /** One run of the workload: figures for the table. */

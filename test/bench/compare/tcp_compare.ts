@@ -6,18 +6,10 @@
  * then the same at 10,000/s to a port nobody listens on (every probe refused), blackbox_exporter
  * driven the same way to it.
  */
-import {
-  cpuWindow,
-  type Figure,
-  freePort,
-  round,
-  sleep,
-  spawnPeer,
-  startBundledAgent,
-  waitHttp,
-} from "./_common.ts";
+import { cpuWindow, type Figure, round } from "./_common.ts";
 import { startTcpFarm } from "./tcp_farm.ts";
-import { bucketDelta, histogramBuckets, quantile, sumMetric } from "../_metrics.ts";
+import { agentWindow, startBlackboxPeer } from "./_windows.ts";
+import { bucketDelta, histogramBuckets, quantile, sumMetric, sumWhere } from "../_metrics.ts";
 
 const TARGETS = 1000;
 const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 4);
@@ -29,22 +21,9 @@ const INTERVALS_MS = (Deno.env.get("BENCH_TCP_INTERVALS") ?? "1000,200,100").spl
   Number,
 );
 
-/** The sum of `name` over lines that contain `filter`. */
-function sumWhere(text: string, name: string, filter: string): number {
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    if (line.startsWith(name + "{") && line.includes(filter)) {
-      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
-    }
-  }
-  return sum;
-}
-
 /** One agent run at `intervalMs`: rate, CPU per probe, lag, failures. */
 export async function agentTcpRun(targets: string[], intervalMs: number) {
-  const wal = await Deno.makeTempDir({ prefix: "bench_tcp_wal_" });
-  try {
-    await using agent = await startBundledAgent(`
+  const { before, after, cpuUs, seconds } = await agentWindow((wal) => `
 agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
 defaults: {interval: ${intervalMs}ms, timeout: 1s}
 limits: {concurrency: 2048, global_rate: 50000, per_host_rate: 1000}
@@ -53,37 +32,28 @@ targets:
   - static: {targets: [${targets.map((t) => `"${t}"`).join(", ")}]}
     probes: [tcp]
 wal: {dir: ${wal}, fsync: batch}
-`);
-    await sleep(WARMUP_S * 1000);
-    const before = await agent.metrics();
-    const cpu = cpuWindow(agent.pid);
-    await sleep(WINDOW_S * 1000);
-    const after = await agent.metrics();
-    const { cpuUs, seconds } = cpu();
-    const probes = sumMetric(after, "vmprober_probes_total") -
-      sumMetric(before, "vmprober_probes_total");
-    const ok = sumWhere(after, "vmprober_probes_total", 'result="success"') -
-      sumWhere(before, "vmprober_probes_total", 'result="success"');
-    const lag = bucketDelta(
-      histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-      histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-    );
-    const skipped = sumMetric(after, "vmprober_probes_skipped_total") -
-      sumMetric(before, "vmprober_probes_skipped_total");
-    return {
-      intervalMs,
-      planned: TARGETS * 1000 / intervalMs,
-      probesPerS: probes / seconds,
-      cpuUsPerProbe: cpuUs / Math.max(1, probes),
-      cpuPct: cpuUs / 1e4 / seconds,
-      lagP50Ms: quantile(lag, 0.5) * 1000,
-      lagP99Ms: quantile(lag, 0.99) * 1000,
-      failed: probes - ok,
-      skipped,
-    };
-  } finally {
-    await Deno.remove(wal, { recursive: true });
-  }
+`, { prefix: "bench_tcp_wal_", warmupMs: WARMUP_S * 1000, windowMs: WINDOW_S * 1000 });
+  const probes = sumMetric(after, "vmprober_probes_total") -
+    sumMetric(before, "vmprober_probes_total");
+  const ok = sumWhere(after, "vmprober_probes_total", 'result="success"') -
+    sumWhere(before, "vmprober_probes_total", 'result="success"');
+  const lag = bucketDelta(
+    histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
+    histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
+  );
+  const skipped = sumMetric(after, "vmprober_probes_skipped_total") -
+    sumMetric(before, "vmprober_probes_skipped_total");
+  return {
+    intervalMs,
+    planned: TARGETS * 1000 / intervalMs,
+    probesPerS: probes / seconds,
+    cpuUsPerProbe: cpuUs / Math.max(1, probes),
+    cpuPct: cpuUs / 1e4 / seconds,
+    lagP50Ms: quantile(lag, 0.5) * 1000,
+    lagP99Ms: quantile(lag, 0.99) * 1000,
+    failed: probes - ok,
+    skipped,
+  };
 }
 
 const WRK_SCRIPT = (port: number, n: number) => `
@@ -108,44 +78,39 @@ end
 
 /** blackbox_exporter driven by wrk at its maximum over the same farm. */
 export async function blackboxTcpRun(farmPort: number) {
-  const dir = await Deno.makeTempDir({ prefix: "bench_bbe_" });
-  try {
-    await Deno.writeTextFile(
-      `${dir}/bbe.yml`,
-      "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
-    );
-    await Deno.writeTextFile(`${dir}/wrk.lua`, WRK_SCRIPT(farmPort, TARGETS));
-    const port = freePort();
-    await using bbe = spawnPeer("prometheus-blackbox-exporter", [
-      `--config.file=${dir}/bbe.yml`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ]);
-    await waitHttp(`http://127.0.0.1:${port}/-/healthy`);
-    const wrk = (seconds: number) =>
-      new Deno.Command("wrk", {
-        args: ["-t2", "-c32", `-d${seconds}s`, "-s", `${dir}/wrk.lua`, `http://127.0.0.1:${port}`],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    await wrk(2); // warm-up
-    const cpu = cpuWindow(bbe.pid);
-    const out = await wrk(WINDOW_S);
-    const { cpuUs } = cpu();
-    const text = new TextDecoder().decode(out.stdout);
-    const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(text);
-    const requests = Number(m?.[1] ?? NaN);
-    const seconds = m ? Number(m[2]) / (m[3] === "ms" ? 1000 : 1) : NaN;
-    const fails = Number(/FAILS (\d+)/.exec(text)?.[1] ?? NaN);
-    if (!Number.isFinite(requests)) throw new Error(`Cannot read wrk output:\n${text}`);
-    return {
-      probesPerS: requests / seconds,
-      cpuUsPerProbe: cpuUs / requests,
-      failed: fails,
-    };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using bbe = await startBlackboxPeer(
+    "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
+    { prefix: "bench_bbe_" },
+  );
+  await Deno.writeTextFile(`${bbe.dir}/wrk.lua`, WRK_SCRIPT(farmPort, TARGETS));
+  const wrk = (seconds: number) =>
+    new Deno.Command("wrk", {
+      args: [
+        "-t2",
+        "-c32",
+        `-d${seconds}s`,
+        "-s",
+        `${bbe.dir}/wrk.lua`,
+        `http://127.0.0.1:${bbe.port}`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  await wrk(2); // warm-up
+  const cpu = cpuWindow(bbe.pid);
+  const out = await wrk(WINDOW_S);
+  const { cpuUs } = cpu();
+  const text = new TextDecoder().decode(out.stdout);
+  const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(text);
+  const requests = Number(m?.[1] ?? NaN);
+  const seconds = m ? Number(m[2]) / (m[3] === "ms" ? 1000 : 1) : NaN;
+  const fails = Number(/FAILS (\d+)/.exec(text)?.[1] ?? NaN);
+  if (!Number.isFinite(requests)) throw new Error(`Cannot read wrk output:\n${text}`);
+  return {
+    probesPerS: requests / seconds,
+    cpuUsPerProbe: cpuUs / requests,
+    failed: fails,
+  };
 }
 
 /** One run of workload 1: figures for the table. */

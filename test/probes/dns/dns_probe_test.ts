@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { createDnsProbe } from "../../../src/probes/dns/dns_probe.ts";
+import { createDnsProbe, type DnsProbeOptions } from "../../../src/probes/dns/dns_probe.ts";
 import { createDnsClient } from "../../../src/net/dns/dns_client.ts";
 import { createResolver } from "../../../src/net/resolver.ts";
 import { type ModuleOf, probeModule } from "../../../src/config/schema.ts";
 import type { ProbeJob } from "../../../src/schedule/job.ts";
 import type { ProbeOutcome } from "../../../src/probes/types.ts";
 import { a, soa, startDnsResponder } from "../../_support/dns_responder.ts";
+import { probeJob } from "../../_support/probe_job.ts";
 
 const ZONES = {
   "example.test A": { answers: [a("example.test", "10.0.0.1", 300)] },
@@ -31,21 +32,27 @@ const ZONES = {
   "mute.test A": { silent: true },
 };
 
-async function probe(port: number, module: Record<string, unknown>, timeoutMs = 1000) {
+/** The job the scheduler would hand the probe: `target` (default the responder) with `module`. */
+function dnsJob(
+  module: Record<string, unknown>,
+  at: { host: string; port: number; target?: string },
+  timeoutMs = 1000,
+): ProbeJob<"dns"> {
   const options = probeModule.parse({ type: "dns", ...module }) as ModuleOf<"dns">;
-  const job: ProbeJob<"dns"> = {
-    target: `127.0.0.1:${port}`,
-    host: "127.0.0.1",
-    port,
-    probe: "dns",
-    type: "dns",
-    timeoutMs,
-    ipProtocol: "auto",
-    options,
-  };
-  const p = createDnsProbe({ resolver: createResolver(), client: createDnsClient() });
-  return await p.run(job, new AbortController().signal);
+  return probeJob("dns", options, { ...at, timeoutMs });
 }
+
+function run(job: ProbeJob<"dns">, systemServers?: DnsProbeOptions["systemServers"]) {
+  const p = createDnsProbe({
+    resolver: createResolver(),
+    client: createDnsClient(),
+    systemServers,
+  });
+  return p.run(job, new AbortController().signal);
+}
+
+const probe = (port: number, module: Record<string, unknown>, timeoutMs = 1000) =>
+  run(dnsJob(module, { host: "127.0.0.1", port }, timeoutMs));
 
 const gauge = (o: ProbeOutcome, name: string, phase?: string) =>
   o.gauges?.find((g) => g.name === name && (!phase || g.labels?.[0]?.[1] === phase))?.value;
@@ -111,37 +118,41 @@ Deno.test("dns probe times out on a silent server with query_succeeded 0", async
   assert.ok(o.durationSeconds < 0.5);
 });
 
+/** Regex-list cases on `example.test MX`: module fields, then the outcome fields expected. */
+const REGEX_CASES: [Record<string, unknown>, Partial<ProbeOutcome>, string?][] = [
+  [
+    {
+      validate_answer_rrs: { fail_if_not_matches_regexp: ["IN\\tMX\\t10 mx\\.example\\.test\\.$"] },
+    },
+    { success: true },
+  ],
+  [{ validate_answer_rrs: { fail_if_matches_regexp: ["mx\\.example"] } }, {
+    reason: "mismatch",
+    detail:
+      "answer section: a record matched /mx\\.example/: example.test.\t300\tIN\tMX\t10 mx.example.test.",
+  }],
+  [{ validate_additional_rrs: { fail_if_none_matches_regexp: ["10\\.0\\.0\\.25$"] } }, {
+    success: true,
+  }],
+  [{ validate_authority_rrs: { fail_if_not_matches_regexp: ["."] } }, {
+    detail: "authority section: fail_if_not_matches_regexp is set but no records came back",
+  }],
+  [
+    { validate_answer_rrs: { fail_if_all_match_regexp: ["IN\\tA\\t"] } },
+    { success: false },
+    "as blackbox: fails unless every record matches",
+  ],
+];
+
 Deno.test("dns probe validates records with the four regex lists (RE2, presentation text)", async () => {
   await using dns = startDnsResponder(ZONES);
-  const q = { query_name: "example.test", query_type: "MX" };
-  const run = (v: Record<string, unknown>) => probe(dns.port, { ...q, ...v });
-  assert.equal(
-    (await run({
-      validate_answer_rrs: { fail_if_not_matches_regexp: ["IN\\tMX\\t10 mx\\.example\\.test\\.$"] },
-    }))
-      .success,
-    true,
-  );
-  const bad = await run({ validate_answer_rrs: { fail_if_matches_regexp: ["mx\\.example"] } });
-  assert.equal(bad.reason, "mismatch");
-  assert.equal(
-    bad.detail,
-    "answer section: a record matched /mx\\.example/: example.test.\t300\tIN\tMX\t10 mx.example.test.",
-  );
-  assert.equal(
-    (await run({ validate_additional_rrs: { fail_if_none_matches_regexp: ["10\\.0\\.0\\.25$"] } }))
-      .success,
-    true,
-  );
-  assert.equal(
-    (await run({ validate_authority_rrs: { fail_if_not_matches_regexp: ["."] } })).detail,
-    "authority section: fail_if_not_matches_regexp is set but no records came back",
-  );
-  assert.equal(
-    (await run({ validate_answer_rrs: { fail_if_all_match_regexp: ["IN\\tA\\t"] } })).success,
-    false,
-    "as blackbox: fails unless every record matches",
-  );
+  for (const [module, expected, message] of REGEX_CASES) {
+    const o = await probe(dns.port, { query_name: "example.test", query_type: "MX", ...module });
+    const got = Object.fromEntries(
+      Object.keys(expected).map((k) => [k, o[k as keyof ProbeOutcome]]),
+    );
+    assert.deepEqual(got, expected, message ?? JSON.stringify(module));
+  }
 });
 
 Deno.test("dns probe sends EDNS0 with the DO bit and RD as configured", async () => {
@@ -161,57 +172,33 @@ Deno.test("dns probe sends EDNS0 with the DO bit and RD as configured", async ()
   assert.equal(dns.lastQuery!.additionals?.length, 0);
 });
 
-Deno.test("dns probe without query_name asks dns_server for the target name", async () => {
-  await using dns = startDnsResponder(ZONES);
-  const options = probeModule.parse({
-    type: "dns",
-    query_type: "A",
-    dns_server: `127.0.0.1:${dns.port}`,
-  }) as ModuleOf<"dns">;
-  const p = createDnsProbe({ resolver: createResolver(), client: createDnsClient() });
-  const o = await p.run({
-    target: "example.test",
-    host: "example.test",
-    port: 53,
-    probe: "dns",
-    type: "dns",
-    timeoutMs: 1000,
-    ipProtocol: "auto",
-    options,
-  }, new AbortController().signal);
-  assert.equal(o.success, true, o.detail);
-  assert.deepEqual(dns.log, ["udp example.test A"]);
-});
+/** Probes with the target as the name to ask: where the server comes from. */
+const NAME_FROM_TARGET: {
+  what: string;
+  module: (port: number) => Record<string, unknown>;
+  systemServers?: (port: number) => DnsProbeOptions["systemServers"];
+}[] = [{
+  what: "without query_name asks dns_server for the target name",
+  module: (port) => ({ query_type: "A", dns_server: `127.0.0.1:${port}` }),
+}, {
+  what: "without query_name or dns_server asks the system's first server",
+  module: () => ({ query_type: "A" }),
+  systemServers: (port) => () => Promise.resolve([{ ip: "127.0.0.1", port, family: 4 }]),
+}];
 
-Deno.test("dns probe without query_name or dns_server asks the system's first server", async () => {
-  await using dns = startDnsResponder(ZONES);
-  const options = probeModule.parse({ type: "dns", query_type: "A" }) as ModuleOf<"dns">;
-  const p = createDnsProbe({
-    resolver: createResolver(),
-    client: createDnsClient(),
-    systemServers: () => Promise.resolve([{ ip: "127.0.0.1", port: dns.port, family: 4 }]),
+const targetJob = (module: Record<string, unknown>) =>
+  dnsJob(module, { target: "example.test", host: "example.test", port: 53 });
+
+for (const c of NAME_FROM_TARGET) {
+  Deno.test(`dns probe ${c.what}`, async () => {
+    await using dns = startDnsResponder(ZONES);
+    const o = await run(targetJob(c.module(dns.port)), c.systemServers?.(dns.port));
+    assert.equal(o.success, true, o.detail);
+    assert.deepEqual(dns.log, ["udp example.test A"]);
   });
-  const o = await p.run({
-    target: "example.test",
-    host: "example.test",
-    port: 53,
-    probe: "dns",
-    type: "dns",
-    timeoutMs: 1000,
-    ipProtocol: "auto",
-    options,
-  }, new AbortController().signal);
-  assert.equal(o.success, true, o.detail);
-  assert.deepEqual(dns.log, ["udp example.test A"]);
-  const none = await createDnsProbe({ resolver: createResolver(), client: createDnsClient() }).run({
-    target: "example.test",
-    host: "example.test",
-    port: 53,
-    probe: "dns",
-    type: "dns",
-    timeoutMs: 1000,
-    ipProtocol: "auto",
-    options,
-  }, new AbortController().signal);
+}
+
+Deno.test("dns probe without query_name, dns_server or a system server says what to set", async () => {
+  const none = await run(targetJob({ query_type: "A" }));
   assert.equal(none.detail, "set query_name (the target is the server) or dns_server");
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { gauge, runHttp } from "./_run.ts";
 import { startHttpServer } from "../../_support/http_servers.ts";
 import { selfSignedCert } from "../../_support/self_signed_cert.ts";
+import { closedPort } from "../../_support/tcp_servers.ts";
 
 Deno.test("http probe: 200 with blackbox's metrics", async () => {
   await using s = startHttpServer();
@@ -192,9 +193,7 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
 });
 
 Deno.test("http probe: a closed port is refused, with the phases so far", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = closedPort();
   const o = await runHttp(`http://127.0.0.1:${port}/`);
   assert.equal(o.reason, "refused");
   assert.equal(gauge(o, "probe_http_status_code"), 0);

@@ -1,0 +1,104 @@
+/**
+ * @module The shared preamble of the reload bench and the soak: the machine line, two sets of
+ * `n` farm targets (n - 1,000 shared) on 127.78.x.y, and the bundled agent on a config file that
+ * is rewritten (tmp + rename) and reloaded with `POST /-/reload`.
+ */
+import { startTcpFarm, type TcpFarm } from "./compare/tcp_farm.ts";
+import { freePort, sleep, spawnBundle } from "./compare/_common.ts";
+
+/** `nproc`, CPU model and `/proc/loadavg`: what every printed figure is paired with. */
+export function machine(): { nproc: number; cpu: string | undefined; loadavg: string } {
+  return {
+    nproc: navigator.hardwareConcurrency,
+    cpu: /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1],
+    loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
+  };
+}
+
+/** A farm of `n + 1,000` listeners and its two target sets of `n` (the middle `n - 1,000` shared). */
+export interface FarmSets extends AsyncDisposable {
+  readonly farm: TcpFarm;
+  readonly sets: [string[], string[]];
+}
+
+/** Opens the farm on 127.78.x.y and splits it into the two alternating sets. */
+export function startFarmSets(n: number): FarmSets {
+  const farm = startTcpFarm(n + 1_000, 78);
+  return {
+    farm,
+    sets: [farm.targets.slice(0, n), farm.targets.slice(1_000, n + 1_000)],
+    [Symbol.asyncDispose]: () => farm[Symbol.asyncDispose](),
+  };
+}
+
+/** The bundled agent on a rewritable config; dispose stops it and removes its dir. */
+export interface ReloadAgent extends AsyncDisposable {
+  readonly pid: number;
+  readonly url: string;
+  /** The agent's temporary dir (its config file; a WAL may go in there too). */
+  readonly dir: string;
+  metrics(): Promise<string>;
+  /** Rewrites the config for `targets` atomically (tmp + rename); no reload. */
+  write(targets: string[]): Promise<void>;
+  /** `POST /-/reload` and the ms it took to answer (the body is discarded). */
+  reload(): Promise<{ ok: boolean; status: number; ms: number }>;
+}
+
+/**
+ * Starts the bundle on one static `tcp` target group of `targets` probed every `interval`, with
+ * `extraYaml(dir)` appended (e.g. wal and push), and waits for `/readyz` 200 (≤ 60 s).
+ */
+export async function startReloadAgent(
+  targets: string[],
+  options: { prefix: string; interval: string; extraYaml?: (dir: string) => string },
+): Promise<ReloadAgent> {
+  const dir = await Deno.makeTempDir({ prefix: options.prefix });
+  const port = freePort();
+  const config = (targets: string[]) => `
+agent: {listen: "127.0.0.1:${port}", log: {level: warning, format: text}}
+defaults: {interval: ${options.interval}, timeout: 1s}
+probes:
+  tcp: {type: tcp}
+targets:
+  - name: farm
+    probes: [tcp]
+    static:
+      targets:${targets.length === 0 ? " []" : ""}
+${targets.map((t) => `        - ${t}`).join("\n")}
+${options.extraYaml?.(dir) ?? ""}`;
+  const path = `${dir}/vmprober.yaml`;
+  await Deno.writeTextFile(path, config(targets));
+  const agent = spawnBundle(path);
+  const url = `http://127.0.0.1:${port}`;
+  const dispose = async () => {
+    await agent.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  for (let i = 0;; i++) {
+    const ok = await fetch(`${url}/readyz`).then((r) => (r.body?.cancel(), r.ok), () => false);
+    if (ok) break;
+    if (i === 600) {
+      await dispose();
+      throw new Error("Cannot start the agent: /readyz not 200 after 60 s");
+    }
+    await sleep(100);
+  }
+  return {
+    pid: agent.pid,
+    url,
+    dir,
+    metrics: async () => await (await fetch(`${url}/metrics`)).text(),
+    async write(targets) {
+      await Deno.writeTextFile(`${path}.tmp`, config(targets));
+      await Deno.rename(`${path}.tmp`, path);
+    },
+    async reload() {
+      const t0 = performance.now();
+      const r = await fetch(`${url}/-/reload`, { method: "POST" });
+      const ms = performance.now() - t0;
+      await r.body?.cancel();
+      return { ok: r.ok, status: r.status, ms };
+    },
+    [Symbol.asyncDispose]: dispose,
+  };
+}
