@@ -159,7 +159,7 @@ export async function footprintCompare(): Promise<Figure[]> {
       peer: null,
       peerName: null,
       better: "lower",
-      goal: "< 150",
+      goal: "< 120",
     },
     {
       workload: w,
@@ -169,7 +169,7 @@ export async function footprintCompare(): Promise<Figure[]> {
       peer: round(peer.cpuPct, 2),
       peerName: bbe,
       better: "lower",
-      goal: "< 5",
+      goal: "< 3",
     },
   ];
 }
