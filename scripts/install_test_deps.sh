@@ -6,11 +6,13 @@
 #   bench's TCP peer), fping and iputils-ping
 #   (ICMP comparison and the ping fallback), busybox and dash (install.sh under both shells),
 #   shellcheck (install.sh lint), iproute2 and nftables (network namespaces, drop rules),
+#   mtr-tiny (the path probe's comparison and bench), python3 (the netem stand-in's TUN relay),
 #   curl and wget (install.sh downloaders), openssl (TLS test certificates),
 #   prometheus-blackbox-exporter (the http/dns comparison and the bench),
 #   chromium (the status page's browser tests, driven by the npm package playwright-core), systemd
-#   (systemd-analyze: the unit's exposure score and system-call sets) and python3-seccomp (runs the
-#   agent under the unit's SystemCallFilter without a running systemd).
+#   (systemd-analyze: the unit's exposure score and system-call sets), python3-seccomp (runs the
+#   agent under the unit's SystemCallFilter without a running systemd) and python3 (also the HTTP
+#   probe's connect-timeout test: a listener with a full accept queue, backlog 0).
 set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -26,10 +28,13 @@ have dash || need="$need dash"
 have shellcheck || need="$need shellcheck"
 have ip || need="$need iproute2"
 have nft || need="$need nftables"
+have mtr || need="$need mtr-tiny"
+have python3 || need="$need python3"
 have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"
 have systemd-analyze || need="$need systemd"
+[ -x /usr/bin/python3 ] || need="$need python3"
 /usr/bin/python3 -c "import seccomp" 2>/dev/null || need="$need python3-seccomp"
 [ -x /usr/bin/chromium ] || need="$need chromium"
 [ -z "$need" ] && exit 0

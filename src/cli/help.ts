@@ -7,7 +7,7 @@ export const MAIN_HELP =
 Usage:
   vmprober [run] [--config PATH]            run the agent (the default command)
   vmprober check-config [--config PATH]     validate the config; exit 0 with a summary, 1 with errors
-  vmprober probe tcp|udp|icmp|http|dns TARGET [opts] one-shot probe, human output or --json
+  vmprober probe tcp|udp|icmp|http|dns|path TARGET [opts] one-shot probe, human output or --json
   vmprober wal inspect [--dir DIR] [--json] WAL segments, records, samples, pending, corrupt
   vmprober import-blackbox FILE             print the probes: section for a blackbox.yml
   vmprober version                          print version and commit
@@ -37,7 +37,7 @@ With --json, stdout gets one JSON object: the summary with "ok": true, or
 {"ok": false, "config": PATH, "errors": [{line, col, path, message}, ...]}.`;
 
 /** `probe --help`. */
-export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp|http|dns TARGET [options]
+export const PROBE_HELP = `Usage: vmprober probe tcp|udp|icmp|http|dns|path TARGET [options]
 
 Runs one probe now and prints the result.
   --port N          port (tcp/udp) when TARGET has none
@@ -46,9 +46,12 @@ Runs one probe now and prints the result.
   --expect REGEX    tcp/udp: regex the first reply bytes must match
   --payload TEXT    udp: payload text
   --payload-hex HEX udp: payload bytes as hex
-  --count N         icmp: echo requests (default 3)
-  --interval D      icmp: spacing of echo requests (default 200ms)
-  --size N          icmp: payload bytes
+  --count N         icmp: echo requests (default 3); path: packets per hop (default 10)
+  --interval D      icmp: spacing of echo requests (default 200ms); path: of rounds (100ms)
+  --size N          icmp, path: payload bytes
+  --max-hops N      path: TTLs probed, 1..N (default 30); prints an mtr-like table of the hops
+  --protocol P      path: icmp (default), udp (to --port N + sequence, default 33434) or tcp
+                    (SYNs to --port N, default 80)
   --helper H        icmp: auto|socket|ping
   --method M        http: request method (default GET)
   --header "N: V"   http: a request header (repeatable)

@@ -1,4 +1,4 @@
-/** @module `vmprober probe tcp|udp|icmp|http|dns TARGET`: one probe now, human or JSON output. */
+/** @module `vmprober probe tcp|udp|icmp|http|dns|path TARGET`: one probe now, human or JSON output. */
 import { createProbes } from "../probes/registry.ts";
 import { createSystemResolver } from "../net/dns/system_resolver.ts";
 import { parseAddress } from "../net/address.ts";
@@ -10,9 +10,10 @@ import { Registry } from "../base/prom.ts";
 import { PROBE_HELP } from "./help.ts";
 import { err, out, parseFlags, UsageError } from "./args.ts";
 import { gaugeLines, gaugeObject, HTTP_DNS_FLAGS, httpDnsModule } from "./probe_http_dns.ts";
+import { PATH_FLAGS, pathTable } from "./probe_path.ts";
 import { httpTarget, looksLikeUrl, urlProblem } from "../net/target_url.ts";
 
-const TYPES: ProbeType[] = ["tcp", "udp", "icmp", "http", "dns"];
+const TYPES: ProbeType[] = ["tcp", "udp", "icmp", "http", "dns", "path"];
 
 /** Runs the command; exit 0 on success, 2 on probe failure, 1 on usage errors. */
 export async function probeCommand(args: string[]): Promise<number> {
@@ -31,11 +32,12 @@ export async function probeCommand(args: string[]): Promise<number> {
     ip6: { type: "boolean" },
     json: { type: "boolean" },
     ...HTTP_DNS_FLAGS,
+    ...PATH_FLAGS,
   });
   if (values.help) return (out(PROBE_HELP), 0);
   const [type, target] = positionals as [ProbeType | undefined, string | undefined];
   if (!type || !TYPES.includes(type)) {
-    throw new UsageError(`expected a probe type: tcp, udp, icmp, http or dns`);
+    throw new UsageError(`expected a probe type: tcp, udp, icmp, http, dns or path`);
   }
   if (!target) throw new UsageError(`expected a TARGET after "${type}"`);
   let addr;
@@ -57,7 +59,7 @@ export async function probeCommand(args: string[]): Promise<number> {
     if (!/^\d+$/.test(v)) throw new UsageError(`--${name}: expected a whole number, got "${v}"`);
     return Number(v);
   };
-  if (type !== "icmp" && type !== "http") raw.port = num("port", values.port);
+  if (type !== "icmp" && type !== "http" && type !== "path") raw.port = num("port", values.port);
   if (values.send !== undefined) raw.send = values.send;
   if (values.expect !== undefined) raw.expect = values.expect;
   if (values.payload !== undefined) raw.payload = values.payload;
@@ -67,6 +69,14 @@ export async function probeCommand(args: string[]): Promise<number> {
     if (values.interval) raw.packet_interval = values.interval;
     raw.size = num("size", values.size);
     if (values.helper) raw.helper = values.helper;
+  }
+  if (type === "path") {
+    raw.max_hops = num("max-hops", values["max-hops"]);
+    if (values.protocol) raw.protocol = values.protocol;
+    raw.port = num("port", values.port);
+    raw.count = num("count", values.count);
+    if (values.interval) raw.packet_interval = values.interval;
+    raw.size = num("size", values.size);
   }
   for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
   const parsed = probeModule.safeParse(raw);
@@ -85,13 +95,13 @@ export async function probeCommand(args: string[]): Promise<number> {
   const module = parsed.data;
   const port = addr.port ?? ("port" in module ? module.port : undefined) ??
     (type === "http" ? 80 : type === "dns" ? 53 : undefined);
-  if (type !== "icmp" && port === undefined) {
+  if (type !== "icmp" && type !== "path" && port === undefined) {
     throw new UsageError(`${type} needs a port: TARGET:PORT or --port N`);
   }
   const job: ProbeJob = {
     target,
     host: addr.host,
-    port: type === "icmp" ? undefined : port,
+    port: type === "icmp" || type === "path" ? undefined : port,
     probe: type,
     type,
     timeoutMs,
@@ -125,7 +135,8 @@ export async function probeCommand(args: string[]): Promise<number> {
           outcome.detail ? `: ${outcome.detail}` : ""
         }`,
       );}
-    for (const line of gaugeLines(outcome)) out(line);
+    if (outcome.path) { for (const line of pathTable(outcome)) out(line); }
+    else for (const line of gaugeLines(outcome)) out(line);
     if (outcome.icmp) {
       const i = outcome.icmp;
       const f = (s: number) => (s * 1000).toFixed(3);

@@ -27,10 +27,12 @@ import {
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
+import { socketFields } from "./socket_fields.ts";
 import { templateProblem } from "./url_template.ts";
 import { tenantProblem } from "./tenant_url.ts";
 
 import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+import { pathProbe } from "./path_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -54,7 +56,20 @@ const tcpProbe = z.strictObject({
   tls: optional(z.boolean()),
   tls_server_name: optional(z.string()),
   tls_insecure_skip_verify: optional(z.boolean()),
-});
+  ...socketFields,
+}).check(z.superRefine((m, ctx) => {
+  const set = (["dscp", "source_ip", "source_interface"] as const).filter((k) =>
+    m[k] !== undefined
+  );
+  if (m.tls && set.length > 0) {
+    ctx.issues.push({
+      code: "custom",
+      input: m.tls,
+      path: ["tls"],
+      message: `tls cannot be combined with ${set.join(", ")} (TLS needs Deno's own connection)`,
+    });
+  }
+}));
 
 const udpProbe = z.strictObject({
   type: z.literal("udp"),
@@ -70,6 +85,7 @@ const udpProbe = z.strictObject({
     ),
   ),
   expect: optional(regex),
+  ...socketFields,
 });
 
 const icmpProbe = z.strictObject({
@@ -80,15 +96,19 @@ const icmpProbe = z.strictObject({
   size: optional(int(0, 65000)),
   ttl: optional(int(1, 255)),
   helper: optional(z.enum(["auto", "socket", "ping"])),
+  ...socketFields,
+  /** Set DF (IPv4) / never fragment (IPv6): with `size`, a path-MTU check. */
+  dont_fragment: optional(z.boolean()),
 });
 
-/** One probe module: `{type: tcp|udp|icmp|http|dns, ...}`. */
+/** One probe module: `{type: tcp|udp|icmp|http|dns|path, ...}`. */
 export const probeModule = z.discriminatedUnion("type", [
   tcpProbe,
   udpProbe,
   icmpProbe,
   httpProbe(probeCommon),
   dnsProbe(probeCommon),
+  pathProbe(probeCommon),
 ]);
 
 /** Most targets in one `static:` list. */

@@ -10,6 +10,7 @@ import { createUdpProbe } from "./udp.ts";
 import { createIcmpProbe } from "./icmp/icmp_probe.ts";
 import { createDnsProbe } from "./dns/dns_probe.ts";
 import { createHttpProbe } from "./http/http_probe.ts";
+import { createPathProbe } from "./path/path_probe.ts";
 import { createDnsClient } from "../net/dns/dns_client.ts";
 
 /** What probe factories may use. */
@@ -30,6 +31,7 @@ const FACTORIES: Factories = {
   udp: (deps) => createUdpProbe({ resolver: deps.resolver, registry: deps.registry }),
   icmp: (deps) => createIcmpProbe({ resolver: deps.resolver, registry: deps.registry }),
   http: (deps) => createHttpProbe({ resolver: deps.resolver }),
+  path: (deps) => createPathProbe({ resolver: deps.resolver }),
   dns: (deps) =>
     createDnsProbe({
       resolver: deps.resolver,

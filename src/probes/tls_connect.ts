@@ -36,7 +36,9 @@ export async function tlsConnect(
       servername: options.serverName,
       rejectUnauthorized: !options.insecureSkipVerify,
       ca: options.ca,
-      checkServerIdentity: options.serverName ? undefined : () => undefined,
+      // With a name, node's own check against it (the option must then be absent, not undefined);
+      // an IP literal without one is not checked against a name.
+      ...(options.serverName ? {} : { checkServerIdentity: () => undefined }),
     });
     const chunks: Uint8Array[] = [];
     let ended = false;

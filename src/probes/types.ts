@@ -1,6 +1,7 @@
 /** @module The probe seam: one attempt on one target, with a hard deadline. */
 import type { ProbeType } from "../config/schema.ts";
 import type { ProbeJob } from "../schedule/job.ts";
+import type { PathResult } from "./path/types.ts";
 
 /** The fixed set of reasons a probe fails; a failure is data, not an exception. */
 export type FailureReason = "timeout" | "refused" | "unreachable" | "dns" | "mismatch" | "error";
@@ -40,6 +41,8 @@ export interface ProbeGauge {
   help: string;
   value: number;
   labels?: readonly (readonly [string, string])[];
+  /** The family's type; a gauge unless said (`vmprober_path_changes_total` is a counter). */
+  type?: "counter";
 }
 
 /** What one probe attempt (or its retries) reports: success, time, reason, type fields. */
@@ -71,7 +74,9 @@ export interface ProbeOutcome {
   icmpReplyHopLimit?: number;
   /** TLS certificate expiry, Unix seconds (tcp with tls only). */
   tlsCertExpiry?: number;
-  /** Type-specific gauges (http, dns), in a stable order. */
+  /** Path probes: the hops found (type path only). */
+  path?: PathResult;
+  /** Type-specific gauges (http, dns, path), in a stable order. */
   gauges?: readonly ProbeGauge[];
 }
 

@@ -18,7 +18,10 @@ export async function runWithRetries(
       outcome.success || attempts > options.retries || options.signal.aborted ||
       left < job.timeoutMs
     ) {
-      return { ...outcome, attempts };
+      // The outcome is this run's own object: the count goes on it (no copy per probe).
+      const out = outcome as ProbeOutcome & { attempts: number };
+      out.attempts = attempts;
+      return out;
     }
   }
 }

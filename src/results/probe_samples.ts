@@ -9,7 +9,7 @@ import type { ResultRecord } from "./types.ts";
 /** One metric family: its name, type and HELP text. */
 export interface Family {
   name: string;
-  type: "gauge";
+  type: "gauge" | "counter";
   help: string;
   /** Values are durations (stored and pushed at float32 precision). */
   duration?: boolean;
@@ -79,7 +79,8 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
 };
 
 /**
- * blackbox_exporter's samples for one record, in {@linkcode PROBE_FAMILIES} order. Like
+ * blackbox_exporter's samples for one record, in {@linkcode PROBE_FAMILIES} order (one list per
+ * record object, shared by its callers: never change it). Like
  * blackbox, the address families are there even when resolving failed (value 0), TCP and UDP
  * always carry `probe_failed_due_to_regex`, ICMP always its three phases, and the TLS and hop
  * limit families only when there is a handshake or a reply.
@@ -97,13 +98,16 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
  * ```
  */
 export function probeSamples(r: ResultRecord): ProbeSample[] {
+  // Every sink of a record asks (live metrics, WAL): made once per record, shared, read-only.
+  const hit = made.get(r);
+  if (hit) return hit;
   // http and dns probes report their own families as gauges (`probe_http_*`, `probe_dns_*`, and
   // some of the common ones): a name they set is theirs, never written twice.
   const gauges = r.gauges ?? [];
-  const own = gauges.length ? new Set(gauges.map((g) => g.name)) : undefined;
   const out: ProbeSample[] = [];
+  made.set(r, out);
   const add = (name: string, value: number) => {
-    if (!own?.has(name)) out.push({ name, value });
+    if (!ownGauge(gauges, name)) out.push({ name, value });
   };
   add("probe_success", r.success ? 1 : 0);
   add("probe_duration_seconds", r.durationSeconds);
@@ -145,8 +149,17 @@ export function probeSamples(r: ResultRecord): ProbeSample[] {
       out.push({ name: "probe_icmp_reply_hop_limit", value: r.icmpReplyHopLimit });
     }
   }
-  for (const g of gauges) out.push({ name: g.name, labels: g.labels, value: g.value });
+  // A gauge is a sample already (name, labels, value): no copy.
+  for (const g of gauges) out.push(g);
   return out;
+}
+
+const made = new WeakMap<ResultRecord, ProbeSample[]>();
+
+/** Whether `gauges` has one named `name` (a loop: no set per record). */
+function ownGauge(gauges: readonly { name: string }[], name: string): boolean {
+  for (const g of gauges) if (g.name === name) return true;
+  return false;
 }
 
 /**
@@ -160,7 +173,7 @@ export function familiesOf(records: Iterable<ResultRecord>): Family[] {
     for (const g of r.gauges ?? []) {
       if (seen.has(g.name)) continue;
       seen.add(g.name);
-      out.push({ name: g.name, type: "gauge", help: g.help });
+      out.push({ name: g.name, type: g.type ?? "gauge", help: g.help });
     }
   }
   return out;

@@ -34,8 +34,8 @@ export const PUSHED_FAMILIES: readonly PushedFamily[] = [
 
 /** The pushed families: the fixed ones, and the gauges probes report (http, dns), as seen. */
 export interface FamilyBook {
-  /** Notes a gauge family (first help wins; at most 1,000 families are kept). */
-  note(name: string, help: string): void;
+  /** Notes a gauge (or counter) family (first help wins; at most 1,000 families are kept). */
+  note(name: string, help: string, type?: "gauge" | "counter"): void;
   list(): readonly PushedFamily[];
 }
 
@@ -44,9 +44,9 @@ export function createFamilyBook(): FamilyBook {
   const seen = new Map<string, PushedFamily>(PUSHED_FAMILIES.map((f) => [f.name, f]));
   let list: readonly PushedFamily[] = PUSHED_FAMILIES;
   return {
-    note(name, help) {
+    note(name, help, type = "gauge") {
       if (seen.has(name) || seen.size >= 1000) return;
-      seen.set(name, { name, type: "gauge", help });
+      seen.set(name, { name, type, help });
       list = [...seen.values()];
     },
     list: () => list,

@@ -39,8 +39,9 @@ export interface RecordEncoder {
 }
 
 /** The samples `encode()` writes for `r` alone (stale markers of ended series aside). */
-function samplesOf(r: ResultRecord): ProbeSample[] {
-  return [...probeSamples(r), ...pushedExtraSamples(r)];
+function samplesOf(r: ResultRecord): readonly ProbeSample[] {
+  const extra = pushedExtraSamples(r);
+  return extra.length === 0 ? probeSamples(r) : [...probeSamples(r), ...extra];
 }
 
 /** How many samples `encode()` writes for `r` alone (stale markers of ended series aside). */
@@ -75,6 +76,9 @@ interface JobFields {
   starts: number[];
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
+  /** `bytes` before and after `nameAt` (views made once, not per series). */
+  head: Uint8Array;
+  tail: Uint8Array;
 }
 
 /** One `Label` field (tag 1 of TimeSeries), tag and length included. */
@@ -110,7 +114,9 @@ export function createRecordEncoder(
   extra: Readonly<Record<string, string>> = {},
   options: RecordEncoderOptions = {},
 ): RecordEncoder {
-  const jobs = new WeakMap<object, JobFields>();
+  // By labels object, then job key: the jobs of one target group share a labels object
+  // (schedule/job.ts), and a reload's new objects let the old entries go.
+  const jobs = new WeakMap<object, Map<string, JobFields>>();
   const names = new Map<string, Uint8Array | null>();
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
@@ -126,16 +132,11 @@ export function createRecordEncoder(
     return f;
   };
   const ownLabels = new Map<string, Extra[]>();
-  // Most own labels are constant arrays (the stat and phase labels): found by identity first.
-  const ownByArray = new WeakMap<object, Extra[]>();
+  /** By list object first: a probe's constant label lists (phases) skip the JSON key. */
+  const ownByRef = new WeakMap<object, Extra[]>();
   const ownExtras = (labels: readonly (readonly [string, string])[]): Extra[] => {
-    const known = ownByArray.get(labels);
-    if (known) return known;
-    const extras = ownExtrasByText(labels);
-    ownByArray.set(labels, extras);
-    return extras;
-  };
-  const ownExtrasByText = (labels: readonly (readonly [string, string])[]): Extra[] => {
+    const ref = ownByRef.get(labels);
+    if (ref) return ref;
     const key = JSON.stringify(labels);
     let f = ownLabels.get(key);
     if (!f) {
@@ -143,11 +144,34 @@ export function createRecordEncoder(
       const set = buildLabelSet(labels, options.onLabelDrop);
       ownLabels.set(key, f = set.map(([k, v]) => ({ name: k, field: labelField(k, v) })));
     }
+    ownByRef.set(labels, f);
     return f;
+  };
+  /** A series' own labels with `__name__` in sorted place, per (labels, name field). */
+  const mergedOf = new WeakMap<Extra[], Map<Uint8Array, Extra[]>>();
+  const merged = (extras: Extra[], name: Uint8Array): Extra[] => {
+    let byName = mergedOf.get(extras);
+    if (!byName) mergedOf.set(extras, byName = new Map());
+    let all = byName.get(name);
+    if (!all) {
+      all = [];
+      let named = false;
+      for (const e of extras) {
+        if (!named && e.name > "__name__") {
+          all.push({ name: "__name__", field: name });
+          named = true;
+        }
+        all.push(e);
+      }
+      if (!named) all.push({ name: "__name__", field: name });
+      byName.set(name, all);
+    }
+    return all;
   };
 
   const fieldsOf = (r: ResultRecord): JobFields => {
-    const cached = jobs.get(r.labels);
+    let byKey = jobs.get(r.labels);
+    const cached = byKey?.get(r.key);
     if (
       cached && cached.probe === r.probe && cached.target === r.target && cached.type === r.type &&
       cached.job === r.job
@@ -166,17 +190,22 @@ export function createRecordEncoder(
     starts.push(at);
     const names = set.map(([k]) => k);
     const after = names.findIndex((n) => n > "__name__");
+    const bytes = concat(fields);
+    const nameAt = starts[after < 0 ? names.length : after]!;
     const job: JobFields = {
       probe: r.probe,
       type: r.type,
       target: r.target,
       job: r.job,
-      bytes: concat(fields),
+      bytes,
       names,
       starts,
-      nameAt: starts[after < 0 ? names.length : after]!,
+      nameAt,
+      head: bytes.subarray(0, nameAt),
+      tail: bytes.subarray(nameAt),
     };
-    jobs.set(r.labels, job);
+    if (!byKey) jobs.set(r.labels, byKey = new Map());
+    byKey.set(r.key, job);
     return job;
   };
 
@@ -190,51 +219,28 @@ export function createRecordEncoder(
     view = new DataView(buf.buffer);
   };
 
-  /** Appends `from[start, end)` (label fields are short: a loop beats a subarray view). */
-  const copy = (from: Uint8Array, start: number, end: number) => {
-    for (let i = start; i < end; i++) buf[len++] = from[i]!;
-  };
-
   /**
-   * The job's label fields with `__name__` (`name`) and the series' own `extras` (sorted) in
-   * sorted place, an extra replacing a job label of its name: bytes written when `write`, else
-   * only counted. No allocation.
+   * The labels of a series with its own: the job's runs between `all`'s fields, copied by range
+   * (no view per run). Returns the bytes; writes them at `len` when `write`.
    */
-  const merge = (
-    name: Uint8Array,
-    job: JobFields,
-    extras: readonly Extra[],
-    write: boolean,
-  ): number => {
+  const walk = (job: JobFields, all: readonly Extra[], write: boolean): number => {
     const { names, starts, bytes: base } = job;
     let total = 0;
     let i = 0;
     let run = 0;
-    let e = 0;
-    let named = false;
-    for (let step = 0; step <= extras.length; step++) {
-      let label: string;
-      let field: Uint8Array;
-      if (!named && (e >= extras.length || extras[e]!.name > "__name__")) {
-        label = "__name__";
-        field = name;
-        named = true;
-      } else {
-        label = extras[e]!.name;
-        field = extras[e]!.field;
-        e++;
-      }
-      while (i < names.length && names[i]! < label) i++;
-      const upTo = starts[i]!;
+    for (const e of all) {
+      while (i < names.length && names[i]! < e.name) i++;
+      const to = starts[i]!;
       if (write) {
-        copy(base, run, upTo);
-        copy(field, 0, field.length);
+        for (let k = run; k < to; k++) buf[len++] = base[k]!;
+        buf.set(e.field, len);
+        len += e.field.length;
       }
-      total += upTo - run + field.length;
-      if (names[i] === label) i++;
+      total += to - run + e.field.length;
+      if (names[i] === e.name) i++;
       run = starts[i]!;
     }
-    if (write) copy(base, run, base.length);
+    if (write) { for (let k = run; k < base.length; k++) buf[len++] = base[k]!; }
     return total + base.length - run;
   };
 
@@ -248,7 +254,7 @@ export function createRecordEncoder(
   const series = (
     name: Uint8Array,
     job: JobFields,
-    extras: readonly Extra[] | undefined,
+    extras: Extra[] | undefined,
     value: number,
     ts: number,
   ) => {
@@ -259,17 +265,22 @@ export function createRecordEncoder(
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      copy(base, 0, job.nameAt);
-      copy(name, 0, name.length);
-      copy(base, job.nameAt, base.length);
+      buf.set(job.head, len);
+      len += job.head.length;
+      buf.set(name, len);
+      len += name.length;
+      buf.set(job.tail, len);
+      len += job.tail.length;
     } else {
       // The series' own labels (sorted, `__name__` among them) merged into the job's; one of
-      // theirs replaces a job label of the same name. Walked twice: size, then bytes.
-      const tsSize = merge(name, job, extras, false) + 1 + varintSize(sampleSize) + sampleSize;
+      // theirs replaces a job label of the same name. Walked twice: size, then bytes; job label
+      // runs are copied by range (no view per run).
+      const all = merged(extras, name);
+      const tsSize = walk(job, all, false) + 1 + varintSize(sampleSize) + sampleSize;
       ensure(1 + 10 + tsSize);
       buf[len++] = 0x0a;
       len = putVarint(buf, len, tsSize);
-      merge(name, job, extras, true);
+      walk(job, all, true);
     }
     buf[len++] = 0x12;
     len = putVarint(buf, len, sampleSize);
@@ -293,18 +304,20 @@ export function createRecordEncoder(
     series(name, job, sample.labels?.length ? ownExtras(sample.labels) : undefined, value, ts);
     return 1;
   };
-  const idOf = (s: ProbeSample) =>
-    s.labels?.length ? `${s.name}\u0000${JSON.stringify(s.labels)}` : s.name;
-  /** The samples each job's last result had, by job key. */
-  const lastSeries = new Map<string, ProbeSample[]>();
-  /** Same series as before: same names and the same label arrays (or equal labels), in order. */
+  const labelIds = new WeakMap<object, string>();
+  const idOf = (s: ProbeSample) => {
+    if (!s.labels?.length) return s.name;
+    let json = labelIds.get(s.labels);
+    if (json === undefined) labelIds.set(s.labels, json = JSON.stringify(s.labels));
+    return `${s.name}\u0000${json}`;
+  };
+  /** The samples each job's last result had, by job key (ids are made only when they differ). */
+  const lastSeries = new Map<string, readonly ProbeSample[]>();
+  /** Same series as the previous list, by name and label-list identity (the common case). */
   const sameSeries = (a: readonly ProbeSample[], b: readonly ProbeSample[]) => {
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) {
-      const x = a[i]!;
-      const y = b[i]!;
-      if (x.name !== y.name) return false;
-      if (x.labels !== y.labels && idOf(x) !== idOf(y)) return false;
+      if (a[i]!.name !== b[i]!.name || a[i]!.labels !== b[i]!.labels) return false;
     }
     return true;
   };
@@ -322,8 +335,7 @@ export function createRecordEncoder(
         continue;
       }
       // A series the job's previous result had and this one lacks (no reply: no RTT; no address:
-      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus. Most
-      // results have the same series as the job's last one: compared in place, no ids built.
+      // no IP protocol) ends here, as a series missing from a scrape does in Prometheus.
       const before = lastSeries.get(r.key);
       lastSeries.set(r.key, list);
       if (!before || sameSeries(before, list)) continue;

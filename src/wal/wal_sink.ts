@@ -79,7 +79,7 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
       if (records.length === 0) return;
       if (options.families) {
         for (const r of records) {
-          for (const g of r.gauges ?? []) options.families.note(g.name, g.help);
+          for (const g of r.gauges ?? []) options.families.note(g.name, g.help, g.type);
         }
       }
       const { bytes, samples } = encoder.encode(records);

@@ -27,6 +27,8 @@ export interface DnsResponder extends AsyncDisposable {
   port: number;
   /** Queries received, as "udp|tcp name TYPE". */
   log: string[];
+  /** The source port of each UDP query, in order. */
+  sourcePorts: number[];
   /** Queries for "name TYPE" over any transport. */
   count(key: string): number;
   /** The last query's decoded packet. */
@@ -75,6 +77,7 @@ export function startDnsResponder(zones: Record<string, Zone> = {}): DnsResponde
   const self: DnsResponder = {
     port: (udp!.addr as Deno.NetAddr).port,
     log: [],
+    sourcePorts: [],
     zones,
     count: (key) => self.log.filter((l) => l.endsWith(` ${key}`)).length,
     async [Symbol.asyncDispose]() {
@@ -106,6 +109,7 @@ export function startDnsResponder(zones: Record<string, Zone> = {}): DnsResponde
         return;
       }
       const q = packet.decode(Buffer.from(data));
+      self.sourcePorts.push((addr as Deno.NetAddr).port);
       const zone = note(q, "udp");
       if (zone?.silent) continue;
       const answer = reply(q, zone, false);

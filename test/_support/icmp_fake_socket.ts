@@ -1,18 +1,19 @@
 /** @module A scripted in-memory ICMP socket: what it "receives" is decided per sent packet. */
 import type {
   IcmpSocket,
-  OutgoingEcho,
   PacketView,
   ReceivedPacket,
   SocketKind,
 } from "../../src/probes/icmp/ffi_socket.ts";
-import { decodeSockaddr, encodeSockaddr } from "../../src/probes/icmp/sockaddr.ts";
+import { encodeSockaddr } from "../../src/probes/icmp/sockaddr.ts";
 
 /** One sent packet, as the fake saw it. */
 export interface SentPacket {
   ip: string;
   packet: Uint8Array;
   sentNs: number;
+  /** The TTL / hop limit asked for, when one was. */
+  ttl?: number;
 }
 
 /** A fake ICMP socket; `respond` returns what arrives after each send. */
@@ -29,24 +30,11 @@ export function fakeIcmpSocket(
     inbox: [] as ReceivedPacket[],
     closed: false,
     realtimeNs: () => now,
-    send(ip: string, packet: Uint8Array): { sentNs: number } | { errno: number } {
-      const sent = { ip, packet: packet.slice(), sentNs: now += 1000 };
+    send(ip: string, packet: Uint8Array, ttl?: number): { sentNs: number } | { errno: number } {
+      const sent = { ip, packet: packet.slice(), sentNs: now += 1000, ttl };
       socket.sent.push(sent);
       socket.inbox.push(...respond(sent));
       return { sentNs: sent.sentNs };
-    },
-    /** Every packet `sendMany` handed over, with the sockaddr decoded back to text. */
-    sendMany(items: readonly OutgoingEcho[]) {
-      for (const item of items) {
-        const ip = decodeSockaddr(item.sockaddr, item.sockaddr.byteLength)!;
-        const sent = socket.send(ip, item.packet);
-        if ("errno" in sent) {
-          item.errno = sent.errno;
-        } else {
-          item.sentNs = sent.sentNs;
-          item.errno = 0;
-        }
-      }
     },
     receive(max = 64) {
       return socket.inbox.splice(0, max);

@@ -92,7 +92,9 @@ export const CASES: Case[] = [
   {
     name: "unknown probe type",
     text: "probes:\n  x: {type: smtp}\n",
-    expect: ['FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, got "smtp"'],
+    expect: [
+      'FILE:2:13: probes.x.type: expected one of tcp, udp, icmp, http, dns, path, got "smtp"',
+    ],
   },
   {
     name: "missing probes",

@@ -118,7 +118,7 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
     'c.yaml:2:6: probes.x: expected a mapping, got "tcp"',
   ]);
   assert.deepEqual(problems("probes:\n  x: !!binary aGk=\n"), [
-    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp|http|dns, got binary data",
+    "c.yaml:2:15: probes.x: expected a mapping with type: tcp|udp|icmp|http|dns|path, got binary data",
   ]);
   assert.deepEqual(problems(`${PROBE}targets: {static: {}}\n`), [
     "c.yaml:3:10: targets: expected a list, got a mapping",

@@ -52,3 +52,15 @@ Deno.test("refuseDropped() throws naming the part that needs a dropped permissio
       "agent to apply it)",
   });
 });
+
+Deno.test("permissionNeeds() counts a path module in use as needing ffi (its raw socket), not run", () => {
+  const path = config(
+    "  p: {type: path}\n  q: {type: path}",
+    '  - static: {targets: ["a"]}\n    probes: [p]',
+  );
+  assert.deepEqual([...permissionNeeds(path)], [["ffi", 'path probe module "p"']]);
+  assert.throws(
+    () => refuseDropped(path, ["ffi"]),
+    /Cannot apply the config: path probe module "p" needs the ffi permission, dropped at start/,
+  );
+});

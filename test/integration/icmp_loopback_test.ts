@@ -57,7 +57,7 @@ function forged(type: number, identifier: number, breakChecksum = false): Uint8A
   return p;
 }
 
-Deno.test("raw ICMP socket: the kernel filter keeps foreign echo replies from the parser, passes errors and our block", async () => {
+Deno.test("raw ICMP socket: the kernel filter keeps foreign echo replies from the parser, passes our block", async () => {
   for (const family of [4, 6] as const) {
     const ignored: string[] = [];
     const channel = createEchoChannel(openIcmpSocket(family, "raw"), {
@@ -86,16 +86,14 @@ Deno.test("raw ICMP socket: the kernel filter keeps foreign echo replies from th
       // the host makes some (a UDP datagram to a closed loopback port): all but those is none.
       const notErrors = () => ignored.filter((r) => r !== "other_type");
       assert.deepEqual(notErrors(), [], `IPv${family}: nothing foreign parsed`);
-      const errorsBefore = ignored.length;
       // What does pass: a reply with one of our identifiers but a bad checksum (IPv4: the
-      // kernel fills in ICMPv6 checksums), and the ICMP errors that may quote our requests.
+      // kernel fills in ICMPv6 checksums). ICMP errors reach us through the error queue, not
+      // as packets: forged ones about no request of ours are not parsed either.
       if (family === 4) forger.send(host, forged(reply, base + 15, true));
       for (const type of family === 4 ? [3, 11] : [1, 2, 3]) forger.send(host, forged(type, 7));
       await new Promise((r) => setTimeout(r, 20));
       channel.drain();
       assert.deepEqual(notErrors(), family === 4 ? ["checksum"] : []);
-      const errorsPassed = ignored.length - errorsBefore - notErrors().length;
-      assert.ok(errorsPassed >= (family === 4 ? 2 : 3), `IPv${family}: ${errorsPassed} errors`);
     } finally {
       channel.close();
     }

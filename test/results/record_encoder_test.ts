@@ -264,3 +264,46 @@ Deno.test("createRecordEncoder() sorts a gauge's own labels into place; they win
   assert.equal(Object.fromEntries(http.labels).phase, "connect");
   assert.deepEqual(dropped, ["empty_value:e"]);
 });
+
+Deno.test("createRecordEncoder() encodes a job's labels once when jobs share one labels object", () => {
+  // The jobs of one target group share their labels object (schedule/job.ts).
+  const shared = { site: "fra1", "bad-name": "x" };
+  const drops: string[] = [];
+  const enc = createRecordEncoder({}, {
+    onLabelDrop: (reason, name) => drops.push(`${reason} ${name}`),
+  });
+  const a = { ...tcp, labels: shared };
+  const b = { ...tcp, target: "127.0.0.9:22", key: jobKey("ssh", "127.0.0.9:22"), labels: shared };
+  const first = [enc.encode([a]).bytes, enc.encode([b]).bytes];
+  const text = first.map((bytes) => new TextDecoder().decode(bytes));
+  assert.ok(text[0]!.includes("127.0.0.1:22") && !text[0]!.includes("127.0.0.9:22"));
+  assert.ok(text[1]!.includes("127.0.0.9:22") && !text[1]!.includes("127.0.0.1:22"));
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(enc.encode([a]).bytes, first[0]);
+    assert.deepEqual(enc.encode([b]).bytes, first[1]);
+  }
+  assert.deepEqual(drops, ["invalid_name bad-name", "invalid_name bad-name"]);
+});
+
+Deno.test("createRecordEncoder() ends a labelled series whose label value changed, and only that", () => {
+  const enc = createRecordEncoder();
+  const last = new Map<string, Series[]>();
+  const phases = [["phase", "connect"]] as const;
+  const tls = (version: string): ResultRecord => ({
+    ...failed,
+    timestampMs: failed.timestampMs + version.length,
+    tls: { ...failed.tls!, version },
+    gauges: [{ name: "probe_http_duration_seconds", help: "h", value: 1, labels: phases }],
+  });
+  assert.deepEqual(enc.encode([tls("TLS 1.2")]), reference([tls("TLS 1.2")], {}, last));
+  // New label list objects with the same contents end nothing.
+  const same = enc.encode([tls("TLS 1.2")]);
+  assert.deepEqual(same, reference([tls("TLS 1.2")], {}, last));
+  assert.equal(decodeWriteRequest(same.bytes).filter((s) => s.stale).length, 0);
+  // The version changes: the old version's series ends, the constant-label one does not.
+  const next = tls("TLS 1.3 ");
+  const out = enc.encode([next]);
+  assert.deepEqual(out, reference([next], {}, last));
+  const stale = decodeWriteRequest(out.bytes).filter((s) => s.stale);
+  assert.deepEqual(stale.map((s) => Object.fromEntries(s.labels).version), ["TLS 1.2"]);
+});

@@ -1,18 +1,20 @@
 /**
- * @module The DNS client: one question to one server (UDP, and TCP when the answer comes back
+ * @module The DNS client: one question to one server (UDP over a shared socket pool, and TCP when the answer comes back
  * truncated), and the C library's way through a server list: each attempt asks every server in
  * turn; a timeout or a server failure moves on to the next server, any other answer (NOERROR,
  * NXDOMAIN) is final.
  */
 import type { DnsHooks, DnsResponse, DnsServer, ExchangeOptions, QueryType } from "./types.ts";
 import { encodeQuery, randomId, rcodeOf } from "./wire.ts";
-import { type ListenDatagram, udpExchange } from "./udp_exchange.ts";
+import { createUdpPool, type ListenDatagram, type UdpPool } from "./udp_pool.ts";
 import { tcpExchange } from "./tcp_exchange.ts";
 import { DnsError, rcodeError, timeoutError } from "./dns_error.ts";
 
 /** Options of {@linkcode createDnsClient}; effects injected with real defaults. */
 export interface DnsClientOptions {
   listen?: ListenDatagram;
+  /** The shared UDP sockets; a pool of the client's own (on `listen`) by default. */
+  pool?: UdpPool;
   connect?: (o: Deno.ConnectOptions) => Promise<Deno.TcpConn>;
   hooks?: DnsHooks;
 }
@@ -44,9 +46,10 @@ export interface DnsClient {
   ): Promise<DnsResponse>;
 }
 
-/** Creates a client; it holds no sockets between questions. */
+/** Creates a client; its UDP sockets are shared by the questions in flight (udp_pool.ts). */
 export function createDnsClient(options: DnsClientOptions = {}): DnsClient {
   const hooks = options.hooks ?? {};
+  const pool = options.pool ?? createUdpPool({ listen: options.listen });
 
   const exchange: DnsClient["exchange"] = async (server, name, type, opts) => {
     const id = randomId();
@@ -58,10 +61,9 @@ export function createDnsClient(options: DnsClientOptions = {}): DnsClient {
     let got;
     try {
       if (transport === "udp") {
-        got = await udpExchange(server, question, {
+        got = await pool.exchange(server, question, {
           timeoutMs: opts.timeoutMs,
           signal: opts.signal,
-          listen: options.listen,
           hooks,
         });
         if (got?.packet.flag_tc) {

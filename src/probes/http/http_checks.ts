@@ -31,6 +31,7 @@ export function checkHeaders(
   failIfMatches: readonly HeaderRule[],
   failIfNotMatches: readonly HeaderRule[],
 ): string | undefined {
+  if (failIfMatches.length === 0 && failIfNotMatches.length === 0) return undefined;
   for (const r of failIfMatches) {
     const values = headerValues(head, r.header.toLowerCase());
     if (values.length === 0) {
@@ -60,6 +61,7 @@ export function checkBody(
   failIfMatches: readonly PeerRegex[],
   failIfNotMatches: readonly PeerRegex[],
 ): string | undefined {
+  if (failIfMatches.length === 0 && failIfNotMatches.length === 0) return undefined;
   for (const re of failIfMatches) if (re.test(body)) return `body matched /${re.source}/`;
   for (const re of failIfNotMatches) if (!re.test(body)) return `body did not match /${re.source}/`;
   return undefined;

@@ -17,6 +17,9 @@ export interface HttpFigures {
 }
 
 const PHASE_HELP = "Duration of http request by phase, summed over all redirects";
+const PHASES = ["resolve", "connect", "tls", "processing", "transfer"] as const;
+/** One label list per phase, shared by every run: encoders cache their bytes by identity. */
+const PHASE_LABELS = PHASES.map((phase) => [["phase", phase] as const] as const);
 
 /** The gauges of one run, in blackbox's names, order and meanings. */
 export function httpGauges(f: HttpFigures): ProbeGauge[] {
@@ -28,12 +31,12 @@ export function httpGauges(f: HttpFigures): ProbeGauge[] {
       f.lookupSeconds,
     ),
   ];
-  for (const phase of ["resolve", "connect", "tls", "processing", "transfer"] as const) {
+  for (let i = 0; i < PHASES.length; i++) {
     out.push({
       name: "probe_http_duration_seconds",
       help: PHASE_HELP,
-      value: f.phases[phase],
-      labels: [["phase", phase]],
+      value: f.phases[PHASES[i]!],
+      labels: PHASE_LABELS[i],
     });
   }
   out.push(

@@ -27,6 +27,8 @@ export interface HttpOptions {
   keepBodyBytes: number;
   /** We ask for gzip and decode it (no Accept-Encoding of the module's own). */
   decode: boolean;
+  /** How the final response's body is read (one object per module). */
+  bodyOptions: { limit: number; keepBytes: number; decode: boolean };
   authorization?: string;
   tls: { ca?: string; serverName?: string; insecureSkipVerify: boolean };
 }
@@ -50,6 +52,10 @@ function compileStatic(m: Record<string, any>): Static {
   const bodyMatches = res(m.fail_if_body_matches_regexp);
   const bodyNotMatches = res(m.fail_if_body_not_matches_regexp);
   const limit = m.body_size_limit ?? Infinity;
+  const keepBytes = bodyMatches.length + bodyNotMatches.length > 0
+    ? Math.min(limit, MAX_REGEX_BODY)
+    : 0;
+  const decode = !headers.some(([k]) => k.toLowerCase() === "accept-encoding");
   return {
     method: m.method ?? "GET",
     headers,
@@ -64,12 +70,31 @@ function compileStatic(m: Record<string, any>): Static {
     failIfHeaderMatches: rules(m.fail_if_header_matches),
     failIfHeaderNotMatches: rules(m.fail_if_header_not_matches),
     bodySizeLimit: limit,
-    keepBodyBytes: bodyMatches.length + bodyNotMatches.length > 0
-      ? Math.min(limit, MAX_REGEX_BODY)
-      : 0,
-    decode: !headers.some(([k]) => k.toLowerCase() === "accept-encoding"),
+    keepBodyBytes: keepBytes,
+    decode,
+    bodyOptions: { limit, keepBytes, decode },
     tls: m.tls ?? {},
   };
+}
+
+/** Options of modules that read no file, made once per module object. */
+const fileless = new WeakMap<object, HttpOptions>();
+
+/**
+ * A module's options: synchronously from a per-module cache when it names no file (the common
+ * case; no promise, no copy per run), else {@linkcode compileHttpOptions}.
+ */
+// deno-lint-ignore no-explicit-any
+export function httpOptionsOf(m: Record<string, any>): HttpOptions | Promise<HttpOptions> {
+  const hit = fileless.get(m);
+  if (hit) return hit;
+  if (m.basic_auth?.password_file || m.bearer_token_file || m.tls?.ca_file) {
+    return compileHttpOptions(m);
+  }
+  return compileHttpOptions(m).then((o) => {
+    fileless.set(m, o);
+    return o;
+  });
 }
 
 /** Compiles a module's options; rejects with a plain error when a file cannot be read. */

@@ -5,19 +5,19 @@
  */
 import type { Probe } from "../types.ts";
 import type { ProbeJob } from "../../schedule/job.ts";
-import type { ProbeOutcome } from "../types.ts";
+import type { ProbeOutcome, TlsInfo } from "../types.ts";
 import type { Resolver } from "../../net/resolver.ts";
 import { createResolver } from "../../net/resolver.ts";
 import { failureReason } from "../failure_reason.ts";
 import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
-import { httpTarget, looksLikeUrl } from "../../net/target_url.ts";
 import { deadline } from "../deadline.ts";
-import { type Phases, type RoundTrip, roundTrip } from "./round_trip.ts";
-import { headerValues, type ResponseHead } from "./response_head.ts";
+import { type RoundTrip, roundTrip, type RoundTripOptions } from "./round_trip.ts";
+import { firstHeader, joinedHeader, type ResponseHead } from "./response_head.ts";
 import { BodyLimitError } from "./response_body.ts";
 import { checkBody, checkHeaders, checkStatus } from "./http_checks.ts";
 import { type HttpFigures, httpGauges } from "./http_gauges.ts";
-import { compileHttpOptions, requestHeaders } from "./http_options.ts";
+import { httpOptionsOf, requestHeaders } from "./http_options.ts";
+import { endpointOf, firstHop, requestBytes } from "./http_request.ts";
 
 /** Most redirects followed, as Go's HTTP client (and so blackbox_exporter). */
 export const MAX_REDIRECTS = 10;
@@ -36,12 +36,10 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
     type: "http",
     async run(job: ProbeJob<"http">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
-      const took = () => (performance.now() - start) / 1000;
       using limit = deadline(signal, job.timeoutMs);
-      const phases: Phases = { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 };
       const f: HttpFigures = {
         lookupSeconds: 0,
-        phases,
+        phases: { resolve: 0, connect: 0, tls: 0, processing: 0, transfer: 0 },
         status: 0,
         contentLength: 0,
         uncompressedLength: 0,
@@ -51,67 +49,69 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
         failedDueToRegex: false,
       };
       let family: 4 | 6 | undefined;
-      const peer: { certExpiry?: number } = {};
-      const done = (reason?: ProbeOutcome["reason"], detail?: string): ProbeOutcome => ({
-        success: reason === undefined,
-        durationSeconds: took(),
-        ...(reason ? { reason, detail } : {}),
-        ipProtocol: family,
-        tlsCertExpiry: peer.certExpiry,
-        gauges: httpGauges(f),
-      });
-      const o = await compileHttpOptions(job.options).catch((e: Error) => e);
+      const peer: { tls?: TlsInfo } = {};
+      const done = (reason?: ProbeOutcome["reason"], detail?: string): ProbeOutcome => {
+        const out: ProbeOutcome = {
+          success: reason === undefined,
+          durationSeconds: (performance.now() - start) / 1000,
+          ipProtocol: family,
+          gauges: httpGauges(f),
+        };
+        if (reason) {
+          out.reason = reason;
+          out.detail = detail;
+        }
+        if (peer.tls) out.tls = peer.tls;
+        return out;
+      };
+      const compiled = httpOptionsOf(job.options);
+      const o = compiled instanceof Promise ? await compiled.catch((e: Error) => e) : compiled;
       if (o instanceof Error) return done("error", o.message);
-      let url = looksLikeUrl(job.target)
-        ? httpTarget(job.target).url
-        : httpTarget(`${job.host.includes(":") ? `[${job.host}]` : job.host}:${job.port ?? 80}`)
-          .url;
-      const origin = url.host;
+      const first = firstHop(job, o);
+      let to = first.endpoint;
+      let bytes = first.bytes;
       let method = o.method;
       let body = o.body;
+      let hop = 0;
+      const final = (status: number, location: string | undefined) =>
+        !(o.followRedirects && REDIRECTS.has(status) && location && hop < MAX_REDIRECTS);
+      const trip: RoundTripOptions = {
+        resolver,
+        ipProtocol: job.ipProtocol,
+        dnsServer: moduleResolveOptions(job.options).server,
+        connect: deps.connect,
+        tls: o.tls,
+        signal: limit,
+        phases: f.phases,
+        onHead: (head, overTls) => fillFromHead(f, head, overTls, o.decode),
+        onResolved: (seconds, address) => {
+          if (hop === 0) {
+            f.lookupSeconds = seconds;
+            family = address.family;
+          }
+        },
+        body: (head) =>
+          final(head.status, firstHeader(head, "location")) ? o.bodyOptions : undefined,
+      };
       let last: RoundTrip;
       try {
-        for (let hop = 0;; hop++) {
-          const final = (status: number, location: string | undefined) =>
-            !(o.followRedirects && REDIRECTS.has(status) && location && hop < MAX_REDIRECTS);
-          last = await roundTrip({
-            method,
-            url,
-            headers: requestHeaders(url, o, url.host === origin),
-            body,
-          }, {
-            resolver,
-            ipProtocol: job.ipProtocol,
-            dnsServer: moduleResolveOptions(job.options).server,
-            connect: deps.connect,
-            tls: o.tls,
-            signal: limit,
-            phases,
-            onHead: (head, tls) => fillFromHead(f, head, tls, o.decode),
-            onResolved: (seconds, address) => {
-              if (hop === 0) {
-                f.lookupSeconds = seconds;
-                family = address.family;
-              }
-            },
-            body: (head) =>
-              final(head.status, headerValues(head, "location")[0])
-                ? { limit: o.bodySizeLimit, keepBytes: o.keepBodyBytes, decode: o.decode }
-                : undefined,
-          });
-          const location = headerValues(last.head, "location")[0];
+        for (;; hop++) {
+          last = await roundTrip(to, bytes, method === "HEAD", trip);
+          const location = firstHeader(last.head, "location");
           if (final(last.head.status, location)) break;
           f.redirects++;
-          const next = new URL(location!, url);
+          const next = new URL(location!, to.url);
           if (next.protocol !== "http:" && next.protocol !== "https:") {
             return done("error", `redirect to ${next.protocol} is not followed`);
           }
-          url = next;
           const s = last.head.status;
           if (s === 303 || ((s === 301 || s === 302) && method === "POST")) {
             if (method !== "HEAD") method = "GET";
             body = undefined;
           }
+          to = endpointOf(next);
+          const sameHost = next.host === first.endpoint.url.host;
+          bytes = requestBytes(method, next, requestHeaders(next, o, sameHost), body);
         }
       } catch (e) {
         if (e instanceof BodyLimitError) {
@@ -122,7 +122,7 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
         return done(reason, String((e as Error)?.message ?? e));
       }
       const head = last.head;
-      peer.certExpiry = last.certExpiry;
+      peer.tls = last.tls;
       f.uncompressedLength = last.body?.bytes ?? 0;
       const status = checkStatus(head.status, o.validStatusCodes);
       if (status) return done("mismatch", status);
@@ -146,17 +146,21 @@ export function createHttpProbe(deps: HttpProbeOptions = {}): Probe<"http"> {
   };
 }
 
+const ENCODED = /gzip|deflate/i;
+const CHUNKED = /chunked/i;
+const DIGITS = /^\d+$/;
+
 /** The figures a response head gives (status, lengths, version, Last-Modified, TLS). */
 function fillFromHead(f: HttpFigures, head: ResponseHead, tls: boolean, decode: boolean): void {
   f.status = head.status;
   f.ssl = tls;
-  const cl = headerValues(head, "content-length")[0];
-  const decoded = decode && /gzip|deflate/i.test(headerValues(head, "content-encoding").join());
-  const chunked = /chunked/i.test(headerValues(head, "transfer-encoding").join());
+  const cl = firstHeader(head, "content-length");
+  const decoded = decode && ENCODED.test(joinedHeader(head, "content-encoding"));
+  const chunked = CHUNKED.test(joinedHeader(head, "transfer-encoding"));
   // As Go's client: -1 when unknown (chunked, to the end) or when it decoded the body itself.
-  f.contentLength = cl && !decoded && !chunked && /^\d+$/.test(cl) ? Number(cl) : -1;
+  f.contentLength = cl && !decoded && !chunked && DIGITS.test(cl) ? Number(cl) : -1;
   f.version = head.version === "HTTP/1.0" ? 1 : 1.1;
-  const lm = headerValues(head, "last-modified")[0];
+  const lm = firstHeader(head, "last-modified");
   const seconds = lm ? Date.parse(lm) / 1000 : NaN;
   f.lastModified = Number.isFinite(seconds) ? Math.floor(seconds) : undefined;
 }

@@ -5,7 +5,7 @@
  * is never held, and one over the limit is not read to its end.
  */
 import type { BufferedReader } from "./buffered_reader.ts";
-import { headerValues, type ResponseHead } from "./response_head.ts";
+import { joinedHeader, type ResponseHead } from "./response_head.ts";
 
 /** What reading the body gave. */
 export interface BodyResult {
@@ -32,15 +32,20 @@ export class BodyLimitError extends RangeError {
   override name = "BodyLimitError";
 }
 
-/** The raw (still encoded) body chunks, by the response's framing. */
-async function* framed(reader: BufferedReader, head: ResponseHead, isHead: boolean) {
+/** Hands each raw (still encoded) body chunk to `take`, by the response's framing. */
+async function framed(
+  reader: BufferedReader,
+  head: ResponseHead,
+  isHead: boolean,
+  take: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<void> {
   if (isHead || head.status === 204 || head.status === 304) return;
-  const te = headerValues(head, "transfer-encoding").join(",").toLowerCase();
-  if (te.split(",").map((s) => s.trim()).includes("chunked")) {
+  const te = joinedHeader(head, "transfer-encoding").toLowerCase();
+  if (te !== "" && te.split(",").some((s) => s.trim() === "chunked")) {
     for (;;) {
       const line = await reader.readLine(1024);
       if (line === null) throw new Error("Cannot read body: the server closed inside a chunk");
-      const m = /^([0-9a-fA-F]{1,12})(;.*)?$/.exec(line.trim());
+      const m = CHUNK_SIZE.exec(line.trim());
       if (!m) {
         throw new SyntaxError(
           `Cannot read body: bad chunk size ${JSON.stringify(line.slice(0, 40))}`,
@@ -59,39 +64,72 @@ async function* framed(reader: BufferedReader, head: ResponseHead, isHead: boole
         const got = await reader.read(left);
         if (got === null) throw new Error("Cannot read body: the server closed inside a chunk");
         left -= got.length;
-        yield got;
+        const wait = take(got);
+        if (wait) await wait;
       }
       if ((await reader.readLine(2)) !== "") {
         throw new SyntaxError("Cannot read body: no CRLF after a chunk");
       }
     }
   }
-  const lengths = new Set(
-    headerValues(head, "content-length").flatMap((v) => v.split(",")).map((v) => v.trim()),
-  );
-  if (lengths.size > 1) {
-    throw new SyntaxError("Cannot read body: conflicting Content-Length values");
-  }
-  const cl = [...lengths][0];
+  const cl = contentLength(head);
   if (cl !== undefined) {
-    if (!/^\d{1,15}$/.test(cl)) {
+    if (!DIGITS.test(cl)) {
       throw new SyntaxError(`Cannot read body: bad Content-Length ${JSON.stringify(cl)}`);
     }
     let left = Number(cl);
     while (left > 0) {
-      const got = await reader.read(Math.min(left, 64 * 1024));
+      // What came with the head is taken without a read (a small body: no await at all).
+      const want = Math.min(left, 64 * 1024);
+      const got = reader.buffered(want) ?? await reader.read(want);
       if (got === null) throw new Error(`Cannot read body: the server closed ${left} bytes short`);
       left -= got.length;
-      yield got;
+      const wait = take(got);
+      if (wait) await wait;
     }
     return;
   }
   for (;;) {
     const got = await reader.read(64 * 1024);
     if (got === null) return;
-    yield got;
+    const wait = take(got);
+    if (wait) await wait;
   }
 }
+
+const CHUNK_SIZE = /^([0-9a-fA-F]{1,12})(;.*)?$/;
+const DIGITS = /^\d{1,15}$/;
+
+/** The one Content-Length (trimmed), undefined without one; throws when values conflict. */
+function contentLength(head: ResponseHead): string | undefined {
+  let one: string | undefined;
+  const all = head.headers;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]![0] !== "content-length") continue;
+    const value = all[i]![1];
+    if (!value.includes(",")) {
+      // The common case: one value, already trimmed when the head was read.
+      if (one === undefined) one = value;
+      else if (one !== value) {
+        throw new SyntaxError("Cannot read body: conflicting Content-Length values");
+      }
+      continue;
+    }
+    for (let from = 0; from <= value.length;) {
+      let comma = value.indexOf(",", from);
+      if (comma < 0) comma = value.length;
+      const v = value.slice(from, comma).trim();
+      from = comma + 1;
+      if (one === undefined) one = v;
+      else if (one !== v) {
+        throw new SyntaxError("Cannot read body: conflicting Content-Length values");
+      }
+    }
+  }
+  return one;
+}
+
+const utf8 = new TextDecoder();
 
 /** Reads the body; see the module doc. */
 export async function readBody(
@@ -99,14 +137,14 @@ export async function readBody(
   head: ResponseHead,
   options: ReadBodyOptions,
 ): Promise<BodyResult> {
-  const encoding = headerValues(head, "content-encoding").join(",").trim().toLowerCase();
+  const encoding = joinedHeader(head, "content-encoding").trim().toLowerCase();
   const format = options.decode && (encoding === "gzip" || encoding === "x-gzip")
     ? "gzip"
     : options.decode && encoding === "deflate"
     ? "deflate"
     : undefined;
   let bytes = 0;
-  const kept: Uint8Array[] = [];
+  let kept: Uint8Array[] | undefined;
   let keptBytes = 0;
   const take = (chunk: Uint8Array) => {
     bytes += chunk.length;
@@ -115,20 +153,24 @@ export async function readBody(
     }
     if (keptBytes < options.keepBytes) {
       const part = chunk.subarray(0, options.keepBytes - keptBytes);
-      kept.push(part.slice());
+      (kept ??= []).push(part.slice());
       keptBytes += part.length;
     }
   };
-  const raw = framed(reader, head, options.head);
   if (!format) {
-    for await (const chunk of raw) take(chunk);
+    await framed(reader, head, options.head, take);
   } else {
     const ds = new DecompressionStream(format);
     const writer = ds.writable.getWriter();
     const out = ds.readable.getReader();
     const pump = (async () => {
       try {
-        for await (const chunk of raw) await writer.write(chunk as Uint8Array<ArrayBuffer>);
+        await framed(
+          reader,
+          head,
+          options.head,
+          (chunk) => writer.write(chunk as Uint8Array<ArrayBuffer>),
+        );
         await writer.close();
       } catch (e) {
         await writer.abort(e).catch(() => {});
@@ -149,11 +191,12 @@ export async function readBody(
       throw new Error(`Cannot decode ${format} body: ${(e as Error)?.message ?? e}`);
     }
   }
+  if (keptBytes === 0) return { bytes, text: "" };
   const all = new Uint8Array(keptBytes);
   let at = 0;
-  for (const k of kept) {
+  for (const k of kept!) {
     all.set(k, at);
     at += k.length;
   }
-  return { bytes, text: new TextDecoder().decode(all) };
+  return { bytes, text: utf8.decode(all) };
 }

@@ -2,17 +2,20 @@
  * @module One HTTP/1.1 request on a fresh connection (`Connection: close`), timed by phase as
  * blackbox_exporter does: resolve, connect, tls, processing (request sent → first response byte),
  * transfer (first byte → body read). Phases are added into the caller's totals as they end, so a
- * failure keeps the phases that happened.
+ * failure keeps the phases that happened. An abort closes the connection, which ends any pending
+ * read or write; the caller reports the signal's reason.
  */
 import type { ByteStream } from "../byte_stream.ts";
 import { connStream } from "../byte_stream.ts";
 import { tlsConnect } from "../tls_connect.ts";
 import { raceAbort } from "../deadline.ts";
-import { literalAddress, type Resolved, type Resolver } from "../../net/resolver.ts";
+import type { Resolved, Resolver } from "../../net/resolver.ts";
 import type { DnsServer } from "../../net/dns/types.ts";
+import type { TlsInfo } from "../types.ts";
 import { bufferedReader } from "./buffered_reader.ts";
 import { readResponseHead, type ResponseHead } from "./response_head.ts";
 import { type BodyResult, readBody, type ReadBodyOptions } from "./response_body.ts";
+import type { HttpEndpoint } from "./http_request.ts";
 
 /** Seconds per phase, summed over round trips. */
 export interface Phases {
@@ -23,15 +26,7 @@ export interface Phases {
   transfer: number;
 }
 
-/** The request to send. */
-export interface HttpRequest {
-  method: string;
-  url: URL;
-  headers: [string, string][];
-  body?: Uint8Array;
-}
-
-/** What the round trip needs besides the request. */
+/** What the round trips of one probe run share (made once per run). */
 export interface RoundTripOptions {
   resolver: Resolver;
   ipProtocol: "ip4" | "ip6" | "auto";
@@ -39,46 +34,36 @@ export interface RoundTripOptions {
   connect?: (o: Deno.ConnectOptions) => Promise<Deno.TcpConn>;
   tls: { ca?: string; serverName?: string; insecureSkipVerify: boolean };
   signal: AbortSignal;
-  /** How to read the body of this response (the final one), or undefined not to (a redirect). */
-  body?: (head: ResponseHead) => Omit<ReadBodyOptions, "head"> | undefined;
   phases: Phases;
+  /** How to read the body of this response (the final one), or undefined not to (a redirect). */
+  body(head: ResponseHead): Omit<ReadBodyOptions, "head"> | undefined;
   /** Called with each response head as soon as it is read. */
-  onHead?: (head: ResponseHead, tls: boolean) => void;
+  onHead(head: ResponseHead, tls: boolean): void;
   /** Called once the name is resolved (lookup time, address). */
-  onResolved?: (seconds: number, address: Resolved) => void;
+  onResolved(seconds: number, address: Resolved): void;
 }
 
 /** The response. */
 export interface RoundTrip {
   head: ResponseHead;
   body?: BodyResult;
-  /** Unix seconds of the peer certificate's expiry (https). */
-  certExpiry?: number;
+  /** The handshake's details (https). */
+  tls?: TlsInfo;
   address: Resolved;
 }
 
-const encoder = new TextEncoder();
+const defaultConnect = (o: Deno.ConnectOptions) => Deno.connect(o);
 
-/** The request bytes (head and body). */
-export function requestBytes(req: HttpRequest): Uint8Array {
-  const target = `${req.url.pathname || "/"}${req.url.search}`;
-  let head = `${req.method} ${target} HTTP/1.1\r\n`;
-  for (const [k, v] of req.headers) head += `${k}: ${v}\r\n`;
-  if (req.body) head += `Content-Length: ${req.body.length}\r\n`;
-  head += "\r\n";
-  const h = encoder.encode(head);
-  if (!req.body) return h;
-  const all = new Uint8Array(h.length + req.body.length);
-  all.set(h);
-  all.set(req.body, h.length);
-  return all;
-}
-
-/** Sends `req` and reads the response; see the module doc. */
-export async function roundTrip(req: HttpRequest, o: RoundTripOptions): Promise<RoundTrip> {
-  const tls = req.url.protocol === "https:";
-  const host = req.url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const port = req.url.port ? Number(req.url.port) : tls ? 443 : 80;
+/**
+ * Sends `bytes` to `to` and reads the response; `isHead`: the request is HEAD (no body whatever
+ * the header says). See the module doc.
+ */
+export async function roundTrip(
+  to: HttpEndpoint,
+  bytes: Uint8Array,
+  isHead: boolean,
+  o: RoundTripOptions,
+): Promise<RoundTrip> {
   let t = performance.now();
   const lap = () => {
     const now = performance.now();
@@ -86,24 +71,24 @@ export async function roundTrip(req: HttpRequest, o: RoundTripOptions): Promise<
     t = now;
     return s;
   };
-  const address = literalAddress(host) ??
+  const address = to.literal ??
     await raceAbort(
-      o.resolver.resolve(host, o.ipProtocol, o.signal, { server: o.dnsServer }),
+      o.resolver.resolve(to.host, o.ipProtocol, o.signal, { server: o.dnsServer }),
       o.signal,
     );
   const lookup = lap();
   o.phases.resolve += lookup;
-  o.onResolved?.(lookup, address);
+  o.onResolved(lookup, address);
   let stream: ByteStream | undefined;
-  let certExpiry: number | undefined;
+  let tls: TlsInfo | undefined;
   const onAbort = () => stream?.close();
   o.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    if (tls) {
+    if (to.tls) {
       const pending = tlsConnect({
         ip: address.ip,
-        port,
-        serverName: o.tls.serverName ?? (literalAddress(host) ? undefined : host),
+        port: to.port,
+        serverName: o.tls.serverName ?? (to.literal ? undefined : to.host),
         insecureSkipVerify: o.tls.insecureSkipVerify,
         ca: o.tls.ca,
         signal: o.signal,
@@ -113,26 +98,38 @@ export async function roundTrip(req: HttpRequest, o: RoundTripOptions): Promise<
       const c = await raceAbort(pending, o.signal);
       o.phases.tls += lap();
       stream = c.stream;
-      certExpiry = c.tls?.earliestCertExpiry;
+      tls = c.tls;
     } else {
-      const connect = o.connect ?? ((x) => Deno.connect(x));
-      const pending = connect({ hostname: address.ip, port, signal: o.signal });
-      pending.then((c) => o.signal.aborted && c.close(), () => {});
-      stream = connStream(await raceAbort(pending, o.signal));
+      const options = { hostname: address.ip, port: to.port, signal: o.signal };
+      // Deno.connect ends at the signal itself; an injected connect may not.
+      const pending = (o.connect ?? defaultConnect)(options);
+      if (o.connect) pending.then((c) => o.signal.aborted && c.close(), () => {});
+      const conn = o.connect ? await raceAbort(pending, o.signal) : await pending;
+      if (o.signal.aborted) {
+        conn.close();
+        throw o.signal.reason;
+      }
+      stream = connStream(conn);
       o.phases.connect += lap();
     }
-    await raceAbort(stream.write(requestBytes(req)), o.signal);
+    await stream.write(bytes);
     const reader = bufferedReader(stream, () => (o.phases.processing += lap()));
-    const head = await raceAbort(readResponseHead(reader), o.signal);
-    o.onHead?.(head, tls);
-    const how = o.body?.(head);
-    if (!how) return { head, certExpiry, address };
-    const body = await raceAbort(
-      readBody(reader, head, { ...how, head: req.method === "HEAD" }),
-      o.signal,
-    );
+    const head = await readResponseHead(reader);
+    o.onHead(head, to.tls);
+    const how = o.body(head);
+    if (!how) return { head, tls, address };
+    const body = await readBody(reader, head, {
+      limit: how.limit,
+      keepBytes: how.keepBytes,
+      decode: how.decode,
+      head: isHead,
+    });
     o.phases.transfer += lap();
-    return { head, body, certExpiry, address };
+    return { head, body, tls, address };
+  } catch (e) {
+    // A read or write ended by the abort's close fails with "bad resource": the signal's reason
+    // is what happened.
+    throw o.signal.aborted ? o.signal.reason : e;
   } finally {
     o.signal.removeEventListener("abort", onAbort);
     stream?.close();

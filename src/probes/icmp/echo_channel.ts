@@ -4,11 +4,9 @@
  * its key, source address and cookie all match, so concurrent runs, a second agent on the host
  * or a restart never cross. RTT = kernel receive stamp − realtime stamp right before `sendto`,
  * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
- * The echoes every run queues in one event-loop turn go out together, followed by one drain
- * (not one per echo); replies are read and matched without allocating (source compared as address bytes). A raw socket's
- * identifiers come from one block of 16 the kernel filter passes (echo_filter.ts).
  */
 import type { Clock } from "../../base/clock.ts";
+import type { FailureReason } from "../types.ts";
 import { systemClock } from "../../base/clock.ts";
 import { errnoReason } from "../failure_reason.ts";
 import {
@@ -19,29 +17,24 @@ import {
   parseEchoReply,
 } from "./echo_packet.ts";
 import { ID_MASK } from "./echo_filter.ts";
-import type { IcmpSocket, OutgoingEcho, PacketView } from "./ffi_socket.ts";
-import { encodeSockaddr, ipBytes } from "./sockaddr.ts";
+import type { IcmpSocket, PacketView } from "./ffi_socket.ts";
+import { canonicalIp, ipBytes } from "./sockaddr.ts";
+import { icmpErrorOutcome, type SocketError } from "../socket/icmp_error.ts";
+import { matchEchoError } from "./echo_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
 
-interface Pending extends OutgoingEcho {
+interface Pending {
+  source: string;
   /** The target's address bytes (4 or 16): a reply must come from there. */
   addr: Uint8Array;
   cookie: Uint8Array;
+  sentNs: number;
   sentMono: number;
   index: number;
   run: RunState;
-  /** Resolves once the packet was handed to the kernel (or refused). */
-  flushed?: () => void;
+  /** An ICMP error came back for it. */
+  errored?: boolean;
 }
-
-/** A destination's precomputed forms. */
-interface Destination {
-  addr: Uint8Array;
-  sockaddr: Uint8Array;
-}
-
-/** Destinations kept precomputed (a cache: past this it starts over). */
-const DESTINATIONS_MAX = 65_536;
 
 interface RunState {
   rtts: (number | undefined)[];
@@ -51,6 +44,10 @@ interface RunState {
   firstSentMono?: number;
   hopLimit?: number;
   answered: number;
+  /** Requests an ICMP error came back for (unreachable, time exceeded, too big). */
+  errored: number;
+  /** The first such error, as the run's failure when no reply came. */
+  error?: { reason: FailureReason; detail: string };
   sent: number;
   sending: boolean;
   wake?: () => void;
@@ -100,14 +97,41 @@ export function createEchoChannel(
   // Datagram sockets: the kernel owns the identifier (it is the socket's port), so keys are
   // sequences alone; raw sockets: identifier << 16 | sequence.
   const keyed = socket.kind === "raw";
-  // A raw socket's identifiers: idBase..idBase+15, the block the kernel filter passes.
+  // A raw socket's identifiers: idBase..idBase+15, the block its kernel filter passes
+  // (echo_filter.ts): another pinger's replies never reach the parser.
   const idBase = random(new Uint8Array(2)).reduce((a, b) => a * 256 + b, 0) & ID_MASK;
-  if (keyed) socket.filterIdentifiers(idBase);
+  if (keyed) socket.filterIdentifiers?.(idBase);
   const pending = new Map<number, Pending>();
   let polling = false;
   let closed = false;
   const stopPoll = new AbortController();
 
+  /** Hands every queued ICMP error to its run; returns the local ones no run took. */
+  const dispatchErrors = (): SocketError[] => {
+    const unmatched: SocketError[] = [];
+    for (const e of socket.receiveErrors?.() ?? []) {
+      const key = matchEchoError(e, socket.family, keyed);
+      const entry = key === undefined ? undefined : pending.get(key);
+      if (!entry || (e.destination !== undefined && e.destination !== entry.source)) {
+        if (e.origin === "local") unmatched.push(e);
+        else onIgnored("foreign");
+        continue;
+      }
+      const run = entry.run;
+      if (run.rtts[entry.index] !== undefined || entry.errored) {
+        onIgnored("duplicate");
+        continue;
+      }
+      entry.errored = true;
+      run.error ??= icmpErrorOutcome(e);
+      run.errored++;
+      run.lastArrivalMono = Math.max(run.lastArrivalMono, clock.now());
+      if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
+    }
+    return unmatched;
+  };
+
+  // Replies are parsed in place and their source compared as address bytes: no allocation.
   const fields: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
   const sameSource = (p: PacketView, addr: Uint8Array) => {
     if (p.nameFamily !== socket.family) return false;
@@ -122,7 +146,7 @@ export function createEchoChannel(
     }
     const key = keyed ? fields.identifier * 65536 + fields.sequence : fields.sequence;
     const entry = pending.get(key);
-    if (!entry || entry.sentNs < 0) {
+    if (!entry) {
       onIgnored("foreign");
       return;
     }
@@ -135,7 +159,7 @@ export function createEchoChannel(
       return;
     }
     const run = entry.run;
-    if (run.rtts[entry.index] !== undefined) {
+    if (run.rtts[entry.index] !== undefined || entry.errored) {
       onIgnored("duplicate");
       return;
     }
@@ -147,53 +171,25 @@ export function createEchoChannel(
     if (fields.hopLimit >= 0) run.hopLimit = fields.hopLimit;
     else if (p.hopLimit >= 0) run.hopLimit = p.hopLimit;
     run.answered++;
-    if (!run.sending && run.answered >= run.sent) run.wake?.();
-  };
-  const dispatch = () => {
-    socket.receiveEach(visit, DRAIN_MAX);
+    if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
   };
 
-  // Echoes queued this turn; flushed two microtask turns later (every run the scheduler started
-  // in the same tick has queued its echo by then), then one drain for all.
-  let queue: Pending[] = [];
-  let flushQueued = false;
-  const flush = () => {
-    flushQueued = false;
-    const items = queue;
-    queue = [];
-    if (closed) {
-      for (const item of items) {
-        item.errno = -1;
-        item.flushed?.();
-      }
-      return;
-    }
-    const mono = clock.now();
-    for (const item of items) item.sentMono = mono;
-    socket.sendMany(items);
-    dispatch(); // loopback replies are already queued
-    for (const item of items) item.flushed?.();
-    void poll();
-  };
-  const enqueue = (entry: Pending) =>
-    new Promise<void>((resolve) => {
-      entry.flushed = resolve;
-      queue.push(entry);
-      if (!flushQueued) {
-        flushQueued = true;
-        queueMicrotask(() => queueMicrotask(flush));
-      }
-    });
-
-  const destinations = new Map<string, Destination>();
-  const destination = (ip: string): Destination => {
+  /** A destination's forms, computed once (a cache: past 65,536 it starts over). */
+  const destinations = new Map<string, { source: string; addr: Uint8Array }>();
+  const destination = (ip: string) => {
     let d = destinations.get(ip);
     if (!d) {
-      if (destinations.size >= DESTINATIONS_MAX) destinations.clear();
-      d = { addr: ipBytes(ip, socket.family), sockaddr: encodeSockaddr(ip, socket.family) };
+      if (destinations.size >= 65_536) destinations.clear();
+      d = { source: canonicalIp(ip, socket.family), addr: ipBytes(ip, socket.family) };
       destinations.set(ip, d);
     }
     return d;
+  };
+
+  /** Reads replies (and, unless `errors` is false, the error queue) and hands them out. */
+  const dispatch = (errors = true) => {
+    if (errors) dispatchErrors();
+    socket.receiveEach(visit, DRAIN_MAX);
   };
 
   const poll = async () => {
@@ -232,11 +228,12 @@ export function createEchoChannel(
     async run(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
-      const { addr, sockaddr } = destination(ip);
+      const { source, addr } = destination(ip);
       const run: RunState = {
         rtts: [],
         lastArrivalMono: 0,
         answered: 0,
+        errored: 0,
         sent: 0,
         sending: true,
       };
@@ -274,40 +271,55 @@ export function createEchoChannel(
             size: opts.size,
           });
           const entry: Pending = {
-            sockaddr,
-            packet,
-            ttl: opts.ttl,
-            sentNs: -1,
-            errno: 0,
+            source,
             addr,
             cookie,
+            sentNs: 0,
             sentMono: clock.now(),
             index: i,
             run,
           };
           pending.set(key, entry);
           keys.push(key);
-          await enqueue(entry);
-          if (entry.errno !== 0) {
+          let sent = socket.send(ip, packet, opts.ttl);
+          if ("errno" in sent && socket.receiveErrors) {
+            // With IP_RECVERR an ICMP error about another request also sets the socket's
+            // pending error, which the next send returns: read the queue (that clears it,
+            // and hands each error to its run), then send once more. A local error about
+            // this send (EMSGSIZE past the path MTU) carries the MTU: keep it for the detail.
+            let local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno);
+            sent = socket.send(ip, packet, opts.ttl);
+            if ("errno" in sent) {
+              local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno) ??
+                local;
+            }
+            if ("errno" in sent && local) failure ??= icmpErrorOutcome(local);
+          }
+          if ("errno" in sent) {
             pending.delete(key);
             keys.pop();
             failure ??= {
-              reason: errnoReason(entry.errno),
-              detail: `sendto failed: errno ${entry.errno}`,
+              reason: errnoReason(sent.errno),
+              detail: `sendto failed: errno ${sent.errno}`,
             };
             continue;
           }
+          entry.sentNs = sent.sentNs;
           run.firstSentMono ??= entry.sentMono;
           run.sent++;
+          // Loopback replies are already queued; errors wait for the next poll (one syscall
+          // fewer per request).
+          dispatch(false);
+          void poll();
         }
         run.sending = false;
-        if (run.answered < run.sent && !signal?.aborted) {
+        if (run.answered + run.errored < run.sent && !signal?.aborted) {
           const waitMs = deadline - clock.now();
           if (waitMs > 0) {
             run.wake = () => done.abort();
             await clock.sleep(waitMs, done.signal).catch(() => {});
           }
-          if (run.answered < run.sent) dispatch();
+          if (run.answered + run.errored < run.sent) dispatch();
         }
       } finally {
         signal?.removeEventListener("abort", onAbort);
@@ -316,11 +328,13 @@ export function createEchoChannel(
       const rttsSeconds = run.rtts.filter((r): r is number => r !== undefined);
       // Every reply in: the run ended when the last one reached the host (its kernel stamp), not
       // when a poll got round to reading it; otherwise it ended at the deadline (now).
-      const endMono = run.sent > 0 && run.answered >= run.sent ? run.lastArrivalMono : clock.now();
+      const endMono = run.sent > 0 && run.answered + run.errored >= run.sent
+        ? run.lastArrivalMono
+        : clock.now();
       return {
         sent: run.sent,
         rttsSeconds,
-        failure: run.sent === 0 ? failure : undefined,
+        failure: run.sent === 0 ? failure : run.answered === 0 ? run.error : undefined,
         firstSentMono: run.firstSentMono,
         endMono,
         hopLimit: run.hopLimit,

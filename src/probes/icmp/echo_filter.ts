@@ -2,8 +2,8 @@
  * @module Kernel filters for a raw ICMP socket, which otherwise receives every ICMP packet of
  * the host: a classic BPF program (`SO_ATTACH_FILTER`) that passes echo replies whose identifier
  * lies in this socket's block, and the ICMP errors that may quote one of our requests
- * (destination unreachable, time exceeded; ICMPv6 also packet too big), and drops everything
- * else before it is queued. Another pinger's flood then costs the kernel a filter run per packet
+ * (destination unreachable, time exceeded; ICMPv6 also packet too big: for a socket whose
+ * ICMP_FILTER lets them in at all), and drops everything else before it is queued. Another pinger's flood then costs the kernel a filter run per packet
  * and us nothing. Pure: builds the program bytes; the socket attaches them.
  */
 
@@ -76,20 +76,4 @@ export function programBytes(program: readonly BpfInstruction[]): Uint8Array {
     view.setUint32(i * 8 + 4, ins.k, true);
   });
   return bytes;
-}
-
-/** `ICMP_FILTER` value (IPv4 raw): a bit set per type that is blocked. */
-export function icmpTypeMask(): number {
-  const { reply, errors } = PASSED_TYPES[4];
-  let pass = 1 << reply;
-  for (const t of errors) pass |= 1 << t;
-  return ~pass >>> 0;
-}
-
-/** `ICMP6_FILTER` value (IPv6 raw): 256 bits, set = blocked. */
-export function icmp6TypeFilter(): Uint32Array {
-  const filter = new Uint32Array(8).fill(0xffffffff);
-  const { reply, errors } = PASSED_TYPES[6];
-  for (const t of [reply, ...errors]) filter[t >> 5] = filter[t >> 5]! & ~(1 << (t & 31)) >>> 0;
-  return filter;
 }

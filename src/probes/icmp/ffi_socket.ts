@@ -6,19 +6,10 @@
  */
 import { C, type Libc, openLibc } from "./libc.ts";
 import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "./sockaddr.ts";
-import { echoFilterProgram, icmp6TypeFilter, icmpTypeMask, programBytes } from "./echo_filter.ts";
-
-/** One echo to send; `sentNs` and `errno` are filled in by {@linkcode IcmpSocket.sendMany}. */
-export interface OutgoingEcho {
-  /** `sockaddr_in` / `sockaddr_in6` bytes of the destination. */
-  sockaddr: Uint8Array;
-  packet: Uint8Array;
-  ttl?: number;
-  /** Realtime stamp (the socket's scale) taken right before its `sendto`; when `errno` is 0. */
-  sentNs: number;
-  /** 0, or why the kernel refused this packet. */
-  errno: number;
-}
+import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
+import type { SocketError } from "../socket/icmp_error.ts";
+import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
+import { echoFilterProgram, programBytes } from "./echo_filter.ts";
 
 /** Writes a pointer-sized value as two 32-bit halves (no BigInt per call). */
 function setPointer(view: DataView, offset: number, value: number): void {
@@ -77,13 +68,6 @@ export interface IcmpSocket extends Disposable {
    * failed send.
    */
   send(ip: string, packet: Uint8Array, ttl?: number): { sentNs: number } | { errno: number };
-  /**
-   * Sends every item, filling in each one's `sentNs` or `errno`. One `sendto` each, stamped
-   * right before it: `sendmmsg` was measured and rejected, since its packets' send times can
-   * only be interpolated between two stamps, and a preemption inside the call (a busy host)
-   * then moved RTT medians from 5 µs to 0.9–80 ms on loopback.
-   */
-  sendMany(items: readonly OutgoingEcho[]): void;
   /** Drains up to `max` queued packets without waiting (copies; see `receiveEach`). */
   receive(max?: number): ReceivedPacket[];
   /** Drains up to `max` queued packets without waiting or allocating; returns how many. */
@@ -94,6 +78,11 @@ export interface IcmpSocket extends Disposable {
    * sockets: the kernel already passes only replies to this socket's own identifier).
    */
   filterIdentifiers(base: number): boolean;
+  /**
+   * Drains the ICMP errors (unreachable, time exceeded, too big) the kernel queued about our
+   * requests (`IP_RECVERR`); fakes may leave it out.
+   */
+  receiveErrors?(max?: number): SocketError[];
   /** Grows the receive buffers so a packet of `bytes` is not truncated. */
   ensureCapacity(bytes: number): void;
   close(): void;
@@ -106,6 +95,15 @@ export interface IcmpSocketOptions {
   receiveBufferBytes?: number;
   /** Messages per `recvmmsg` call. */
   batch?: number;
+  /** dscp, source address or interface, dont_fragment (see socket_options.ts). */
+  socketOptions?: SocketOptions;
+  /** Turn on `IP_RECVERR` and read the errors with `receiveErrors()` (the echo channel does). */
+  errorQueue?: boolean;
+  /**
+   * ICMP types a raw socket lets through (the kernel drops the rest). Default: echo replies
+   * only; path probes add time exceeded and destination unreachable.
+   */
+  icmpTypes?: readonly number[];
 }
 
 /** Defaults of {@linkcode IcmpSocketOptions}: a 4 MiB receive buffer, 64 messages per call. */
@@ -150,6 +148,20 @@ export function openIcmpSocket(
     f.setsockopt(fd, level, name, value, value.byteLength) === 0;
 
   setopt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, int(1));
+  // ICMP errors about our requests (unreachable, time exceeded, too big) go to the error queue;
+  // datagram sockets have no other way to see them, raw ones filter them out below. Only for a
+  // socket whose owner reads the queue: with IP_RECVERR each error also sets the socket's
+  // pending error (the next send returns it) and the queue holds receive buffer until read.
+  if (options.errorQueue) enableErrorQueue(libc, fd, family);
+  const why = options.socketOptions
+    ? applySocketOptions(libc, fd, family, options.socketOptions)
+    : undefined;
+  if (why) {
+    f.close(fd);
+    if (!options.libc) libc.close();
+    throw new SocketOpenError(0, why);
+  }
+  const readErrors = errorQueueReader(libc, fd);
   // The reply's TTL / hop limit as control data (`probe_icmp_reply_hop_limit`); raw IPv4
   // sockets also have it in the IP header.
   if (family === 4) setopt(C.IPPROTO_IP, C.IP_RECVTTL, int(1));
@@ -158,11 +170,14 @@ export function openIcmpSocket(
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
   }
-  // Raw sockets: echo replies and the ICMP errors that may quote our requests, nothing else.
+  // A set bit blocks its type: pass echo replies (type 0 / 129) only, unless told otherwise.
+  const pass = options.icmpTypes ?? [family === 4 ? 0 : 129];
   if (kind === "raw" && family === 4) {
-    setopt(C.SOL_RAW, C.ICMP_FILTER, int(icmpTypeMask()));
+    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~pass.reduce((m, t) => m | (1 << t), 0)));
   } else if (kind === "raw") {
-    setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(icmp6TypeFilter().buffer));
+    const filter = new Uint32Array(8).fill(0xffffffff);
+    for (const t of pass) filter[t >> 5] = filter[t >> 5]! & ~(1 << (t & 31));
+    setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(filter.buffer));
   }
 
   const ts = new Uint32Array(4);
@@ -212,17 +227,6 @@ export function openIcmpSocket(
   };
   let lastLength = 0;
   let lastLengthBig = 0n; // size_t wants a BigInt: one per distinct length, not per packet
-  const sendMany = (items: readonly OutgoingEcho[]) => {
-    for (const item of items) {
-      setTtl(item.ttl);
-      const len = item.packet.byteLength;
-      if (len !== lastLength) lastLengthBig = BigInt(lastLength = len);
-      const sa = item.sockaddr;
-      item.sentNs = realtimeNs();
-      const n = f.sendto(fd, item.packet, lastLengthBig, C.MSG_DONTWAIT, sa, sa.byteLength);
-      item.errno = n < 0 ? libc.errno() || C.EAGAIN : 0;
-    }
-  };
   const view: PacketView = {
     data,
     offset: 0,
@@ -249,12 +253,13 @@ export function openIcmpSocket(
         sa = encodeSockaddr(ip, family);
         destinations.set(ip, sa);
       }
+      const len = packet.byteLength;
+      if (len !== lastLength) lastLengthBig = BigInt(lastLength = len);
       const sentNs = realtimeNs();
-      const n = f.sendto(fd, packet, BigInt(packet.byteLength), C.MSG_DONTWAIT, sa, sa.byteLength);
+      const n = f.sendto(fd, packet, lastLengthBig, C.MSG_DONTWAIT, sa, sa.byteLength);
       if (Number(n) < 0) return { errno: libc.errno() };
       return { sentNs };
     },
-    sendMany,
     receiveEach(visit, max = batch) {
       let total = 0;
       while (total < max) {
@@ -341,6 +346,7 @@ export function openIcmpSocket(
       setPointer(fprogView, 8, addressOf(program));
       return setopt(C.SOL_SOCKET, C.SO_ATTACH_FILTER, fprog);
     },
+    receiveErrors: (max) => closed || !options.errorQueue ? [] : readErrors(max),
     ensureCapacity(bytes) {
       const need = bytes + 8 + 60 + 64;
       if (need > bufferSize) allocate(Math.min(65_600, Math.max(need, bufferSize * 2)));

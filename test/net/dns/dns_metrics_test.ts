@@ -25,7 +25,13 @@ Deno.test("registerDnsMetrics() counts queries by rcode, cache hits and misses, 
   for (let i = 0; i < 3; i++) {
     assert.deepEqual(await resolver.resolve("db.test", "auto"), { ip: "10.0.0.5", family: 4 });
   }
-  const text = await registry.metrics();
+  // resolve() returns with the A answer; the AAAA one (NXDOMAIN, after a forged reply) may still
+  // be on its way under load: wait for it, at most 2 s.
+  let text = await registry.metrics();
+  for (let i = 0; i < 100 && !text.includes('{rcode="NXDOMAIN"} 1'); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    text = await registry.metrics();
+  }
   for (
     const line of [
       'vmprober_dns_replies_ignored_total{reason="wrong_id"} 1',

@@ -171,14 +171,19 @@ Deno.test("http probe: HTTPS with tls.ca_file, server_name and fail_if_ssl / fai
     assert.equal(o.success, true, o.detail);
     assert.equal(gauge(o, "probe_http_ssl"), 1);
     assert.ok(gauge(o, "probe_http_duration_seconds", "tls")! > 0);
-    assert.ok(o.tlsCertExpiry! > Date.now() / 1000 + 29 * 86400);
+    assert.ok(o.tls!.earliestCertExpiry > Date.now() / 1000 + 29 * 86400);
     const untrusted = await runHttp(`${s.url}/ok`);
     assert.equal(untrusted.success, false);
     assert.match(untrusted.detail!, /self.signed|unable to verify|certificate/i);
+    const right = await runHttp(`${s.url}/ok`, {
+      tls: { ca_file: pair.certFile, server_name: "localhost" },
+    });
+    assert.equal(right.success, true, right.detail);
     const named = await runHttp(`https://localhost:${s.port}/ok`, {
       tls: { ca_file: pair.certFile, server_name: "wrong.example" },
     });
     assert.equal(named.success, false);
+    assert.match(named.detail!, /wrong\.example/);
     const ssl = await runHttp(`${s.url}/ok`, {
       tls: { ca_file: pair.certFile },
       fail_if_ssl: true,

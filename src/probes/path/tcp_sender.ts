@@ -1,0 +1,104 @@
+/**
+ * @module The TCP side of `protocol: tcp` path probes (tcptraceroute's way): each probe is a
+ * non-blocking `connect()` from a socket of its own with the TTL set first, so its SYN carries
+ * that TTL and a source port no other socket holds while it is open. Routers answer with time
+ * exceeded quoting our ports (read on the raw ICMP socket); the destination completes the
+ * handshake or resets it, which the socket's state shows (polled, so that RTT is on the poll's
+ * few-millisecond grain, not a kernel stamp). Through FFI: Deno's `connect` sets no TTL.
+ */
+import { C } from "../icmp/libc.ts";
+import { encodeSockaddr } from "../icmp/sockaddr.ts";
+
+const SYMBOLS = {
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
+} as const;
+
+const SOCK_STREAM = 1;
+const SO_ERROR = 4;
+const EINPROGRESS = 115;
+const ECONNREFUSED = 111;
+
+/** One SYN in flight. */
+export interface TcpProbeSocket {
+  /** The source port the kernel chose. */
+  readonly port: number;
+  /** `pending` while the handshake is open; `open` (SYN-ACK) or `refused` (RST): the host answered. */
+  state(): "pending" | "open" | "refused" | "failed";
+  close(): void;
+}
+
+/** Opens TCP probe sockets of one family. */
+export interface TcpSender {
+  /** Starts a connect to `ip`:`port` with `ttl`; the errno when it could not. */
+  connect(ip: string, port: number, ttl: number): TcpProbeSocket | { errno: number };
+}
+
+let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
+
+/** The sender of `family` (opens the C library on first use; throws without FFI). */
+export function openTcpSender(family: 4 | 6): TcpSender {
+  lib ??= Deno.dlopen("libc.so.6", SYMBOLS);
+  const f = lib.symbols;
+  const errno = () => {
+    const p = f.__errno_location();
+    return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
+  };
+  const int = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
+  const name = new Uint8Array(28);
+  const len = new Uint32Array(1);
+  const lenBytes = new Uint8Array(len.buffer);
+  const value = new Int32Array(1);
+  const valueBytes = new Uint8Array(value.buffer);
+  return {
+    connect(ip, port, ttl) {
+      const fd = f.socket(
+        family === 4 ? C.AF_INET : C.AF_INET6,
+        SOCK_STREAM | C.SOCK_NONBLOCK | C.SOCK_CLOEXEC,
+        0,
+      );
+      if (fd < 0) return { errno: errno() };
+      const fail = () => {
+        const e = errno();
+        f.close(fd);
+        return { errno: e };
+      };
+      const ok = family === 4
+        ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, int(ttl), 4)
+        : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl), 4);
+      if (ok !== 0) return fail();
+      const sa = encodeSockaddr(ip, family);
+      sa[2] = port >> 8;
+      sa[3] = port & 0xff;
+      if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
+      len[0] = 28;
+      if (f.getsockname(fd, name, lenBytes) !== 0) return fail();
+      const sport = (name[2]! << 8) | name[3]!;
+      let closed = false;
+      return {
+        port: sport,
+        state() {
+          if (closed) return "failed";
+          len[0] = 4;
+          value[0] = 0;
+          f.getsockopt(fd, C.SOL_SOCKET, SO_ERROR, valueBytes, lenBytes);
+          if (value[0] === ECONNREFUSED) return "refused";
+          if (value[0] !== 0) return "failed";
+          len[0] = 28;
+          return f.getpeername(fd, name, lenBytes) === 0 ? "open" : "pending";
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          f.close(fd);
+        },
+      };
+    },
+  };
+}
