@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
 import { createLabelFieldCache, labelField } from "../../src/results/label_fields.ts";
-import type { ResultRecord } from "../../src/results/types.ts";
-import { jobKey } from "../../src/base/job_key.ts";
+import { TCP_RECORD as record } from "../_support/tcp_record.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const record: ResultRecord = {
-  timestampMs: 0,
-  target: "127.0.0.1:22",
-  probe: "ssh",
-  key: jobKey("ssh", "127.0.0.1:22"),
-  type: "tcp",
-  labels: { site: "fra1" },
-  success: true,
-  durationSeconds: 0,
-  attempts: 1,
-};
 
 Deno.test("labelField() encodes tag, length, name and value as a TimeSeries Label field", () => {
   assert.deepEqual(

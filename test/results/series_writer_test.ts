@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { createSeriesWriter, STALE_NAN_BITS } from "../../src/results/series_writer.ts";
 import { createLabelFieldCache } from "../../src/results/label_fields.ts";
-import type { ResultRecord } from "../../src/results/types.ts";
-import { jobKey } from "../../src/base/job_key.ts";
+import { TCP_RECORD as record } from "../_support/tcp_record.ts";
 import { decodeWriteRequest } from "../_support/wal_decode.ts";
-
-const record: ResultRecord = {
-  timestampMs: 0,
-  target: "127.0.0.1:22",
-  probe: "ssh",
-  key: jobKey("ssh", "127.0.0.1:22"),
-  type: "tcp",
-  labels: { site: "fra1" },
-  success: true,
-  durationSeconds: 0,
-  attempts: 1,
-};
 
 Deno.test("createSeriesWriter().write() writes a series with own labels winning over the job's", () => {
   const cache = createLabelFieldCache({});
