@@ -133,7 +133,7 @@ export const moduleName = (what: string) =>
   z.string().check(z.regex(MODULE_NAME, {
     error: (i) => `expected a ${what} of letters, digits, "_", "." and "-", got ${shown(i.input)}`,
   }));
-export const ipProtocol = z.enum(["ip4", "ip6", "auto"]);
+export const ipProtocol = z.enum(["ip4", "ip6", "auto", "both"]);
 
 /** A pattern for peer data (RE2 syntax, linear-time matching) → its compiled {@linkcode PeerRegex}. */
 export const regex = pipe(

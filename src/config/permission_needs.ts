@@ -2,8 +2,9 @@
  * @module Which of the permissions the agent may drop after start (`run`, `ffi`, `write`) a config
  * needs, each with the first part of the config that needs it: `run` for a command target source
  * or an ICMP module that may use the system `ping` (helper `ping` or `auto`), `ffi` for an ICMP
- * module that may open the in-process socket (helper `socket` or `auto`) and for a path module,
- * `write` for the WAL.
+ * module that may open the in-process socket (helper `socket` or `auto`), for a path module,
+ * for a UDP module (its sockets read ICMP errors, `refused`/`unreachable`) and for a TCP module
+ * with `dscp`, `source_ip` or `source_interface`; `write` for the WAL.
  * Only modules some target source names count.
  */
 import { type Config, walSettings } from "./schema.ts";
@@ -22,8 +23,15 @@ export function permissionNeeds(config: Config): Map<Droppable, string> {
   });
   const used = new Set(config.targets.flatMap((t) => t.probes));
   for (const [name, module] of Object.entries(config.probes)) {
-    if (module.type === "path" && used.has(name)) need("ffi", `path probe module "${name}"`);
-    if (module.type !== "icmp" || !used.has(name)) continue;
+    if (!used.has(name)) continue;
+    if (module.type === "path") need("ffi", `path probe module "${name}"`);
+    if (module.type === "udp") need("ffi", `UDP probe module "${name}" (reads ICMP errors)`);
+    if (
+      module.type === "tcp" &&
+      (module.dscp !== undefined || module.source_ip !== undefined ||
+        module.source_interface !== undefined)
+    ) need("ffi", `TCP probe module "${name}" (socket options)`);
+    if (module.type !== "icmp") continue;
     const helper = module.helper ?? "auto";
     const why = `ICMP probe module "${name}" (helper: ${helper})`;
     if (helper !== "socket") need("run", why);

@@ -27,6 +27,7 @@ import {
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
+import { socketFields } from "./socket_fields.ts";
 import { templateProblem } from "./url_template.ts";
 import { tenantProblem } from "./tenant_url.ts";
 
@@ -55,7 +56,20 @@ const tcpProbe = z.strictObject({
   tls: optional(z.boolean()),
   tls_server_name: optional(z.string()),
   tls_insecure_skip_verify: optional(z.boolean()),
-});
+  ...socketFields,
+}).check(z.superRefine((m, ctx) => {
+  const set = (["dscp", "source_ip", "source_interface"] as const).filter((k) =>
+    m[k] !== undefined
+  );
+  if (m.tls && set.length > 0) {
+    ctx.issues.push({
+      code: "custom",
+      input: m.tls,
+      path: ["tls"],
+      message: `tls cannot be combined with ${set.join(", ")} (TLS needs Deno's own connection)`,
+    });
+  }
+}));
 
 const udpProbe = z.strictObject({
   type: z.literal("udp"),
@@ -71,6 +85,7 @@ const udpProbe = z.strictObject({
     ),
   ),
   expect: optional(regex),
+  ...socketFields,
 });
 
 const icmpProbe = z.strictObject({
@@ -81,6 +96,9 @@ const icmpProbe = z.strictObject({
   size: optional(int(0, 65000)),
   ttl: optional(int(1, 255)),
   helper: optional(z.enum(["auto", "socket", "ping"])),
+  ...socketFields,
+  /** Set DF (IPv4) / never fragment (IPv6): with `size`, a path-MTU check. */
+  dont_fragment: optional(z.boolean()),
 });
 
 /** One probe module: `{type: tcp|udp|icmp|http|dns|path, ...}`. */

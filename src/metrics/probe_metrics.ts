@@ -7,6 +7,7 @@
  */
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
 
 /**
@@ -64,6 +65,8 @@ export interface ProbeMetrics extends Sink {
   chunks(maxLines?: number): Generator<string>;
   /** Drops the series of every job whose key is not in `keys` (targets that left). */
   retain(keys: ReadonlySet<string>): void;
+  /** {@linkcode ProbeMetrics.retain} as steps (a `yield` every few hundred jobs). */
+  retainSteps(keys: ReadonlySet<string>): Steps<void>;
   readonly series: number;
 }
 
@@ -140,8 +143,13 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         }
       }
     },
-    retain(keys) {
-      for (const k of jobs.keys()) if (!keys.has(k)) jobs.delete(k);
+    retain: (keys) => runSync(self.retainSteps(keys)),
+    *retainSteps(keys) {
+      let n = 0;
+      for (const k of jobs.keys()) {
+        if (++n % STEP_ITEMS === 0) yield;
+        if (!keys.has(k)) jobs.delete(k);
+      }
     },
     get series() {
       return jobs.size;

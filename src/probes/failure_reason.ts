@@ -22,6 +22,7 @@ const ERRORS: readonly Row[] = [
   { errno: 101, error: Deno.errors.NetworkUnreachable, reason: "unreachable" }, // ENETUNREACH
   { errno: 103, error: Deno.errors.ConnectionAborted, reason: "unreachable" }, // ECONNABORTED
   { errno: 113, reason: "unreachable" }, // EHOSTUNREACH (Deno: a plain Error "No route to host")
+  { errno: 90, reason: "unreachable" }, // EMSGSIZE (dont_fragment past the path MTU)
 ];
 
 /**

@@ -1,7 +1,8 @@
 /**
  * @module TCP probe: connect time through `Deno.connect` (or a TLS handshake, reporting the peer
  * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
- * banner). One attempt, never longer than the job's timeout.
+ * banner). With `dscp`, `source_ip` or `source_interface` the connection is our own FFI socket
+ * (socket/tcp_socket.ts; no TLS then). One attempt, never longer than the job's timeout.
  */
 import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import type { Probe } from "./types.ts";
@@ -15,6 +16,8 @@ import { tlsConnect } from "./tls_connect.ts";
 import { isIPv4, isIPv6 } from "../net/address.ts";
 import { type AddressFields, addressFields } from "./address_fields.ts";
 import type { PeerRegex } from "../base/peer_regex.ts";
+import { moduleSocketOptions, socketOptionsKey } from "./socket/socket_options.ts";
+import { ffiTcpConnect } from "./socket/tcp_socket.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -81,6 +84,14 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           const connected = await raceAbort(pending, limit);
           conn = connected.stream;
           tls = connected.tls;
+        } else if (socketOptionsKey(moduleSocketOptions(job.options, resolved.family)) !== "") {
+          conn = await ffiTcpConnect({
+            ip: resolved.ip,
+            family: resolved.family,
+            port: job.port,
+            socketOptions: moduleSocketOptions(job.options, resolved.family),
+            signal: limit,
+          });
         } else {
           const pending = connect({ hostname: resolved.ip, port: job.port, signal: limit });
           pending.then((c) => limit.aborted && c.close(), () => {});

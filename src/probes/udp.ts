@@ -2,12 +2,16 @@
  * @module The UDP probe: sends the module's payload (`payload` text or `payload_hex`) to
  * host:port through the shared socket pool and waits for the reply; with `expect`, the reply
  * (read as Latin-1, so any byte matches `\xNN`) must match the regex. Outcomes: success,
- * `timeout` (no reply in time), `mismatch`, `dns`, `unreachable` or `error` (send failed).
- * An ICMP port unreachable is not visible on shared unconnected sockets: a closed port is `timeout`.
+ * `timeout` (no reply in time), `refused` (ICMP port unreachable: a closed port, in about one
+ * RTT), `unreachable` (ICMP host/net unreachable, or the send failed so), `mismatch`, `dns` or
+ * `error`. ICMP errors are read from our sockets' error queue (`IP_RECVERR`); without the FFI
+ * permission the pool falls back to Deno's sockets, where a closed port is a `timeout`.
  */
 import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import { Counter, type Registry } from "../base/prom.ts";
-import { failureReason } from "./failure_reason.ts";
+import { errnoReason, failureReason } from "./failure_reason.ts";
+import { SendError } from "./udp_transport.ts";
+import { moduleSocketOptions } from "./socket/socket_options.ts";
 import { createResolver, type Resolver } from "../net/resolver.ts";
 import type { ProbeOutcome } from "./types.ts";
 import type { Clock } from "../base/clock.ts";
@@ -100,6 +104,7 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
       }
       const addr = addressFields(resolved, elapsed());
       const remaining = Math.max(0, job.timeoutMs - (clock.now() - started));
+      const exchangeAt = clock.now();
       const result = await mux.exchange(
         resolved.ip,
         resolved.family,
@@ -107,8 +112,21 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
         udpPayload(job.options),
         remaining,
         signal,
+        moduleSocketOptions(job.options, resolved.family),
       );
-      const durationSeconds = elapsed();
+      // The reply's (or error's) kernel stamp; with polling, now would add up to one poll.
+      const durationSeconds = result.kind === "timeout"
+        ? elapsed()
+        : Math.min(elapsed(), (exchangeAt - started) / 1000 + result.seconds);
+      if (result.kind === "icmp") {
+        return {
+          success: false,
+          durationSeconds,
+          ...addr,
+          reason: result.reason,
+          detail: result.detail,
+        };
+      }
       if (result.kind === "timeout") {
         return {
           success: false,
@@ -123,7 +141,9 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           success: false,
           durationSeconds,
           ...addr,
-          reason: failureReason(result.error),
+          reason: result.error instanceof SendError
+            ? errnoReason(result.error.errno)
+            : failureReason(result.error),
           detail: result.error instanceof Error ? result.error.message : String(result.error),
         };
       }

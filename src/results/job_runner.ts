@@ -3,7 +3,8 @@ import type { Clock } from "../base/clock.ts";
 import type { JobDef } from "../schedule/job.ts";
 import type { JobSpec } from "../schedule/scheduler.ts";
 import type { ProbeLookup } from "../probes/registry.ts";
-import type { Normalizer } from "./normalizer.ts";
+import type { Probe } from "../probes/types.ts";
+import type { JobIdentity, Normalizer } from "./normalizer.ts";
 import { runWithRetries } from "../probes/with_retries.ts";
 
 /** What a job's run needs from the agent. */
@@ -15,36 +16,58 @@ export interface JobRunnerDeps {
   signal: AbortSignal;
 }
 
+/**
+ * A job spec as one small object whose `run` is a method, not a closure: 200,000 jobs are
+ * 200,000 of these, and a closure per job (its function, its context, the identity and retry
+ * options built up front) cost ~660 B each, ~130 MB of heap for every garbage collection to go
+ * through; this is ~90 B. The identity is built at the first run.
+ */
+class JobRun implements JobSpec {
+  readonly key: string;
+  readonly host: string;
+  readonly intervalMs: number;
+  readonly jitter: number;
+  readonly version: string;
+  #identity: JobIdentity | undefined;
+
+  constructor(
+    readonly def: JobDef,
+    readonly deps: JobRunnerDeps,
+    readonly probe: Probe | undefined,
+  ) {
+    this.key = def.key;
+    this.host = def.job.host;
+    this.intervalMs = def.intervalMs;
+    this.jitter = def.jitter;
+    this.version = def.version;
+  }
+
+  async run(): Promise<void> {
+    const { def, probe } = this;
+    const { normalizer, clock, signal } = this.deps;
+    const timestampMs = clock.wallNow();
+    const options = { retries: def.retries, signal, budgetMs: def.intervalMs };
+    const outcome = probe ? await runWithRetries(probe, def.job, options) : {
+      success: false,
+      durationSeconds: 0,
+      reason: "error" as const,
+      detail: `probe type ${def.job.type} is not available in this build`,
+      attempts: 1,
+    };
+    if (signal.aborted && !outcome.success) return;
+    this.#identity ??= {
+      key: def.key,
+      target: def.job.target,
+      probe: def.job.probe,
+      type: def.job.type,
+      labels: def.labels,
+      job: def.jobName,
+    };
+    normalizer.accept(this.#identity, outcome, timestampMs);
+  }
+}
+
 /** Turns a job definition into the scheduler's job spec, whose `run` never rejects. */
 export function toJobSpec(def: JobDef, deps: JobRunnerDeps): JobSpec {
-  const { normalizer, clock, signal } = deps;
-  const probe = deps.probes.get(def.job.type);
-  const identity = {
-    key: def.key,
-    target: def.job.target,
-    probe: def.job.probe,
-    type: def.job.type,
-    labels: def.labels,
-    job: def.jobName,
-  };
-  const options = { retries: def.retries, signal, budgetMs: def.intervalMs };
-  return {
-    key: def.key,
-    host: def.job.host,
-    intervalMs: def.intervalMs,
-    jitter: def.jitter,
-    version: def.version,
-    run: async () => {
-      const timestampMs = clock.wallNow();
-      const outcome = probe ? await runWithRetries(probe, def.job, options) : {
-        success: false,
-        durationSeconds: 0,
-        reason: "error" as const,
-        detail: `probe type ${def.job.type} is not available in this build`,
-        attempts: 1,
-      };
-      if (signal.aborted && !outcome.success) return;
-      normalizer.accept(identity, outcome, timestampMs);
-    },
-  };
+  return new JobRun(def, deps, deps.probes.get(def.job.type));
 }

@@ -1,6 +1,6 @@
 /**
  * @module The encoded remote-write `Label` fields of jobs, metric names and series' own labels,
- * each built once and cached: a job's by its record's `labels` object (one per scheduled job), a
+ * each built once and cached: a job's by its record's `labels` object and job key, a
  * metric name's by the name, a series' own label list by the list object (then by its JSON).
  */
 import type { ResultRecord } from "./types.ts";
@@ -80,7 +80,9 @@ export function createLabelFieldCache(
   extra: Readonly<Record<string, string>>,
   onLabelDrop?: (reason: LabelDropReason, name: string) => void,
 ): LabelFieldCache {
-  const jobs = new WeakMap<object, JobFields>();
+  // By labels object, then job key: the jobs of one target group share a labels object
+  // (schedule/job.ts), and a reload's new objects let the old entries go.
+  const jobs = new WeakMap<object, Map<string, JobFields>>();
   const names = new Map<string, Uint8Array | null>();
   const ownLabels = new Map<string, LabelField[]>();
   /** By list object first: a probe's constant label lists (phases) skip the JSON key. */
@@ -131,7 +133,8 @@ export function createLabelFieldCache(
       return all;
     },
     jobFields(r) {
-      const cached = jobs.get(r.labels);
+      let byKey = jobs.get(r.labels);
+      const cached = byKey?.get(r.key);
       if (
         cached && cached.probe === r.probe && cached.target === r.target &&
         cached.type === r.type && cached.job === r.job
@@ -164,7 +167,8 @@ export function createLabelFieldCache(
         head: bytes.subarray(0, nameAt),
         tail: bytes.subarray(nameAt),
       };
-      jobs.set(r.labels, job);
+      if (!byKey) jobs.set(r.labels, byKey = new Map());
+      byKey.set(r.key, job);
       return job;
     },
   };

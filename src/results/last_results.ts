@@ -1,24 +1,30 @@
 /** @module A sink that remembers each job's last record, for `/api/v1/targets`. */
 import type { ResultRecord, Sink } from "./types.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** The last record of every job, by its key. */
 export interface LastResults extends Sink {
   get(key: string): ResultRecord | undefined;
   /** Forgets every job not in `keys`; returns the last records of those forgotten. */
   retain(keys: ReadonlySet<string>): ResultRecord[];
+  /** {@linkcode LastResults.retain} as steps (a `yield` every few hundred jobs). */
+  retainSteps(keys: ReadonlySet<string>): Steps<ResultRecord[]>;
 }
 
 /** Creates an empty table. */
 export function createLastResults(): LastResults {
   const last = new Map<string, ResultRecord>();
-  return {
+  const table: LastResults = {
     write(records) {
       for (const r of records) last.set(r.key, r);
     },
     get: (key) => last.get(key),
-    retain(keys) {
+    retain: (keys) => runSync(table.retainSteps(keys)),
+    *retainSteps(keys) {
       const gone: ResultRecord[] = [];
+      let n = 0;
       for (const [k, r] of last) {
+        if (++n % STEP_ITEMS === 0) yield;
         if (keys.has(k)) continue;
         gone.push(r);
         last.delete(k);
@@ -26,4 +32,5 @@ export function createLastResults(): LastResults {
       return gone;
     },
   };
+  return table;
 }

@@ -8,6 +8,7 @@ import { Counter, Registry } from "../base/prom.ts";
 import type { ProbeOutcome } from "../probes/types.ts";
 import type { ResultRecord, Sink } from "./types.ts";
 import { logger } from "../log.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** The identity and labels of the job an outcome belongs to. */
 export interface JobIdentity {
@@ -26,6 +27,8 @@ export interface Normalizer {
   accept(job: JobIdentity, outcome: ProbeOutcome & { attempts: number }, timestampMs: number): void;
   /** Forgets dedupe state of jobs no longer scheduled. */
   retain(keys: ReadonlySet<string>): void;
+  /** {@linkcode Normalizer.retain} as steps (a `yield` every few hundred jobs). */
+  retainSteps(keys: ReadonlySet<string>): Steps<void>;
   readonly duplicates: number;
 }
 
@@ -89,7 +92,14 @@ export function createNormalizer(
       }
     },
     retain(keys) {
-      for (const k of lastSeen.keys()) if (!keys.has(k)) lastSeen.delete(k);
+      runSync(this.retainSteps(keys));
+    },
+    *retainSteps(keys) {
+      let n = 0;
+      for (const k of lastSeen.keys()) {
+        if (++n % STEP_ITEMS === 0) yield;
+        if (!keys.has(k)) lastSeen.delete(k);
+      }
     },
     get duplicates() {
       return duplicates;

@@ -7,6 +7,7 @@
 import type { ResultRecord, Sink } from "./types.ts";
 import { FAILURE_REASONS, type FailureReason } from "../probes/types.ts";
 import { decodeRtt, encodeRtt } from "./rtt_code.ts";
+import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** Shape of the ring (from `agent.history`). */
 export interface HistoryShape {
@@ -51,6 +52,8 @@ export interface RecentRing extends Sink {
   recent(key: string): RecentResult[];
   /** Forgets every job not in `keys` (their slots are reused). */
   retain(keys: ReadonlySet<string>): void;
+  /** {@linkcode RecentRing.retain} as steps (a `yield` every few hundred jobs). */
+  retainSteps(keys: ReadonlySet<string>): Steps<void>;
   /** Bytes of typed arrays allocated (all slabs). */
   bytes(): number;
   readonly shape: HistoryShape;
@@ -240,7 +243,12 @@ export function createRecentRing(shape: HistoryShape): RecentRing {
       return out;
     },
     retain(keys) {
+      runSync(this.retainSteps(keys));
+    },
+    *retainSteps(keys) {
+      let n = 0;
       for (const [key, id] of ids) {
+        if (++n % STEP_ITEMS === 0) yield;
         if (keys.has(key)) continue;
         ids.delete(key);
         const slab = slabs[id >> 8]!, j = id & (SLAB - 1);

@@ -3,11 +3,11 @@
  *
  * The output is byte for byte `encodeWriteRequest(records.flatMap((r) => recordToSeries(r, extra)))`
  * (the reference encoders in test/_support/; one TimeSeries per sample, labels sorted by name as
- * label_set.ts builds them), but each job's label fields are encoded once and cached
- * (label_fields.ts) — keyed by
- * the record's `labels` object, which is one object per scheduled job — metric-name fields once
- * per name, and one growable buffer is reused across calls (series_writer.ts). On the probe path this turns ~30 µs of
- * string encoding per record into a few copies.
+ * label_set.ts builds them), but each job's label fields are encoded once and cached —
+ * keyed by the record's `labels` object and job key (label_fields.ts) — metric-name fields once
+ * per name, and one growable buffer is reused across calls (series_writer.ts); the series a
+ * job's next result lacks are ended with stale markers (ended_series.ts). On the probe path
+ * this turns ~30 µs of string encoding per record into a few copies.
  */
 import type { ResultRecord } from "./types.ts";
 import { storedSeconds } from "./series.ts";

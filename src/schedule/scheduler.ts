@@ -262,13 +262,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     for (const h of hosts.keys()) if (!liveHosts.has(h)) hosts.delete(h);
     if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
-      // One pass, no yield: the loop must not pop from a half-emptied heap (1 M events ~50 ms).
-      const keep: Event[] = [];
-      while (heap.size > 0) {
-        const ev = heap.pop()!;
-        if (!ev.entry.removed && ev.gen === ev.entry.gen) keep.push(ev);
-      }
-      keep.forEach((ev) => heap.push(ev));
+      // One O(n) pass, no yield: the loop must not pop from a half-emptied heap.
+      heap.retain((ev) => !ev.entry.removed && ev.gen === ev.entry.gen);
     }
     wake?.abort();
     return summary;

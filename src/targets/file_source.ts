@@ -5,7 +5,8 @@
 import { sourceFields } from "./source_fields.ts";
 import { basename, extname } from "../base/paths.ts";
 import { expandGlob, globBase, hasGlob, segmentToRegExp } from "./glob.ts";
-import { readLimited } from "./read_limited.ts";
+import { FileReadError, readBoundedSteps } from "../base/read_bounded.ts";
+import { runSliced } from "../base/slices.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, loadTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
@@ -33,16 +34,21 @@ function formatOf(path: string): "json" | "yaml" | "auto" {
   return ext === ".json" ? "json" : ext === ".yml" || ext === ".yaml" ? "yaml" : "auto";
 }
 
-async function readFile(path: string, maxBytes: number): Promise<Uint8Array> {
-  let file: Deno.FsFile;
+/**
+ * Reads one file with synchronous calls in steps of 1 MiB, a turn of the event loop between them
+ * (see base/read_bounded.ts: an async read waits for a free file thread, which a busy agent may
+ * not have for minutes). A FIFO or device is refused before it is opened.
+ */
+async function readFile(path: string, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   try {
-    file = await Deno.open(path);
+    return await runSliced(readBoundedSteps(path, maxBytes), { signal });
   } catch (e) {
-    const reason = e instanceof Deno.errors.NotFound ? "no such file" : String(e);
-    throw new SourceError("io", `${path}: cannot read: ${reason}`);
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.reason === "too_large") {
+      throw new SourceError("too_large", `file exceeds the limit of ${maxBytes} bytes`);
+    }
+    throw new SourceError("io", `${path}: cannot read: ${e.message}`);
   }
-  // The stream closes the file when it ends or is cancelled.
-  return await readLimited(file.readable, maxBytes, "file");
 }
 
 /** A source reading `file_sd` files. A file that fails fails the whole source (last good kept). */
@@ -59,7 +65,7 @@ export function createFileSource(options: FileSourceOptions): TargetSource {
           continue;
         }
         try {
-          for (const f of await expandGlob(pattern)) files.add(f);
+          for (const f of expandGlob(pattern)) files.add(f);
         } catch (e) {
           throw new SourceError("io", `${pattern}: cannot list: ${e}`);
         }
@@ -69,7 +75,7 @@ export function createFileSource(options: FileSourceOptions): TargetSource {
       for (const path of [...files]) {
         signal.throwIfAborted();
         try {
-          const body = await readFile(path, maxBytes);
+          const body = await readFile(path, maxBytes, signal);
           const format = formatOf(path);
           const parsed = await loadTargetGroups(body, { format, maxBytes, maxTargets }, signal);
           for (const g of parsed) count += g.targets.length;

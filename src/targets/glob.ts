@@ -54,8 +54,10 @@ export function globBase(pattern: string): string {
 /**
  * Expands an absolute pattern into the existing regular files it matches, sorted. A pattern
  * without glob characters yields itself when it exists (so a missing file yields nothing).
+ * Synchronous calls: an async `readDir` or `stat` waits for a free file thread (see
+ * base/read_bounded.ts).
  */
-export async function expandGlob(pattern: string): Promise<string[]> {
+export function expandGlob(pattern: string): string[] {
   const parts = pattern.split("/").filter((p, i) => p !== "" || i === 0);
   let current = [parts[0] === "" ? "/" : parts[0]!];
   for (let i = 1; i < parts.length; i++) {
@@ -68,7 +70,7 @@ export async function expandGlob(pattern: string): Promise<string[]> {
       }
       const re = segmentToRegExp(seg);
       try {
-        for await (const entry of Deno.readDir(dir)) {
+        for (const entry of Deno.readDirSync(dir)) {
           if (re.test(entry.name)) next.push(join(dir, entry.name));
         }
       } catch (e) {
@@ -80,7 +82,7 @@ export async function expandGlob(pattern: string): Promise<string[]> {
   const files: string[] = [];
   for (const path of current) {
     try {
-      if ((await Deno.stat(path)).isFile) files.push(path);
+      if (Deno.statSync(path).isFile) files.push(path);
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
     }

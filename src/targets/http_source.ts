@@ -7,6 +7,10 @@ import { readLimited } from "./read_limited.ts";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_TARGETS, loadTargetGroups } from "./sd_format.ts";
 import { SourceError } from "./source_error.ts";
 import type { TargetGroup, TargetSource } from "./types.ts";
+import { readTextBoundedSync } from "../base/read_bounded.ts";
+
+/** Largest `bearer_token_file` read. */
+const MAX_TOKEN_BYTES = 64 * 1024;
 
 /** Default fetch period of an HTTP source: 1 minute. */
 export const DEFAULT_HTTP_REFRESH_MS = 60_000;
@@ -63,9 +67,10 @@ export function createHttpSource(options: HttpSourceOptions): TargetSource {
       if (options.bearerTokenFile) {
         let token: string;
         try {
-          token = (await Deno.readTextFile(options.bearerTokenFile)).trim();
+          // Synchronous (see base/read_bounded.ts): an async read waits for a free file thread.
+          token = readTextBoundedSync(options.bearerTokenFile, MAX_TOKEN_BYTES).trim();
         } catch (e) {
-          throw new SourceError("io", `cannot read bearer_token_file: ${(e as Error).name}`);
+          throw new SourceError("io", `cannot read bearer_token_file: ${(e as Error).message}`);
         }
         headers.set("Authorization", `Bearer ${token}`);
       }

@@ -16,7 +16,8 @@ export interface NetnsLab extends AsyncDisposable {
   sysctl(setting: string): Promise<void>;
 }
 
-async function sh(argv: string[]): Promise<string> {
+/** Runs `argv`; throws with its stderr when it fails. */
+export async function sh(argv: string[]): Promise<string> {
   const out = await new Deno.Command(argv[0]!, {
     args: argv.slice(1),
     stdout: "piped",

@@ -87,7 +87,18 @@ ${options.extraYaml?.(dir) ?? ""}`;
     pid: agent.pid,
     url,
     dir,
-    metrics: async () => await (await fetch(`${url}/metrics`)).text(),
+    // A scrape cut short (a busy machine, the agent's write timeout) is retried, not fatal.
+    metrics: async () => {
+      for (let attempt = 1;; attempt++) {
+        try {
+          return await (await fetch(`${url}/metrics`)).text();
+        } catch (e) {
+          if (attempt === 5) throw e;
+          console.log(`scrape ${attempt} failed (${e}), again in 1 s`);
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    },
     async write(targets) {
       await Deno.writeTextFile(`${path}.tmp`, config(targets));
       await Deno.rename(`${path}.tmp`, path);

@@ -7,6 +7,8 @@
  * 200,000): `/healthz` polled every 10 ms from first byte to ready, gaps max / p99 / p50.
  *
  * Run: node_modules/.bin/deno run -A --unstable-net test/bench/big_load_bench.ts
+ * Old code against new, interleaved on the same machine: bundle each (deno task bundle, copy
+ * dist/vmprober.js away), then BIG_TARGETS=0 BENCH_RUNS=3 BENCH_ENTRIES=/tmp/old.js,/tmp/new.js.
  */
 import { runSliced } from "../../src/base/slices.ts";
 import { parseJsonSteps } from "../../src/targets/sliced_json.ts";
@@ -87,11 +89,45 @@ async function part1() {
   );
 }
 
-// Part 2: the agent.
-const dir = await Deno.makeTempDir({ prefix: "vmprober-bigload-" });
+// Part 2: the agent, from source or from bundles (BENCH_ENTRIES=old.js,new.js: interleaved
+// BENCH_RUNS times each, so a busy machine loads both alike).
+const entries = (Deno.env.get("BENCH_ENTRIES") ?? "").split(",").filter(Boolean);
+const runs = Number(Deno.env.get("BENCH_RUNS") ?? 1);
 await using server = startSdHttpServer({ kind: "ok", body: bigSdBody(AGENT) });
-const config = await writeConfig(
-  `
+const figures = new Map<string, { max: number[]; p99: number[]; ready: number[] }>();
+for (let run = 0; run < runs; run++) {
+  for (const entry of entries.length ? entries : [undefined]) {
+    const f = await measure(entry);
+    const name = entry ?? "src/main.ts";
+    console.log(JSON.stringify({ entry: name, run, ...f, load: loadavg() }));
+    const all = figures.get(name) ?? { max: [], p99: [], ready: [] };
+    all.max.push(f.healthzGapMaxMs);
+    all.p99.push(f.healthzGapP99Ms);
+    all.ready.push(f.readyAfterMs);
+    figures.set(name, all);
+  }
+}
+if (runs > 1) {
+  for (const [entry, f] of figures) {
+    console.log(JSON.stringify({
+      entry,
+      runs,
+      medianGapMaxMs: q(f.max, 0.5),
+      medianGapP99Ms: q(f.p99, 0.5),
+      medianReadyMs: q(f.ready, 0.5),
+    }));
+  }
+}
+console.log("load after:", loadavg());
+
+function loadavg(): string {
+  return Deno.readTextFileSync("/proc/loadavg").trim();
+}
+
+async function measure(entry: string | undefined) {
+  const dir = await Deno.makeTempDir({ prefix: "vmprober-bigload-" });
+  const config = await writeConfig(
+    `
 agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
 defaults: {interval: 1h, timeout: 100ms}
 probes:
@@ -102,25 +138,26 @@ targets:
     probes: [tcp]
 wal: {dir: ${dir}/wal}
 `,
-  dir,
-);
-const agent = await startAgentProcess(config, { startTimeoutMs: 60_000 });
-const t = performance.now();
-const gaps = await pollGaps(agent.url, async () => {
-  const r = await fetch(`${agent.url}/readyz`);
-  await r.body?.cancel();
-  return r.status === 200;
-}, 300_000);
-console.log(
-  JSON.stringify({
-    agentTargets: AGENT,
-    readyAfterMs: Math.round(performance.now() - t),
-    polls: gaps.polls,
-    healthzGapMaxMs: Math.round(gaps.maxMs),
-    healthzGapP99Ms: Math.round(q(gaps.gaps, 0.99)),
-    healthzGapP50Ms: Math.round(q(gaps.gaps, 0.5)),
-  }),
-);
-await agent.stop();
-await Deno.remove(dir, { recursive: true });
-console.log("load after:", Deno.readTextFileSync("/proc/loadavg").trim());
+    dir,
+  );
+  const agent = await startAgentProcess(config, { startTimeoutMs: 60_000, entry });
+  try {
+    const t = performance.now();
+    const gaps = await pollGaps(agent.url, async () => {
+      const r = await fetch(`${agent.url}/readyz`);
+      await r.body?.cancel();
+      return r.status === 200;
+    }, 300_000);
+    return {
+      agentTargets: AGENT,
+      readyAfterMs: Math.round(performance.now() - t),
+      polls: gaps.polls,
+      healthzGapMaxMs: Math.round(gaps.maxMs),
+      healthzGapP99Ms: Math.round(q(gaps.gaps, 0.99)),
+      healthzGapP50Ms: Math.round(q(gaps.gaps, 0.5)),
+    };
+  } finally {
+    await agent.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -99,7 +99,17 @@ await vm.flush();
 await sleep(2_000);
 const q = encodeURIComponent('sum(count_over_time({__name__=~".+"}[1d]))');
 const answer = await (await fetch(`${vm.base}/api/v1/query?query=${q}`)).json();
-const delivered = Number(answer.data.result[0]?.value[1] ?? 0);
+/** Samples queries see (stale markers, the NaNs of ended series, are not counted by them). */
+const visible = Number(answer.data.result[0]?.value[1] ?? 0);
+// Every stored sample, stale markers too: the timestamps of a raw export.
+const exported = await (await fetch(
+  `${vm.base}/api/v1/export?match[]=${encodeURIComponent('{__name__=~".+"}')}`,
+)).text();
+let delivered = 0;
+for (const line of exported.split("\n")) {
+  const ts = /"timestamps":\[([^\]]*)\]/.exec(line)?.[1];
+  if (ts) delivered += ts.split(",").length;
+}
 const ackedAfter = sumMetric(await metrics(), "vmprober_push_samples_total");
 if (ackedAfter !== acked) {
   console.log(`warning: ${ackedAfter - acked} samples acked while counting`);
@@ -135,6 +145,7 @@ const result = {
   acked,
   dropped,
   delivered,
+  staleMarkers: delivered - visible,
   equal: acked + dropped + backlog === delivered && dropped === 0,
 };
 console.log("soak:", JSON.stringify(result));

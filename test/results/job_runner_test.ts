@@ -108,3 +108,23 @@ Deno.test("toJobSpec() carries the job's key on the record, so every sink keys s
   await spec.run();
   assert.equal(out.length, 2, "retain() without the key forgot its dedupe state");
 });
+
+Deno.test("toJobSpec() specs share one run function (no closure per job)", () => {
+  const deps = {
+    probes: new Map(),
+    normalizer: sinkInto([]),
+    clock: new FakeClock(),
+    signal: new AbortController().signal,
+  };
+  const a = toJobSpec(def, deps);
+  const b = toJobSpec({ ...def, key: "tcp|127.0.0.1:23" }, deps);
+  assert.equal(Object.hasOwn(a, "run"), false);
+  assert.equal(a.run, b.run);
+  assert.deepEqual([a.key, a.host, a.intervalMs, a.jitter, a.version], [
+    "tcp|127.0.0.1:22",
+    "127.0.0.1",
+    1000,
+    1,
+    "v",
+  ]);
+});

@@ -265,6 +265,26 @@ Deno.test("createRecordEncoder() sorts a gauge's own labels into place; they win
   assert.deepEqual(dropped, ["empty_value:e"]);
 });
 
+Deno.test("createRecordEncoder() encodes a job's labels once when jobs share one labels object", () => {
+  // The jobs of one target group share their labels object (schedule/job.ts).
+  const shared = { site: "fra1", "bad-name": "x" };
+  const drops: string[] = [];
+  const enc = createRecordEncoder({}, {
+    onLabelDrop: (reason, name) => drops.push(`${reason} ${name}`),
+  });
+  const a = { ...tcp, labels: shared };
+  const b = { ...tcp, target: "127.0.0.9:22", key: jobKey("ssh", "127.0.0.9:22"), labels: shared };
+  const first = [enc.encode([a]).bytes, enc.encode([b]).bytes];
+  const text = first.map((bytes) => new TextDecoder().decode(bytes));
+  assert.ok(text[0]!.includes("127.0.0.1:22") && !text[0]!.includes("127.0.0.9:22"));
+  assert.ok(text[1]!.includes("127.0.0.9:22") && !text[1]!.includes("127.0.0.1:22"));
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(enc.encode([a]).bytes, first[0]);
+    assert.deepEqual(enc.encode([b]).bytes, first[1]);
+  }
+  assert.deepEqual(drops, ["invalid_name bad-name", "invalid_name bad-name"]);
+});
+
 Deno.test("createRecordEncoder() ends a labelled series whose label value changed, and only that", () => {
   const enc = createRecordEncoder();
   const last = new Map<string, Series[]>();

@@ -84,6 +84,67 @@ Deno.test("buildJobs() job label: the source's job, else the module's, else the 
   ]);
 });
 
+Deno.test("buildJobs() turns ip_protocol both into one job per family, told apart by ip_version", () => {
+  const c = parseConfig(
+    `probes:
+  ping: {type: icmp, ip_protocol: both}
+  ssh: {type: tcp, port: 22}
+`,
+    "c.yaml",
+  );
+  const { jobs } = buildJobs([
+    { address: "dual.example", labels: { site: "a" }, probes: ["ping", "ssh"], sources: [] },
+  ], c);
+  assert.deepEqual(
+    jobs.map((j) => [j.key, j.job.ipProtocol, j.labels]),
+    [
+      ["ping|dual.example", "ip4", { site: "a", ip_version: "4" }],
+      ["ping|dual.example|ip6", "ip6", { site: "a", ip_version: "6" }],
+      ["ssh|dual.example", "auto", { site: "a" }],
+    ],
+  );
+  assert.notEqual(jobs[0]!.version, jobs[1]!.version);
+  const all = parseConfig(
+    `defaults: {ip_protocol: both}\n${"probes:\n  ssh: {type: tcp, port: 22}\n"}`,
+    "c.yaml",
+  );
+  assert.deepEqual(
+    buildJobs([{ address: "h", labels: {}, probes: ["ssh"], sources: [] }], all).jobs.map((j) =>
+      j.labels.ip_version
+    ),
+    ["4", "6"],
+  );
+});
+
+Deno.test("buildJobs() shares labels and version text among targets sharing a labels object", () => {
+  const shared = { rack: "r1" };
+  const t = (address: string, labels: Record<string, string>) => ({
+    address,
+    labels,
+    probes: ["tcp"],
+    sources: ["file_0"],
+  });
+  const { jobs } = buildJobs([
+    t("a:1", shared),
+    t("b:1", shared),
+    t("c:2", shared),
+    t("d:1", { rack: "r1" }),
+  ], config);
+  const [a, b, c, d] = jobs;
+  assert.equal(a!.labels, b!.labels);
+  assert.equal(a!.labels, c!.labels);
+  assert.equal(a!.version, b!.version);
+  // Another port, another version; the same content from another object, the same version.
+  assert.notEqual(a!.version, c!.version);
+  assert.equal(a!.version, d!.version);
+  assert.deepEqual(jobs.map((j) => [j.key, j.job.port, j.labels]), [
+    ["tcp|a:1", 1, { rack: "r1" }],
+    ["tcp|b:1", 1, { rack: "r1" }],
+    ["tcp|c:2", 2, { rack: "r1" }],
+    ["tcp|d:1", 1, { rack: "r1" }],
+  ]);
+});
+
 Deno.test("buildJobs() gives a path module a job for a target without a port, and keeps a target's port", async () => {
   const c = parseConfig(
     `probes:

@@ -273,3 +273,29 @@ Deno.test("createScheduler() does not start a removed job's run still waiting in
   assert.deepEqual(started, ["blocker"]);
   await scheduler.stop();
 });
+
+Deno.test("createScheduler() after removing 9,900 of 10,000 jobs fires exactly the 100 left, on phase", async () => {
+  // 10,000 events for 100 jobs: past the heap cleanup's threshold (4 × jobs + 1,024). Not started
+  // before: 10,000 runs in one fake second would be paused in real time (slices) and missed.
+  const { clock, scheduler } = setup();
+  const gone: number[] = [];
+  const kept = Array.from({ length: 100 }, () => [] as number[]);
+  scheduler.update(
+    Array.from({ length: 10_000 }, (_, i) => job(`p|h${i}`, i < 100 ? kept[i]! : gone, clock)),
+  );
+  const summary = scheduler.update(kept.map((runs, i) => job(`p|h${i}`, runs, clock)));
+  assert.deepEqual(summary, { added: 0, removed: 9_900, changed: 0, unchanged: 100 });
+  scheduler.start();
+  await clock.advance(3_000);
+  assert.equal(gone.length, 0);
+  kept.forEach((runs, i) => {
+    const phase = jitterPhase(`p|h${i}`, 1000, 1);
+    assert.equal(runs.length, 3, `job ${i}`);
+    // A run may start up to its batch window (10 ms here) before its phase, never after it.
+    runs.forEach((t, k) => {
+      const early = phase + k * 1000 - t;
+      assert.ok(early >= -1e-6 && early <= 10, `job ${i} run ${k}: ${early} ms early`);
+    });
+  });
+  await scheduler.stop();
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { withTempDir } from "../_support/temp_dir.ts";
 import { createFileSource } from "../../src/targets/file_source.ts";
 import { SourceError } from "../../src/targets/source_error.ts";
+import { busyFilePool, within } from "../_support/busy_file_pool.ts";
 
 async function failure(p: Promise<unknown>): Promise<SourceError> {
   try {
@@ -96,4 +97,35 @@ Deno.test("file source watch() calls back when a matching file is written", () =
     await changed.promise;
     ctl.abort();
     assert.ok(calls >= 1);
+  }));
+
+Deno.test("file source reads files and globs while every file thread is busy", () =>
+  withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/sd`);
+    await Deno.writeTextFile(`${dir}/sd/a.json`, '[{"targets": ["a.example"]}]');
+    await Deno.writeTextFile(`${dir}/b.yml`, "- targets: ['b.example']\n");
+    await using _pool = await busyFilePool(dir);
+    const source = createFileSource({
+      name: "f",
+      paths: [`${dir}/sd/*.json`, `${dir}/b.yml`],
+      probes: ["icmp"],
+    });
+    assert.deepEqual(
+      await within("the file source load", source.load(new AbortController().signal)),
+      [
+        { targets: ["a.example"], labels: {} },
+        { targets: ["b.example"], labels: {} },
+      ],
+    );
+  }));
+
+Deno.test("file source refuses a FIFO named like a target file (never blocks on it)", () =>
+  withDir(async (dir) => {
+    assert.equal(new Deno.Command("mkfifo", { args: [`${dir}/a.json`] }).outputSync().code, 0);
+    const source = createFileSource({ name: "f", paths: [`${dir}/a.json`], probes: ["icmp"] });
+    const e = await failure(
+      within("the file source load", source.load(new AbortController().signal)),
+    );
+    assert.equal(e.reason, "io");
+    assert.equal(e.message, `${dir}/a.json: cannot read: expected a regular file`);
   }));

@@ -29,13 +29,13 @@ Deno.test("expandGlob() lists matching regular files, sorted, across directories
     for (const f of ["a/2.json", "a/1.json", "a/x.yml", "b/3.json", "a/.h.json"]) {
       await Deno.writeTextFile(`${dir}/${f}`, "[]");
     }
-    assert.deepEqual(await expandGlob(`${dir}/*/*.json`), [
+    assert.deepEqual(expandGlob(`${dir}/*/*.json`), [
       `${dir}/a/1.json`,
       `${dir}/a/2.json`,
       `${dir}/b/3.json`,
     ]);
-    assert.deepEqual(await expandGlob(`${dir}/a/x.yml`), [`${dir}/a/x.yml`]);
-    assert.deepEqual(await expandGlob(`${dir}/missing/*.json`), []);
+    assert.deepEqual(expandGlob(`${dir}/a/x.yml`), [`${dir}/a/x.yml`]);
+    assert.deepEqual(expandGlob(`${dir}/missing/*.json`), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

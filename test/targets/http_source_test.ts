@@ -3,6 +3,7 @@ import { closedPort } from "../_support/tcp_servers.ts";
 import { sourceFailure as failure } from "../_support/source_failure.ts";
 import { createHttpSource } from "../../src/targets/http_source.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
+import { busyFilePool, within } from "../_support/busy_file_pool.ts";
 
 const GOOD = JSON.stringify([{ targets: ["10.0.0.1", "db.example:5432"], labels: { dc: "fra" } }]);
 
@@ -102,7 +103,7 @@ Deno.test("http source fails with reason io when the bearer token file is missin
   });
   const e = await failure(source.load(new AbortController().signal));
   assert.equal(e.reason, "io");
-  assert.equal(e.message, "cannot read bearer_token_file: NotFound");
+  assert.equal(e.message, "cannot read bearer_token_file: no such file");
   assert.equal(server.requests.length, 0);
 });
 
@@ -112,4 +113,24 @@ Deno.test("http source enforces max_targets", async () => {
   const e = await failure(source.load(new AbortController().signal));
   assert.equal(e.reason, "too_many_targets");
   assert.equal(e.message, `${server.url}: more than 1 targets`);
+});
+
+Deno.test("http source reads the bearer token file while every file thread is busy", async () => {
+  await using server = startSdHttpServer({ kind: "ok", body: GOOD });
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/token`, "s3cret\n");
+    await using _pool = await busyFilePool(dir);
+    const source = createHttpSource({
+      name: "s",
+      url: server.url,
+      probes: ["icmp"],
+      bearerTokenFile: `${dir}/token`,
+    });
+    const groups = await within("the http source load", source.load(new AbortController().signal));
+    assert.equal(groups[0]?.targets.length, 2);
+    assert.equal(server.requests[0]!.get("authorization"), "Bearer s3cret");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -55,3 +55,42 @@ Deno.test("mergeTargets() does not alias a source's label objects", () => {
   assert.deepEqual(group.labels, { g: "1" });
   assert.deepEqual(a.labels, { s: "1" });
 });
+
+Deno.test("mergeTargets() shares one group's labels until a second occurrence copies them", () => {
+  const a = source("a", ["icmp"], { team: "net" });
+  const b = source("b", ["tcp"], { os: "linux" });
+  const targets = mergeTargets([
+    { source: a, groups: [{ targets: ["h1", "h2", "h3"], labels: { env: "prod" } }] },
+    { source: b, groups: [{ targets: ["h2"], labels: {} }] },
+  ]);
+  const [h1, h2, h3] = targets;
+  // Not seen twice: one labels object, probe list and source list for the group.
+  assert.equal(h1!.labels, h3!.labels);
+  assert.equal(h1!.probes, h3!.probes);
+  assert.equal(h1!.sources, h3!.sources);
+  // h2 got its own copies; its neighbours are untouched.
+  assert.notEqual(h2!.labels, h1!.labels);
+  assert.deepEqual(h2, {
+    address: "h2",
+    labels: { team: "net", env: "prod", os: "linux" },
+    probes: ["icmp", "tcp"],
+    sources: ["a", "b"],
+  });
+  for (const t of [h1, h3]) {
+    assert.deepEqual(t!.labels, { team: "net", env: "prod" });
+    assert.deepEqual(t!.probes, ["icmp"]);
+    assert.deepEqual(t!.sources, ["a"]);
+  }
+  // The source's own probe list is never the target's (a merge must not change the source).
+  assert.deepEqual(a.probes, ["icmp"]);
+  assert.notEqual(h1!.probes, a.probes);
+});
+
+Deno.test("mergeTargets() copies once for an address repeated in one group", () => {
+  const a = source("a", ["icmp"]);
+  const targets = mergeTargets([
+    { source: a, groups: [{ targets: ["h1", "h2", "h1"], labels: { x: "1" } }] },
+  ]);
+  assert.deepEqual(targets.map((t) => [t.address, t.sources]), [["h1", ["a"]], ["h2", ["a"]]]);
+  assert.deepEqual(targets[1]!.labels, { x: "1" });
+});

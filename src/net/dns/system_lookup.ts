@@ -18,6 +18,10 @@ import {
 import { type HostsTable, parseHosts } from "./hosts_file.ts";
 import { DnsError } from "./dns_error.ts";
 import { rcodeOf } from "./wire.ts";
+import { readTextBoundedSync } from "../../base/read_bounded.ts";
+
+/** Largest `/etc/hosts` or `resolv.conf` read (a bigger one counts as missing). */
+const MAX_SYSTEM_FILE_BYTES = 16 * 1024 * 1024;
 
 /** One address and how long it may be kept, in seconds. */
 export interface TtlAddress {
@@ -54,7 +58,10 @@ export interface SystemLookupOptions {
 /** Creates the lookup; see the module doc. */
 export function createSystemLookup(options: SystemLookupOptions = {}): SystemLookup {
   const client = options.client ?? createDnsClient();
-  const read = options.readTextFile ?? ((p) => Deno.readTextFile(p));
+  // Synchronous and bounded (see base/read_bounded.ts): every lookup waits while these are read.
+  const read = options.readTextFile ??
+    ((p) =>
+      new Promise<string>((resolve) => resolve(readTextBoundedSync(p, MAX_SYSTEM_FILE_BYTES))));
   const now = options.now ?? (() => performance.now());
   const rereadMs = options.rereadMs ?? 30_000;
   let files: { conf: ResolvConf; hosts: HostsTable; at: number } | undefined;

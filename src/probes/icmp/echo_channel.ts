@@ -6,6 +6,7 @@
  * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
  */
 import type { Clock } from "../../base/clock.ts";
+import type { FailureReason } from "../types.ts";
 import { systemClock } from "../../base/clock.ts";
 import { errnoReason } from "../failure_reason.ts";
 import {
@@ -16,6 +17,8 @@ import {
 } from "./echo_packet.ts";
 import type { IcmpSocket } from "./ffi_socket.ts";
 import { canonicalIp } from "./sockaddr.ts";
+import { icmpErrorOutcome, type SocketError } from "../socket/icmp_error.ts";
+import { matchEchoError } from "./echo_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
 
 interface Pending {
@@ -25,6 +28,8 @@ interface Pending {
   sentMono: number;
   index: number;
   run: RunState;
+  /** An ICMP error came back for it. */
+  errored?: boolean;
 }
 
 interface RunState {
@@ -35,6 +40,10 @@ interface RunState {
   firstSentMono?: number;
   hopLimit?: number;
   answered: number;
+  /** Requests an ICMP error came back for (unreachable, time exceeded, too big). */
+  errored: number;
+  /** The first such error, as the run's failure when no reply came. */
+  error?: { reason: FailureReason; detail: string };
   sent: number;
   sending: boolean;
   wake?: () => void;
@@ -87,7 +96,34 @@ export function createEchoChannel(
   let closed = false;
   const stopPoll = new AbortController();
 
-  const dispatch = () => {
+  /** Hands every queued ICMP error to its run; returns the local ones no run took. */
+  const dispatchErrors = (): SocketError[] => {
+    const unmatched: SocketError[] = [];
+    for (const e of socket.receiveErrors?.() ?? []) {
+      const key = matchEchoError(e, socket.family, keyed);
+      const entry = key === undefined ? undefined : pending.get(key);
+      if (!entry || (e.destination !== undefined && e.destination !== entry.source)) {
+        if (e.origin === "local") unmatched.push(e);
+        else onIgnored("foreign");
+        continue;
+      }
+      const run = entry.run;
+      if (run.rtts[entry.index] !== undefined || entry.errored) {
+        onIgnored("duplicate");
+        continue;
+      }
+      entry.errored = true;
+      run.error ??= icmpErrorOutcome(e);
+      run.errored++;
+      run.lastArrivalMono = Math.max(run.lastArrivalMono, clock.now());
+      if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
+    }
+    return unmatched;
+  };
+
+  /** Reads replies (and, unless `errors` is false, the error queue) and hands them out. */
+  const dispatch = (errors = true) => {
+    if (errors) dispatchErrors();
     for (const packet of socket.receive(DRAIN_MAX)) {
       const reply = decodeEchoReply(packet.bytes, socket.family, withIpHeader);
       if (typeof reply === "string") {
@@ -108,7 +144,7 @@ export function createEchoChannel(
         continue;
       }
       const run = entry.run;
-      if (run.rtts[entry.index] !== undefined) {
+      if (run.rtts[entry.index] !== undefined || entry.errored) {
         onIgnored("duplicate");
         continue;
       }
@@ -120,7 +156,7 @@ export function createEchoChannel(
       if (reply.hopLimit !== undefined) run.hopLimit = reply.hopLimit;
       else if (packet.hopLimit !== undefined) run.hopLimit = packet.hopLimit;
       run.answered++;
-      if (!run.sending && run.answered >= run.sent) run.wake?.();
+      if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
     }
   };
 
@@ -164,6 +200,7 @@ export function createEchoChannel(
         rtts: [],
         lastArrivalMono: 0,
         answered: 0,
+        errored: 0,
         sent: 0,
         sending: true,
       };
@@ -210,7 +247,20 @@ export function createEchoChannel(
           };
           pending.set(key, entry);
           keys.push(key);
-          const sent = socket.send(ip, packet, opts.ttl);
+          let sent = socket.send(ip, packet, opts.ttl);
+          if ("errno" in sent && socket.receiveErrors) {
+            // With IP_RECVERR an ICMP error about another request also sets the socket's
+            // pending error, which the next send returns: read the queue (that clears it,
+            // and hands each error to its run), then send once more. A local error about
+            // this send (EMSGSIZE past the path MTU) carries the MTU: keep it for the detail.
+            let local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno);
+            sent = socket.send(ip, packet, opts.ttl);
+            if ("errno" in sent) {
+              local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno) ??
+                local;
+            }
+            if ("errno" in sent && local) failure ??= icmpErrorOutcome(local);
+          }
           if ("errno" in sent) {
             pending.delete(key);
             keys.pop();
@@ -223,17 +273,19 @@ export function createEchoChannel(
           entry.sentNs = sent.sentNs;
           run.firstSentMono ??= entry.sentMono;
           run.sent++;
-          dispatch(); // loopback replies are already queued
+          // Loopback replies are already queued; errors wait for the next poll (one syscall
+          // fewer per request).
+          dispatch(false);
           void poll();
         }
         run.sending = false;
-        if (run.answered < run.sent && !signal?.aborted) {
+        if (run.answered + run.errored < run.sent && !signal?.aborted) {
           const waitMs = deadline - clock.now();
           if (waitMs > 0) {
             run.wake = () => done.abort();
             await clock.sleep(waitMs, done.signal).catch(() => {});
           }
-          if (run.answered < run.sent) dispatch();
+          if (run.answered + run.errored < run.sent) dispatch();
         }
       } finally {
         signal?.removeEventListener("abort", onAbort);
@@ -242,11 +294,13 @@ export function createEchoChannel(
       const rttsSeconds = run.rtts.filter((r): r is number => r !== undefined);
       // Every reply in: the run ended when the last one reached the host (its kernel stamp), not
       // when a poll got round to reading it; otherwise it ended at the deadline (now).
-      const endMono = run.sent > 0 && run.answered >= run.sent ? run.lastArrivalMono : clock.now();
+      const endMono = run.sent > 0 && run.answered + run.errored >= run.sent
+        ? run.lastArrivalMono
+        : clock.now();
       return {
         sent: run.sent,
         rttsSeconds,
-        failure: run.sent === 0 ? failure : undefined,
+        failure: run.sent === 0 ? failure : run.answered === 0 ? run.error : undefined,
         firstSentMono: run.firstSentMono,
         endMono,
         hopLimit: run.hopLimit,

@@ -6,6 +6,9 @@
  */
 import { C, type Libc, openLibc } from "./libc.ts";
 import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "./sockaddr.ts";
+import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
+import type { SocketError } from "../socket/icmp_error.ts";
+import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
 
 /** `dgram`: unprivileged ICMP datagram socket; `raw`: raw socket (root or CAP_NET_RAW). */
 export type SocketKind = "dgram" | "raw";
@@ -36,6 +39,11 @@ export interface IcmpSocket extends Disposable {
   send(ip: string, packet: Uint8Array, ttl?: number): { sentNs: number } | { errno: number };
   /** Drains up to `max` queued packets without waiting. */
   receive(max?: number): ReceivedPacket[];
+  /**
+   * Drains the ICMP errors (unreachable, time exceeded, too big) the kernel queued about our
+   * requests (`IP_RECVERR`); fakes may leave it out.
+   */
+  receiveErrors?(max?: number): SocketError[];
   /** Grows the receive buffers so a packet of `bytes` is not truncated. */
   ensureCapacity(bytes: number): void;
   close(): void;
@@ -48,6 +56,10 @@ export interface IcmpSocketOptions {
   receiveBufferBytes?: number;
   /** Messages per `recvmmsg` call. */
   batch?: number;
+  /** dscp, source address or interface, dont_fragment (see socket_options.ts). */
+  socketOptions?: SocketOptions;
+  /** Turn on `IP_RECVERR` and read the errors with `receiveErrors()` (the echo channel does). */
+  errorQueue?: boolean;
   /**
    * ICMP types a raw socket lets through (the kernel drops the rest). Default: echo replies
    * only; path probes add time exceeded and destination unreachable.
@@ -97,6 +109,20 @@ export function openIcmpSocket(
     f.setsockopt(fd, level, name, value, value.byteLength) === 0;
 
   setopt(C.SOL_SOCKET, C.SO_TIMESTAMPNS, int(1));
+  // ICMP errors about our requests (unreachable, time exceeded, too big) go to the error queue;
+  // datagram sockets have no other way to see them, raw ones filter them out below. Only for a
+  // socket whose owner reads the queue: with IP_RECVERR each error also sets the socket's
+  // pending error (the next send returns it) and the queue holds receive buffer until read.
+  if (options.errorQueue) enableErrorQueue(libc, fd, family);
+  const why = options.socketOptions
+    ? applySocketOptions(libc, fd, family, options.socketOptions)
+    : undefined;
+  if (why) {
+    f.close(fd);
+    if (!options.libc) libc.close();
+    throw new SocketOpenError(0, why);
+  }
+  const readErrors = errorQueueReader(libc, fd);
   // The reply's TTL / hop limit as control data (`probe_icmp_reply_hop_limit`); raw IPv4
   // sockets also have it in the IP header.
   if (family === 4) setopt(C.IPPROTO_IP, C.IP_RECVTTL, int(1));
@@ -230,6 +256,7 @@ export function openIcmpSocket(
       }
       return out;
     },
+    receiveErrors: (max) => closed || !options.errorQueue ? [] : readErrors(max),
     ensureCapacity(bytes) {
       const need = bytes + 8 + 60 + 64;
       if (need > bufferSize) allocate(Math.min(65_600, Math.max(need, bufferSize * 2)));

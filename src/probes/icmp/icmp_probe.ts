@@ -15,6 +15,7 @@ import { type ChooseHelperOptions, createHelperSet, type HelperMode } from "./he
 import { rttStats } from "./rtt_stats.ts";
 import type { IcmpHelper } from "./types.ts";
 import { addressFields } from "../address_fields.ts";
+import { moduleSocketOptions } from "../socket/socket_options.ts";
 import type { ModuleOf } from "../../config/schema.ts";
 
 /** Module option defaults (the config schema leaves them optional): 1 echo of 56 bytes. */
@@ -96,6 +97,7 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
           intervalMs: job.options.packet_interval ?? DEFAULTS.packet_interval,
           size: job.options.size ?? DEFAULTS.size,
           ttl: job.options.ttl,
+          socket: moduleSocketOptions(job.options, resolved.family),
           timeoutMs: Math.max(0, deadline - clock.now()),
         }, signal);
         const icmp = rttStats(result.sent, result.rttsSeconds);

@@ -42,6 +42,11 @@ export function pingArguments(options: EchoRunOptions): string[] {
     String(options.size),
   ];
   if (options.ttl !== undefined) args.push("-t", String(options.ttl));
+  const so = options.socket ?? {};
+  if (so.dscp !== undefined) args.push("-Q", String(so.dscp << 2));
+  if (so.sourceInterface !== undefined) args.push("-I", so.sourceInterface);
+  else if (so.sourceIp !== undefined) args.push("-I", so.sourceIp);
+  if (so.dontFragment) args.push("-M", "do");
   return args;
 }
 

@@ -1,5 +1,6 @@
 /** @module The ICMP helper seam: something that sends `count` echoes to one IP and times the replies. */
 import type { FailureReason } from "../types.ts";
+import type { SocketOptions } from "../socket/socket_options.ts";
 
 /** Which helper runs the echoes. */
 export type HelperName = "socket" | "ping";
@@ -11,6 +12,8 @@ export interface EchoRunOptions {
   /** Payload bytes after the 8-byte ICMP header. */
   size: number;
   ttl?: number;
+  /** dscp, source address or interface, dont_fragment: runs with them get a socket of their own. */
+  socket?: SocketOptions;
   /** The whole run ends by then, replies or not. */
   timeoutMs: number;
 }

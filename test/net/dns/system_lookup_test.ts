@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createSystemLookup } from "../../../src/net/dns/system_lookup.ts";
 import { createResolver } from "../../../src/net/resolver.ts";
 import { a, soa, startDnsResponder } from "../../_support/dns_responder.ts";
+import { busyFilePool, within } from "../../_support/busy_file_pool.ts";
 
 const files = (resolv: string, hosts = "") => (path: string) =>
   Promise.resolve(path === "resolv.conf" ? resolv : path === "hosts" ? hosts : "");
@@ -136,4 +137,26 @@ Deno.test("createResolver() asks a module's dns_server and caches it apart", asy
   assert.equal((await resolver.resolve("db.test", "ip4", undefined, { server })).ip, "10.0.0.2");
   assert.equal((await resolver.resolve("db.test", "ip4")).ip, "10.0.0.1");
   assert.equal(system.log.length + own.log.length, 2);
+});
+
+Deno.test("createSystemLookup() reads /etc/hosts and resolv.conf while every file thread is busy", async () => {
+  await using dns = startDnsResponder({});
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/hosts`, "10.9.9.9 db.test db\n");
+    await Deno.writeTextFile(`${dir}/resolv.conf`, "nameserver 127.0.0.1\noptions timeout:1\n");
+    await using _pool = await busyFilePool(dir);
+    const lookup = createSystemLookup({
+      resolvConfPath: `${dir}/resolv.conf`,
+      hostsPath: `${dir}/hosts`,
+      servers: [{ ip: "127.0.0.1", port: dns.port, family: 4 }],
+    });
+    assert.deepEqual(await within("the lookup", lookup("db", "A")), [{
+      address: "10.9.9.9",
+      ttl: 60,
+    }]);
+    assert.deepEqual(dns.log, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

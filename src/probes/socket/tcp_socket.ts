@@ -1,0 +1,118 @@
+/**
+ * @module A TCP connection through our own FFI socket, for TCP modules with `dscp`, `source_ip`
+ * or `source_interface`: `Deno.connect` takes no local address and exposes no file descriptor
+ * to set `IP_TOS` or `SO_BINDTODEVICE` on (and `node:net` has a local address but neither of
+ * the others). The socket is non-blocking: `connect` is repeated every `pollMs` until it says
+ * connected (`EISCONN`) or why not; reads poll `recv(MSG_DONTWAIT)` the same way. Enough for
+ * connect, `send` and `expect`; not for TLS (Deno's TLS needs a Deno connection).
+ */
+import { C, type Libc, openLibc } from "../icmp/libc.ts";
+import { encodeSockaddr } from "../icmp/sockaddr.ts";
+import type { ByteStream } from "../byte_stream.ts";
+import { applySocketOptions, type SocketOptions } from "./socket_options.ts";
+
+/** Options of {@linkcode ffiTcpConnect}. */
+export interface FfiTcpOptions {
+  ip: string;
+  family: 4 | 6;
+  port: number;
+  socketOptions: SocketOptions;
+  signal: AbortSignal;
+  /** How often a pending connect or read is retried. Default 1 ms. */
+  pollMs?: number;
+  libc?: Libc;
+}
+
+const ERRNO_TEXT: Record<number, string> = {
+  101: "network unreachable",
+  104: "connection reset",
+  110: "connection timed out",
+  111: "connection refused",
+  113: "no route to host",
+};
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** Connects; rejects with `Cannot connect to IP:PORT: connection refused (errno 111)` & co. */
+export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
+  const libc = o.libc ?? openLibc();
+  const f = libc.symbols;
+  const pollMs = o.pollMs ?? 1;
+  const domain = o.family === 4 ? C.AF_INET : C.AF_INET6;
+  const fd = f.socket(domain, C.SOCK_STREAM | C.SOCK_NONBLOCK | C.SOCK_CLOEXEC, C.IPPROTO_TCP);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    if (fd >= 0) f.close(fd);
+    if (!o.libc) libc.close();
+  };
+  const where = `${o.family === 6 ? `[${o.ip}]` : o.ip}:${o.port}`;
+  const fail = (errno: number): never => {
+    close();
+    throw new Error(`Cannot connect to ${where}: ${ERRNO_TEXT[errno] ?? "error"} (errno ${errno})`);
+  };
+  if (fd < 0) fail(libc.errno());
+  const why = applySocketOptions(libc, fd, o.family, o.socketOptions);
+  if (why) {
+    close();
+    throw new Error(why);
+  }
+  const sa = encodeSockaddr(o.ip, o.family);
+  sa[2] = o.port >> 8;
+  sa[3] = o.port & 0xff;
+  try {
+    while (true) {
+      if (f.connect(fd, sa, sa.byteLength) === 0) break;
+      const errno = libc.errno();
+      if (errno === C.EISCONN) break;
+      if (errno !== C.EINPROGRESS && errno !== C.EALREADY && errno !== C.EINTR) fail(errno);
+      await sleep(pollMs, o.signal);
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return {
+    async write(bytes) {
+      let off = 0;
+      while (off < bytes.length) {
+        const n = Number(
+          f.send(
+            fd,
+            bytes.subarray(off),
+            BigInt(bytes.length - off),
+            C.MSG_DONTWAIT | C.MSG_NOSIGNAL,
+          ),
+        );
+        if (n >= 0) off += n;
+        else if (libc.errno() === C.EAGAIN) await sleep(pollMs, o.signal);
+        else fail(libc.errno());
+      }
+    },
+    async read(buf) {
+      while (true) {
+        if (closed) return null;
+        const n = Number(f.recv(fd, buf, BigInt(buf.length), C.MSG_DONTWAIT));
+        if (n > 0) return n;
+        if (n === 0) return null;
+        const errno = libc.errno();
+        if (errno !== C.EAGAIN && errno !== C.EINTR) fail(errno);
+        await sleep(pollMs, o.signal);
+      }
+    },
+    close,
+  };
+}
