@@ -7,7 +7,7 @@
  * few-millisecond grain, not a kernel stamp). Through FFI: Deno's `connect` sets no TTL.
  */
 import { C } from "../icmp/libc.ts";
-import { encodeSockaddr } from "../icmp/sockaddr.ts";
+import { errnoReader, setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -46,11 +46,7 @@ let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
 export function openTcpSender(family: 4 | 6): TcpSender {
   lib ??= Deno.dlopen("libc.so.6", SYMBOLS);
   const f = lib.symbols;
-  const errno = () => {
-    const p = f.__errno_location();
-    return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
-  };
-  const int = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
+  const errno = errnoReader(f);
   const name = new Uint8Array(28);
   const len = new Uint32Array(1);
   const lenBytes = new Uint8Array(len.buffer);
@@ -69,13 +65,8 @@ export function openTcpSender(family: 4 | 6): TcpSender {
         f.close(fd);
         return { errno: e };
       };
-      const ok = family === 4
-        ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, int(ttl), 4)
-        : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl), 4);
-      if (ok !== 0) return fail();
-      const sa = encodeSockaddr(ip, family);
-      sa[2] = port >> 8;
-      sa[3] = port & 0xff;
+      if (setTtl(f, fd, family, ttl) !== 0) return fail();
+      const sa = sockaddrWithPort(ip, family, port);
       if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
       len[0] = 28;
       if (f.getsockname(fd, name, lenBytes) !== 0) return fail();

@@ -6,7 +6,7 @@
  * socket, quoting our ports.
  */
 import { C } from "../icmp/libc.ts";
-import { encodeSockaddr } from "../icmp/sockaddr.ts";
+import { errnoReader, setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -33,10 +33,7 @@ let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
 export function openUdpSender(family: 4 | 6): UdpSender {
   lib ??= Deno.dlopen("libc.so.6", SYMBOLS);
   const f = lib.symbols;
-  const errno = () => {
-    const p = f.__errno_location();
-    return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
-  };
+  const errno = errnoReader(f);
   const fd = f.socket(
     family === 4 ? C.AF_INET : C.AF_INET6,
     C.SOCK_DGRAM | C.SOCK_NONBLOCK | C.SOCK_CLOEXEC,
@@ -62,16 +59,10 @@ export function openUdpSender(family: 4 | 6): UdpSender {
     port,
     send(ip, dport, payload, ttl) {
       if (ttl !== ttlNow) {
-        const v = new Uint8Array(new Int32Array([ttl]).buffer);
-        const ok = family === 4
-          ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, v, 4)
-          : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, v, 4);
-        if (ok !== 0) return { errno: errno() };
+        if (setTtl(f, fd, family, ttl) !== 0) return { errno: errno() };
         ttlNow = ttl;
       }
-      const sa = encodeSockaddr(ip, family);
-      sa[2] = dport >> 8;
-      sa[3] = dport & 0xff;
+      const sa = sockaddrWithPort(ip, family, dport);
       const n = f.sendto(
         fd,
         payload,
