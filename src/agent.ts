@@ -9,8 +9,7 @@ import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./results/job_runner.ts";
-import { buildJobSteps, type JobDef } from "./schedule/job.ts";
-import { mapSteps, runSliced, setSteps } from "./base/slices.ts";
+import type { JobDef } from "./schedule/job.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
@@ -22,7 +21,6 @@ import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
-import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
 import { createApp } from "./http/app.ts";
 import { probeNow } from "./results/probe_now.ts";
@@ -30,8 +28,8 @@ import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
 import { closeAll, type Closers, serve } from "./agent_parts.ts";
+import { createTargetApplier } from "./agent_targets.ts";
 import { pushChanged, startWalAndPush } from "./agent_push.ts";
-import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
@@ -143,9 +141,6 @@ async function start(
     perHostRate: config.limits.per_host_rate,
     hooks: self.schedulerHooks,
   });
-  let jobs: JobDef[] = [];
-  let targets: Target[] = [];
-  let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
     sources: buildSources(config, { configDir, registry }),
@@ -159,67 +154,21 @@ async function start(
   const runnerDeps = { probes, normalizer, clock, signal: stopController.signal };
   const toSpec = (def: JobDef) => toJobSpec(def, runnerDeps);
 
-  /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
-  const applyOnce = async (next: Target[]) => {
-    const signal = loading.signal;
-    const built = await runSliced(buildJobSteps(next, config), { signal });
-    for (const r of built.rejected) {
-      self.rejectedTargets.inc({ reason: r.reason });
-      log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
-    }
-    // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
-    const sharded = await runSliced(shardSteps(built.jobs, config.cluster), { signal });
-    const specs = await runSliced(mapSteps(sharded.kept, toSpec), { signal });
-    const summary = await scheduler.apply(specs, signal);
-    targets = next;
-    shard = sharded;
-    clusterMetrics.update(config.cluster, sharded.kept.length, sharded.skipped);
-    jobs = sharded.kept;
-    const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
-    // Each table forgets the jobs that left in slices too (200,000 jobs: ~0.1-0.4 s a table).
-    await runSliced(probeMetrics.retainSteps(keys), { signal });
-    // Series of jobs that ended (target or module removed) get a stale marker, as Prometheus
-    // writes one when a target leaves; later than the job's last sample, so in order.
-    const ended = await runSliced(lastResults.retainSteps(keys), { signal });
-    const now = clock.wallNow();
-    await runSliced(
-      mapSteps(ended, (r) => walSink?.writeStale([r], Math.max(now, r.timestampMs + 1))),
-      { signal },
-    );
-    await runSliced(history.retainSteps(keys), { signal });
-    await runSliced(normalizer.retainSteps(keys), { signal });
-    self.jobs.set(jobs.length);
-    self.targets.set(next.length);
-    log.info("Scheduled {jobs} jobs on {targets} targets", {
-      jobs: jobs.length,
-      ...(config.cluster ? { member: config.cluster.member, skipped: shard.skipped } : {}),
-      targets: next.length,
-      ...summary,
-    });
-  };
-  /** The newest target list not yet applied, and the apply running (one at a time). */
-  let wanted: Target[] | undefined;
-  let applying: Promise<void> | undefined;
-  const applyTargets = (next: Target[]): Promise<void> => {
-    wanted = next;
-    return applying ??= (async () => {
-      try {
-        while (wanted) {
-          const list = wanted;
-          wanted = undefined;
-          try {
-            await applyOnce(list);
-          } catch (e) {
-            if (!loading.signal.aborted) {
-              log.error("Cannot schedule targets: {error}", { error: String(e) });
-            }
-          }
-        }
-      } finally {
-        applying = undefined;
-      }
-    })();
-  };
+  const applier = createTargetApplier({
+    config: () => config,
+    scheduler,
+    toSpec,
+    self,
+    clusterMetrics,
+    probeMetrics,
+    lastResults,
+    history,
+    normalizer,
+    walSink,
+    clock,
+    signal: loading.signal,
+  });
+  const applyTargets = applier.apply;
 
   /** Permissions revoked after start; a reload that needs one of them is refused. */
   let dropped: Droppable[] = [];
@@ -308,10 +257,10 @@ async function start(
     commit: COMMIT,
     config: { path: options.configPath, last_reload: lastReload() },
     ready,
-    jobs: jobs.length,
-    targets: targets.length,
+    jobs: applier.jobs.length,
+    targets: applier.targets.length,
     cluster: config.cluster
-      ? { ...config.cluster, jobs_kept: jobs.length, jobs_skipped: shard.skipped }
+      ? { ...config.cluster, jobs_kept: applier.jobs.length, jobs_skipped: applier.shard.skipped }
       : null,
     ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
   });
@@ -320,8 +269,8 @@ async function start(
     ready: () => ready,
     reload: () => reloader.trigger("api"),
     targets: () =>
-      targetsView(targets, lastResults, {
-        ownersOf: shard.ownersOf,
+      targetsView(applier.targets, lastResults, {
+        ownersOf: applier.shard.ownersOf,
         member: config.cluster?.member,
       }),
     guard: webGuard(options.web, registry),
@@ -333,8 +282,8 @@ async function start(
     },
     pages: (app) =>
       mountStatusPage(app, {
-        jobs: () => jobs,
-        targets: () => targets,
+        jobs: () => applier.jobs,
+        targets: () => applier.targets,
         last: lastResults,
         ring: history,
         status,
@@ -390,7 +339,7 @@ async function start(
       endLoads();
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
-      const maxTimeout = jobs.reduce(
+      const maxTimeout = applier.jobs.reduce(
         (m, j) => Math.max(m, j.job.timeoutMs),
         config.defaults.timeout,
       );
