@@ -6,19 +6,9 @@
  * handshake or resets it, which the socket's state shows (polled, so that RTT is on the poll's
  * few-millisecond grain, not a kernel stamp). Through FFI: Deno's `connect` sets no TTL.
  */
-import { C } from "../icmp/libc.ts";
+import { C, openLibc } from "../icmp/libc.ts";
 import { encodeSockaddr } from "../icmp/sockaddr.ts";
-
-const SYMBOLS = {
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-} as const;
+import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
 
 const SOCK_STREAM = 1;
 const SO_ERROR = 4;
@@ -40,16 +30,14 @@ export interface TcpSender {
   connect(ip: string, port: number, ttl: number): TcpProbeSocket | { errno: number };
 }
 
-let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
-
-/** The sender of `family` (opens the C library on first use; throws without FFI). */
-export function openTcpSender(family: 4 | 6): TcpSender {
-  lib ??= Deno.dlopen("libc.so.6", SYMBOLS);
-  const f = lib.symbols;
-  const errno = () => {
-    const p = f.__errno_location();
-    return p === null ? 0 : new Deno.UnsafePointerView(p).getInt32();
-  };
+/**
+ * The sender of `family`, each socket with `socketOptions` (dscp, source address or interface)
+ * set before its SYN; opens the C library (throws without FFI).
+ */
+export function openTcpSender(family: 4 | 6, socketOptions: SocketOptions = {}): TcpSender {
+  const libc = openLibc();
+  const f = libc.symbols;
+  const errno = () => libc.errno();
   const int = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
   const name = new Uint8Array(28);
   const len = new Uint32Array(1);
@@ -73,6 +61,7 @@ export function openTcpSender(family: 4 | 6): TcpSender {
         ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, int(ttl), 4)
         : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl), 4);
       if (ok !== 0) return fail();
+      if (applySocketOptions(libc, fd, family, socketOptions) !== undefined) return fail();
       const sa = encodeSockaddr(ip, family);
       sa[2] = port >> 8;
       sa[3] = port & 0xff;

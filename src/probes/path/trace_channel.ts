@@ -17,7 +17,8 @@ import { errnoReason } from "../failure_reason.ts";
 import { compactIp } from "./ip_text.ts";
 import { decodeIcmpQuote, type QuoteIgnoreReason } from "./icmp_quote.ts";
 import type { TraceHop, TraceOptions, TraceResult } from "./types.ts";
-import { openUdpSender, type UdpSender } from "./udp_sender.ts";
+import { openUdpSender, type UdpSender, type UdpSenderOptions } from "./udp_sender.ts";
+import type { SocketOptions } from "../socket/socket_options.ts";
 import { openTcpSender, type TcpProbeSocket, type TcpSender } from "./tcp_sender.ts";
 
 /** Why an ICMP message was not taken as an answer to one of our path probes. */
@@ -65,12 +66,16 @@ export interface TraceChannelOptions {
   /** Random source (tests pin it). */
   random?: (bytes: Uint8Array) => Uint8Array;
   /** Opens the UDP socket of one `protocol: udp` run (tests inject fakes). */
-  openUdp?: (family: 4 | 6) => UdpSender;
+  openUdp?: (family: 4 | 6, options: UdpSenderOptions) => UdpSender;
   /** The TCP sender of `protocol: tcp` runs (tests inject fakes). */
-  openTcp?: (family: 4 | 6) => TcpSender;
+  openTcp?: (family: 4 | 6, socketOptions?: SocketOptions) => TcpSender;
 }
 
-/** A family's raw socket plus its table of path probes in flight. */
+/**
+ * A family's raw socket plus its table of path probes in flight. The socket options of its runs
+ * (`TraceOptions.socketOptions`) must be the raw socket's own: the tracer keeps one channel
+ * per family and options.
+ */
 export interface TraceChannel {
   trace(ip: string, options: TraceOptions, signal?: AbortSignal): Promise<TraceResult>;
   /** Probes in flight (tests). */
@@ -250,7 +255,7 @@ export function createTraceChannel(
       let sender: UdpSender | undefined;
       if (tcp) {
         try {
-          tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family);
+          tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family, opts.socketOptions);
         } catch (error) {
           return {
             hops: [],
@@ -263,7 +268,7 @@ export function createTraceChannel(
       }
       if (udp) {
         try {
-          sender = openUdp(socket.family);
+          sender = openUdp(socket.family, { socketOptions: opts.socketOptions });
         } catch (error) {
           return {
             hops: [],
