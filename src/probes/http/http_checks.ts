@@ -32,24 +32,24 @@ export function checkHeaders(
   failIfNotMatches: readonly HeaderRule[],
 ): string | undefined {
   if (failIfMatches.length === 0 && failIfNotMatches.length === 0) return undefined;
-  for (const r of failIfMatches) {
+  return firstHeaderFailure(head, failIfMatches, true) ??
+    firstHeaderFailure(head, failIfNotMatches, false);
+}
+
+/** Why the first of `rules` fails: a value matches when `failOnMatch`, else none does. */
+function firstHeaderFailure(
+  head: ResponseHead,
+  rules: readonly HeaderRule[],
+  failOnMatch: boolean,
+): string | undefined {
+  for (const r of rules) {
     const values = headerValues(head, r.header.toLowerCase());
     if (values.length === 0) {
       if (r.allowMissing) continue;
       return `header ${r.header} is missing`;
     }
-    if (values.some((v) => r.regexp.test(v))) {
-      return `header ${r.header} matched /${r.regexp.source}/`;
-    }
-  }
-  for (const r of failIfNotMatches) {
-    const values = headerValues(head, r.header.toLowerCase());
-    if (values.length === 0) {
-      if (r.allowMissing) continue;
-      return `header ${r.header} is missing`;
-    }
-    if (!values.some((v) => r.regexp.test(v))) {
-      return `header ${r.header} did not match /${r.regexp.source}/`;
+    if (values.some((v) => r.regexp.test(v)) === failOnMatch) {
+      return `header ${r.header} ${failOnMatch ? "matched" : "did not match"} /${r.regexp.source}/`;
     }
   }
   return undefined;

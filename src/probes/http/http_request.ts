@@ -5,16 +5,11 @@
  */
 import type { ProbeJob } from "../../schedule/job.ts";
 import { literalAddress, type Resolved } from "../../net/resolver.ts";
-import { httpTarget, looksLikeUrl } from "../../net/target_url.ts";
+import { type HttpTarget, httpTarget, looksLikeUrl } from "../../net/target_url.ts";
 import { type HttpOptions, requestHeaders } from "./http_options.ts";
 
 /** A URL as the client needs it. */
-export interface HttpEndpoint {
-  url: URL;
-  /** Host without brackets. */
-  host: string;
-  port: number;
-  tls: boolean;
+export interface HttpEndpoint extends HttpTarget {
   /** The address when the host is an IP literal (no lookup). */
   literal?: Resolved;
 }

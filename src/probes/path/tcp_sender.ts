@@ -7,7 +7,7 @@
  * few-millisecond grain, not a kernel stamp). Through FFI: Deno's `connect` sets no TTL.
  */
 import { C, openLibc } from "../icmp/libc.ts";
-import { encodeSockaddr } from "../icmp/sockaddr.ts";
+import { setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
 import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
 
 const SOCK_STREAM = 1;
@@ -38,7 +38,6 @@ export function openTcpSender(family: 4 | 6, socketOptions: SocketOptions = {}):
   const libc = openLibc();
   const f = libc.symbols;
   const errno = () => libc.errno();
-  const int = (v: number) => new Uint8Array(new Int32Array([v]).buffer);
   const name = new Uint8Array(28);
   const len = new Uint32Array(1);
   const lenBytes = new Uint8Array(len.buffer);
@@ -57,14 +56,9 @@ export function openTcpSender(family: 4 | 6, socketOptions: SocketOptions = {}):
         f.close(fd);
         return { errno: e };
       };
-      const ok = family === 4
-        ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, int(ttl), 4)
-        : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl), 4);
-      if (ok !== 0) return fail();
+      if (setTtl(f, fd, family, ttl) !== 0) return fail();
       if (applySocketOptions(libc, fd, family, socketOptions) !== undefined) return fail();
-      const sa = encodeSockaddr(ip, family);
-      sa[2] = port >> 8;
-      sa[3] = port & 0xff;
+      const sa = sockaddrWithPort(ip, family, port);
       if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
       len[0] = 28;
       if (f.getsockname(fd, name, lenBytes) !== 0) return fail();

@@ -10,52 +10,30 @@
  */
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
-import { buildEchoRequest, COOKIE_BYTES } from "../icmp/echo_packet.ts";
+import { COOKIE_BYTES } from "../icmp/echo_packet.ts";
 import type { IcmpSocket } from "../icmp/ffi_socket.ts";
 import { canonicalIp } from "../icmp/sockaddr.ts";
-import { errnoReason } from "../failure_reason.ts";
-import { compactIp } from "./ip_text.ts";
-import { decodeIcmpQuote, type QuoteIgnoreReason } from "./icmp_quote.ts";
-import type { TraceHop, TraceOptions, TraceResult } from "./types.ts";
+import { decodeIcmpQuote } from "./icmp_quote.ts";
+import type { TraceOptions, TraceResult } from "./types.ts";
 import { openUdpSender, type UdpSender, type UdpSenderOptions } from "./udp_sender.ts";
 import type { SocketOptions } from "../socket/socket_options.ts";
-import { openTcpSender, type TcpProbeSocket, type TcpSender } from "./tcp_sender.ts";
+import { openTcpSender, type TcpSender } from "./tcp_sender.ts";
+import { matchQuote, type PendingTables, sweepTcp, type TraceIgnoreReason } from "./trace_match.ts";
+import {
+  answer,
+  errorResult,
+  limitOf,
+  markSent,
+  newRun,
+  outstandingOf,
+  type Pending,
+  runResult,
+  sendFailedResult,
+} from "./trace_run.ts";
+import { createIdentifierPool } from "./trace_identifiers.ts";
+import { icmpRunSender, type RunSender, tcpRunSender, udpRunSender } from "./trace_senders.ts";
 
-/** Why an ICMP message was not taken as an answer to one of our path probes. */
-export type TraceIgnoreReason = QuoteIgnoreReason | "foreign" | "mismatch" | "duplicate";
-
-/** Every ignore reason, for metric pre-registration. */
-export const TRACE_IGNORE_REASONS: readonly TraceIgnoreReason[] = [
-  "short",
-  "checksum",
-  "other_type",
-  "bad_quote",
-  "foreign",
-  "mismatch",
-  "duplicate",
-];
-
-interface Pending {
-  run: RunState;
-  ttl: number;
-  sentNs: number;
-  sentMono: number;
-  answered: boolean;
-  /** `protocol: tcp`: the probe's own socket, open until it is answered or the run ends. */
-  tcp?: TcpProbeSocket;
-}
-
-interface RunState {
-  destination: string;
-  cookie: Uint8Array;
-  hops: TraceHop[];
-  destinationTtl?: number;
-  /** The lowest TTL a router answered with destination unreachable: nothing goes past it. */
-  unreachable?: { ttl: number; from: string; code: number };
-  /** Probes sent and not answered, by TTL (only those at or below the limit matter). */
-  outstanding: number[];
-  wake?: () => void;
-}
+export { TRACE_IGNORE_REASONS, type TraceIgnoreReason } from "./trace_match.ts";
 
 /** Options of {@linkcode createTraceChannel}. */
 export interface TraceChannelOptions {
@@ -88,12 +66,6 @@ export interface TraceChannel {
 /** Most packets one drain reads (as the echo channel: a busy host sees every ICMP message). */
 const DRAIN_MAX = 4096;
 
-/** Linux's initial TCP retransmission timeout: a SYN unanswered by then is sent again. */
-const TCP_RTO_MS = 1000;
-
-const limitOf = (run: RunState, maxHops: number) =>
-  Math.min(run.destinationTtl ?? maxHops, run.unreachable?.ttl ?? maxHops);
-
 /** Wraps an open raw ICMP socket (passing echo replies and errors) into a trace channel. */
 export function createTraceChannel(
   socket: IcmpSocket,
@@ -105,42 +77,13 @@ export function createTraceChannel(
   const onIgnored = options.onIgnored ?? (() => {});
   const withIpHeader = socket.family === 4;
   const openUdp = options.openUdp ?? openUdpSender;
-  /** ICMP probes by identifier << 16 | sequence; UDP probes by source port << 16 | destination port. */
-  const pending = new Map<number, Pending>();
-  const pendingUdp = new Map<number, Pending>();
-  /** TCP probes by source port << 16 | destination port. */
-  const pendingTcp = new Map<number, Pending>();
+  const tables: PendingTables = { icmp: new Map(), udp: new Map(), tcp: new Map() };
   let tcpSender: TcpSender | undefined;
-  const identifiers = new Set<number>();
+  const identifiers = createIdentifierPool(random);
   let polling = false;
   let closed = false;
   const stopPoll = new AbortController();
-
-  const hasCookie = (bytes: Uint8Array, cookie: Uint8Array) => {
-    // A quote may stop short of the cookie (RFC 792 asks for 8 bytes); what is there must match.
-    const n = Math.min(cookie.length, bytes.length);
-    for (let i = 0; i < n; i++) if (bytes[i] !== cookie[i]) return false;
-    return true;
-  };
-
-  const answer = (entry: Pending, from: string, receivedNs: number, isDestination: boolean) => {
-    const run = entry.run;
-    entry.answered = true;
-    run.outstanding[entry.ttl] = (run.outstanding[entry.ttl] ?? 1) - 1;
-    if (isDestination && (run.destinationTtl === undefined || entry.ttl < run.destinationTtl)) {
-      run.destinationTtl = entry.ttl;
-    }
-    const hop = run.hops[entry.ttl - 1]!;
-    const monoSeconds = (clock.now() - entry.sentMono) / 1000;
-    let rtt = (receivedNs - entry.sentNs) / 1e9;
-    if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
-    hop.rttsSeconds.push(rtt);
-    hop.addresses.set(from, (hop.addresses.get(from) ?? 0) + 1);
-    let left = 0;
-    const limit = limitOf(run, run.hops.length);
-    for (let t = 1; t <= limit; t++) left += run.outstanding[t] ?? 0;
-    if (left === 0) run.wake?.();
-  };
+  const inFlight = () => tables.icmp.size + tables.udp.size + tables.tcp.size;
 
   const dispatch = () => {
     for (const packet of socket.receive(DRAIN_MAX)) {
@@ -150,42 +93,9 @@ export function createTraceChannel(
         continue;
       }
       const source = packet.source ?? "";
-      let entry: Pending | undefined;
-      if (m.kind === "echo_reply") {
-        entry = pending.get(m.identifier * 65536 + m.sequence);
-        if (!entry) {
-          onIgnored("foreign");
-          continue;
-        }
-        if (source !== entry.run.destination || !hasCookie(m.payload, entry.run.cookie)) {
-          onIgnored("mismatch");
-          continue;
-        }
-      } else {
-        const icmp = m.protocol === 1 || m.protocol === 58;
-        const key = m.first * 65536 + m.second;
-        entry = icmp
-          ? pending.get(key)
-          : m.protocol === 17
-          ? pendingUdp.get(key)
-          : m.protocol === 6
-          ? pendingTcp.get(key)
-          : undefined;
-        if (!entry) {
-          onIgnored("foreign");
-          continue;
-        }
-        if (
-          m.destination !== entry.run.destination ||
-          // A SYN has no payload to carry the cookie: its own socket's port is the key.
-          (!entry.tcp && !hasCookie(m.quoted.subarray(8), entry.run.cookie))
-        ) {
-          onIgnored("mismatch");
-          continue;
-        }
-      }
-      if (entry.answered) {
-        onIgnored("duplicate");
+      const entry = matchQuote(m, source, tables);
+      if (typeof entry === "string") {
+        onIgnored(entry);
         continue;
       }
       const isDestination = source === entry.run.destination;
@@ -194,33 +104,20 @@ export function createTraceChannel(
         m.kind === "unreachable" && !isDestination &&
         (run.unreachable === undefined || entry.ttl < run.unreachable.ttl)
       ) run.unreachable = { ttl: entry.ttl, from: source, code: m.code };
-      answer(entry, source, packet.receivedNs, isDestination);
+      answer(entry, { from: source, receivedNs: packet.receivedNs, isDestination }, clock.now());
       entry.tcp?.close();
     }
-    // TCP: the destination answers the SYN itself (handshake or reset), seen in the socket's state.
-    // The kernel sends a lost SYN again after its 1 s initial RTO: what answers after that is
-    // the second SYN's, so the probe counts as lost and its socket and key go.
-    const now = clock.now();
-    for (const [key, entry] of pendingTcp) {
-      if (entry.answered || !entry.tcp) continue;
-      if (now - entry.sentMono >= TCP_RTO_MS) {
-        entry.tcp.close();
-        pendingTcp.delete(key);
-        continue;
-      }
-      const state = entry.tcp.state();
-      if (state === "pending") continue;
-      entry.tcp.close();
-      if (state === "failed") continue;
-      answer(entry, entry.run.destination, socket.realtimeNs(), true);
-    }
+    sweepTcp(tables.tcp, clock.now(), (entry) => {
+      const reply = { from: entry.run.destination, receivedNs: socket.realtimeNs() };
+      answer(entry, { ...reply, isDestination: true }, clock.now());
+    });
   };
 
   const poll = async () => {
     if (polling) return;
     polling = true;
     try {
-      while (pending.size + pendingUdp.size + pendingTcp.size > 0 && !closed) {
+      while (inFlight() > 0 && !closed) {
         await clock.sleep(pollMs, stopPoll.signal).catch(() => {});
         if (!closed) dispatch();
       }
@@ -229,79 +126,42 @@ export function createTraceChannel(
     }
   };
 
-  /** An identifier no run in flight holds (so no key of this run can be another's). */
-  const reserve = (): number | undefined => {
-    const r = new Uint16Array(1);
-    for (let attempt = 0; attempt < 64; attempt++) {
-      random(new Uint8Array(r.buffer));
-      if (!identifiers.has(r[0]!)) return r[0]!;
-    }
-    return undefined;
-  };
-
   return {
-    inFlight: () => pending.size + pendingUdp.size + pendingTcp.size,
+    inFlight,
     drain: dispatch,
     async trace(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
       const maxHops = Math.min(opts.maxHops, 255);
-      const udp = opts.protocol === "udp";
-      const tcp = opts.protocol === "tcp";
       // Sequences of one run: round r, TTL t → r * maxHops + t - 1 (at most 65,536 per run; UDP
       // adds them to the base port, which must stay ≤ 65,535).
-      const room = udp ? 65536 - opts.port : 65536;
+      const room = opts.protocol === "udp" ? 65536 - opts.port : 65536;
       const count = Math.min(opts.count, Math.floor(room / maxHops));
-      let sender: UdpSender | undefined;
-      if (tcp) {
-        try {
+      let udpSocket: UdpSender | undefined;
+      try {
+        if (opts.protocol === "tcp") {
           tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family, opts.socketOptions);
-        } catch (error) {
-          return {
-            hops: [],
-            failure: {
-              reason: "error",
-              detail: error instanceof Error ? error.message : String(error),
-            },
-          };
         }
-      }
-      if (udp) {
-        try {
-          sender = openUdp(socket.family, { socketOptions: opts.socketOptions });
-        } catch (error) {
-          return {
-            hops: [],
-            failure: {
-              reason: "error",
-              detail: error instanceof Error ? error.message : String(error),
-            },
-          };
+        if (opts.protocol === "udp") {
+          udpSocket = openUdp(socket.family, { socketOptions: opts.socketOptions });
         }
+      } catch (error) {
+        return errorResult(error);
       }
-      const identifier = reserve();
-      if (identifier === undefined) {
-        return { hops: [], failure: { reason: "error", detail: "no free ICMP identifier" } };
-      }
-      identifiers.add(identifier);
-      const run: RunState = {
-        destination: canonicalIp(ip, socket.family),
-        cookie: random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size))),
-        hops: Array.from({ length: maxHops }, (_, i) => ({
-          ttl: i + 1,
-          sent: 0,
-          rttsSeconds: [],
-          addresses: new Map(),
-        })),
-        outstanding: [],
-      };
+      const identifier = identifiers.reserve();
+      if (identifier === undefined) return errorResult("no free ICMP identifier");
+      const run = newRun(
+        canonicalIp(ip, socket.family),
+        random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size))),
+        maxHops,
+      );
       socket.ensureCapacity(opts.size + 68);
-      const keys: number[] = [];
-      const udpKeys: number[] = [];
-      const tcpKeys: number[] = [];
-      const udpPayload = new Uint8Array(opts.size);
-      udpPayload.set(run.cookie);
-      for (let i = run.cookie.length; i < opts.size; i++) udpPayload[i] = i & 0xff;
+      const ctx = { socket, tables, ip, opts, run };
+      const sender: RunSender = opts.protocol === "tcp"
+        ? tcpRunSender(ctx, tcpSender!)
+        : udpSocket
+        ? udpRunSender(ctx, udpSocket)
+        : icmpRunSender(ctx, identifier);
       const done = new AbortController();
       const onAbort = () => done.abort();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -317,59 +177,19 @@ export function createTraceChannel(
           }
           const limit = limitOf(run, maxHops);
           for (let ttl = 1; ttl <= limit; ttl++) {
-            const sequence = round * maxHops + ttl - 1;
             const entry: Pending = { run, ttl, sentNs: 0, sentMono: clock.now(), answered: false };
-            if (tcp) {
-              entry.sentNs = socket.realtimeNs();
-              const probe = tcpSender!.connect(ip, opts.port, ttl);
-              if ("errno" in probe) {
-                sendError ??= probe.errno;
-                continue;
-              }
-              const key = probe.port * 65536 + opts.port;
-              entry.tcp = probe;
-              pendingTcp.set(key, entry);
-              tcpKeys.push(key);
-            } else if (sender) {
-              const dport = opts.port + sequence;
-              const key = sender.port * 65536 + dport;
-              entry.sentNs = socket.realtimeNs();
-              const failed = sender.send(ip, dport, udpPayload, ttl);
-              if (failed) {
-                sendError ??= failed.errno;
-                continue;
-              }
-              pendingUdp.set(key, entry);
-              udpKeys.push(key);
-            } else {
-              const key = identifier * 65536 + sequence;
-              const packet = buildEchoRequest({
-                family: socket.family,
-                identifier,
-                sequence,
-                cookie: run.cookie,
-                size: opts.size,
-              });
-              const sent = socket.send(ip, packet, ttl);
-              if ("errno" in sent) {
-                sendError ??= sent.errno;
-                continue;
-              }
-              entry.sentNs = sent.sentNs;
-              pending.set(key, entry);
-              keys.push(key);
+            const errno = sender.send(entry, round * maxHops + ttl - 1);
+            if (errno !== undefined) {
+              sendError ??= errno;
+              continue;
             }
-            run.hops[ttl - 1]!.sent++;
-            run.outstanding[ttl] = (run.outstanding[ttl] ?? 0) + 1;
+            markSent(run, ttl);
             sentAny = true;
           }
           dispatch();
           void poll();
         }
-        let left = 0;
-        const limit = limitOf(run, maxHops);
-        for (let t = 1; t <= limit; t++) left += run.outstanding[t] ?? 0;
-        if (left > 0 && !signal?.aborted) {
+        if (outstandingOf(run, maxHops) > 0 && !signal?.aborted) {
           const waitMs = deadline - clock.now();
           if (waitMs > 0) {
             run.wake = () => done.abort();
@@ -379,47 +199,19 @@ export function createTraceChannel(
         }
       } finally {
         signal?.removeEventListener("abort", onAbort);
-        for (const key of keys) pending.delete(key);
-        for (const key of udpKeys) pendingUdp.delete(key);
-        for (const key of tcpKeys) {
-          const e = pendingTcp.get(key); // gone at the RTO, and its port maybe another run's since
-          if (e?.run !== run) continue;
-          e.tcp?.close();
-          pendingTcp.delete(key);
-        }
-        identifiers.delete(identifier);
-        sender?.close();
+        sender.close();
+        identifiers.release(identifier);
       }
-      if (!sentAny) {
-        return {
-          hops: [],
-          failure: {
-            reason: sendError === undefined ? "error" : errnoReason(sendError),
-            detail: `sendto failed: errno ${sendError ?? 0}`,
-          },
-        };
-      }
-      const last = limitOf(run, maxHops);
-      return {
-        hops: run.hops.slice(0, last),
-        destinationTtl: run.destinationTtl,
-        unreachable: run.destinationTtl === undefined && run.unreachable
-          ? {
-            hop: run.unreachable.ttl,
-            from: compactIp(run.unreachable.from),
-            code: run.unreachable.code,
-          }
-          : undefined,
-      };
+      return sentAny ? runResult(run, maxHops) : sendFailedResult(sendError);
     },
     close() {
       if (closed) return;
       closed = true;
       stopPoll.abort();
-      pending.clear();
-      pendingUdp.clear();
-      for (const entry of pendingTcp.values()) entry.tcp?.close();
-      pendingTcp.clear();
+      tables.icmp.clear();
+      tables.udp.clear();
+      for (const entry of tables.tcp.values()) entry.tcp?.close();
+      tables.tcp.clear();
       socket.close();
     },
   };

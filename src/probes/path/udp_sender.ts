@@ -7,7 +7,7 @@
  * socket (`IP_RECVERR`), the router's address as the offender.
  */
 import { C, type Libc, openLibc } from "../icmp/libc.ts";
-import { encodeSockaddr } from "../icmp/sockaddr.ts";
+import { setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
 import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
 import type { SocketError } from "../socket/icmp_error.ts";
 import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
@@ -80,16 +80,10 @@ export function openUdpSender(family: 4 | 6, options: UdpSenderOptions = {}): Ud
     port,
     send(ip, dport, payload, ttl) {
       if (ttl !== ttlNow) {
-        const v = new Uint8Array(new Int32Array([ttl]).buffer);
-        const ok = family === 4
-          ? f.setsockopt(fd, C.IPPROTO_IP, C.IP_TTL, v, 4)
-          : f.setsockopt(fd, C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, v, 4);
-        if (ok !== 0) return { errno: libc.errno() };
+        if (setTtl(f, fd, family, ttl) !== 0) return { errno: libc.errno() };
         ttlNow = ttl;
       }
-      const sa = encodeSockaddr(ip, family);
-      sa[2] = dport >> 8;
-      sa[3] = dport & 0xff;
+      const sa = sockaddrWithPort(ip, family, dport);
       const once = () =>
         Number(
           f.sendto(fd, payload, BigInt(payload.byteLength), C.MSG_DONTWAIT, sa, sa.byteLength),
