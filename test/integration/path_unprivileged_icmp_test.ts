@@ -60,7 +60,10 @@ Deno.test("path probe, protocol icmp, without CAP_NET_RAW: ICMP datagram sockets
   await r1!.exec(["sysctl", "-qw", "net.ipv4.ping_group_range=1 0"]);
   const denied = await pathIn(r1!.ns, t.ip4, unprivileged);
   assert.equal(denied.code, 2, denied.out);
-  assert.match(denied.out, /Cannot open dgram ICMPv4 socket: errno 13/);
+  assert.match(
+    denied.out,
+    /"reason":"error","detail":"path probes with protocol icmp need CAP_NET_RAW, or net\.ipv4\.ping_group_range holding our group \(protocol udp needs neither\): Cannot open dgram ICMPv4 socket: errno 13"/,
+  );
   await r1!.exec(["sysctl", "-qw", "net.ipv4.ping_group_range=0 0"]);
   for (
     const [ip, want] of [[t.ip4, [r2!.ip4, r3!.ip4, t.ip4]], [t.ip6, [r2!.ip6, r3!.ip6, t.ip6]]]

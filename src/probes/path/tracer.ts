@@ -47,8 +47,18 @@ export function createTracer(options: TracerOptions = {}): Tracer {
   const open = options.open ??
     ((family: 4 | 6, o: Parameters<typeof openIcmpSocket>[2]) => openIcmpSocket(family, "raw", o));
   const openRun = options.openRun ??
-    ((protocol: "udp" | "icmp", spec: RunSocketSpec) =>
-      protocol === "udp" ? openUdpRunSocket(spec) : openIcmpRunSocket(spec));
+    ((protocol: "udp" | "icmp", spec: RunSocketSpec) => {
+      if (protocol === "udp") return openUdpRunSocket(spec);
+      try {
+        return openIcmpRunSocket(spec);
+      } catch (error) {
+        if (!(error instanceof SocketOpenError) || !PRIVILEGE_ERRNOS.has(error.errno)) throw error;
+        throw new Error(
+          "path probes with protocol icmp need CAP_NET_RAW, or net.ipv4.ping_group_range " +
+            `holding our group (protocol udp needs neither): ${error.message}`,
+        );
+      }
+    });
   /** By family and socket options key; a string says why it could not open. */
   const channels = new Map<string, TraceChannel | string>();
   /** Families whose raw socket is not allowed: those go unprivileged. */
