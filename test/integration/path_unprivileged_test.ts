@@ -1,6 +1,6 @@
 /**
  * Path probes without CAP_NET_RAW: the real agent, run as root with CAP_NET_RAW dropped from
- * its bounding set, traces a namespace chain (host — r1 — r2 — target) with `protocol: udp`
+ * its bounding set, traces a namespace chain (host — r1 — r2 — target) with `protocol: udp` and `tcp`
  * from its error queues and finds the hops the raw socket finds; `protocol: icmp` fails
  * saying why (the host's ping_group_range excludes group 0), and the log and
  * `/api/v1/status` say so.
@@ -14,7 +14,7 @@ import { tempDir } from "../_support/temp_dir.ts";
 
 const never = new AbortController().signal;
 
-const job = (ip: string, protocol: "udp" | "icmp"): ProbeJob<"path"> => ({
+const job = (ip: string, protocol: "udp" | "icmp" | "tcp"): ProbeJob<"path"> => ({
   target: ip,
   host: ip,
   probe: "p",
@@ -36,7 +36,7 @@ function hopsIn(text: string, probe: string, target: string): string[] {
   return hops;
 }
 
-Deno.test("agent without CAP_NET_RAW: udp path probes find the raw socket's hops (IPv4, IPv6); icmp fails with why", async () => {
+Deno.test("agent without CAP_NET_RAW: udp and tcp path probes find the raw socket's hops (IPv4, IPv6); icmp fails with why", async () => {
   const range = (await Deno.readTextFile("/proc/sys/net/ipv4/ping_group_range")).trim();
   assert.match(range, /^1\s+0$/, "this test needs the default ping_group_range");
   await using chain = await createNetnsChain({ alternate: false });
@@ -45,12 +45,13 @@ Deno.test("agent without CAP_NET_RAW: udp path probes find the raw socket's hops
   await using probe = createPathProbe();
   const raw: Record<string, string[]> = {};
   for (const ip of [t.ip4, t.ip6]) {
-    for (const protocol of ["icmp", "udp"] as const) {
+    for (const protocol of ["icmp", "udp", "tcp"] as const) {
       const o = await probe.run(job(ip, protocol), never);
       assert.equal(o.success, true, o.detail);
       raw[`${protocol} ${ip}`] = o.path!.hops.map((h) => h.address);
     }
     assert.deepEqual(raw[`icmp ${ip}`], raw[`udp ${ip}`]);
+    assert.deepEqual(raw[`tcp ${ip}`], raw[`udp ${ip}`]);
     assert.equal(raw[`udp ${ip}`]!.length, 3);
   }
   await using tmp = await tempDir();
@@ -59,10 +60,11 @@ agent: {listen: "127.0.0.1:0", log: {format: text}}
 defaults: {interval: 500ms, timeout: 400ms}
 probes:
   mtr_udp: {type: path, protocol: udp, count: 3, packet_interval: 10ms, max_hops: 8}
+  mtr_tcp: {type: path, protocol: tcp, count: 3, packet_interval: 10ms, max_hops: 8}
   mtr: {type: path, count: 3, packet_interval: 10ms, max_hops: 8}
 targets:
   - static: {targets: ["${t.ip4}", "${t.ip6}"]}
-    probes: [mtr_udp, mtr]
+    probes: [mtr_udp, mtr_tcp, mtr]
 wal: {dir: ${tmp.path}/wal, fsync: never}
 `);
   await using agent = await startAgentProcess(config, {
@@ -72,16 +74,22 @@ wal: {dir: ${tmp.path}/wal, fsync: never}
     const m = await agent.metrics();
     const results = m.split("\n").filter((l) => l.startsWith("probe_success{")).length;
     return hopsIn(m, "mtr_udp", t.ip4).length === 3 && hopsIn(m, "mtr_udp", t.ip6).length === 3 &&
-        results === 4
+        hopsIn(m, "mtr_tcp", t.ip4).length === 3 && hopsIn(m, "mtr_tcp", t.ip6).length === 3 &&
+        results === 6
       ? m
       : undefined;
   }, 15_000);
   const success = text.split("\n").filter((l) => l.startsWith("probe_success{")).join("\n");
   for (const ip of [t.ip4, t.ip6]) {
     assert.deepEqual(hopsIn(text, "mtr_udp", ip), raw[`udp ${ip}`], ip);
+    assert.deepEqual(hopsIn(text, "mtr_tcp", ip), raw[`tcp ${ip}`], ip);
     assert.match(
       success,
       new RegExp(`^probe_success\\{[^}]*probe="mtr_udp"[^}]*target="${ip}"[^}]*\\} 1$`, "m"),
+    );
+    assert.match(
+      success,
+      new RegExp(`^probe_success\\{[^}]*probe="mtr_tcp"[^}]*target="${ip}"[^}]*\\} 1$`, "m"),
     );
     assert.match(
       success,
@@ -95,7 +103,7 @@ wal: {dir: ${tmp.path}/wal, fsync: never}
     {
       level: "warning",
       text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
-        "run's own socket (protocol udp); these fail: mtr (icmp needs CAP_NET_RAW or " +
+        "run's own socket (protocol udp and tcp); these fail: mtr (icmp needs CAP_NET_RAW or " +
         "ping_group_range)",
     },
   );

@@ -1,6 +1,6 @@
 /**
- * @module The sockets of an unprivileged path run (no raw ICMP socket): a UDP socket, or an
- * ICMP datagram socket where `net.ipv4.ping_group_range` holds our group, each with
+ * @module The sockets of an unprivileged path run (no raw ICMP socket): a UDP socket, an ICMP
+ * datagram socket where `net.ipv4.ping_group_range` holds our group, or a TCP socket per SYN, each with
  * `IP_RECVERR` / `IPV6_RECVERR`, so the kernel queues the time-exceeded and unreachable errors
  * about our own packets on it, the router's address as the offender (Linux traceroute's
  * unprivileged way). The socket is the run's own: the kernel hands it nothing of other runs.
@@ -12,6 +12,7 @@ import type { SocketError } from "../socket/icmp_error.ts";
 import type { SocketOptions } from "../socket/socket_options.ts";
 import { decodeIcmpQuote } from "./icmp_quote.ts";
 import { openUdpSender, type UdpSender } from "./udp_sender.ts";
+import { openTcpSender, type TcpProbeSocket } from "./tcp_sender.ts";
 
 /** One answer read back: to the probe of sequence `sequence`. */
 export interface RunAnswer {
@@ -42,7 +43,7 @@ export interface RunSocketSpec {
   destination: string;
   size: number;
   cookie: Uint8Array;
-  /** UDP: the first destination port (sequence n goes to port + n). */
+  /** UDP: the first destination port (sequence n goes to port + n); TCP: the port. */
   port: number;
   socketOptions?: SocketOptions;
 }
@@ -161,5 +162,68 @@ export function openIcmpRunSocket(spec: RunSocketSpec, open = openIcmpSocket): R
       return out;
     },
     close: () => socket.close(),
+  };
+}
+
+/** Linux's initial TCP retransmission timeout: what answers a SYN after it answers the resent one. */
+const TCP_RTO_MS = 1000;
+
+/**
+ * TCP SYNs, each from a socket of its own with `IP_RECVERR` (as `traceroute -M tcpconn`): a
+ * router's time exceeded is queued on that socket; the destination completes the handshake or
+ * resets it, seen in the socket's state when read. A SYN unanswered within 1 s is lost (the
+ * kernel sends it again then) and its socket closes.
+ */
+export function openTcpRunSocket(
+  spec: RunSocketSpec,
+  open: typeof openTcpSender = openTcpSender,
+): RunSocket {
+  const sender = open(spec.family, spec.socketOptions, true);
+  const probes = new Map<number, { socket: TcpProbeSocket; sentMs: number }>();
+  const answer = (sequence: number, from: string, kind: RunAnswer["kind"], code = 0) => ({
+    sequence,
+    from,
+    kind,
+    code,
+    receivedNs: realtimeNs(),
+    payload: new Uint8Array(),
+  });
+  return {
+    send(ip, sequence, ttl) {
+      const sentNs = realtimeNs();
+      const probe = sender.connect(ip, spec.port, ttl);
+      if ("errno" in probe) return probe;
+      probes.set(sequence, { socket: probe, sentMs: performance.now() });
+      return { sentNs };
+    },
+    read() {
+      const out: RunAnswer[] = [];
+      const now = performance.now();
+      for (const [sequence, p] of probes) {
+        let done = false;
+        for (const e of p.socket.receiveErrors?.() ?? []) {
+          const kind = classifyError(e, spec.family, spec.destination);
+          if (!kind || done) continue;
+          out.push(answer(sequence, e.offender!, kind, e.code));
+          done = true;
+        }
+        if (!done) {
+          const state = p.socket.state();
+          if (state === "open" || state === "refused") {
+            out.push(answer(sequence, spec.destination, "destination"));
+          }
+          done = state !== "pending" || now - p.sentMs >= TCP_RTO_MS;
+        }
+        if (done) {
+          p.socket.close();
+          probes.delete(sequence);
+        }
+      }
+      return out;
+    },
+    close() {
+      for (const p of probes.values()) p.socket.close();
+      probes.clear();
+    },
   };
 }

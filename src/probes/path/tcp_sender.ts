@@ -9,6 +9,8 @@
 import { C, openLibc } from "../icmp/libc.ts";
 import { setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
 import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
+import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
+import type { SocketError } from "../socket/icmp_error.ts";
 
 const SOCK_STREAM = 1;
 const SO_ERROR = 4;
@@ -21,6 +23,8 @@ export interface TcpProbeSocket {
   readonly port: number;
   /** `pending` while the handshake is open; `open` (SYN-ACK) or `refused` (RST): the host answered. */
   state(): "pending" | "open" | "refused" | "failed";
+  /** The ICMP errors queued about its SYN (sender opened with `errorQueue` only); read before `state()`. */
+  receiveErrors?(): SocketError[];
   close(): void;
 }
 
@@ -34,7 +38,11 @@ export interface TcpSender {
  * The sender of `family`, each socket with `socketOptions` (dscp, source address or interface)
  * set before its SYN; opens the C library (throws without FFI).
  */
-export function openTcpSender(family: 4 | 6, socketOptions: SocketOptions = {}): TcpSender {
+export function openTcpSender(
+  family: 4 | 6,
+  socketOptions: SocketOptions = {},
+  errorQueue = false,
+): TcpSender {
   const libc = openLibc();
   const f = libc.symbols;
   const errno = () => libc.errno();
@@ -58,14 +66,17 @@ export function openTcpSender(family: 4 | 6, socketOptions: SocketOptions = {}):
       };
       if (setTtl(f, fd, family, ttl) !== 0) return fail();
       if (applySocketOptions(libc, fd, family, socketOptions) !== undefined) return fail();
+      if (errorQueue && !enableErrorQueue(libc, fd, family)) return fail();
       const sa = sockaddrWithPort(ip, family, port);
       if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
       len[0] = 28;
       if (f.getsockname(fd, name, lenBytes) !== 0) return fail();
       const sport = (name[2]! << 8) | name[3]!;
       let closed = false;
+      const readErrors = errorQueue ? errorQueueReader(libc, fd) : undefined;
       return {
         port: sport,
+        ...(readErrors ? { receiveErrors: () => (closed ? [] : readErrors(8)) } : {}),
         state() {
           if (closed) return "failed";
           len[0] = 4;

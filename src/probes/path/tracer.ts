@@ -5,7 +5,8 @@
  * root or CAP_NET_RAW; without it (the raw socket's open fails with EPERM / EACCES) the tracer
  * goes unprivileged, logged once: each run gets a UDP socket (`protocol: udp`) or an ICMP
  * datagram socket (`protocol: icmp`, where `net.ipv4.ping_group_range` holds our group) of its
- * own and reads the routers' errors from its error queue. `protocol: tcp` has no such mode.
+ * own, or a TCP socket per SYN (`protocol: tcp`), and reads the routers' errors from its error
+ * queue.
  */
 import type { Clock } from "../../base/clock.ts";
 import { logger } from "../../log.ts";
@@ -16,6 +17,7 @@ import { createTraceChannel, type TraceChannel, type TraceIgnoreReason } from ".
 import { errqueueTrace } from "./errqueue_trace.ts";
 import {
   openIcmpRunSocket,
+  openTcpRunSocket,
   openUdpRunSocket,
   type RunSocket,
   type RunSocketSpec,
@@ -30,7 +32,7 @@ export interface TracerOptions {
   /** Opens the raw socket of a family (tests inject fakes and failures). */
   open?: (family: 4 | 6, options: Parameters<typeof openIcmpSocket>[2]) => IcmpSocket;
   /** Opens an unprivileged run's socket (tests inject fakes). */
-  openRun?: (protocol: "udp" | "icmp", spec: RunSocketSpec) => RunSocket;
+  openRun?: (protocol: PathProtocol, spec: RunSocketSpec) => RunSocket;
 }
 
 /** The ICMP types a path probe's raw socket lets through. */
@@ -47,8 +49,9 @@ export function createTracer(options: TracerOptions = {}): Tracer {
   const open = options.open ??
     ((family: 4 | 6, o: Parameters<typeof openIcmpSocket>[2]) => openIcmpSocket(family, "raw", o));
   const openRun = options.openRun ??
-    ((protocol: "udp" | "icmp", spec: RunSocketSpec) => {
+    ((protocol: PathProtocol, spec: RunSocketSpec) => {
       if (protocol === "udp") return openUdpRunSocket(spec);
+      if (protocol === "tcp") return openTcpRunSocket(spec);
       try {
         return openIcmpRunSocket(spec);
       } catch (error) {
@@ -82,8 +85,7 @@ export function createTracer(options: TracerOptions = {}): Tracer {
         unprivileged.add(family);
         log.warn(
           "path probes: no raw ICMPv{family} socket (root or CAP_NET_RAW): {why}; unprivileged " +
-            "mode: udp and icmp (where ping_group_range allows) read hops from the error queue, " +
-            "tcp fails",
+            "mode: udp, tcp and icmp (where ping_group_range allows) read hops from the error queue",
           { family, why: error.message },
         );
         return undefined;
@@ -104,16 +106,6 @@ export function createTracer(options: TracerOptions = {}): Tracer {
     traceOptions: Parameters<Tracer["trace"]>[2],
     signal?: AbortSignal,
   ): Promise<TraceResult> => {
-    if (protocol === "tcp") {
-      return Promise.resolve({
-        hops: [],
-        failure: {
-          reason: "error",
-          detail: `path probes with protocol tcp need a raw ICMPv${family} socket (root or ` +
-            "CAP_NET_RAW); protocol udp works without",
-        },
-      });
-    }
     return errqueueTrace(
       ip,
       family,

@@ -117,8 +117,8 @@ export function privilegeNotes(p: NetPrivileges, config: Config): PrivilegeNote[
 
 /**
  * Path probes: raw ICMP sockets with CAP_NET_RAW; without, unprivileged mode (a socket of each
- * run's own reading the routers' errors from its error queue): UDP always, ICMP where
- * ping_group_range allows, TCP never.
+ * run's own reading the routers' errors from its error queue): UDP and TCP always, ICMP where
+ * ping_group_range allows.
  */
 function pathNote(p: NetPrivileges, path: [string, Config["probes"][string]][]): PrivilegeNote {
   if (p.cap_net_raw !== false) {
@@ -126,7 +126,6 @@ function pathNote(p: NetPrivileges, path: [string, Config["probes"][string]][]):
   }
   const failing = path.flatMap(([name, m]) => {
     const protocol = m.type === "path" ? m.protocol ?? "icmp" : "";
-    if (protocol === "tcp") return [`${name} (tcp needs CAP_NET_RAW)`];
     if (protocol === "icmp" && !p.ping_group_allows) {
       return [`${name} (icmp needs CAP_NET_RAW or ping_group_range)`];
     }
@@ -135,7 +134,8 @@ function pathNote(p: NetPrivileges, path: [string, Config["probes"][string]][]):
   return {
     level: "warning",
     text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
-      "run's own socket (protocol udp" + (p.ping_group_allows ? "; icmp: ping_group_range" : "") +
+      "run's own socket (protocol udp and tcp" +
+      (p.ping_group_allows ? "; icmp: ping_group_range" : "") +
       ")" + (failing.length > 0 ? `; these fail: ${failing.join(", ")}` : ""),
   };
 }

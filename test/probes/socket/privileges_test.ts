@@ -76,14 +76,13 @@ Deno.test("privilegeNotes(): path modules without CAP_NET_RAW go unprivileged an
   assert.deepEqual(privilegeNotes(readNetPrivileges(host(false, false)), pathConfig), [{
     level: "warning",
     text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
-      "run's own socket (protocol udp); these fail: mtr (icmp needs CAP_NET_RAW or " +
-      "ping_group_range), mtr_tcp (tcp needs CAP_NET_RAW)",
+      "run's own socket (protocol udp and tcp); these fail: mtr (icmp needs CAP_NET_RAW or " +
+      "ping_group_range)",
   }]);
   assert.deepEqual(privilegeNotes(readNetPrivileges(host(false, true)), pathConfig), [{
     level: "warning",
     text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
-      "run's own socket (protocol udp; icmp: ping_group_range); these fail: mtr_tcp (tcp " +
-      "needs CAP_NET_RAW)",
+      "run's own socket (protocol udp and tcp; icmp: ping_group_range)",
   }]);
   assert.deepEqual(privilegeNotes(readNetPrivileges(host(true, false)), pathConfig), [{
     level: "info",
