@@ -25,6 +25,8 @@ export interface BundleOptions {
   version?: string;
   /** Commit stamped in; default `$VMPROBER_COMMIT`, else `git rev-parse --short=12 HEAD`. */
   commit?: string;
+  /** Minify; default true, `$VMPROBER_BUNDLE_MINIFY=0` keeps names (readable CPU profiles). */
+  minify?: boolean;
 }
 
 /** What {@linkcode bundle} wrote. */
@@ -63,7 +65,9 @@ async function packageVersion(): Promise<string> {
 
 /** Bundle `src/main.ts` into one ES module; throws when an unbundled non-Node import remains. */
 export async function bundle(options: BundleOptions = {}): Promise<BundleResult> {
-  const outfile = options.outfile ?? `${ROOT}dist/vmprober.js`;
+  const outfile = options.outfile ?? Deno.env.get("VMPROBER_BUNDLE_OUT") ??
+    `${ROOT}dist/vmprober.js`;
+  const minify = options.minify ?? Deno.env.get("VMPROBER_BUNDLE_MINIFY") !== "0";
   const version = options.version ?? Deno.env.get("VMPROBER_VERSION") ?? await packageVersion();
   const commit = options.commit ?? Deno.env.get("VMPROBER_COMMIT") ?? await gitCommit();
   try {
@@ -75,7 +79,7 @@ export async function bundle(options: BundleOptions = {}): Promise<BundleResult>
       platform: "node",
       format: "esm",
       target: "esnext",
-      minify: true,
+      minify,
       sourcemap: "linked",
       legalComments: "none",
       logLevel: "warning",

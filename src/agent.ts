@@ -20,9 +20,6 @@ import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
 import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
-import { createPusher } from "./push/pusher.ts";
-import { createFamilyBook } from "./results/pushed_families.ts";
-import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
 import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
@@ -32,7 +29,8 @@ import { probeNow } from "./results/probe_now.ts";
 import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";
 import { targetsView } from "./http/targets_view.ts";
-import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
+import { closeAll, type Closers, serve } from "./agent_parts.ts";
+import { pushChanged, startWalAndPush } from "./agent_push.ts";
 import type { Target } from "./targets/types.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
@@ -118,44 +116,16 @@ async function start(
   const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
-  // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
-  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
-  const wal = await openAgentWal(config, registry, clock);
-  /** Pushed families (fixed ones and probes' gauges as seen): the remote-write metadata. */
-  const families = createFamilyBook();
-  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
-  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
+  // The WAL (only with push: or wal:) and a pusher per destination: agent_push.ts.
+  const push = await startWalAndPush({ config, registry, clock, closers });
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
-
-  // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
-  // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push && wal) {
-    // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
-    const pusher = createPusher({
-      wal,
-      config: config.push,
-      clock,
-      registry,
-      version: VERSION,
-      onHealthChange: (healthy) => wal.holdCompaction(healthy),
-      metadata: families.list,
-    });
-    await pusher.start();
-    closers.push(async () => {
-      await wal.flush();
-      await pusher.stop();
-    });
-    statusParts.push = () => pusher.pushStatus();
-  }
+  const statusParts: Record<string, () => unknown> = { ...push.status };
 
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
-  const walSink = wal
-    ? createWalSink(wal, { extraLabels: config.push?.extra_labels, registry, families })
-    : undefined;
+  const walSink = push.walSink;
   const normalizer = createNormalizer(
     {
       metrics: probeMetrics,
@@ -261,6 +231,9 @@ async function start(
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
         });
+      }
+      if (pushChanged(next, config)) {
+        log.warn("push changed: it takes effect after a restart");
       }
       const sources = buildSources(next, { configDir, registry });
       config = next;

@@ -33,13 +33,22 @@ export function ipAddrHash(ip: string, family: 4 | 6): number {
   return h;
 }
 
+/** Hashes of the addresses probed lately (every probe asks; the targets are few). */
+const hashes = new Map<string, number | undefined>();
+const HASHES_MAX = 65_536;
+
 /** The fields for `resolved`, found after `lookupSeconds` of resolving. */
 export function addressFields(resolved: Resolved, lookupSeconds: number): AddressFields {
-  let hash: number | undefined;
-  try {
-    hash = ipAddrHash(resolved.ip, resolved.family);
-  } catch {
-    hash = undefined; // an injected resolver's odd text: no hash rather than a crash
+  const key = resolved.family === 4 ? resolved.ip : `6|${resolved.ip}`;
+  let hash = hashes.get(key);
+  if (hash === undefined && !hashes.has(key)) {
+    try {
+      hash = ipAddrHash(resolved.ip, resolved.family);
+    } catch {
+      hash = undefined; // an injected resolver's odd text: no hash rather than a crash
+    }
+    if (hashes.size >= HASHES_MAX) hashes.clear();
+    hashes.set(key, hash);
   }
   return {
     ipProtocol: resolved.family,

@@ -93,9 +93,11 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
             signal: limit,
           });
         } else {
+          // Deno.connect rejects by itself when `limit` aborts: no race around it (a promise,
+          // a listener and a finally per probe).
           const pending = connect({ hostname: resolved.ip, port: job.port, signal: limit });
           pending.then((c) => limit.aborted && c.close(), () => {});
-          conn = connStream(await raceAbort(pending, limit));
+          conn = connStream(await pending);
         }
         const { expect, send } = job.options;
         if (send) await raceAbort(conn.write(new TextEncoder().encode(send)), limit);

@@ -12,17 +12,21 @@ import { errnoReason } from "../failure_reason.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,
-  decodeEchoReply,
+  type EchoReplyFields,
   type IgnoreReason,
+  parseEchoReply,
 } from "./echo_packet.ts";
-import type { IcmpSocket } from "./ffi_socket.ts";
-import { canonicalIp } from "./sockaddr.ts";
+import { ID_MASK } from "./echo_filter.ts";
+import type { IcmpSocket, PacketView } from "./ffi_socket.ts";
+import { canonicalIp, ipBytes } from "./sockaddr.ts";
 import { icmpErrorOutcome, type SocketError } from "../socket/icmp_error.ts";
 import { matchEchoError } from "./echo_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
 
 interface Pending {
   source: string;
+  /** The target's address bytes (4 or 16): a reply must come from there. */
+  addr: Uint8Array;
   cookie: Uint8Array;
   sentNs: number;
   sentMono: number;
@@ -65,6 +69,8 @@ export interface EchoChannel {
   run(ip: string, options: EchoRunOptions, signal?: AbortSignal): Promise<EchoRunResult>;
   /** Requests in flight (for tests and metrics). */
   inFlight(): number;
+  /** Raw sockets: this channel's identifiers are `identifierBase..identifierBase+15`. */
+  readonly identifierBase: number;
   /** Drains the socket now and dispatches what it holds. */
   drain(): void;
   close(): void;
@@ -91,6 +97,10 @@ export function createEchoChannel(
   // Datagram sockets: the kernel owns the identifier (it is the socket's port), so keys are
   // sequences alone; raw sockets: identifier << 16 | sequence.
   const keyed = socket.kind === "raw";
+  // A raw socket's identifiers: idBase..idBase+15, the block its kernel filter passes
+  // (echo_filter.ts): another pinger's replies never reach the parser.
+  const idBase = random(new Uint8Array(2)).reduce((a, b) => a * 256 + b, 0) & ID_MASK;
+  if (keyed) socket.filterIdentifiers?.(idBase);
   const pending = new Map<number, Pending>();
   let polling = false;
   let closed = false;
@@ -121,43 +131,65 @@ export function createEchoChannel(
     return unmatched;
   };
 
+  // Replies are parsed in place and their source compared as address bytes: no allocation.
+  const fields: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
+  const sameSource = (p: PacketView, addr: Uint8Array) => {
+    if (p.nameFamily !== socket.family) return false;
+    for (let i = 0; i < addr.length; i++) if (p.name[p.nameOffset + i] !== addr[i]) return false;
+    return true;
+  };
+  const visit = (p: PacketView) => {
+    const why = parseEchoReply(p.data, p.offset, p.length, socket.family, withIpHeader, fields);
+    if (why !== undefined) {
+      onIgnored(why);
+      return;
+    }
+    const key = keyed ? fields.identifier * 65536 + fields.sequence : fields.sequence;
+    const entry = pending.get(key);
+    if (!entry) {
+      onIgnored("foreign");
+      return;
+    }
+    const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
+    const payload = fields.payloadOffset;
+    let same = sameSource(p, entry.addr) && p.offset + p.length - payload >= cookieLength;
+    for (let i = 0; same && i < cookieLength; i++) same = p.data[payload + i] === entry.cookie[i];
+    if (!same) {
+      onIgnored("mismatch");
+      return;
+    }
+    const run = entry.run;
+    if (run.rtts[entry.index] !== undefined || entry.errored) {
+      onIgnored("duplicate");
+      return;
+    }
+    const monoSeconds = (clock.now() - entry.sentMono) / 1000;
+    let rtt = (p.receivedNs - entry.sentNs) / 1e9;
+    if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
+    run.rtts[entry.index] = rtt;
+    run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
+    if (fields.hopLimit >= 0) run.hopLimit = fields.hopLimit;
+    else if (p.hopLimit >= 0) run.hopLimit = p.hopLimit;
+    run.answered++;
+    if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
+  };
+
+  /** A destination's forms, computed once (a cache: past 65,536 it starts over). */
+  const destinations = new Map<string, { source: string; addr: Uint8Array }>();
+  const destination = (ip: string) => {
+    let d = destinations.get(ip);
+    if (!d) {
+      if (destinations.size >= 65_536) destinations.clear();
+      d = { source: canonicalIp(ip, socket.family), addr: ipBytes(ip, socket.family) };
+      destinations.set(ip, d);
+    }
+    return d;
+  };
+
   /** Reads replies (and, unless `errors` is false, the error queue) and hands them out. */
   const dispatch = (errors = true) => {
     if (errors) dispatchErrors();
-    for (const packet of socket.receive(DRAIN_MAX)) {
-      const reply = decodeEchoReply(packet.bytes, socket.family, withIpHeader);
-      if (typeof reply === "string") {
-        onIgnored(reply);
-        continue;
-      }
-      const key = keyed ? reply.identifier * 65536 + reply.sequence : reply.sequence;
-      const entry = pending.get(key);
-      if (!entry) {
-        onIgnored("foreign");
-        continue;
-      }
-      const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
-      let same = packet.source === entry.source && reply.payload.length >= cookieLength;
-      for (let i = 0; same && i < cookieLength; i++) same = reply.payload[i] === entry.cookie[i];
-      if (!same) {
-        onIgnored("mismatch");
-        continue;
-      }
-      const run = entry.run;
-      if (run.rtts[entry.index] !== undefined || entry.errored) {
-        onIgnored("duplicate");
-        continue;
-      }
-      const monoSeconds = (clock.now() - entry.sentMono) / 1000;
-      let rtt = (packet.receivedNs - entry.sentNs) / 1e9;
-      if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
-      run.rtts[entry.index] = rtt;
-      run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
-      if (reply.hopLimit !== undefined) run.hopLimit = reply.hopLimit;
-      else if (packet.hopLimit !== undefined) run.hopLimit = packet.hopLimit;
-      run.answered++;
-      if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
-    }
+    socket.receiveEach(visit, DRAIN_MAX);
   };
 
   const poll = async () => {
@@ -177,7 +209,7 @@ export function createEchoChannel(
     const r = new Uint16Array(2);
     for (let attempt = 0; attempt < 32; attempt++) {
       random(new Uint8Array(r.buffer));
-      const identifier = r[0]!;
+      const identifier = keyed ? idBase | (r[0]! & ~ID_MASK & 0xffff) : r[0]!;
       const base = r[1]!;
       let free = true;
       for (let i = 0; i < count && free; i++) {
@@ -191,11 +223,12 @@ export function createEchoChannel(
 
   return {
     inFlight: () => pending.size,
+    identifierBase: idBase,
     drain: dispatch,
     async run(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
-      const source = canonicalIp(ip, socket.family);
+      const { source, addr } = destination(ip);
       const run: RunState = {
         rtts: [],
         lastArrivalMono: 0,
@@ -239,6 +272,7 @@ export function createEchoChannel(
           });
           const entry: Pending = {
             source,
+            addr,
             cookie,
             sentNs: 0,
             sentMono: clock.now(),

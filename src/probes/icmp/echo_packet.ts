@@ -28,9 +28,12 @@ export interface EchoRequest {
  * Builds an echo request. IPv4 gets its checksum here; for ICMPv6 the kernel fills it in
  * (it covers a pseudo-header only the kernel knows for sure).
  */
-export function buildEchoRequest(req: EchoRequest): Uint8Array {
-  const packet = new Uint8Array(8 + req.size);
+export function buildEchoRequest(
+  req: EchoRequest,
+  packet: Uint8Array = new Uint8Array(8 + req.size),
+): Uint8Array {
   packet[0] = ECHO[req.family].request;
+  packet[1] = packet[2] = packet[3] = 0;
   packet[4] = (req.identifier >> 8) & 0xff;
   packet[5] = req.identifier & 0xff;
   packet[6] = (req.sequence >> 8) & 0xff;
@@ -76,30 +79,66 @@ export interface EchoReply {
   hopLimit?: number;
 }
 
+/** Where {@linkcode parseEchoReply} puts a reply's fields (reused across packets). */
+export interface EchoReplyFields {
+  identifier: number;
+  sequence: number;
+  /** The payload is `bytes[payloadOffset, end)`. */
+  payloadOffset: number;
+  /** The IPv4 header's TTL (raw IPv4 sockets), else -1. */
+  hopLimit: number;
+}
+
 /**
- * Decodes a received packet. `withIpHeader` is true for IPv4 raw sockets (the kernel hands them
- * the IP header); datagram sockets and all ICMPv6 sockets get the ICMP message alone.
+ * Parses the packet `bytes[offset, offset + length)` into `out` without allocating; returns
+ * undefined for an echo reply, else why it is not one. `withIpHeader` is true for IPv4 raw
+ * sockets (the kernel hands them the IP header); datagram sockets and all ICMPv6 sockets get
+ * the ICMP message alone.
+ */
+export function parseEchoReply(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  family: 4 | 6,
+  withIpHeader: boolean,
+  out: EchoReplyFields,
+): IgnoreReason | undefined {
+  const end = offset + length;
+  let start = offset;
+  if (withIpHeader) {
+    if (length < 20 || bytes[offset]! >> 4 !== 4) return "short";
+    const ihl = (bytes[offset]! & 0x0f) * 4;
+    if (ihl < 20) return "short";
+    start += ihl;
+  }
+  if (end - start < 8) return "short";
+  const type = bytes[start]!;
+  if (family === 4 && internetChecksum(bytes, start, end) !== 0) return "checksum";
+  if (type === ECHO[family].request) return "echo_request";
+  if (type !== ECHO[family].reply || bytes[start + 1] !== 0) return "other_type";
+  out.identifier = (bytes[start + 4]! << 8) | bytes[start + 5]!;
+  out.sequence = (bytes[start + 6]! << 8) | bytes[start + 7]!;
+  out.payloadOffset = start + 8;
+  out.hopLimit = withIpHeader ? bytes[offset + 8]! : -1;
+  return undefined;
+}
+
+/**
+ * Decodes a received packet (a copying form of {@linkcode parseEchoReply}): the reply, or why
+ * it is not one.
  */
 export function decodeEchoReply(
   bytes: Uint8Array,
   family: 4 | 6,
   withIpHeader: boolean,
 ): EchoReply | IgnoreReason {
-  let start = 0;
-  if (withIpHeader) {
-    if (bytes.length < 20 || bytes[0]! >> 4 !== 4) return "short";
-    start = (bytes[0]! & 0x0f) * 4;
-    if (start < 20) return "short";
-  }
-  if (bytes.length - start < 8) return "short";
-  const type = bytes[start]!;
-  if (family === 4 && internetChecksum(bytes, start) !== 0) return "checksum";
-  if (type === ECHO[family].request) return "echo_request";
-  if (type !== ECHO[family].reply || bytes[start + 1] !== 0) return "other_type";
+  const out: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
+  const why = parseEchoReply(bytes, 0, bytes.length, family, withIpHeader, out);
+  if (why !== undefined) return why;
   return {
-    identifier: (bytes[start + 4]! << 8) | bytes[start + 5]!,
-    sequence: (bytes[start + 6]! << 8) | bytes[start + 7]!,
-    payload: bytes.subarray(start + 8),
-    hopLimit: withIpHeader ? bytes[8] : undefined,
+    identifier: out.identifier,
+    sequence: out.sequence,
+    payload: bytes.subarray(out.payloadOffset),
+    hopLimit: out.hopLimit < 0 ? undefined : out.hopLimit,
   };
 }

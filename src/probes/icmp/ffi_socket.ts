@@ -9,6 +9,18 @@ import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "./sockaddr.ts";
 import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
 import type { SocketError } from "../socket/icmp_error.ts";
 import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
+import { echoFilterProgram, programBytes } from "./echo_filter.ts";
+
+/** Writes a pointer-sized value as two 32-bit halves (no BigInt per call). */
+function setPointer(view: DataView, offset: number, value: number): void {
+  view.setUint32(offset, value % 4294967296, true);
+  view.setUint32(offset + 4, Math.floor(value / 4294967296), true);
+}
+
+/** The address of a buffer's first byte (user-space pointers fit in 2^53). */
+function addressOf(bytes: Uint8Array): number {
+  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
+}
 
 /** `dgram`: unprivileged ICMP datagram socket; `raw`: raw socket (root or CAP_NET_RAW). */
 export type SocketKind = "dgram" | "raw";
@@ -26,6 +38,25 @@ export interface ReceivedPacket {
   truncated: boolean;
 }
 
+/**
+ * One packet as {@linkcode IcmpSocket.receiveEach} lends it: views into the socket's buffers,
+ * valid only during the visit (the object itself is reused for the next packet).
+ */
+export interface PacketView {
+  /** The receive buffer; the packet is `data[offset, offset + length)`. */
+  data: Uint8Array;
+  offset: number;
+  length: number;
+  /** The source address bytes (4 or 16) at `name[nameOffset..]`; `nameFamily` 0 if none. */
+  name: Uint8Array;
+  nameOffset: number;
+  nameFamily: 0 | 4 | 6;
+  receivedNs: number;
+  /** TTL / hop limit from the control data, -1 when the kernel sent none. */
+  hopLimit: number;
+  truncated: boolean;
+}
+
 /** A non-blocking ICMP socket of one family. */
 export interface IcmpSocket extends Disposable {
   readonly family: 4 | 6;
@@ -37,8 +68,16 @@ export interface IcmpSocket extends Disposable {
    * failed send.
    */
   send(ip: string, packet: Uint8Array, ttl?: number): { sentNs: number } | { errno: number };
-  /** Drains up to `max` queued packets without waiting. */
+  /** Drains up to `max` queued packets without waiting (copies; see `receiveEach`). */
   receive(max?: number): ReceivedPacket[];
+  /** Drains up to `max` queued packets without waiting or allocating; returns how many. */
+  receiveEach(visit: (packet: PacketView) => void, max?: number): number;
+  /**
+   * Raw sockets: from now on the kernel passes only echo replies whose identifier is in
+   * `base..base+15` and ICMP errors (see echo_filter.ts). False where it cannot (datagram
+   * sockets: the kernel already passes only replies to this socket's own identifier).
+   */
+  filterIdentifiers(base: number): boolean;
   /**
    * Drains the ICMP errors (unreachable, time exceeded, too big) the kernel queued about our
    * requests (`IP_RECVERR`); fakes may leave it out.
@@ -179,6 +218,26 @@ export function openIcmpSocket(
   allocate(2048);
 
   let ttlNow = -1;
+  const setTtl = (ttl: number | undefined) => {
+    if (ttl === undefined || ttl === ttlNow) return;
+    const ok = family === 4
+      ? setopt(C.IPPROTO_IP, C.IP_TTL, int(ttl))
+      : setopt(C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl));
+    if (ok) ttlNow = ttl;
+  };
+  let lastLength = 0;
+  let lastLengthBig = 0n; // size_t wants a BigInt: one per distinct length, not per packet
+  const view: PacketView = {
+    data,
+    offset: 0,
+    length: 0,
+    name: names,
+    nameOffset: 0,
+    nameFamily: 0,
+    receivedNs: 0,
+    hopLimit: -1,
+    truncated: false,
+  };
   const destinations = new Map<string, Uint8Array>();
   let closed = false;
 
@@ -187,31 +246,28 @@ export function openIcmpSocket(
     kind,
     realtimeNs,
     send(ip, packet, ttl) {
-      if (ttl !== undefined && ttl !== ttlNow) {
-        const ok = family === 4
-          ? setopt(C.IPPROTO_IP, C.IP_TTL, int(ttl))
-          : setopt(C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, int(ttl));
-        if (ok) ttlNow = ttl;
-      }
+      setTtl(ttl);
       let sa = destinations.get(ip);
       if (!sa) {
         if (destinations.size > 10_000) destinations.clear();
         sa = encodeSockaddr(ip, family);
         destinations.set(ip, sa);
       }
+      const len = packet.byteLength;
+      if (len !== lastLength) lastLengthBig = BigInt(lastLength = len);
       const sentNs = realtimeNs();
-      const n = f.sendto(fd, packet, BigInt(packet.byteLength), C.MSG_DONTWAIT, sa, sa.byteLength);
+      const n = f.sendto(fd, packet, lastLengthBig, C.MSG_DONTWAIT, sa, sa.byteLength);
       if (Number(n) < 0) return { errno: libc.errno() };
       return { sentNs };
     },
-    receive(max = batch) {
-      const out: ReceivedPacket[] = [];
-      while (out.length < max) {
-        const want = Math.min(batch, max - out.length);
+    receiveEach(visit, max = batch) {
+      let total = 0;
+      while (total < max) {
+        const want = Math.min(batch, max - total);
         for (let i = 0; i < want; i++) {
           const h = i * MMSG;
           headerView.setUint32(h + 8, SOCKADDR_MAX, true);
-          headerView.setBigUint64(h + 40, BigInt(CONTROL), true);
+          setPointer(headerView, h + 40, CONTROL);
           headerView.setInt32(h + 48, 0, true);
         }
         const n = f.recvmmsg(fd, headers, want, C.MSG_DONTWAIT, null);
@@ -222,39 +278,73 @@ export function openIcmpSocket(
           const len = headerView.getUint32(h + 56, true);
           const flags = headerView.getInt32(h + 48, true);
           const nameLen = headerView.getUint32(h + 8, true);
-          const controlLen = Number(headerView.getBigUint64(h + 40, true));
-          let receivedNs = now;
-          let hopLimit: number | undefined;
+          const controlLen = headerView.getUint32(h + 40, true);
+          view.receivedNs = now;
+          view.hopLimit = -1;
           for (let c = 0; c + 16 <= controlLen;) {
             const base = i * CONTROL + c;
-            const cmsgLen = Number(controlView.getBigUint64(base, true));
+            const cmsgLen = controlView.getUint32(base, true);
             if (cmsgLen < 16) break;
             const level = controlView.getInt32(base + 8, true);
             const type = controlView.getInt32(base + 12, true);
             if (level === C.SOL_SOCKET && type === C.SCM_TIMESTAMPNS && cmsgLen >= 32) {
-              const sec = Number(controlView.getBigInt64(base + 16, true));
-              const nsec = Number(controlView.getBigInt64(base + 24, true));
-              receivedNs = (sec - baseSec) * 1e9 + nsec;
+              const sec = controlView.getUint32(base + 16, true) +
+                controlView.getInt32(base + 20, true) * 4294967296;
+              const nsec = controlView.getUint32(base + 24, true);
+              view.receivedNs = (sec - baseSec) * 1e9 + nsec;
             } else if (
               cmsgLen >= 20 &&
               ((level === C.IPPROTO_IP && type === C.IP_TTL) ||
                 (level === C.IPPROTO_IPV6 && type === C.IPV6_HOPLIMIT))
             ) {
-              hopLimit = controlView.getInt32(base + 16, true);
+              view.hopLimit = controlView.getInt32(base + 16, true);
             }
             c += (cmsgLen + 7) & ~7;
           }
-          out.push({
-            bytes: data.slice(i * bufferSize, i * bufferSize + Math.min(len, bufferSize)),
-            source: decodeSockaddr(names.subarray(i * SOCKADDR_MAX), nameLen),
-            receivedNs,
-            hopLimit,
-            truncated: (flags & C.MSG_TRUNC) !== 0,
-          });
+          const nameAt = i * SOCKADDR_MAX;
+          const saFamily = names[nameAt]! | (names[nameAt + 1]! << 8);
+          if (saFamily === C.AF_INET && nameLen >= 8) {
+            view.nameFamily = 4;
+            view.nameOffset = nameAt + 4;
+          } else if (saFamily === C.AF_INET6 && nameLen >= 24) {
+            view.nameFamily = 6;
+            view.nameOffset = nameAt + 8;
+          } else view.nameFamily = 0;
+          view.data = data;
+          view.offset = i * bufferSize;
+          view.length = Math.min(len, bufferSize);
+          view.truncated = (flags & C.MSG_TRUNC) !== 0;
+          visit(view);
         }
+        total += n;
         if (n < want) break;
       }
+      return total;
+    },
+    receive(max = batch) {
+      const out: ReceivedPacket[] = [];
+      socket.receiveEach((p) => {
+        const at = p.nameOffset - (p.nameFamily === 6 ? 8 : 4);
+        out.push({
+          bytes: p.data.slice(p.offset, p.offset + p.length),
+          source: p.nameFamily === 0
+            ? undefined
+            : decodeSockaddr(names.subarray(at), p.nameFamily === 4 ? 16 : 28),
+          receivedNs: p.receivedNs,
+          hopLimit: p.hopLimit < 0 ? undefined : p.hopLimit,
+          truncated: p.truncated,
+        });
+      }, max);
       return out;
+    },
+    filterIdentifiers(base) {
+      if (kind !== "raw") return false;
+      const program = programBytes(echoFilterProgram(family, base));
+      const fprog = new Uint8Array(16);
+      const fprogView = new DataView(fprog.buffer);
+      fprogView.setUint16(0, program.byteLength / 8, true);
+      setPointer(fprogView, 8, addressOf(program));
+      return setopt(C.SOL_SOCKET, C.SO_ATTACH_FILTER, fprog);
     },
     receiveErrors: (max) => closed || !options.errorQueue ? [] : readErrors(max),
     ensureCapacity(bytes) {

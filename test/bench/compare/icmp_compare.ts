@@ -3,7 +3,9 @@
  * agent (count 1 every 100 ms per target) against `fping -p 100 -i 0.1` on the same addresses.
  * fping stops after 65,535 pings per run, so both are compared over a window of 60 pings per
  * target (60,000 pings, ~6 s; fping waits 200 ms for the last replies). Figures: pings/s, CPU µs per ping (from /proc: the agent's stat,
- * and fping's as its waiting shell's children time), loss, RTT median.
+ * and fping's as its waiting shell's children time), loss, RTT median; then the foreign-flood
+ * line (icmp_flood.ts): a one-packet probe's duration p99 and CPU with fping flooding other hosts,
+ * against the same probe on a quiet host.
  */
 import {
   cpuWindow,
@@ -15,6 +17,7 @@ import {
   startBundledAgent,
 } from "./_common.ts";
 import { median } from "../_metrics.ts";
+import { icmpFloodRun } from "./icmp_flood.ts";
 
 const TARGETS = 1000;
 const PINGS_PER_TARGET = 60;
@@ -115,7 +118,14 @@ wal: {dir: ${wal}, fsync: batch}
 export async function icmpCompare(): Promise<Figure[]> {
   const peer = await fpingRun();
   const ours = await agentIcmpRun();
-  console.error(`  icmp ours ${JSON.stringify(ours)}\n  fping ${JSON.stringify(peer)}`);
+  const flood = await icmpFloodRun();
+  console.error(
+    `  icmp ours ${JSON.stringify(ours)}\n  fping ${JSON.stringify(peer)}\n  flood ${
+      JSON.stringify(flood)
+    }`,
+  );
+  const fw = "icmp one-packet probe, 10,000 foreign pings/s vs quiet";
+  const ff = figuresOf(fw, "same probe, quiet host");
   const w = "icmp 1,000 targets @ 10,000/s";
   const fig = figuresOf(w, "fping");
   return [
@@ -137,5 +147,22 @@ export async function icmpCompare(): Promise<Figure[]> {
       "lower",
       `<= ${round(peer.rttMedianUs + 50, 1)} (peer + 50)`,
     ),
+    ff(
+      "duration p99",
+      "ms",
+      round(flood.flooded.p99Ms, 3),
+      round(flood.quiet.p99Ms, 3),
+      "lower",
+      "< 1",
+    ),
+    ff(
+      "CPU per probe",
+      "µs",
+      round(flood.flooded.cpuUsPerProbe, 1),
+      round(flood.quiet.cpuUsPerProbe, 1),
+      "lower",
+      "bounded (≈ quiet)",
+    ),
+    ff("lost probes", "", flood.flooded.lost, flood.quiet.lost, "lower", "== 0"),
   ];
 }

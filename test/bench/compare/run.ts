@@ -4,7 +4,8 @@
  *
  * Run: `deno task bench` (bundles first), or
  * `deno run -A --unstable-net test/bench/compare/run.ts [--only tcp,icmp,drain,footprint,http]
- *   [--json dist/bench.json]`.
+ *   [--json dist/bench.json] [--table FILE]`. `--table` writes the markdown table for the README
+ * to FILE, and refuses (no file, exit 2) when the load average before the start was above 1.
  * Env: BENCH_RUNS, BENCH_WINDOW_S, BENCH_WARMUP_S, BENCH_TCP_INTERVALS, BENCH_DRAIN_SAMPLES,
  * BENCH_ENTRY (the agent entry; default dist/vmprober.js).
  */
@@ -15,6 +16,7 @@ import { drainCompare, drainDispose } from "./drain_compare.ts";
 import { footprintCompare } from "./footprint_compare.ts";
 import { httpCompare } from "./http_compare.ts";
 import { median } from "../_metrics.ts";
+import { loadNow, machineLine, readMachine, tableVerdict } from "./machine.ts";
 
 const WORKLOADS: Record<string, () => Promise<Figure[]>> = {
   tcp: tcpCompare,
@@ -35,10 +37,15 @@ const runs = Number(Deno.env.get("BENCH_RUNS") ?? 3);
 const only = (arg("--only") ?? Object.keys(WORKLOADS).join(",")).split(",");
 const jsonPath = arg("--json") ?? `${ROOT}dist/bench.json`;
 
-const loadavg = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-const cpuModel = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "?";
-const loads: string[] = [loadavg()];
+const tablePath = arg("--table");
+const loadavg = () => loadNow().join(" ");
+const machine = readMachine();
+const loads: number[][] = [loadNow()];
+const verdict = tableVerdict(loads[0]![0]!);
 const failures: string[] = [];
+const started = performance.now();
+console.error(machineLine(machine, loads));
+if (!verdict.publishable) console.error(`README table: ${verdict.why}`);
 
 /** All runs' figures by `workload|metric`. */
 const byKey = new Map<string, Figure[]>();
@@ -61,7 +68,7 @@ for (const name of only) {
       const key = `${f.workload}|${f.metric}`;
       byKey.set(key, [...(byKey.get(key) ?? []), f]);
     }
-    loads.push(loadavg());
+    loads.push(loadNow());
   }
   await DISPOSE[name]?.();
 }
@@ -107,10 +114,16 @@ const line = (row: string[]) => "| " + row.map((c, i) => c.padEnd(widths[i]!)).j
 console.log(line(table[0]!));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const row of table.slice(1)) console.log(line(row));
+const seconds = Math.round((performance.now() - started) / 1000);
+console.log(`\n${machineLine(machine, loads)}`);
 console.log(
-  `\nmachine: ${navigator.hardwareConcurrency} × ${cpuModel}; load average ${loads.join(" → ")}`,
+  `medians of ${runs} runs; ratio = ours / peer, median of per-run ratios; took ${seconds} s`,
 );
-console.log(`medians of ${runs} runs; ratio = ours / peer, median of per-run ratios`);
+console.log(
+  verdict.publishable
+    ? "README table: this run may stand for it (load before start <= 1)"
+    : `README table: refused, ${verdict.why}`,
+);
 if (failures.length) console.log(`failed attempts:\n  ${failures.join("\n  ")}`);
 
 await Deno.mkdir(jsonPath.slice(0, jsonPath.lastIndexOf("/")) || ".", { recursive: true });
@@ -119,8 +132,11 @@ await Deno.writeTextFile(
   JSON.stringify(
     {
       time: new Date().toISOString(),
-      machine: { cpus: navigator.hardwareConcurrency, model: cpuModel },
+      machine,
       load_average: loads,
+      seconds,
+      publishable: verdict.publishable,
+      refused: verdict.publishable ? null : verdict.why,
       runs,
       failures,
       rows,
@@ -130,3 +146,13 @@ await Deno.writeTextFile(
   ) + "\n",
 );
 console.log(`JSON: ${jsonPath}`);
+if (tablePath) {
+  if (!verdict.publishable) {
+    console.log(`not writing ${tablePath}: ${verdict.why}`);
+    Deno.exit(2);
+  }
+  const md = [line(table[0]!), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|"]
+    .concat(table.slice(1).map(line), ["", machineLine(machine, loads)]);
+  await Deno.writeTextFile(tablePath, md.join("\n") + "\n");
+  console.log(`table: ${tablePath}`);
+}
