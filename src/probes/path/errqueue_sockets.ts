@@ -4,7 +4,8 @@
  * `IP_RECVERR` / `IPV6_RECVERR`, so the kernel queues the time-exceeded and unreachable errors
  * about our own packets on it, the router's address as the offender (Linux traceroute's
  * unprivileged way). The socket is the run's own: the kernel hands it nothing of other runs.
- * Errors carry no kernel stamp: their receive time is when the queue is read (the poll's grain).
+ * UDP errors carry the kernel's receive stamp (`SO_TIMESTAMPNS`); the ICMP and TCP sockets' errors
+ * are stamped when the queue is read (the poll's grain).
  */
 import { buildEchoRequest } from "../icmp/echo_packet.ts";
 import { openIcmpSocket } from "../icmp/ffi_socket.ts";
@@ -73,17 +74,19 @@ export function openUdpRunSocket(
     socketOptions: spec.socketOptions,
     errorQueue: true,
   });
+  // The kernel stamps errors on CLOCK_REALTIME: sends are stamped on it too.
+  const now = () => sender.realtimeNs?.() ?? realtimeNs();
   const payload = new Uint8Array(spec.size);
   payload.set(spec.cookie);
   for (let i = spec.cookie.length; i < spec.size; i++) payload[i] = i & 0xff;
   return {
     send(ip, sequence, ttl) {
-      const sentNs = realtimeNs();
+      const sentNs = now();
       const failed = sender.send(ip, spec.port + sequence, payload, ttl);
       return failed ?? { sentNs };
     },
     read() {
-      const now = realtimeNs();
+      const readAt = now();
       const out: RunAnswer[] = [];
       for (const e of sender.receiveErrors?.(4096) ?? []) {
         const kind = classifyError(e, spec.family, spec.destination);
@@ -93,7 +96,7 @@ export function openUdpRunSocket(
           from: e.offender!,
           kind,
           code: e.code,
-          receivedNs: now,
+          receivedNs: e.stampNs ?? readAt,
           payload: e.original,
         });
       }

@@ -21,7 +21,9 @@ export interface UdpSender extends Disposable {
   readonly port: number;
   /** Sends `payload` to `ip`:`port` with this TTL; the errno when it failed. */
   send(ip: string, port: number, payload: Uint8Array, ttl: number): { errno: number } | undefined;
-  /** The errors queued about our datagrams (opened with `errorQueue` only). */
+  /** `CLOCK_REALTIME` now, ns (the scale of the errors' `stampNs`). */
+  realtimeNs?(): number;
+  /** The errors queued about our datagrams (opened with `errorQueue` only), kernel-stamped. */
   receiveErrors?(max?: number): SocketError[];
   close(): void;
 }
@@ -53,9 +55,12 @@ export function openUdpSender(family: 4 | 6, options: UdpSenderOptions = {}): Ud
     libc.close();
     throw new Error(why);
   };
-  if (options.errorQueue && !enableErrorQueue(libc, fd, family)) {
-    fail(`Cannot set IP_RECVERR: errno ${libc.errno()}`);
+  if (options.errorQueue) {
+    if (!enableErrorQueue(libc, fd, family)) fail(`Cannot set IP_RECVERR: errno ${libc.errno()}`);
+    f.setsockopt(fd, C.SOL_SOCKET, C.SO_TIMESTAMPNS, new Uint8Array(new Int32Array([1]).buffer), 4);
   }
+  const ts = new BigInt64Array(2);
+  const tsBytes = new Uint8Array(ts.buffer);
   const o = options.socketOptions ?? {};
   const why = applySocketOptions(libc, fd, family, o);
   if (why) fail(why);
@@ -78,6 +83,10 @@ export function openUdpSender(family: 4 | 6, options: UdpSenderOptions = {}): Ud
   let closed = false;
   const sender: UdpSender = {
     port,
+    realtimeNs() {
+      f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
+      return Number(ts[0]!) * 1e9 + Number(ts[1]!);
+    },
     send(ip, dport, payload, ttl) {
       if (ttl !== ttlNow) {
         if (setTtl(f, fd, family, ttl) !== 0) return { errno: libc.errno() };
