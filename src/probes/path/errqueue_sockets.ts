@@ -4,8 +4,9 @@
  * `IP_RECVERR` / `IPV6_RECVERR`, so the kernel queues the time-exceeded and unreachable errors
  * about our own packets on it, the router's address as the offender (Linux traceroute's
  * unprivileged way). The socket is the run's own: the kernel hands it nothing of other runs.
- * UDP errors carry the kernel's receive stamp (`SO_TIMESTAMPNS`); the ICMP and TCP sockets' errors
- * are stamped when the queue is read (the poll's grain).
+ * UDP and TCP errors carry the kernel's receive stamp (`SO_TIMESTAMPNS`); the ICMP datagram
+ * socket's errors, and a TCP destination's answer (the socket's state), are stamped when read
+ * (the poll's grain).
  */
 import { buildEchoRequest } from "../icmp/echo_packet.ts";
 import { openIcmpSocket } from "../icmp/ffi_socket.ts";
@@ -182,18 +183,25 @@ export function openTcpRunSocket(
   open: typeof openTcpSender = openTcpSender,
 ): RunSocket {
   const sender = open(spec.family, spec.socketOptions, true);
+  const now = () => sender.realtimeNs?.() ?? realtimeNs();
   const probes = new Map<number, { socket: TcpProbeSocket; sentMs: number }>();
-  const answer = (sequence: number, from: string, kind: RunAnswer["kind"], code = 0) => ({
+  const answer = (
+    sequence: number,
+    from: string,
+    kind: RunAnswer["kind"],
+    code = 0,
+    stampNs?: number,
+  ) => ({
     sequence,
     from,
     kind,
     code,
-    receivedNs: realtimeNs(),
+    receivedNs: stampNs ?? now(),
     payload: new Uint8Array(),
   });
   return {
     send(ip, sequence, ttl) {
-      const sentNs = realtimeNs();
+      const sentNs = now();
       const probe = sender.connect(ip, spec.port, ttl);
       if ("errno" in probe) return probe;
       probes.set(sequence, { socket: probe, sentMs: performance.now() });
@@ -207,7 +215,7 @@ export function openTcpRunSocket(
         for (const e of p.socket.receiveErrors?.() ?? []) {
           const kind = classifyError(e, spec.family, spec.destination);
           if (!kind || done) continue;
-          out.push(answer(sequence, e.offender!, kind, e.code));
+          out.push(answer(sequence, e.offender!, kind, e.code, e.stampNs));
           done = true;
         }
         if (!done) {

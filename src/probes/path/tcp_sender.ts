@@ -32,6 +32,8 @@ export interface TcpProbeSocket {
 export interface TcpSender {
   /** Starts a connect to `ip`:`port` with `ttl`; the errno when it could not. */
   connect(ip: string, port: number, ttl: number): TcpProbeSocket | { errno: number };
+  /** `CLOCK_REALTIME` now, ns (the scale of queued errors' `stampNs`). */
+  realtimeNs?(): number;
 }
 
 /**
@@ -51,7 +53,14 @@ export function openTcpSender(
   const lenBytes = new Uint8Array(len.buffer);
   const value = new Int32Array(1);
   const valueBytes = new Uint8Array(value.buffer);
+  const one = new Uint8Array(new Int32Array([1]).buffer);
+  const ts = new BigInt64Array(2);
+  const tsBytes = new Uint8Array(ts.buffer);
   return {
+    realtimeNs() {
+      f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
+      return Number(ts[0]!) * 1e9 + Number(ts[1]!);
+    },
     connect(ip, port, ttl) {
       const fd = f.socket(
         family === 4 ? C.AF_INET : C.AF_INET6,
@@ -66,7 +75,10 @@ export function openTcpSender(
       };
       if (setTtl(f, fd, family, ttl) !== 0) return fail();
       if (applySocketOptions(libc, fd, family, socketOptions) !== undefined) return fail();
-      if (errorQueue && !enableErrorQueue(libc, fd, family)) return fail();
+      if (errorQueue) {
+        if (!enableErrorQueue(libc, fd, family)) return fail();
+        f.setsockopt(fd, C.SOL_SOCKET, C.SO_TIMESTAMPNS, one, 4);
+      }
       const sa = sockaddrWithPort(ip, family, port);
       if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
       len[0] = 28;
