@@ -7,7 +7,7 @@
  * `error`. ICMP errors are read from our sockets' error queue (`IP_RECVERR`); without the FFI
  * permission the pool falls back to Deno's sockets, where a closed port is a `timeout`.
  */
-import { moduleResolveOptions } from "../net/dns/dns_server.ts";
+import { resolveTarget } from "./resolve_target.ts";
 import { Counter, type Registry } from "../base/prom.ts";
 import { errnoReason, failureReason } from "./failure_reason.ts";
 import { SendError } from "./udp_transport.ts";
@@ -84,24 +84,17 @@ export function createUdpProbe(options: UdpProbeOptions = {}): UdpProbe {
           detail: "no port: set the module's port or target:port",
         };
       }
-      let resolved;
-      try {
-        resolved = await resolver.resolve(
-          job.host,
-          job.ipProtocol,
-          signal,
-          moduleResolveOptions(job.options),
-        );
-      } catch (error) {
-        const reason = failureReason(error);
+      const lookup = await resolveTarget(resolver, job, signal);
+      if (!lookup.ok) {
         return {
           success: false,
           durationSeconds: elapsed(),
           dnsLookupSeconds: elapsed(),
-          reason: reason === "error" ? "dns" : reason,
-          detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
+          reason: lookup.reason,
+          detail: lookup.detail,
         };
       }
+      const { resolved } = lookup;
       const addr = addressFields(resolved, elapsed());
       const remaining = Math.max(0, job.timeoutMs - (clock.now() - started));
       const exchangeAt = clock.now();

@@ -3,9 +3,8 @@
  * through the module's helper, and reports smokeping-style statistics. Success iff at least one
  * reply came back; no reply is `timeout`.
  */
-import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
+import { resolveTarget } from "../resolve_target.ts";
 import { createResolver, type Resolver } from "../../net/resolver.ts";
-import { failureReason } from "../failure_reason.ts";
 
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
@@ -66,24 +65,17 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
       const started = clock.now();
       const deadline = started + job.timeoutMs;
       let mode: HelperMode = job.options.helper ?? defaultMode;
-      let resolved;
-      try {
-        resolved = await resolver.resolve(
-          job.host,
-          job.ipProtocol,
-          signal,
-          moduleResolveOptions(job.options),
-        );
-      } catch (error) {
-        const reason = failureReason(error);
+      const lookup = await resolveTarget(resolver, job, signal);
+      if (!lookup.ok) {
         const resolve = (clock.now() - started) / 1000;
         return failed(started, {
           dnsLookupSeconds: resolve,
           icmpPhases: { resolve, setup: 0, rtt: 0 },
-          reason: reason === "error" ? "dns" : reason,
-          detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
+          reason: lookup.reason,
+          detail: lookup.detail,
         });
       }
+      const { resolved } = lookup;
       const resolvedAt = clock.now();
       const addr = addressFields(resolved, (resolvedAt - started) / 1000);
       try {

@@ -3,9 +3,8 @@
  * at once, `count` rounds), and reports per hop its address, loss and RTT statistics, plus how
  * often the hop list changed. Success iff the destination answered.
  */
-import { moduleResolveOptions } from "../../net/dns/dns_server.ts";
+import { resolveTarget } from "../resolve_target.ts";
 import { createResolver, type Resolver } from "../../net/resolver.ts";
-import { failureReason } from "../failure_reason.ts";
 import type { Clock } from "../../base/clock.ts";
 import { systemClock } from "../../base/clock.ts";
 import type { Probe, ProbeOutcome } from "../types.ts";
@@ -78,24 +77,17 @@ export function createPathProbe(options: PathProbeOptions = {}): PathProbe {
     async run(job: ProbeJob<"path">, signal: AbortSignal): Promise<ProbeOutcome> {
       const started = clock.now();
       const o = job.options;
-      let resolved;
-      try {
-        resolved = await resolver.resolve(
-          job.host,
-          job.ipProtocol,
-          signal,
-          moduleResolveOptions(o),
-        );
-      } catch (error) {
-        const reason = failureReason(error);
+      const lookup = await resolveTarget(resolver, job, signal);
+      if (!lookup.ok) {
         return {
           success: false,
           durationSeconds: (clock.now() - started) / 1000,
           dnsLookupSeconds: (clock.now() - started) / 1000,
-          reason: reason === "error" ? "dns" : reason,
-          detail: `Cannot resolve ${job.host}: ${error instanceof Error ? error.message : error}`,
+          reason: lookup.reason,
+          detail: lookup.detail,
         };
       }
+      const { resolved } = lookup;
       const addr = addressFields(resolved, (clock.now() - started) / 1000);
       const trace = await tracer.trace(resolved.ip, resolved.family, {
         protocol: o.protocol ?? DEFAULTS.protocol,
