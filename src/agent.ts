@@ -3,7 +3,7 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import { type Config, walSettings } from "./config/schema.ts";
+import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
@@ -17,26 +17,20 @@ import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
-import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
-import { createApp } from "./http/app.ts";
-import { probeNow } from "./results/probe_now.ts";
-import { createScrapeGate } from "./http/scrape_gate.ts";
-import { createSnapshotSource } from "./http/scrape_snapshot.ts";
-import { targetsView } from "./http/targets_view.ts";
 import { closeAll, type Closers, serve } from "./agent_parts.ts";
 import { createTargetApplier } from "./agent_targets.ts";
+import { createAgentApp } from "./agent_api.ts";
 import { pushChanged, startWalAndPush } from "./agent_push.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
 import { createReloader, type ReloadResult } from "./config/reloader.ts";
-import { COMMIT, VERSION } from "./version.ts";
+import { VERSION } from "./version.ts";
 import type { WebConfig } from "./http/web_config.ts";
-import { webGuard } from "./http/web_guard.ts";
 import {
   DROPPABLE,
   type Droppable,
@@ -235,62 +229,22 @@ async function start(
     tls: !!options.web?.tls,
     basic_auth: !!options.web?.users.size,
   });
-  const scrapes = createScrapeGate({
-    snapshots: createSnapshotSource({
-      // The self metrics first, then the per-target pieces, made one by one as readers pull.
-      render: async () => {
-        const head = await registry.metrics();
-        return (function* () {
-          yield head;
-          yield* probeMetrics.chunks();
-        })();
-      },
-      clock,
-    }),
-    maxConcurrent: config.agent.max_scrapes,
-    timeoutMs: config.agent.scrape_timeout,
-    clock,
-    registry,
-  });
-  const status = () => ({
-    version: VERSION,
-    commit: COMMIT,
-    config: { path: options.configPath, last_reload: lastReload() },
-    ready,
-    jobs: applier.jobs.length,
-    targets: applier.targets.length,
-    cluster: config.cluster
-      ? { ...config.cluster, jobs_kept: applier.jobs.length, jobs_skipped: applier.shard.skipped }
-      : null,
-    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-  });
-  const app = createApp({
-    metrics: () => scrapes.open(),
+  const app = createAgentApp({
+    config: () => config,
+    configPath: options.configPath,
     ready: () => ready,
+    lastReload,
     reload: () => reloader.trigger("api"),
-    targets: () =>
-      targetsView(applier.targets, lastResults, {
-        ownersOf: applier.shard.ownersOf,
-        member: config.cluster?.member,
-      }),
-    guard: webGuard(options.web, registry),
-    status,
-    probe: {
-      run: (req) => probeNow({ config: () => config, probes, clock }, req),
-      maxConcurrent: config.agent.probe_concurrency,
-      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
-    },
-    pages: (app) =>
-      mountStatusPage(app, {
-        jobs: () => applier.jobs,
-        targets: () => applier.targets,
-        last: lastResults,
-        ring: history,
-        status,
-        labels: () => config.agent.labels,
-        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
-        registry,
-      }),
+    statusParts,
+    applier,
+    registry,
+    probeMetrics,
+    lastResults,
+    history,
+    probes,
+    self,
+    clock,
+    ...(options.web ? { web: options.web } : {}),
   });
 
   const server = await serve(app, config.agent.listen, options.web?.tls);

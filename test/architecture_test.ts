@@ -30,6 +30,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     "agent_parts.ts",
     "agent_push.ts",
     "agent_targets.ts",
+    "agent_api.ts",
     "main.ts",
     "malloc_trim.ts",
   ],
