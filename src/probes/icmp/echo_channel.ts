@@ -50,6 +50,10 @@ interface RunState {
   error?: { reason: FailureReason; detail: string };
   sent: number;
   sending: boolean;
+  /** Monotonic ms the run gives up waiting for replies. */
+  deadline: number;
+  /** The caller's signal: the poll wakes a waiting run once it aborted. */
+  signal?: AbortSignal;
   wake?: () => void;
 }
 
@@ -102,6 +106,8 @@ export function createEchoChannel(
   const idBase = random(new Uint8Array(2)).reduce((a, b) => a * 256 + b, 0) & ID_MASK;
   if (keyed) socket.filterIdentifiers?.(idBase);
   const pending = new Map<number, Pending>();
+  /** Runs waiting for their last replies: the poll wakes them at their deadline (no timer each). */
+  const waiting = new Set<RunState>();
   let polling = false;
   let closed = false;
   const stopPoll = new AbortController();
@@ -192,13 +198,26 @@ export function createEchoChannel(
     socket.receiveEach(visit, DRAIN_MAX);
   };
 
+  /** Wakes the waiting runs whose deadline passed; returns ms until the next one's (or pollMs). */
+  const expire = (now: number): number => {
+    let next = pollMs;
+    for (const run of waiting) {
+      if (run.deadline <= now || run.signal?.aborted) run.wake?.();
+      else next = Math.min(next, run.deadline - now);
+    }
+    return next;
+  };
+
   const poll = async () => {
     if (polling) return;
     polling = true;
     try {
-      while (pending.size > 0 && !closed) {
-        await clock.sleep(pollMs, stopPoll.signal).catch(() => {});
-        if (!closed) dispatch();
+      let waitMs = pollMs;
+      while ((pending.size > 0 || waiting.size > 0) && !closed) {
+        await clock.sleep(waitMs, stopPoll.signal).catch(() => {});
+        if (closed) break;
+        dispatch();
+        waitMs = expire(clock.now());
       }
     } finally {
       polling = false;
@@ -236,6 +255,8 @@ export function createEchoChannel(
         errored: 0,
         sent: 0,
         sending: true,
+        deadline,
+        signal,
       };
       const keys: number[] = [];
       let failure: EchoRunResult["failure"];
@@ -249,15 +270,21 @@ export function createEchoChannel(
       }
       const cookie = random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size)));
       socket.ensureCapacity(opts.size);
-      const done = new AbortController();
-      const onAbort = () => done.abort();
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // Only a run of several echoes sleeps between them and listens for an abort meanwhile; a
+      // run waiting for its last replies is woken by the poll, which checks the signal (one
+      // listener and one controller fewer per one-echo run: 4 % of the CPU at 10,000 pings/s).
+      const done = opts.count > 1 ? new AbortController() : undefined;
+      const onAbort = () => {
+        done?.abort();
+        run.wake?.();
+      };
+      if (done) signal?.addEventListener("abort", onAbort, { once: true });
       try {
         for (let i = 0; i < opts.count && !closed && !signal?.aborted; i++) {
           if (i > 0) {
             const at = started + i * opts.intervalMs;
             if (at >= deadline) break;
-            await clock.sleep(at - clock.now(), done.signal).catch(() => {});
+            await clock.sleep(at - clock.now(), done!.signal).catch(() => {});
             if (signal?.aborted || closed) break;
           }
           const sequence = (reserved.base + i) & 0xffff;
@@ -307,22 +334,32 @@ export function createEchoChannel(
           entry.sentNs = sent.sentNs;
           run.firstSentMono ??= entry.sentMono;
           run.sent++;
-          // Loopback replies are already queued; errors wait for the next poll (one syscall
-          // fewer per request).
-          dispatch(false);
-          void poll();
+          // While the poll runs (requests in flight), it reads the replies of every echo sent
+          // since its last turn in one drain: one recvmmsg per poll, not one per echo. The RTT
+          // is the kernel's receive stamp, so reading later does not change it. Otherwise
+          // (the first echo of a quiet spell) loopback replies are already queued: drain now;
+          // errors wait for the poll (one syscall fewer per request).
+          if (!polling) {
+            dispatch(false);
+            void poll();
+          }
         }
         run.sending = false;
         if (run.answered + run.errored < run.sent && !signal?.aborted) {
-          const waitMs = deadline - clock.now();
-          if (waitMs > 0) {
-            run.wake = () => done.abort();
-            await clock.sleep(waitMs, done.signal).catch(() => {});
+          if (deadline > clock.now()) {
+            // Woken by the reply that completes it, by the poll at the deadline, or by an abort.
+            await new Promise<void>((resolve) => {
+              run.wake = resolve;
+              waiting.add(run);
+              void poll();
+            });
+            waiting.delete(run);
+            run.wake = undefined;
           }
           if (run.answered + run.errored < run.sent) dispatch();
         }
       } finally {
-        signal?.removeEventListener("abort", onAbort);
+        if (done) signal?.removeEventListener("abort", onAbort);
         for (const key of keys) if (pending.get(key)?.run === run) pending.delete(key);
       }
       const rttsSeconds = run.rtts.filter((r): r is number => r !== undefined);
@@ -344,6 +381,7 @@ export function createEchoChannel(
       if (closed) return;
       closed = true;
       stopPoll.abort();
+      for (const run of waiting) run.wake?.();
       pending.clear();
       socket.close();
     },

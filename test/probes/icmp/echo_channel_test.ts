@@ -149,3 +149,40 @@ Deno.test("createEchoChannel() takes its reply from behind 5,000 foreign packets
   assert.deepEqual(r.rttsSeconds, [0.000036]);
   assert.equal(ignored, 5000);
 });
+
+Deno.test("createEchoChannel() reads the replies of concurrent runs in a few drains, not one per echo", async () => {
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [replyTo(s)]);
+  let drains = 0;
+  const receiveEach = socket.receiveEach;
+  socket.receiveEach = (visit, max) => {
+    drains++;
+    return receiveEach(visit, max);
+  };
+  const channel = createEchoChannel(socket, { pollMs: 2 });
+  const runs = Array.from(
+    { length: 200 },
+    (_, i) => channel.run(`127.0.0.${1 + (i % 200)}`, { ...opts, count: 1 }),
+  );
+  const results = await Promise.all(runs);
+  channel.close();
+  // The fake answers from the address it was sent to: every run gets its one reply.
+  assert.deepEqual(results.map((r) => r.rttsSeconds.length), Array(200).fill(1));
+  // The first echo drains at once; the other 199 are read by the poll (one drain per turn).
+  assert.ok(drains <= 10, `${drains} drains for 200 echoes`);
+});
+
+Deno.test("createEchoChannel() ends a run waiting for its reply as soon as its signal aborts", async () => {
+  const socket = fakeIcmpSocket(4, "dgram", () => []);
+  const channel = createEchoChannel(socket);
+  const abort = new AbortController();
+  const started = performance.now();
+  const run = channel.run("127.0.0.1", { ...opts, count: 1, timeoutMs: 5_000 }, abort.signal);
+  setTimeout(() => abort.abort(), 20);
+  const r = await run;
+  const tookMs = performance.now() - started;
+  channel.close();
+  assert.equal(r.sent, 1);
+  assert.deepEqual(r.rttsSeconds, []);
+  assert.ok(tookMs < 2_000, `${tookMs} ms`);
+  assert.equal(channel.inFlight(), 0);
+});
