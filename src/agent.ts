@@ -3,14 +3,13 @@
  * normalizer → (live metrics, last results, WAL → pusher), and the HTTP API beside them.
  */
 import { Registry } from "./base/prom.ts";
-import { type Config, walSettings } from "./config/schema.ts";
+import type { Config } from "./config/schema.ts";
 import { loadConfig } from "./config/load.ts";
 import { logger, setupLogging } from "./log.ts";
 import { type Clock, systemClock } from "./base/clock.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { toJobSpec } from "./results/job_runner.ts";
-import { buildJobSteps, type JobDef } from "./schedule/job.ts";
-import { mapSteps, runSliced, setSteps } from "./base/slices.ts";
+import type { JobDef } from "./schedule/job.ts";
 import { createWorkerPool } from "./pool/worker_pool.ts";
 import { createProbes } from "./probes/registry.ts";
 import { trimMallocHeap } from "./malloc_trim.ts";
@@ -18,29 +17,20 @@ import { createSystemResolver } from "./net/dns/system_resolver.ts";
 import { createNormalizer } from "./results/normalizer.ts";
 import { createLastResults } from "./results/last_results.ts";
 import { createRecentRing } from "./results/recent_ring.ts";
-import { mountStatusPage } from "./http/status/status_page.tsx";
 import { createProbeMetrics } from "./metrics/probe_metrics.ts";
-import { createPusher } from "./push/pusher.ts";
-import { createFamilyBook } from "./results/pushed_families.ts";
-import { createWalSink } from "./wal/wal_sink.ts";
 import { registerSelfMetrics } from "./metrics/self_metrics.ts";
 import { registerClusterMetrics } from "./metrics/cluster_metrics.ts";
-import { type Shard, shardJobs, shardSteps } from "./schedule/shard.ts";
 import { registerProcessMetrics } from "./metrics/process_metrics.ts";
-import { createApp } from "./http/app.ts";
-import { probeNow } from "./results/probe_now.ts";
-import { createScrapeGate } from "./http/scrape_gate.ts";
-import { createSnapshotSource } from "./http/scrape_snapshot.ts";
-import { targetsView } from "./http/targets_view.ts";
-import { closeAll, type Closers, openAgentWal, serve } from "./agent_parts.ts";
-import type { Target } from "./targets/types.ts";
+import { closeAll, type Closers, serve } from "./agent_parts.ts";
+import { createTargetApplier } from "./agent_targets.ts";
+import { createAgentApp } from "./agent_api.ts";
+import { pushChanged, startWalAndPush } from "./agent_push.ts";
 import { buildSources } from "./targets/build_sources.ts";
 import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
 import { createReloader, type ReloadResult } from "./config/reloader.ts";
-import { COMMIT, VERSION } from "./version.ts";
+import { VERSION } from "./version.ts";
 import type { WebConfig } from "./http/web_config.ts";
-import { webGuard } from "./http/web_guard.ts";
 import {
   DROPPABLE,
   type Droppable,
@@ -118,44 +108,16 @@ async function start(
   const probes = createProbes({ resolver, registry, dns, dnsServers: servers });
   closers.push(() => probes[Symbol.asyncDispose]());
 
-  // The WAL: every record reaches disk before anything else can lose it; closing flushes it.
-  // Only with a pusher or an explicit `wal:` section: a pull-only agent writes nothing to disk.
-  const wal = await openAgentWal(config, registry, clock);
-  /** Pushed families (fixed ones and probes' gauges as seen): the remote-write metadata. */
-  const families = createFamilyBook();
-  if (wal) closers.push(async () => await wal[Symbol.asyncDispose]());
-  else log.info("No push: and no wal: section: the WAL is off, nothing is written to disk");
+  // The WAL (only with push: or wal:) and a pusher per destination: agent_push.ts.
+  const push = await startWalAndPush({ config, registry, clock, closers });
   /** Extra parts of `/api/v1/status`, by key. */
-  const statusParts: Record<string, () => unknown> = { wal: () => wal?.stats() ?? null };
-
-  // The pusher: WAL → VictoriaMetrics. On stop (closers run last-registered first) the WAL is
-  // flushed, then one bounded last push runs, then the WAL closes.
-  if (config.push && wal) {
-    // Compaction waits while pushing is healthy: a draining backlog is not worth rewriting.
-    const pusher = createPusher({
-      wal,
-      config: config.push,
-      clock,
-      registry,
-      version: VERSION,
-      onHealthChange: (healthy) => wal.holdCompaction(healthy),
-      metadata: families.list,
-    });
-    await pusher.start();
-    closers.push(async () => {
-      await wal.flush();
-      await pusher.stop();
-    });
-    statusParts.push = () => pusher.pushStatus();
-  }
+  const statusParts: Record<string, () => unknown> = { ...push.status };
 
   const probeMetrics = createProbeMetrics({ buckets: config.metrics.buckets });
   const lastResults = createLastResults();
   const { window: windowMs, step: stepMs, results } = config.agent.history;
   const history = createRecentRing({ windowMs, stepMs, results });
-  const walSink = wal
-    ? createWalSink(wal, { extraLabels: config.push?.extra_labels, registry, families })
-    : undefined;
+  const walSink = push.walSink;
   const normalizer = createNormalizer(
     {
       metrics: probeMetrics,
@@ -173,9 +135,6 @@ async function start(
     perHostRate: config.limits.per_host_rate,
     hooks: self.schedulerHooks,
   });
-  let jobs: JobDef[] = [];
-  let targets: Target[] = [];
-  let shard: Shard = shardJobs([], undefined);
   const configDir = dirname(options.configPath);
   const targetManager = createTargetManager({
     sources: buildSources(config, { configDir, registry }),
@@ -189,67 +148,21 @@ async function start(
   const runnerDeps = { probes, normalizer, clock, signal: stopController.signal };
   const toSpec = (def: JobDef) => toJobSpec(def, runnerDeps);
 
-  /** Targets → jobs → scheduler, in slices (200,000 targets never hold up the event loop). */
-  const applyOnce = async (next: Target[]) => {
-    const signal = loading.signal;
-    const built = await runSliced(buildJobSteps(next, config), { signal });
-    for (const r of built.rejected) {
-      self.rejectedTargets.inc({ reason: r.reason });
-      log.warn("Cannot schedule {target} with {probe}: {detail}", { ...r });
-    }
-    // Sharding: of a cluster's members, this one keeps the jobs of the targets it owns.
-    const sharded = await runSliced(shardSteps(built.jobs, config.cluster), { signal });
-    const specs = await runSliced(mapSteps(sharded.kept, toSpec), { signal });
-    const summary = await scheduler.apply(specs, signal);
-    targets = next;
-    shard = sharded;
-    clusterMetrics.update(config.cluster, sharded.kept.length, sharded.skipped);
-    jobs = sharded.kept;
-    const keys = await runSliced(setSteps(jobs, (j) => j.key), { signal });
-    // Each table forgets the jobs that left in slices too (200,000 jobs: ~0.1-0.4 s a table).
-    await runSliced(probeMetrics.retainSteps(keys), { signal });
-    // Series of jobs that ended (target or module removed) get a stale marker, as Prometheus
-    // writes one when a target leaves; later than the job's last sample, so in order.
-    const ended = await runSliced(lastResults.retainSteps(keys), { signal });
-    const now = clock.wallNow();
-    await runSliced(
-      mapSteps(ended, (r) => walSink?.writeStale([r], Math.max(now, r.timestampMs + 1))),
-      { signal },
-    );
-    await runSliced(history.retainSteps(keys), { signal });
-    await runSliced(normalizer.retainSteps(keys), { signal });
-    self.jobs.set(jobs.length);
-    self.targets.set(next.length);
-    log.info("Scheduled {jobs} jobs on {targets} targets", {
-      jobs: jobs.length,
-      ...(config.cluster ? { member: config.cluster.member, skipped: shard.skipped } : {}),
-      targets: next.length,
-      ...summary,
-    });
-  };
-  /** The newest target list not yet applied, and the apply running (one at a time). */
-  let wanted: Target[] | undefined;
-  let applying: Promise<void> | undefined;
-  const applyTargets = (next: Target[]): Promise<void> => {
-    wanted = next;
-    return applying ??= (async () => {
-      try {
-        while (wanted) {
-          const list = wanted;
-          wanted = undefined;
-          try {
-            await applyOnce(list);
-          } catch (e) {
-            if (!loading.signal.aborted) {
-              log.error("Cannot schedule targets: {error}", { error: String(e) });
-            }
-          }
-        }
-      } finally {
-        applying = undefined;
-      }
-    })();
-  };
+  const applier = createTargetApplier({
+    config: () => config,
+    scheduler,
+    toSpec,
+    self,
+    clusterMetrics,
+    probeMetrics,
+    lastResults,
+    history,
+    normalizer,
+    walSink,
+    clock,
+    signal: loading.signal,
+  });
+  const applyTargets = applier.apply;
 
   /** Permissions revoked after start; a reload that needs one of them is refused. */
   let dropped: Droppable[] = [];
@@ -261,6 +174,9 @@ async function start(
         log.warn("agent.listen changed to {listen}: it takes effect after a restart", {
           listen: next.agent.listen,
         });
+      }
+      if (pushChanged(next, config)) {
+        log.warn("push changed: it takes effect after a restart");
       }
       const sources = buildSources(next, { configDir, registry });
       config = next;
@@ -313,62 +229,22 @@ async function start(
     tls: !!options.web?.tls,
     basic_auth: !!options.web?.users.size,
   });
-  const scrapes = createScrapeGate({
-    snapshots: createSnapshotSource({
-      // The self metrics first, then the per-target pieces, made one by one as readers pull.
-      render: async () => {
-        const head = await registry.metrics();
-        return (function* () {
-          yield head;
-          yield* probeMetrics.chunks();
-        })();
-      },
-      clock,
-    }),
-    maxConcurrent: config.agent.max_scrapes,
-    timeoutMs: config.agent.scrape_timeout,
-    clock,
-    registry,
-  });
-  const status = () => ({
-    version: VERSION,
-    commit: COMMIT,
-    config: { path: options.configPath, last_reload: lastReload() },
-    ready,
-    jobs: jobs.length,
-    targets: targets.length,
-    cluster: config.cluster
-      ? { ...config.cluster, jobs_kept: jobs.length, jobs_skipped: shard.skipped }
-      : null,
-    ...Object.fromEntries(Object.entries(statusParts).map(([k, f]) => [k, f()])),
-  });
-  const app = createApp({
-    metrics: () => scrapes.open(),
+  const app = createAgentApp({
+    config: () => config,
+    configPath: options.configPath,
     ready: () => ready,
+    lastReload,
     reload: () => reloader.trigger("api"),
-    targets: () =>
-      targetsView(targets, lastResults, {
-        ownersOf: shard.ownersOf,
-        member: config.cluster?.member,
-      }),
-    guard: webGuard(options.web, registry),
-    status,
-    probe: {
-      run: (req) => probeNow({ config: () => config, probes, clock }, req),
-      maxConcurrent: config.agent.probe_concurrency,
-      onRefused: (reason) => self.probeRequestsRefused.inc({ reason }),
-    },
-    pages: (app) =>
-      mountStatusPage(app, {
-        jobs: () => jobs,
-        targets: () => targets,
-        last: lastResults,
-        ring: history,
-        status,
-        labels: () => config.agent.labels,
-        walMaxBytes: () => walSettings(config)?.max_size ?? 0,
-        registry,
-      }),
+    statusParts,
+    applier,
+    registry,
+    probeMetrics,
+    lastResults,
+    history,
+    probes,
+    self,
+    clock,
+    ...(options.web ? { web: options.web } : {}),
   });
 
   const server = await serve(app, config.agent.listen, options.web?.tls);
@@ -417,7 +293,7 @@ async function start(
       endLoads();
       log.info("Stopping: waiting for in-flight probes");
       const drained = scheduler.stop();
-      const maxTimeout = jobs.reduce(
+      const maxTimeout = applier.jobs.reduce(
         (m, j) => Math.max(m, j.job.timeoutMs),
         config.defaults.timeout,
       );

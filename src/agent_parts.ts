@@ -6,6 +6,7 @@ import { logger } from "./log.ts";
 import type { createApp } from "./http/app.ts";
 import { type HttpServer, startServer } from "./http/server.ts";
 import { openWal } from "./wal/wal.ts";
+import { pushDestinations } from "./config/push_schema.ts";
 import type { LocalWal } from "./wal/types.ts";
 
 /** Undo steps of what was started, run last-registered first (on stop, or on a failed start). */
@@ -43,6 +44,7 @@ export async function openAgentWal(
     compact: settings.compact,
     // With a pusher, compaction waits until pushing fails (see holdCompaction below).
     compactHeld: config.push !== undefined,
+    destinations: pushDestinations(config.push).map((d) => d.name),
     registry,
     clock,
   });

@@ -23,7 +23,17 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["metrics"],
   ["wal"],
   ["push"],
-  ["http", "cli", "agent.ts", "agent_parts.ts", "main.ts", "malloc_trim.ts"],
+  [
+    "http",
+    "cli",
+    "agent.ts",
+    "agent_parts.ts",
+    "agent_push.ts",
+    "agent_targets.ts",
+    "agent_api.ts",
+    "main.ts",
+    "malloc_trim.ts",
+  ],
 ];
 
 /** The layer of a path relative to src/ (`schedule/job.ts` → its index in LAYERS). */

@@ -1,4 +1,5 @@
 /** @module `vmprober check-config`: validate and summarize, exit 0 or 1. */
+import { pushDestinations } from "../config/push_schema.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
 import { walSettings } from "../config/schema.ts";
@@ -45,9 +46,10 @@ export async function checkConfigCommand(args: string[]): Promise<number> {
       listen: config.agent.listen,
       web_config: webFile ?? null,
       wal_dir: walSettings(config)?.dir ?? null,
-      push: config.push
-        ? new URL(config.push.url).origin + new URL(config.push.url).pathname
-        : null,
+      // One URL as before; several joined by ", " (each as origin + path: no userinfo).
+      push: pushDestinations(config.push).map((d) =>
+        new URL(d.url).origin + new URL(d.url).pathname
+      ).join(", ") || null,
       ...(config.cluster ? { cluster: clusterSummary(config) } : {}),
     };
     if (values.json) out(JSON.stringify(summary));

@@ -68,6 +68,11 @@ export function formatReport(dir: string, r: WalReport): string {
     `  missing ranges:  ${r.missing_segments} (${r.missing_bytes} bytes, record count unknown)`,
     `  position file:   ${r.position_file}`,
   ];
+  for (const [name, d] of Object.entries(r.destinations ?? {}).sort()) {
+    lines.push(
+      `  destination ${name}: ${d.pending_samples} pending (position ${d.push_position}, file ${d.file})`,
+    );
+  }
   if (r.quarantined_files.length > 0) {
     lines.push(`  set aside:       ${r.quarantined_files.join(", ")} (in quarantine/)`);
   }

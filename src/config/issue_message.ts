@@ -63,12 +63,36 @@ export function issueProblems(
       at: "key",
     }];
   }
-  if (issue.code === "invalid_union" && !isPlainMapping(issue.input) && path.length > 0) {
+  const branch = issue.code === "invalid_union" ? matchedBranch(issue) : undefined;
+  if (branch) {
+    // A list-or-mapping value (`push`) of the right shape: the problems are that branch's own.
+    return branch.flatMap((inner) =>
+      issueProblems({ ...inner, path: [...issue.path, ...inner.path] }, schema, data)
+    );
+  }
+  const plainUnion = issue.code === "invalid_union" && !(issue as { note?: string }).note &&
+    issue.errors.length > 0;
+  if (
+    issue.code === "invalid_union" && !plainUnion && !isPlainMapping(issue.input) &&
+    path.length > 0
+  ) {
     // A discriminated union met a non-mapping: the problem is the value, not its `type` key.
     path.pop();
   }
   const at = (issue.code === "custom" && issue.params?.at === "key") ? "key" : "value";
   return [{ path, message: messageOf(issue), at }];
+}
+
+/**
+ * Of a plain union's branches, the one whose problems lie inside the value (every other branch
+ * refused the value's very type), or undefined when that is not exactly one.
+ */
+function matchedBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== "invalid_union" || (issue as { note?: string }).note) return undefined;
+  const wrongType = (errs: readonly z.core.$ZodIssue[]) =>
+    errs.length === 1 && errs[0]!.code === "invalid_type" && errs[0]!.path.length === 0;
+  const inside = issue.errors.filter((errs) => !wrongType(errs as z.core.$ZodIssue[]));
+  return inside.length === 1 ? inside[0] as z.core.$ZodIssue[] : undefined;
 }
 
 function messageOf(issue: z.core.$ZodIssue): string {

@@ -29,7 +29,7 @@ import {
 import { historySchema } from "./history_schema.ts";
 import { socketFields } from "./socket_fields.ts";
 import { templateProblem } from "./url_template.ts";
-import { tenantProblem } from "./tenant_url.ts";
+import { pushProblems, pushSection } from "./push_schema.ts";
 
 import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
 import { pathProbe } from "./path_schema.ts";
@@ -297,33 +297,11 @@ export const configSchema = z.strictObject({
     member: int(0, 999),
     replication: withDefault(int(1, 1000), 1),
   })),
-  push: optional(z.strictObject({
-    url: httpUrl(),
-    basic_auth: optional(z.strictObject({ username: text(), password_file: text() })),
-    bearer_token_file: optional(text()),
-    tls_ca_file: optional(text()),
-    tls_insecure_skip_verify: withDefault(z.boolean(), false),
-    batch: prefault(
-      z.strictObject({
-        max_samples: withDefault(int(1), 10_000),
-        max_bytes: withDefault(size(), 4 * 1024 ** 2),
-      }),
-      {},
-    ),
-    // Prometheus' remote-write defaults: back online within ~5 s of the receiver's return.
-    max_backoff: withDefault(duration(), 5_000),
-    min_backoff: withDefault(duration(), 30),
-    timeout: withDefault(duration(), 30_000),
-    // HELP/TYPE metadata resent this often (Prometheus: 1m); 0 sends none.
-    metadata_interval: withDefault(duration({ allowZero: true }), 60_000),
-    shutdown_timeout: withDefault(duration(), 5_000),
-    extra_labels: withDefault(labels(), {}),
-  })),
+  // One destination (a mapping) or several (a list): see push_schema.ts.
+  push: optional(pushSection),
 }).check(z.superRefine((c, ctx) => {
-  const tenant = c.push && tenantProblem(c.push.url, c.push.extra_labels);
-  if (tenant) {
-    const path = tenant.at === "url" ? ["push", "url"] : ["push", "extra_labels", tenant.at];
-    ctx.addIssue({ code: "custom", path, message: tenant.message });
+  for (const p of pushProblems(c.push)) {
+    ctx.addIssue({ code: "custom", path: ["push", ...p.path], message: p.message });
   }
   if (c.cluster && c.cluster.member >= c.cluster.members) {
     ctx.addIssue({

@@ -37,7 +37,13 @@ function objectAt(schema: unknown, path: readonly string[], data: unknown): Def 
         def = defOf(defOf(def.in)?.type === "unknown" ? def.out : def.in);
         continue;
       case "union": {
-        const key = def.discriminator ?? "";
+        const key = def.discriminator;
+        if (key === undefined) {
+          // A list-or-mapping union (`push`): the branch of the value's shape.
+          const want = Array.isArray(value) ? "array" : "object";
+          def = defOf(def.options?.find((o) => defOf(o)?.type === want));
+          continue;
+        }
         const tag = (value as Record<string, unknown> | null)?.[key];
         def = defOf(def.options?.find((o) => defOf(defOf(o)?.shape?.[key])?.values?.includes(tag)));
         continue;

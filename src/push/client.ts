@@ -2,13 +2,13 @@
  * @module One remote-write POST: headers, auth, TLS CA, timeout. Turns whatever happens into a
  * {@linkcode PushOutcome}; secrets stay inside (never in outcomes, logs or errors).
  */
-import type { Config } from "../config/schema.ts";
+import type { PushDestinationConfig } from "../config/push_schema.ts";
 import type { Clock } from "../base/clock.ts";
 import { parseRetryAfter } from "./backoff.ts";
 import type { PushOutcome } from "./status_policy.ts";
 
-/** The validated `push` section of the config. */
-export type PushConfig = NonNullable<Config["push"]>;
+/** One validated destination of the config's `push` section. */
+export type PushConfig = PushDestinationConfig;
 
 /** Response bodies are read up to this many bytes (for the log line), the rest is discarded. */
 export const MAX_BODY_BYTES = 1024;

@@ -15,6 +15,7 @@ import { classifyOutcome, outcomeLabel } from "./status_policy.ts";
 import { seriesKeys, sharesSeries } from "./series_keys.ts";
 import { metadataRequest } from "./metadata.ts";
 import type { PushedFamily } from "../results/pushed_families.ts";
+import { createLabelAdder } from "./add_labels.ts";
 
 /** After this many batches in a row that shared a series with one in flight… */
 const CONFLICT_RUN = 8;
@@ -46,10 +47,19 @@ export interface PusherOptions {
   metadata?: () => readonly PushedFamily[];
   /** Told when pushing turns unhealthy (first failure) or healthy again (first success after). */
   onHealthChange?: (healthy: boolean) => void;
+  /** The `destination` label of the metrics and the name in logs and status ("" by default). */
+  destination?: string;
+  /**
+   * Labels added to each series as it is sent (add_labels.ts), for the `extra_labels` of this
+   * destination that are not in the WAL's records; none by default.
+   */
+  sendLabels?: Readonly<Record<string, string>>;
 }
 
 /** Push health for `/api/v1/status` (no secrets: the URL is shown without userinfo). */
 export interface PushStatus {
+  /** The destination's name (its `destination` label). */
+  name: string;
   url: string;
   running: boolean;
   last_success_timestamp_seconds: number | null;
@@ -79,7 +89,13 @@ export function createPusher(options: PusherOptions): Pusher {
   const log = logger("push");
   const random = options.random ?? Math.random;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
-  const metrics = createPushMetrics(options.registry, () => wal.stats().pending_samples);
+  const destination = options.destination ?? "";
+  const metrics = createPushMetrics(
+    options.registry,
+    () => wal.stats().pending_samples,
+    destination,
+  );
+  const adder = createLabelAdder(options.sendLabels ?? {});
   const soft = new AbortController(); // stop: no more waiting or backing off
   const hard = new AbortController(); // shutdown deadline: abort requests in flight
   let client: PushClient | undefined;
@@ -99,6 +115,7 @@ export function createPusher(options: PusherOptions): Pusher {
     if ((consecutiveFailures & (consecutiveFailures - 1)) === 0) {
       log.warn("Push failing, will retry: {error}", {
         error: what,
+        destination,
         consecutive_failures: consecutiveFailures,
         backlog_samples: wal.stats().pending_samples,
       });
@@ -110,6 +127,7 @@ export function createPusher(options: PusherOptions): Pusher {
       options.onHealthChange?.(true);
       log.info("Push recovered after {failures} failed attempts", {
         failures: consecutiveFailures,
+        destination,
         backlog_samples: wal.stats().pending_samples,
       });
     }
@@ -158,6 +176,16 @@ export function createPusher(options: PusherOptions): Pusher {
     }
   }
 
+  /** The batch with this destination's own labels (as it is, without any). */
+  function withLabels(batch: Batch): Batch {
+    if (!options.sendLabels || Object.keys(options.sendLabels).length === 0) return batch;
+    try {
+      return { ...batch, body: adder.addToCompressed(batch.body) };
+    } catch {
+      return batch; // bytes that do not parse: sent as they are, the receiver judges them
+    }
+  }
+
   async function run(): Promise<void> {
     const batcher = createBatcher(wal, wal.pushPosition, {
       maxSamples: config.batch.max_samples,
@@ -188,7 +216,7 @@ export function createPusher(options: PusherOptions): Pusher {
           if (!next) {
             const batch = await batcher.next();
             if (!batch) break;
-            next = { batch };
+            next = { batch: withLabels(batch) };
           }
           if (window.length > 0) {
             // After a run of conflicts (a backlog that was never compacted: every batch holds
@@ -222,7 +250,10 @@ export function createPusher(options: PusherOptions): Pusher {
         const result = await head.done;
         if (result === "failed") return;
         committed = wal.commit(head.batch.nextOffset);
-        if (result === "ok") metrics.samples.inc(head.batch.samples);
+        if (result === "ok") {
+          metrics.samples.inc(head.batch.samples);
+          metrics.bytes.inc(head.batch.body.length);
+        }
       }
     } finally {
       await Promise.allSettled(window.map((w) => w.done));
@@ -295,6 +326,7 @@ export function createPusher(options: PusherOptions): Pusher {
       });
       log.info("Pushing to {url} from WAL position {position}", {
         url: client.safeUrl,
+        destination,
         position: wal.pushPosition,
       });
       loop = supervise();
@@ -318,11 +350,13 @@ export function createPusher(options: PusherOptions): Pusher {
       const backlog = wal.stats().pending_samples;
       log.info("Push stopped, {backlog} samples left in the WAL", {
         backlog,
+        destination,
         timed_out: hard.signal.aborted,
       });
     },
     pushStatus() {
       return {
+        name: destination,
         url: client?.safeUrl ?? new URL(config.url).origin,
         running: loop !== undefined && !stopping,
         last_success_timestamp_seconds: lastSuccessMs === null ? null : lastSuccessMs / 1000,

@@ -1,5 +1,5 @@
 /**
- * @module `vmprober_push_dropped_samples_total{reason}`: one counter shared by the WAL
+ * @module `vmprober_push_dropped_samples_total{reason, destination}`: one counter shared by the WAL
  * (`wal_full`, `disk_full`) and the pusher (`rejected`, …), registered once per registry.
  */
 import { Counter, type Registry } from "../base/prom.ts";
@@ -11,13 +11,14 @@ export const DROPPED_SAMPLES_METRIC = "vmprober_push_dropped_samples_total";
  * The dropped-samples counter of `registry`: the one already registered, or a new one.
  * Callers add their own `reason` label values.
  */
-export function droppedSamplesCounter(registry: Registry): Counter<"reason"> {
+export function droppedSamplesCounter(registry: Registry): Counter<"reason" | "destination"> {
   const existing = registry.getSingleMetric(DROPPED_SAMPLES_METRIC);
-  if (existing) return existing as Counter<"reason">;
+  if (existing) return existing as Counter<"reason" | "destination">;
   return new Counter({
     name: DROPPED_SAMPLES_METRIC,
-    help: "Samples dropped before reaching VictoriaMetrics, by reason",
-    labelNames: ["reason"],
+    help: "Samples dropped before reaching VictoriaMetrics, by reason (and push destination for " +
+      "those one destination lost: rejected, wal_full)",
+    labelNames: ["reason", "destination"],
     registers: [registry],
   });
 }

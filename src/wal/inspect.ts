@@ -1,5 +1,7 @@
 /** @module Read-only WAL inspection for operators (`vmprober wal inspect`): never modifies the directory. */
 import { recoverWal } from "./recover.ts";
+import { readPosition } from "./position.ts";
+import { destinationOfFile, settlePosition } from "./destination_positions.ts";
 import type { WalReport } from "./wal.ts";
 
 /**
@@ -13,6 +15,17 @@ export async function inspectWal(dir: string): Promise<WalReport> {
   if (!info.isDirectory) throw new TypeError(`${dir} is not a directory`);
   const rec = await recoverWal(dir, { repair: false });
   const idx = rec.index;
+  const destinations: NonNullable<WalReport["destinations"]> = {};
+  for await (const e of Deno.readDir(dir)) {
+    const name = destinationOfFile(e.name);
+    if (name === undefined || !e.isFile) continue;
+    const settled = settlePosition(idx, await readPosition(dir, e.name), rec.pushPosition);
+    destinations[name] = {
+      push_position: settled.offset,
+      pending_samples: idx.samplesFrom(settled.offset),
+      file: settled.state,
+    };
+  }
   return {
     segments: idx.segments.length,
     records: idx.records(),
@@ -32,5 +45,6 @@ export async function inspectWal(dir: string): Promise<WalReport> {
     ignored_files: rec.ignoredFiles,
     quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
+    ...(Object.keys(destinations).length > 0 ? { destinations } : {}),
   };
 }

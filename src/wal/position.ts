@@ -35,14 +35,18 @@ export type PositionRead =
   | { state: "corrupt"; detail: string };
 
 /**
- * Reads the position file of `dir` without changing anything. Anything but a small regular file
+ * Reads the position file of `dir` (`file`: a destination's, see destination_positions.ts)
+ * without changing anything. Anything but a small regular file
  * there (a directory, a symlink, a fifo, a huge file) is `corrupt` and is never opened, so that
  * nothing planted at the path can hang or fail start-up.
  */
-export async function readPosition(dir: string): Promise<PositionRead> {
+export async function readPosition(
+  dir: string,
+  file: string = POSITION_FILE,
+): Promise<PositionRead> {
   let bytes: Uint8Array;
   try {
-    const path = join(dir, POSITION_FILE);
+    const path = join(dir, file);
     const info = await Deno.lstat(path);
     if (!info.isFile || info.size > 256) {
       const kind = info.isSymlink
@@ -75,9 +79,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Atomically replaces the position file of `dir` with `offset` (tmp → fsync → rename → fsync dir). */
-export async function writePosition(dir: string, offset: number): Promise<void> {
-  const tmp = join(dir, POSITION_TMP);
+/**
+ * Atomically replaces the position file (`file`, the push position by default) of `dir` with
+ * `offset` (tmp → fsync → rename → fsync dir).
+ */
+export async function writePosition(
+  dir: string,
+  offset: number,
+  file: string = POSITION_FILE,
+): Promise<void> {
+  const tmp = join(dir, `${file}.tmp`);
   const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
     const data = encoder.encode(formatPosition(offset));
@@ -87,7 +98,7 @@ export async function writePosition(dir: string, offset: number): Promise<void> 
   } finally {
     f.close();
   }
-  await Deno.rename(tmp, join(dir, POSITION_FILE));
+  await Deno.rename(tmp, join(dir, file));
   await fsyncDir(dir);
 }
 
@@ -104,6 +115,7 @@ export class PositionSaver {
     private readonly dir: string,
     private readonly current: () => number,
     private readonly onError: (e: unknown) => void,
+    private readonly file: string = POSITION_FILE,
   ) {}
 
   /** Resolves once the newest position (as of when the save runs) is on disk or failed. */
@@ -113,7 +125,7 @@ export class PositionSaver {
     this.#chain = this.#chain.then(async () => {
       this.#queued = false;
       try {
-        await writePosition(this.dir, this.current());
+        await writePosition(this.dir, this.current(), this.file);
       } catch (e) {
         this.onError(e);
       }

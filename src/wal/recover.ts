@@ -8,6 +8,11 @@ import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { LOCK_FILE } from "./dir_lock.ts";
 import { POSITION_FILE, POSITION_TMP, readPosition, writePosition } from "./position.ts";
+import {
+  destinationFileKind,
+  type PositionState,
+  settlePosition,
+} from "./destination_positions.ts";
 import { type Candidate, resolveOverlaps } from "./overlap.ts";
 import { quarantine, QUARANTINE_DIR } from "./quarantine.ts";
 import { clipScan, type Damage, scanSegment } from "./segment_scan.ts";
@@ -29,8 +34,7 @@ export function compactTmpName(start: number): string {
   return `${segmentName(start)}.compact`;
 }
 
-/** State of the push-position file after recovery. */
-export type PositionState = "ok" | "missing" | "corrupt" | "clamped";
+export type { PositionState } from "./destination_positions.ts";
 
 /** Everything recovery found. */
 export interface Recovery {
@@ -73,7 +77,11 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       // the lock of the agent owning the directory (dir_lock.ts)
     } else if (e.name === POSITION_FILE) {
       // read below, whatever it is
-    } else if (e.name === POSITION_TMP || COMPACT_TMP.test(e.name)) {
+    } else if (destinationFileKind(e.name) === "position" && e.isFile) {
+      // a push destination's own position (destination_positions.ts), read by openWal
+    } else if (
+      e.name === POSITION_TMP || COMPACT_TMP.test(e.name) || destinationFileKind(e.name) === "tmp"
+    ) {
       // A write cut short by a crash: the file it was to replace is intact. Anything else under
       // this name (a directory) would make the next write fail: it is set aside.
       if (options.repair && e.isFile) await Deno.remove(join(dir, e.name)).catch(() => {});
@@ -188,19 +196,14 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
   }
 
   const pos = await readPosition(dir);
-  let positionState: PositionState = pos.state;
-  let pushPosition = index.startOffset(pos.state === "ok" ? pos.offset : 0);
-  if (pos.state === "ok") {
-    pushPosition = Math.max(pushPosition, pos.offset);
-    const end = index.endOffset(pushPosition);
-    if (index.segments.length > 0 && pos.offset > index.endOffset()) {
-      positionState = "clamped";
-      pushPosition = index.endOffset();
-      log.warn("The WAL push position {position} is past the log end {end}; using the end", {
-        position: pos.offset,
-        end,
-      });
-    }
+  const settled = settlePosition(index, pos, index.startOffset(0));
+  const positionState: PositionState = settled.state;
+  const pushPosition = settled.offset;
+  if (settled.state === "clamped" && pos.state === "ok") {
+    log.warn("The WAL push position {position} is past the log end {end}; using the end", {
+      position: pos.offset,
+      end: index.endOffset(),
+    });
   } else if (pos.state === "corrupt") {
     log.warn("The WAL push position file is corrupt ({detail}); pushing again from {offset}", {
       detail: pos.detail,
@@ -211,8 +214,6 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       await writePosition(dir, pushPosition);
     }
   }
-  const ref = index.find(pushPosition);
-  pushPosition = ref ? index.segments[ref.seg]!.offsets[ref.rec]! : index.endOffset(pushPosition);
   return {
     index,
     pushPosition,

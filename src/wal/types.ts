@@ -84,6 +84,11 @@ export interface WalOptions {
    * (compact.ts), in the background (default false; the agent's `wal.compact` defaults to true).
    */
   compact?: boolean;
+  /**
+   * The push destinations reading this WAL, each with its own position (retention.ts). None or
+   * one: the one position in `push_position`, as ever; several: `dest_position.<name>` each.
+   */
+  destinations?: readonly string[];
   /** Starts with compaction held back (see `holdCompaction`); false by default. */
   compactHeld?: boolean;
   /** Awaited between slices of compaction work (default: one macrotask, to let timers run). */
@@ -102,6 +107,14 @@ export interface WalReport extends WalStats {
   /** Segment-named files that overlapped the log and were set aside in `quarantine/`. */
   quarantined_files: string[];
   position_file: PositionState;
+  /**
+   * With several push destinations (`vmprober wal inspect`): each one's position file, by
+   * destination name; `push_position` is then their lowest.
+   */
+  destinations?: Record<
+    string,
+    { push_position: number; pending_samples: number; file: PositionState }
+  >;
 }
 
 /** The WAL as `openWal` returns it: the seam plus the recovery report. */
@@ -118,4 +131,10 @@ export interface LocalWal extends Wal {
    * with the drain for CPU. It runs while pushing fails, when the backlog is what fills the disk.
    */
   holdCompaction(held: boolean): void;
+  /**
+   * The WAL as destination `name` (one of `WalOptions.destinations`) reads it: its own
+   * `pushPosition`, `commit()` and pending samples; a segment goes once every destination has
+   * passed it. Throws for another name.
+   */
+  destination(name: string): Wal;
 }

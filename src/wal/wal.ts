@@ -4,17 +4,18 @@
  * `batch`: every `fsyncIntervalMs`, fsynced; `never`: same schedule, no fsync). Readers see a record
  * once it is written (and fsynced, per policy). Opening runs recovery (see recover.ts).
  */
-import { joinPath as join } from "../base/paths.ts";
 import { Registry } from "../base/prom.ts";
 import { logger } from "../log.ts";
 import { systemClock } from "../base/clock.ts";
 import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
-import { PositionSaver } from "./position.ts";
-import { recoverWal, segmentName } from "./recover.ts";
+import { recoverWal } from "./recover.ts";
+import { readDestinationPositions } from "./destination_positions.ts";
+import { Retention } from "./retention.ts";
+import { destinationView } from "./destination_view.ts";
 import { Compactor } from "./compactor.ts";
-import type { LocalWal, WalEntry, WalOptions, WalReport, WalStats } from "./types.ts";
+import type { LocalWal, Wal, WalEntry, WalOptions, WalReport, WalStats } from "./types.ts";
 import { countRecovery, createWalMetrics, type WalMetrics } from "./wal_metrics.ts";
-import { segmentEnd, type WalIndex } from "./wal_index.ts";
+import type { WalIndex } from "./wal_index.ts";
 import { SegmentWriter } from "./segment_writer.ts";
 import { type DirLock, lockWalDir } from "./dir_lock.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
@@ -31,13 +32,23 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
   // Before recovery, which repairs: a second agent must not touch a directory in use.
   const lock = await lockWalDir(options.dir);
   let rec;
+  const positions = new Map<string, number>();
+  const names = options.destinations ?? [];
   try {
     rec = await recoverWal(options.dir, { repair: true });
+    if (names.length <= 1) positions.set(names[0] ?? "", rec.pushPosition);
+    // Several destinations: each its own file; `push_position` (their lowest) for a new one.
+    const found = await readDestinationPositions(options.dir, rec.index, {
+      names: names.length > 1 ? names : [],
+      fallback: rec.pushPosition,
+      repair: true,
+    });
+    for (const [name, p] of found) positions.set(name, p.offset);
   } catch (e) {
     await lock[Symbol.asyncDispose]();
     throw e;
   }
-  const wal = new FileWal(options, lock, rec.index, rec.pushPosition, {
+  const wal = new FileWal(options, lock, rec.index, positions, {
     truncated_bytes: rec.truncatedBytes,
     missing_segments: rec.missingSegments,
     missing_bytes: rec.missingBytes,
@@ -77,9 +88,9 @@ class FileWal implements LocalWal {
   readonly metrics: WalMetrics;
   /** Damage skipped so far: at open, then records that went bad on disk while reading. */
   corruptSeen = { records: 0, samples: 0, bytes: 0, unparsed: 0 };
-  #opts: Required<Omit<WalOptions, "registry" | "compactHeld">>;
+  #opts: Required<Omit<WalOptions, "registry" | "compactHeld" | "destinations">>;
   #index: WalIndex;
-  #pushPosition: number;
+  #retention: Retention;
   #recovered: Recovered;
   #pending: PendingAppend[] = [];
   #pendingBytes = 0;
@@ -89,7 +100,6 @@ class FileWal implements LocalWal {
   #writeFailing = false;
   #chain: Promise<void> = Promise.resolve();
   #compactor: Compactor;
-  #positions: PositionSaver;
   #armed = false;
   #abort = new AbortController();
   #waiters = new Set<() => void>();
@@ -102,7 +112,7 @@ class FileWal implements LocalWal {
     opts: WalOptions,
     private readonly lock: DirLock,
     index: WalIndex,
-    pushPosition: number,
+    positions: ReadonlyMap<string, number>,
     recovered: Recovered,
   ) {
     this.#opts = {
@@ -132,7 +142,6 @@ class FileWal implements LocalWal {
         return this.#chain;
       },
     }, { enabled: this.#opts.compact, held: opts.compactHeld ?? false });
-    this.#readHigh = pushPosition;
     this.#index = index;
     this.#writer = new SegmentWriter({
       dir: opts.dir,
@@ -141,16 +150,31 @@ class FileWal implements LocalWal {
       index,
       onNewSegment: () => this.scheduleCompaction(),
     });
-    this.#pushPosition = pushPosition;
     this.#recovered = recovered;
-    this.#positions = new PositionSaver(opts.dir, () => this.#pushPosition, (e) => {
-      log.warn("Cannot save the WAL push position: {error}", { error: String(e) });
-    });
     this.metrics = createWalMetrics(opts.registry ?? new Registry(), () => this.stats());
+    this.#retention = new Retention({
+      dir: opts.dir,
+      index,
+      swapOf: (seg) => this.#compactor.swapOf(seg),
+      dropped: this.metrics.dropped,
+    }, positions);
+    for (const name of this.#retention.names()) {
+      if (name) this.metrics.dropped.inc({ reason: "wal_full", destination: name }, 0);
+    }
+    this.#readHigh = this.#retention.min;
   }
 
+  /** The lowest position of the destinations: everything before it is pushed everywhere. */
   get pushPosition(): number {
-    return this.#pushPosition;
+    return this.#retention.min;
+  }
+
+  destination(name: string): Wal {
+    return destinationView(this, name, {
+      position: (n) => this.#retention.position(n),
+      commit: (n, offset) => this.#commit(n, offset),
+      index: this.#index,
+    });
   }
 
   get unwrittenBytes(): number {
@@ -214,7 +238,7 @@ class FileWal implements LocalWal {
     }
     if (this.#stalled.length === 0) return;
     try {
-      await this.#writer.write(this.#stalled, this.#pushPosition, (n) => {
+      await this.#writer.write(this.#stalled, this.#retention.min, (n) => {
         this.metrics.records.inc(n);
         for (const w of this.#waiters) w();
       });
@@ -242,31 +266,8 @@ class FileWal implements LocalWal {
     await this.#enforceMaxSize();
   }
 
-  async #enforceMaxSize(): Promise<void> {
-    const segs = this.#index.segments;
-    while (this.#index.bytes() > this.#opts.maxSize && segs.length > 1) {
-      const seg = segs[0]!;
-      const lost = segmentEnd(seg) > this.#pushPosition
-        ? this.#index.samplesFrom(this.#pushPosition) - this.#index.samplesFrom(segs[1]!.start)
-        : 0;
-      segs.shift();
-      await Deno.remove(this.#path(seg.start)).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) {
-          log.warn("Cannot delete an over-size WAL segment: {error}", { error: String(e) });
-        }
-      });
-      if (lost > 0) {
-        this.metrics.dropped.inc({ reason: "wal_full" }, lost);
-        log.warn("WAL over max_size: dropped the oldest segment with {samples} unpushed samples", {
-          samples: lost,
-          max_size: this.#opts.maxSize,
-        });
-      }
-      if (this.#pushPosition < segs[0]!.start) {
-        this.#pushPosition = segs[0]!.start;
-        await this.#positions.save();
-      }
-    }
+  #enforceMaxSize(): Promise<void> {
+    return this.#retention.enforceMaxSize(this.#opts.maxSize);
   }
 
   read(offset: number, options: { maxBytes: number }): Promise<WalEntry[]> {
@@ -311,22 +312,17 @@ class FileWal implements LocalWal {
     });
   }
 
-  async commit(offset: number): Promise<void> {
-    const target = Math.min(offset, this.#index.endOffset(this.#pushPosition));
-    if (target <= this.#pushPosition) return;
-    this.#pushPosition = target;
+  /** Commits `offset` for every destination (the one, usually). */
+  commit(offset: number): Promise<void> {
+    return this.#commit(undefined, offset);
+  }
+
+  async #commit(name: string | undefined, offset: number): Promise<void> {
+    const from = name === undefined ? this.#retention.min : this.#retention.position(name);
+    const target = Math.min(offset, this.#index.endOffset(from));
+    if (target <= from) return;
     this.#readHigh = Math.max(this.#readHigh, target);
-    const segs = this.#index.segments;
-    while (segs.length > 1 && segmentEnd(segs[0]!) <= target) {
-      const seg = segs.shift()!;
-      await this.#compactor.swapOf(seg);
-      await Deno.remove(this.#path(seg.start)).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) {
-          log.warn("Cannot delete a pushed WAL segment: {error}", { error: String(e) });
-        }
-      });
-    }
-    await this.#positions.save();
+    await this.#retention.commit(name, target);
   }
 
   stats(): WalStats {
@@ -336,13 +332,13 @@ class FileWal implements LocalWal {
       records: idx.records(),
       samples: idx.samples(),
       bytes: idx.bytes(),
-      pending_samples: idx.samplesFrom(this.#pushPosition),
+      pending_samples: idx.samplesFrom(this.#retention.min),
       corrupt_records: this.corruptSeen.records,
       corrupt_samples: this.corruptSeen.samples,
       corrupt_bytes: this.corruptSeen.bytes,
       corrupt_unparsed_bytes: this.corruptSeen.unparsed,
-      push_position: this.#pushPosition,
-      end_offset: idx.endOffset(this.#pushPosition),
+      push_position: this.#retention.min,
+      end_offset: idx.endOffset(this.#retention.min),
       disk_full: this.#diskFull,
     };
   }
@@ -358,7 +354,7 @@ class FileWal implements LocalWal {
     this.#abort.abort();
     await this.#compactor.idle();
     await this.#chain;
-    await this.#positions.settled();
+    await this.#retention.settled();
     await this.#writer.close(this.#opts.fsync === "never");
     await this.lock[Symbol.asyncDispose]();
     for (const w of this.#waiters) w();
@@ -375,9 +371,5 @@ class FileWal implements LocalWal {
   /** Starts background compaction if it is enabled, idle, and may have work. */
   scheduleCompaction(): void {
     this.#compactor.schedule();
-  }
-
-  #path(start: number): string {
-    return join(this.#opts.dir, segmentName(start));
   }
 }

@@ -13,7 +13,7 @@ export interface WalMetrics {
   corruptUnparsedBytes: Counter;
   missingBytes: Counter;
   recovery: Counter<"kind">;
-  dropped: Counter<"reason">;
+  dropped: Counter<"reason" | "destination">;
 }
 
 /** Registers the WAL metrics in `registry`; gauges call `stats` when scraped. */

@@ -3,6 +3,7 @@ import { MAX_PROBLEMS, parseConfig } from "../../src/config/parse.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { PROBE, problems } from "../_support/config_problems.ts";
 import { walDir, walSettings } from "../../src/config/schema.ts";
+import { pushDestinations } from "../../src/config/push_schema.ts";
 
 Deno.test("parseConfig() fills defaults and turns durations into ms and sizes into bytes", () => {
   const c = parseConfig(
@@ -141,16 +142,20 @@ Deno.test("parseConfig() reports wrong types with what was found", () => {
 });
 
 Deno.test("parseConfig() gives push Prometheus' backoff defaults (30ms, 5s) and 1m metadata", () => {
-  const c = parseConfig(`${PROBE}push: {url: "http://vm:8428/api/v1/write"}\n`, "c.yaml");
-  assert.equal(c.push?.min_backoff, 30);
-  assert.equal(c.push?.max_backoff, 5_000);
-  assert.equal(c.push?.metadata_interval, 60_000);
-  const set = parseConfig(
-    `${PROBE}push: {url: "http://vm/w", max_backoff: 1m, metadata_interval: 0s}\n`,
-    "c.yaml",
+  const c = pushDestinations(
+    parseConfig(`${PROBE}push: {url: "http://vm:8428/api/v1/write"}\n`, "c.yaml").push,
+  )[0];
+  assert.equal(c?.min_backoff, 30);
+  assert.equal(c?.max_backoff, 5_000);
+  assert.equal(c?.metadata_interval, 60_000);
+  const [set] = pushDestinations(
+    parseConfig(
+      `${PROBE}push: {url: "http://vm/w", max_backoff: 1m, metadata_interval: 0s}\n`,
+      "c.yaml",
+    ).push,
   );
-  assert.equal(set.push?.max_backoff, 60_000);
-  assert.equal(set.push?.metadata_interval, 0);
+  assert.equal(set?.max_backoff, 60_000);
+  assert.equal(set?.metadata_interval, 0);
 });
 
 Deno.test("parseConfig() locates a merge key whose value is not a mapping (found by the fuzzer)", () => {

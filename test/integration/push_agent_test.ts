@@ -4,8 +4,7 @@
  * probe timestamps and the agent labels, also across an outage and a SIGKILL during it.
  */
 import assert from "node:assert/strict";
-import type { Series } from "../_support/record_series.ts";
-import { openWal } from "../../src/wal/wal.ts";
+import { assertSameSamples, vmSamples, walSamples } from "../_support/push_samples.ts";
 import {
   type AgentProcess,
   metricValue,
@@ -14,66 +13,10 @@ import {
   writeConfig,
 } from "../_support/agent_process.ts";
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
-import { type ExportedSeries, startVictoriaMetrics } from "../_support/vm_server.ts";
-import { decodeWriteRequest } from "../_support/wal_decode.ts";
-import { snappyUncompress } from "../../src/wal/snappy.ts";
+import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { inspectJson } from "../_support/wal_cli.ts";
 
 const SITE = "pushtest";
-
-function sampleKey(labels: Record<string, string>, timestampMs: number): string {
-  const l = Object.entries(labels).filter(([k]) => k !== "__name__").sort()
-    .map(([k, v]) => `${k}=${v}`).join(",");
-  return `${labels.__name__}{${l}}@${timestampMs}`;
-}
-
-/** Every sample in the WAL dir (one segment: nothing was deleted), key → value. */
-async function walSamples(dir: string): Promise<Map<string, number>> {
-  const wal = await openWal({
-    dir,
-    segmentSize: 16 * 1024 ** 2,
-    maxSize: 1024 ** 3,
-    fsync: "never",
-    fsyncIntervalMs: 1000,
-  });
-  const out = new Map<string, number>();
-  try {
-    let offset = 0;
-    for (;;) {
-      const entries = await wal.read(offset, { maxBytes: 1 << 20 });
-      if (entries.length === 0) break;
-      for (const e of entries) {
-        for (const s of decodeWriteRequest(snappyUncompress(e.compressed)) as Series[]) {
-          out.set(sampleKey(Object.fromEntries(s.labels), s.timestampMs), s.value);
-        }
-        offset = e.nextOffset;
-      }
-    }
-  } finally {
-    await wal[Symbol.asyncDispose]();
-  }
-  return out;
-}
-
-function vmSamples(series: ExportedSeries[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const s of series) {
-    s.timestamps.forEach((t, i) => out.set(sampleKey(s.metric, t), s.values[i]!));
-  }
-  return out;
-}
-
-function assertSameSamples(vm: Map<string, number>, wal: Map<string, number>): void {
-  const missing = [...wal.keys()].filter((k) => !vm.has(k));
-  const extra = [...vm.keys()].filter((k) => !wal.has(k));
-  assert.deepEqual({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }, {
-    missing: [],
-    extra: [],
-  });
-  for (const [k, v] of wal) {
-    assert.ok(Math.abs(vm.get(k)! - v) <= Math.abs(v) * 1e-12, `${k}: ${vm.get(k)} != ${v}`);
-  }
-}
 
 async function config(
   vmUrl: string,

@@ -52,8 +52,19 @@ export function overviewCards(input: OverviewInput): Card[] {
     targetsCard(input),
     icmpCard(input.icmpHelpers),
     walCard(obj(status.wal), input.walMaxBytes),
-    pushCard(obj(status.push), nowMs),
+    ...pushCards(status, nowMs),
   ];
+}
+
+/** One push card; with several destinations one each, titled by destination name. */
+function pushCards(status: Obj, nowMs: number): Card[] {
+  const all = Array.isArray(status.push_destinations) ? status.push_destinations : [];
+  if (all.length < 2) return [pushCard(obj(status.push), nowMs)];
+  return all.map((d, i) => {
+    const card = pushCard(obj(d), nowMs);
+    const name = str(obj(d)?.name) ?? String(i);
+    return { ...card, id: `push-${i}`, title: `Push ${name}` };
+  });
 }
 
 function agentCard(input: OverviewInput): Card {

@@ -140,3 +140,20 @@ Deno.test("overviewCards() shows this agent's cluster share on the agent card", 
     "member 1 of 3, replication 2: 667 jobs here, 333 on others",
   ]);
 });
+
+Deno.test("overviewCards() shows one push card per destination when there are several", () => {
+  const d = (name: string, failures: number) => ({
+    name,
+    url: `http://${name}/api/v1/write`,
+    consecutive_failures: failures,
+    last_success_timestamp_seconds: (NOW - 2000) / 1000,
+    backlog_samples: failures * 100,
+  });
+  const two = input({ push: d("a", 0), push_destinations: [d("a", 0), d("b", 7)] });
+  assert.deepEqual(
+    overviewCards(two).filter((c) => c.id.startsWith("push")).map((c) => [c.id, c.title, c.level]),
+    [["push-0", "Push a", "ok"], ["push-1", "Push b", "error"]],
+  );
+  const one = input({ push: d("a", 0), push_destinations: [d("a", 0)] });
+  assert.equal(card(one, "push").title, "Push");
+});

@@ -1,0 +1,42 @@
+/**
+ * @module The WAL as one push destination sees it: the shared log (append, read, wait) with that
+ * destination's own position, commit and pending samples.
+ */
+import type { Wal, WalStats } from "./types.ts";
+import type { WalIndex } from "./wal_index.ts";
+
+/** What the view needs of the WAL beyond the seam. */
+export interface DestinationParts {
+  /** The destination's position (throws for an unknown name). */
+  position(name: string): number;
+  /** Moves the destination's position; deletes what every destination has passed. */
+  commit(name: string, offset: number): Promise<void>;
+  index: WalIndex;
+}
+
+/** `wal` with `name`'s position; throws at once for a name the WAL does not know. */
+export function destinationView(wal: Wal, name: string, parts: DestinationParts): Wal {
+  parts.position(name);
+  const stats = (): WalStats => {
+    const at = parts.position(name);
+    return {
+      ...wal.stats(),
+      pending_samples: parts.index.samplesFrom(at),
+      push_position: at,
+      end_offset: parts.index.endOffset(at),
+    };
+  };
+  return {
+    append: (body, samples) => wal.append(body, samples),
+    flush: () => wal.flush(),
+    read: (offset, options) => wal.read(offset, options),
+    waitForData: (offset, signal) => wal.waitForData(offset, signal),
+    get pushPosition() {
+      return parts.position(name);
+    },
+    commit: (offset) => parts.commit(name, offset),
+    stats,
+    // The WAL is closed by its owner, not by one destination.
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
+}
