@@ -2,8 +2,6 @@ import assert from "node:assert/strict";
 import { createLabelFieldCache, labelField } from "../../src/results/label_fields.ts";
 import { TCP_RECORD as record } from "../_support/tcp_record.ts";
 
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
 Deno.test("labelField() encodes tag, length, name and value as a TimeSeries Label field", () => {
   assert.deepEqual(
     [...labelField("ab", "xyz")],
