@@ -2,10 +2,11 @@
 import * as z from "zod/mini";
 import { optional } from "zod/mini";
 import { duration, int, port } from "./field_types.ts";
+import { socketFields } from "./socket_fields.ts";
 
 /**
- * `type: path` (the common keys come from the caller). Socket options shared with the other
- * probes (`dscp`, source selection) are meant to join through `common`.
+ * `type: path` (the common keys come from the caller), with the socket options of the tcp,
+ * udp and icmp modules (`dscp`, `source_ip`, `source_interface`).
  */
 export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
   z.strictObject({
@@ -26,4 +27,5 @@ export const pathProbe = <C extends z.core.$ZodLooseShape>(common: C) =>
      * TCP: the port every SYN goes to (default 80).
      */
     port: optional(port),
+    ...socketFields,
   });

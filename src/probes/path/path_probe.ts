@@ -13,6 +13,7 @@ import type { ProbeJob } from "../../schedule/job.ts";
 import type { ModuleOf } from "../../config/schema.ts";
 import { addressFields } from "../address_fields.ts";
 import { createTracer } from "./tracer.ts";
+import { moduleSocketOptions } from "../socket/socket_options.ts";
 import { hopListChanged, pathHops } from "./path_hops.ts";
 import { pathGauges } from "./path_gauges.ts";
 import { NO_ANSWER, type PathResult, type Tracer } from "./types.ts";
@@ -104,6 +105,7 @@ export function createPathProbe(options: PathProbeOptions = {}): PathProbe {
         size: o.size ?? DEFAULTS.size,
         port: job.port ?? o.port ?? (o.protocol === "tcp" ? 80 : DEFAULTS.port),
         timeoutMs: Math.max(0, started + job.timeoutMs - clock.now()),
+        socketOptions: moduleSocketOptions(o, resolved.family),
       }, signal);
       const durationSeconds = (clock.now() - started) / 1000;
       if (trace.failure) {

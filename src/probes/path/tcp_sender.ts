@@ -6,19 +6,11 @@
  * handshake or resets it, which the socket's state shows (polled, so that RTT is on the poll's
  * few-millisecond grain, not a kernel stamp). Through FFI: Deno's `connect` sets no TTL.
  */
-import { C } from "../icmp/libc.ts";
-import { errnoReader, setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
-
-const SYMBOLS = {
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-} as const;
+import { C, openLibc } from "../icmp/libc.ts";
+import { setTtl, sockaddrWithPort } from "./ttl_socket_ffi.ts";
+import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
+import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
+import type { SocketError } from "../socket/icmp_error.ts";
 
 const SOCK_STREAM = 1;
 const SO_ERROR = 4;
@@ -31,6 +23,8 @@ export interface TcpProbeSocket {
   readonly port: number;
   /** `pending` while the handshake is open; `open` (SYN-ACK) or `refused` (RST): the host answered. */
   state(): "pending" | "open" | "refused" | "failed";
+  /** The ICMP errors queued about its SYN (sender opened with `errorQueue` only); read before `state()`. */
+  receiveErrors?(): SocketError[];
   close(): void;
 }
 
@@ -38,21 +32,35 @@ export interface TcpProbeSocket {
 export interface TcpSender {
   /** Starts a connect to `ip`:`port` with `ttl`; the errno when it could not. */
   connect(ip: string, port: number, ttl: number): TcpProbeSocket | { errno: number };
+  /** `CLOCK_REALTIME` now, ns (the scale of queued errors' `stampNs`). */
+  realtimeNs?(): number;
 }
 
-let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
-
-/** The sender of `family` (opens the C library on first use; throws without FFI). */
-export function openTcpSender(family: 4 | 6): TcpSender {
-  lib ??= Deno.dlopen("libc.so.6", SYMBOLS);
-  const f = lib.symbols;
-  const errno = errnoReader(f);
+/**
+ * The sender of `family`, each socket with `socketOptions` (dscp, source address or interface)
+ * set before its SYN; opens the C library (throws without FFI).
+ */
+export function openTcpSender(
+  family: 4 | 6,
+  socketOptions: SocketOptions = {},
+  errorQueue = false,
+): TcpSender {
+  const libc = openLibc();
+  const f = libc.symbols;
+  const errno = () => libc.errno();
   const name = new Uint8Array(28);
   const len = new Uint32Array(1);
   const lenBytes = new Uint8Array(len.buffer);
   const value = new Int32Array(1);
   const valueBytes = new Uint8Array(value.buffer);
+  const one = new Uint8Array(new Int32Array([1]).buffer);
+  const ts = new BigInt64Array(2);
+  const tsBytes = new Uint8Array(ts.buffer);
   return {
+    realtimeNs() {
+      f.clock_gettime(C.CLOCK_REALTIME, tsBytes);
+      return Number(ts[0]!) * 1e9 + Number(ts[1]!);
+    },
     connect(ip, port, ttl) {
       const fd = f.socket(
         family === 4 ? C.AF_INET : C.AF_INET6,
@@ -66,14 +74,21 @@ export function openTcpSender(family: 4 | 6): TcpSender {
         return { errno: e };
       };
       if (setTtl(f, fd, family, ttl) !== 0) return fail();
+      if (applySocketOptions(libc, fd, family, socketOptions) !== undefined) return fail();
+      if (errorQueue) {
+        if (!enableErrorQueue(libc, fd, family)) return fail();
+        f.setsockopt(fd, C.SOL_SOCKET, C.SO_TIMESTAMPNS, one, 4);
+      }
       const sa = sockaddrWithPort(ip, family, port);
       if (f.connect(fd, sa, sa.byteLength) !== 0 && errno() !== EINPROGRESS) return fail();
       len[0] = 28;
       if (f.getsockname(fd, name, lenBytes) !== 0) return fail();
       const sport = (name[2]! << 8) | name[3]!;
       let closed = false;
+      const readErrors = errorQueue ? errorQueueReader(libc, fd) : undefined;
       return {
         port: sport,
+        ...(readErrors ? { receiveErrors: () => (closed ? [] : readErrors(8)) } : {}),
         state() {
           if (closed) return "failed";
           len[0] = 4;

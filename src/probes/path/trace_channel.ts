@@ -15,7 +15,8 @@ import type { IcmpSocket } from "../icmp/ffi_socket.ts";
 import { canonicalIp } from "../icmp/sockaddr.ts";
 import { decodeIcmpQuote } from "./icmp_quote.ts";
 import type { TraceOptions, TraceResult } from "./types.ts";
-import { openUdpSender, type UdpSender } from "./udp_sender.ts";
+import { openUdpSender, type UdpSender, type UdpSenderOptions } from "./udp_sender.ts";
+import type { SocketOptions } from "../socket/socket_options.ts";
 import { openTcpSender, type TcpSender } from "./tcp_sender.ts";
 import { matchQuote, type PendingTables, sweepTcp, type TraceIgnoreReason } from "./trace_match.ts";
 import {
@@ -43,12 +44,16 @@ export interface TraceChannelOptions {
   /** Random source (tests pin it). */
   random?: (bytes: Uint8Array) => Uint8Array;
   /** Opens the UDP socket of one `protocol: udp` run (tests inject fakes). */
-  openUdp?: (family: 4 | 6) => UdpSender;
+  openUdp?: (family: 4 | 6, options: UdpSenderOptions) => UdpSender;
   /** The TCP sender of `protocol: tcp` runs (tests inject fakes). */
-  openTcp?: (family: 4 | 6) => TcpSender;
+  openTcp?: (family: 4 | 6, socketOptions?: SocketOptions) => TcpSender;
 }
 
-/** A family's raw socket plus its table of path probes in flight. */
+/**
+ * A family's raw socket plus its table of path probes in flight. The socket options of its runs
+ * (`TraceOptions.socketOptions`) must be the raw socket's own: the tracer keeps one channel
+ * per family and options.
+ */
 export interface TraceChannel {
   trace(ip: string, options: TraceOptions, signal?: AbortSignal): Promise<TraceResult>;
   /** Probes in flight (tests). */
@@ -135,9 +140,11 @@ export function createTraceChannel(
       let udpSocket: UdpSender | undefined;
       try {
         if (opts.protocol === "tcp") {
-          tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family);
+          tcpSender ??= (options.openTcp ?? openTcpSender)(socket.family, opts.socketOptions);
         }
-        if (opts.protocol === "udp") udpSocket = openUdp(socket.family);
+        if (opts.protocol === "udp") {
+          udpSocket = openUdp(socket.family, { socketOptions: opts.socketOptions });
+        }
       } catch (error) {
         return errorResult(error);
       }

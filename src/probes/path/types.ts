@@ -1,5 +1,6 @@
 /** @module The path probe's seams: one traced run, and what it found per hop. */
 import type { FailureReason, IcmpStats } from "../types.ts";
+import type { SocketOptions } from "../socket/socket_options.ts";
 
 /** What a path probe sends to each hop. */
 export type PathProtocol = "icmp" | "udp" | "tcp";
@@ -19,6 +20,8 @@ export interface TraceOptions {
   port: number;
   /** The whole run ends by then, replies or not. */
   timeoutMs: number;
+  /** dscp, source address or interface of every packet the run sends. */
+  socketOptions?: SocketOptions;
 }
 
 /** What came back for one TTL. */

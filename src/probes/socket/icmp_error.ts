@@ -25,6 +25,8 @@ export interface SocketError {
   port: number;
   /** The start of the packet in error as we sent it, after its IP header (ICMP or UDP payload). */
   original: Uint8Array;
+  /** `CLOCK_REALTIME` ns the kernel received the error, when the socket has `SO_TIMESTAMPNS`. */
+  stampNs?: number;
 }
 
 const V4_UNREACHABLE: Record<number, string> = {

@@ -3,7 +3,7 @@
  * found by trying (Deno reads `/proc/self/status` and `/proc/sys` only with --allow-all): a raw
  * ICMP socket opens only with CAP_NET_RAW, a datagram ICMP socket only where
  * `net.ipv4.ping_group_range` holds our group, `SO_BINDTODEVICE` needs CAP_NET_RAW before
- * Linux 5.7. Matched against the modules a config uses; the agent logs the notes at start and
+ * Linux 5.7 (path probes: see pathNote()). Matched against the modules a config uses; the agent logs the notes at start and
  * shows them in `/api/v1/status` (`privileges`).
  */
 import type { Config } from "../../config/schema.ts";
@@ -96,6 +96,8 @@ export function privilegeNotes(p: NetPrivileges, config: Config): PrivilegeNote[
       });
     }
   }
+  const path = modules.filter(([, m]) => m.type === "path");
+  if (path.length > 0) notes.push(pathNote(p, path));
   const bound = modules.filter(([, m]) => "source_interface" in m && m.source_interface);
   if (bound.length > 0 && p.bind_to_device === false) {
     notes.push({
@@ -111,4 +113,29 @@ export function privilegeNotes(p: NetPrivileges, config: Config): PrivilegeNote[
     });
   }
   return notes;
+}
+
+/**
+ * Path probes: raw ICMP sockets with CAP_NET_RAW; without, unprivileged mode (a socket of each
+ * run's own reading the routers' errors from its error queue): UDP and TCP always, ICMP where
+ * ping_group_range allows.
+ */
+function pathNote(p: NetPrivileges, path: [string, Config["probes"][string]][]): PrivilegeNote {
+  if (p.cap_net_raw !== false) {
+    return { level: "info", text: "path: raw ICMP sockets (CAP_NET_RAW)" };
+  }
+  const failing = path.flatMap(([name, m]) => {
+    const protocol = m.type === "path" ? m.protocol ?? "icmp" : "";
+    if (protocol === "icmp" && !p.ping_group_allows) {
+      return [`${name} (icmp needs CAP_NET_RAW or ping_group_range)`];
+    }
+    return [];
+  });
+  return {
+    level: "warning",
+    text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
+      "run's own socket (protocol udp and tcp" +
+      (p.ping_group_allows ? "; icmp: ping_group_range" : "") +
+      ")" + (failing.length > 0 ? `; these fail: ${failing.join(", ")}` : ""),
+  };
 }

@@ -22,18 +22,25 @@ export function decodeSocketError(
   data: Uint8Array,
 ): SocketError | undefined {
   const view = new DataView(control.buffer, control.byteOffset, control.byteLength);
+  let found: SocketError | undefined;
+  let stampNs: number | undefined;
   for (let c = 0; c + 16 <= control.length;) {
     const cmsgLen = Number(view.getBigUint64(c, true));
     if (cmsgLen < 16 || c + cmsgLen > control.length) break;
     const level = view.getInt32(c + 8, true);
     const type = view.getInt32(c + 12, true);
-    if (
-      ((level === 0 && type === 11) || (level === 41 && type === 25)) && cmsgLen >= 16 + EE_BYTES
+    if (level === 1 && type === 35 && cmsgLen >= 32) {
+      // SCM_TIMESTAMPNS, when the socket has SO_TIMESTAMPNS: when the ICMP error arrived.
+      stampNs = Number(view.getBigInt64(c + 16, true)) * 1e9 +
+        Number(view.getBigInt64(c + 24, true));
+    } else if (
+      !found && ((level === 0 && type === 11) || (level === 41 && type === 25)) &&
+      cmsgLen >= 16 + EE_BYTES
     ) {
       const d = c + 16;
       const offenderBytes = control.subarray(d + EE_BYTES, c + cmsgLen);
       const nameView = new DataView(name.buffer, name.byteOffset, name.byteLength);
-      return {
+      found = {
         errno: view.getUint32(d, true),
         origin: ORIGINS[control[d + 4]!] ?? "other",
         type: control[d + 5]!,
@@ -49,5 +56,6 @@ export function decodeSocketError(
     }
     c += (cmsgLen + 7) & ~7;
   }
-  return undefined;
+  if (found && stampNs !== undefined) found.stampNs = stampNs;
+  return found;
 }

@@ -82,6 +82,7 @@ Deno.test("createPathProbe() fails with timeout and the last hop when the destin
       size: 56,
       port: 33434,
       timeoutMs: 0,
+      socketOptions: {},
     },
   );
 });

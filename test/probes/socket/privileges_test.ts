@@ -59,3 +59,33 @@ Deno.test("privilegeNotes() says what needs CAP_NET_RAW and what falls back", ()
     text: "ICMP: raw sockets (CAP_NET_RAW)",
   });
 });
+
+const pathConfig = parseConfig(
+  `probes:
+  mtr: {type: path}
+  mtr_udp: {type: path, protocol: udp}
+  mtr_tcp: {type: path, protocol: tcp}
+targets:
+  - static: {targets: [127.0.0.1]}
+    probes: [mtr, mtr_udp, mtr_tcp]
+`,
+  "c.yaml",
+);
+
+Deno.test("privilegeNotes(): path modules without CAP_NET_RAW go unprivileged and name what fails", () => {
+  assert.deepEqual(privilegeNotes(readNetPrivileges(host(false, false)), pathConfig), [{
+    level: "warning",
+    text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
+      "run's own socket (protocol udp and tcp); these fail: mtr (icmp needs CAP_NET_RAW or " +
+      "ping_group_range)",
+  }]);
+  assert.deepEqual(privilegeNotes(readNetPrivileges(host(false, true)), pathConfig), [{
+    level: "warning",
+    text: "path: no CAP_NET_RAW: unprivileged mode, hops read from the error queue of each " +
+      "run's own socket (protocol udp and tcp; icmp: ping_group_range)",
+  }]);
+  assert.deepEqual(privilegeNotes(readNetPrivileges(host(true, false)), pathConfig), [{
+    level: "info",
+    text: "path: raw ICMP sockets (CAP_NET_RAW)",
+  }]);
+});

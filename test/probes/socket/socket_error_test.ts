@@ -91,3 +91,23 @@ Deno.test("icmpErrorOutcome() names local errors by errno", () => {
     detail: "errno 5: local error",
   });
 });
+
+Deno.test("decodeSocketError() takes the SCM_TIMESTAMPNS stamp beside the error, before or after it", () => {
+  const stamp = new Uint8Array(32);
+  const v = new DataView(stamp.buffer);
+  v.setBigUint64(0, 32n, true);
+  v.setInt32(8, 1, true); // SOL_SOCKET
+  v.setInt32(12, 35, true); // SCM_TIMESTAMPNS
+  v.setBigInt64(16, 1_700_000_000n, true);
+  v.setBigInt64(24, 123_456_789n, true);
+  const ee = control(0, 11, [113, 2, 11, 0, 0], encodeSockaddr("100.64.1.2", 4));
+  const name = encodeSockaddr("100.65.1.2", 4);
+  for (const c of [new Uint8Array([...stamp, ...ee]), new Uint8Array([...ee, ...stamp])]) {
+    const e = decodeSocketError(c, name, 16, new Uint8Array())!;
+    assert.equal(e.stampNs, 1_700_000_000 * 1e9 + 123_456_789);
+    assert.equal(e.type, 11);
+  }
+  // Without a stamp there is no field; a stamp without an error is no error.
+  assert.equal("stampNs" in decodeSocketError(ee, name, 16, new Uint8Array())!, false);
+  assert.equal(decodeSocketError(stamp, name, 16, new Uint8Array()), undefined);
+});
