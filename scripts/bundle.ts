@@ -63,6 +63,19 @@ async function packageVersion(): Promise<string> {
   return pkg.version ?? "0.0.0";
 }
 
+/**
+ * `text` with every non-ASCII character written as a `\uXXXX` escape (the same character in
+ * the strings, regular expressions and identifiers where esbuild leaves them). V8 keeps a module's
+ * source as one string: a single non-Latin-1 character (a dependency's regex has Cyrillic)
+ * makes the whole ~750 KB bundle a two-byte string, 0.75 MB more heap for the agent's life.
+ */
+export function asciiOnly(text: string): string {
+  return text.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Bundle `src/main.ts` into one ES module; throws when an unbundled non-Node import remains. */
 export async function bundle(options: BundleOptions = {}): Promise<BundleResult> {
   const outfile = options.outfile ?? Deno.env.get("VMPROBER_BUNDLE_OUT") ??
@@ -100,6 +113,9 @@ export async function bundle(options: BundleOptions = {}): Promise<BundleResult>
         `Cannot bundle: imports left unbundled: ${left.map((i) => i.path).join(", ")}`,
       );
     }
+    const text = await Deno.readTextFile(outfile);
+    const ascii = asciiOnly(text);
+    if (ascii !== text) await Deno.writeTextFile(outfile, ascii);
     const { size } = await Deno.stat(outfile);
     return { outfile, bytes: size, version, commit };
   } finally {

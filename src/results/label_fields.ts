@@ -30,9 +30,6 @@ export interface JobFields {
   starts: number[];
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
-  /** `bytes` before and after `nameAt` (views made once, not per series). */
-  head: Uint8Array;
-  tail: Uint8Array;
 }
 
 /** The caches of {@linkcode createLabelFieldCache}. */
@@ -164,8 +161,6 @@ export function createLabelFieldCache(
         names: labelNames,
         starts,
         nameAt,
-        head: bytes.subarray(0, nameAt),
-        tail: bytes.subarray(nameAt),
       };
       if (!byKey) jobs.set(r.labels, byKey = new Map());
       byKey.set(r.key, job);

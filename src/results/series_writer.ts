@@ -84,12 +84,12 @@ export function createSeriesWriter(): SeriesWriter {
         ensure(1 + 10 + tsSize);
         buf[len++] = 0x0a;
         len = putVarint(buf, len, tsSize);
-        buf.set(job.head, len);
-        len += job.head.length;
+        // The job's fields with `__name__` copied in at `nameAt` (no per-job views kept).
+        const bytes = job.bytes, at = job.nameAt;
+        for (let k = 0; k < at; k++) buf[len++] = bytes[k]!;
         buf.set(name, len);
         len += name.length;
-        buf.set(job.tail, len);
-        len += job.tail.length;
+        for (let k = at; k < bytes.length; k++) buf[len++] = bytes[k]!;
       } else {
         // Walked twice: size, then bytes.
         const tsSize = walk(job, all, false) + 1 + varintSize(sampleSize) + sampleSize;

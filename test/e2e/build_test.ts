@@ -4,7 +4,7 @@
  * release layout `install.sh` downloads.
  */
 import assert from "node:assert/strict";
-import { BUNDLE_BANNER, isAllowedExternal, ROOT } from "../../scripts/bundle.ts";
+import { asciiOnly, BUNDLE_BANNER, isAllowedExternal, ROOT } from "../../scripts/bundle.ts";
 import { elfTarget, missingRuntimeMessage, sha256sums, TARGETS } from "../../scripts/build.ts";
 import { releaseTag, writeRelease } from "../../scripts/release.ts";
 import { parseDenoFlags, readDenoFlags } from "../../scripts/permissions.ts";
@@ -52,6 +52,8 @@ Deno.test("bundle() output is one module importing only Node built-ins, with the
   const { file } = await testBundle();
   const text = await Deno.readTextFile(file);
   assert.ok(text.startsWith(BUNDLE_BANNER), "the banner gives the ESM output a require()");
+  // One non-ASCII character would make V8 hold the whole source as a two-byte string.
+  assert.equal(text.match(/[\u0080-\uffff]/g), null);
   const specifiers = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"']+)["']/g)].map((m) =>
     m[1]!
   );
@@ -60,6 +62,23 @@ Deno.test("bundle() output is one module importing only Node built-ins, with the
   assert.match(text, /\/\/# sourceMappingURL=vmprober\.js\.map\n?$/);
   const map = JSON.parse(await Deno.readTextFile(`${file}.map`));
   assert.ok(map.sources.some((s: string) => s.endsWith("src/main.ts")));
+});
+
+Deno.test("asciiOnly() escapes non-ASCII characters so the code means the same", () => {
+  const src =
+    'const re = /(ms|\u043c\u0441)/i; const s = "\u00b5s \u2192 \u{1f600}"; export { re, s };';
+  const out = asciiOnly(src);
+  assert.equal(out.match(/[\u0080-\uffff]/), null);
+  assert.equal(
+    out,
+    'const re = /(ms|\\u043c\\u0441)/i; const s = "\\u00b5s \\u2192 \\ud83d\\ude00"; export { re, s };',
+  );
+  const re = new RegExp(out.slice(out.indexOf("/") + 1, out.indexOf("/i")), "i");
+  assert.ok(re.test("5 \u043c\u0441"));
+  assert.equal(
+    JSON.parse(out.slice(out.indexOf('"'), out.lastIndexOf('"') + 1)),
+    "\u00b5s \u2192 \u{1f600}",
+  );
 });
 
 Deno.test("isAllowedExternal() allows Node built-ins only", () => {

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { createProbeMetrics, ICMP_RTT_BUCKETS } from "../../src/metrics/probe_metrics.ts";
+import {
+  countResult,
+  createProbeMetrics,
+  ICMP_RTT_BUCKETS,
+} from "../../src/metrics/probe_metrics.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 
@@ -103,4 +107,42 @@ Deno.test("chunks() shows one moment even when records arrive between pieces", (
   assert.equal(sum("vmprober_icmp_packets_sent_total"), 300);
   assert.equal(sum("vmprober_icmp_packets_received_total"), 300);
   assert.equal(sum("vmprober_probes_total"), 300);
+});
+
+Deno.test("countResult() keeps runs by result as a flat list in first-seen order", () => {
+  const results: (string | number)[] = [];
+  for (const r of ["success", "refused", "success", "timeout", "success"]) countResult(results, r);
+  assert.deepEqual(results, ["success", 3, "refused", 1, "timeout", 1]);
+});
+
+Deno.test("vmprober_probes_total counts each result of a job, first seen first", () => {
+  const metrics = createProbeMetrics({ buckets: [0.01] });
+  const tcp = (success: boolean, reason?: "refused" | "timeout"): ResultRecord => ({
+    timestampMs: 1_700_000_000_000,
+    target: "127.0.0.1:22",
+    probe: "ssh",
+    key: jobKey("ssh", "127.0.0.1:22"),
+    type: "tcp",
+    labels: {},
+    success,
+    durationSeconds: 0.005,
+    reason,
+    attempts: 1,
+    ipProtocol: 4,
+  });
+  metrics.write([tcp(false, "refused"), tcp(true), tcp(false, "refused")]);
+  const it = metrics.chunks(1);
+  const first = it.next().value!;
+  metrics.write([tcp(false, "timeout"), tcp(true)]); // after the page's moment
+  const page = first + [...it].join("");
+  const l = 'instance="127.0.0.1:22",job="ssh",probe="ssh",type="tcp",target="127.0.0.1:22"';
+  const totals = page.split("\n").filter((x) => x.startsWith("vmprober_probes_total{"));
+  assert.deepEqual(totals, [
+    `vmprober_probes_total{${l},result="refused"} 2`,
+    `vmprober_probes_total{${l},result="success"} 1`,
+  ]);
+  assert.ok(
+    metrics.render().includes(`vmprober_probes_total{${l},result="timeout"} 1\n`),
+    "the next page has the later runs",
+  );
 });
