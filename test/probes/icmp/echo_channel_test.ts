@@ -84,9 +84,11 @@ Deno.test("createEchoChannel() reports loss when nothing answers, within the tim
 Deno.test("createEchoChannel() gives each run a fresh identifier and sequence base", async () => {
   const socket = fakeIcmpSocket(4, "raw", () => []);
   const channel = createEchoChannel(socket);
+  // No replies: each run sends its 3 echoes 1 ms apart, then waits out its timeout (long enough
+  // that a loaded machine still sends all three before it).
   await Promise.all([
-    channel.run("127.0.0.1", { ...opts, timeoutMs: 10 }),
-    channel.run("127.0.0.1", { ...opts, timeoutMs: 10 }),
+    channel.run("127.0.0.1", { ...opts, timeoutMs: 150 }),
+    channel.run("127.0.0.1", { ...opts, timeoutMs: 150 }),
   ]);
   channel.close();
   const keys = socket.sent.map((s) =>
