@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/parse.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new assert.AssertionError({ message: "expected a ConfigError" });
-}
+import { problems } from "../_support/config_problems.ts";
 
 Deno.test("parseConfig() accepts a path module with every key", () => {
   const c = parseConfig(

@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/parse.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
+import { problems } from "../_support/config_problems.ts";
 import { interfaceExists } from "../../src/config/socket_fields.ts";
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new assert.AssertionError({ message: "expected a ConfigError" });
-}
 
 Deno.test("parseConfig() takes dscp, source_ip, source_interface and dont_fragment", () => {
   const c = parseConfig(
