@@ -18,7 +18,6 @@ import {
   moduleName,
   num,
   positive,
-  size,
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
@@ -31,6 +30,7 @@ import { icmpProbe } from "./icmp_schema.ts";
 import { httpProbe } from "./http_schema.ts";
 import { dnsProbe, dnsSection } from "./dns_schema.ts";
 import { pathProbe } from "./path_schema.ts";
+import { walSection } from "./wal_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
 
@@ -43,33 +43,6 @@ export const probeModule = z.discriminatedUnion("type", [
   dnsProbe,
   pathProbe,
 ]);
-
-/** The `wal:` section. */
-const walSection = z.strictObject({
-  dir: withDefault(text(), "data/wal"),
-  segment_size: withDefault(size(), 16 * 1024 ** 2),
-  max_size: withDefault(size(), 1024 ** 3),
-  fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
-  fsync_interval: withDefault(duration(), 1000),
-  compact: withDefault(z.boolean(), true),
-});
-
-/** The settings of the WAL as configured. */
-export type WalSettings = z.output<typeof walSection>;
-
-/**
- * The WAL the agent keeps: the `wal:` section when written (a local history even without a
- * pusher), its defaults when there is a `push:` section, else none (a pull-only agent writes
- * nothing to disk).
- */
-export function walSettings(config: Pick<Config, "wal" | "push">): WalSettings | null {
-  return config.wal ?? (config.push ? walSection.parse({}) : null);
-}
-
-/** Where `vmprober wal inspect` looks by default: the configured dir, else the default one. */
-export function walDir(config: Pick<Config, "wal">): string {
-  return (config.wal ?? walSection.parse({})).dir;
-}
 
 /** The whole config file. */
 export const configSchema = z.strictObject({
