@@ -95,7 +95,9 @@ export function createPusher(options: PusherOptions): Pusher {
     () => wal.stats().pending_samples,
     destination,
   );
-  const adder = createLabelAdder(options.sendLabels ?? {});
+  const adder = createLabelAdder(options.sendLabels ?? {}, {
+    onDuplicate: (n) => metrics.sendLabelsDropped.inc({ reason: "duplicate" }, n),
+  });
   const soft = new AbortController(); // stop: no more waiting or backing off
   const hard = new AbortController(); // shutdown deadline: abort requests in flight
   let client: PushClient | undefined;
