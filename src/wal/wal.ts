@@ -1,13 +1,12 @@
 /**
- * @module `openWal()`: the file-backed write-ahead log. Appends are queued in memory, packed into
- * frames and written by one flush at a time (`always`: at the end of the current tick, fsynced;
- * `batch`: every `fsyncIntervalMs`, fsynced; `never`: same schedule, no fsync). Readers see a record
- * once it is written (and fsynced, per policy). Opening runs recovery (see recover.ts).
+ * @module `openWal()`: the file-backed write-ahead log, composed of its parts: appends queued and
+ * written per fsync policy (appender.ts), reads (segment_reader.ts), positions and deletion
+ * (retention.ts), compaction (compactor.ts). Readers see a record once it is written (and fsynced,
+ * per policy). Opening runs recovery (see recover.ts).
  */
 import { Registry } from "../base/prom.ts";
 import { logger } from "../log.ts";
 import { systemClock } from "../base/clock.ts";
-import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
 import { recoverWal } from "./recover.ts";
 import { readDestinationPositions } from "./destination_positions.ts";
 import { Retention } from "./retention.ts";
@@ -19,12 +18,11 @@ import type { WalIndex } from "./wal_index.ts";
 import { SegmentWriter } from "./segment_writer.ts";
 import { type DirLock, lockWalDir } from "./dir_lock.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
+import { Appender } from "./appender.ts";
 
 export type { LocalWal, WalOptions, WalReport } from "./types.ts";
 
 const log = logger("wal");
-/** Queued bytes that trigger an immediate write, whatever the policy (bounds memory). */
-const FLUSH_AT_BYTES = 4 * 1024 * 1024;
 
 /** Opens (creating if needed) and recovers the WAL in `options.dir`. */
 export async function openWal(options: WalOptions): Promise<LocalWal> {
@@ -92,15 +90,10 @@ class FileWal implements LocalWal {
   #index: WalIndex;
   #retention: Retention;
   #recovered: Recovered;
-  #pending: PendingAppend[] = [];
-  #pendingBytes = 0;
-  #stalled: ReadyFrame[] = [];
   #writer: SegmentWriter;
-  #diskFull = false;
-  #writeFailing = false;
+  #appender: Appender;
   #chain: Promise<void> = Promise.resolve();
   #compactor: Compactor;
-  #armed = false;
   #abort = new AbortController();
   #waiters = new Set<() => void>();
   #closed = false;
@@ -162,6 +155,28 @@ class FileWal implements LocalWal {
       if (name) this.metrics.dropped.inc({ reason: "wal_full", destination: name }, 0);
     }
     this.#readHigh = this.#retention.min;
+    this.#appender = new Appender({
+      dir: opts.dir,
+      writer: this.#writer,
+      metrics: this.metrics,
+      clock: this.#opts.clock,
+      fsync: opts.fsync,
+      fsyncIntervalMs: opts.fsyncIntervalMs,
+      maxRecordBytes: this.#opts.maxRecordBytes,
+      retryMs: this.#opts.retryMs,
+      minPosition: () => this.#retention.min,
+      written: (n) => {
+        this.metrics.records.inc(n);
+        for (const w of this.#waiters) w();
+      },
+      afterWrite: () => this.#retention.enforceMaxSize(this.#opts.maxSize),
+      serialize: (fn) => {
+        this.#chain = this.#chain.then(fn);
+        return this.#chain;
+      },
+      closed: () => this.#closed,
+      signal: this.#abort.signal,
+    });
   }
 
   /** The lowest position of the destinations: everything before it is pushed everywhere. */
@@ -178,7 +193,7 @@ class FileWal implements LocalWal {
   }
 
   get unwrittenBytes(): number {
-    return this.#pendingBytes + this.#stalled.reduce((n, f) => n + f.bytes.length, 0);
+    return this.#appender.unwrittenBytes;
   }
 
   /** Opens the last segment for appending (if there is one). */
@@ -187,87 +202,11 @@ class FileWal implements LocalWal {
   }
 
   append(body: Uint8Array, samples: number): boolean {
-    if (this.#closed || this.#diskFull) {
-      this.metrics.dropped.inc({ reason: this.#closed ? "wal_closed" : "disk_full" }, samples);
-      return false;
-    }
-    this.#pending.push({ body, samples });
-    this.#pendingBytes += body.length;
-    if (this.#pendingBytes >= FLUSH_AT_BYTES) void this.flush();
-    else this.#arm(this.#opts.fsync === "always" ? 0 : this.#opts.fsyncIntervalMs);
-    return true;
+    return this.#appender.append(body, samples);
   }
 
   flush(): Promise<void> {
-    this.#chain = this.#chain.then(() => this.#flushNow());
-    return this.#chain;
-  }
-
-  #arm(delay: number): void {
-    if (this.#armed || this.#closed) return;
-    this.#armed = true;
-    this.#opts.clock.sleep(delay, this.#abort.signal).then(
-      () => {
-        this.#armed = false;
-        return this.flush();
-      },
-      () => {
-        this.#armed = false;
-      },
-    );
-  }
-
-  async #flushNow(): Promise<void> {
-    if (this.#pending.length > 0) {
-      const pending = this.#pending;
-      const max = this.#opts.maxRecordBytes;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      // One frame at a time, yielding between frames: a second of appends at 10,000 probes/s is
-      // ~4 MiB, and compressing it in one go blocks the event loop (the scheduler) for ~10-50 ms.
-      for (let i = 0; i < pending.length;) {
-        let j = i;
-        for (let bytes = 0; j < pending.length; j++) {
-          if (j > i && bytes + pending[j]!.body.length > max) break;
-          bytes += pending[j]!.body.length;
-        }
-        this.#stalled.push(...packFrames(pending.slice(i, j), max));
-        i = j;
-        if (i < pending.length) await new Promise((r) => setTimeout(r, 0));
-      }
-    }
-    if (this.#stalled.length === 0) return;
-    try {
-      await this.#writer.write(this.#stalled, this.#retention.min, (n) => {
-        this.metrics.records.inc(n);
-        for (const w of this.#waiters) w();
-      });
-      if (this.#diskFull) log.info("WAL appends resumed: disk space is available again");
-      else if (this.#writeFailing) log.info("WAL writes work again");
-      this.#diskFull = false;
-      this.#writeFailing = false;
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === "ENOSPC") {
-        if (!this.#diskFull) {
-          log.error("WAL disk full: appends paused, probing goes on; retrying every {ms} ms", {
-            ms: this.#opts.retryMs,
-            dir: this.#opts.dir,
-          });
-        }
-        this.#diskFull = true;
-      } else if (!this.#writeFailing) {
-        log.error("Cannot write the WAL: {error}; retrying", { error: String(e) });
-      }
-      this.#writeFailing = true;
-      this.#arm(this.#opts.retryMs);
-      return;
-    }
-    await this.#enforceMaxSize();
-  }
-
-  #enforceMaxSize(): Promise<void> {
-    return this.#retention.enforceMaxSize(this.#opts.maxSize);
+    return this.#appender.flush();
   }
 
   read(offset: number, options: { maxBytes: number }): Promise<WalEntry[]> {
@@ -339,7 +278,7 @@ class FileWal implements LocalWal {
       corrupt_unparsed_bytes: this.corruptSeen.unparsed,
       push_position: this.#retention.min,
       end_offset: idx.endOffset(this.#retention.min),
-      disk_full: this.#diskFull,
+      disk_full: this.#appender.diskFull,
     };
   }
 
