@@ -4,15 +4,19 @@
  * sample older than the newest it holds for that series). Series keys are worked out only when a
  * second request could go out beside a first; after a run of conflicts (a backlog that was never
  * compacted: every batch holds most series) the next batches are taken as conflicting without
- * decoding them, which is always safe and saves the CPU; then checking resumes.
+ * decoding them, which is always safe and saves the CPU; then checking resumes, and if the first
+ * batch checked conflicts again, the next skip is twice as long (up to MAX_SKIP). A batch read
+ * from a compacted segment, where concurrency pays, is always checked.
  */
 import type { Batch } from "./batcher.ts";
 import { seriesKeys, sharesSeries } from "./series_keys.ts";
 
 /** After this many batches in a row that shared a series with one in flight… */
 export const CONFLICT_RUN = 8;
-/** …this many are held back without comparing their series. */
+/** …this many are held back without comparing their series… */
 export const SKIP_CHECKS = 64;
+/** …doubling while the batch checked after a skip conflicts again, up to this many. */
+export const MAX_SKIP = 1024;
 
 /** A batch read from the WAL, with its series keys once worked out. */
 export interface GatedBatch {
@@ -33,16 +37,28 @@ export function createOrderGate(
   const keys = (e: GatedBatch) => e.keys === undefined ? (e.keys = keysOf(e.batch.body)) : e.keys;
   let conflictRun = 0;
   let skipChecks = 0;
+  /** The next skip's length; `afterSkip`: the last call ended a skip. */
+  let skipLength = SKIP_CHECKS;
+  let afterSkip = false;
   return {
     conflicts(inFlight, next) {
-      const conflict = skipChecks > 0
-        ? (skipChecks--, true)
-        : inFlight.some((w) => sharesSeries(keys(w), keys(next)));
-      if (skipChecks === 0) conflictRun = conflict ? conflictRun + 1 : 0;
-      if (conflictRun >= CONFLICT_RUN) {
-        conflictRun = 0;
-        skipChecks = SKIP_CHECKS;
+      if (next.batch.compacted) skipChecks = 0;
+      if (skipChecks > 0) {
+        if (--skipChecks === 0) afterSkip = true;
+        return true;
       }
+      const conflict = inFlight.some((w) => sharesSeries(keys(w), keys(next)));
+      if (!conflict) {
+        conflictRun = 0;
+        skipLength = SKIP_CHECKS;
+      } else if (afterSkip && !next.batch.compacted) {
+        skipLength = Math.min(skipLength * 2, MAX_SKIP);
+        skipChecks = skipLength;
+      } else if (++conflictRun >= CONFLICT_RUN && !next.batch.compacted) {
+        conflictRun = 0;
+        skipChecks = skipLength;
+      }
+      afterSkip = false;
       return conflict;
     },
   };
