@@ -62,7 +62,13 @@ for (let r = 1; r <= rounds; r++) {
 }
 console.log("medians:");
 for (const [name, runs] of rows) {
-  console.log(`  ${line(name, runs[0]!.map((_, i) => median(runs.map((x) => x[i]!))))}`);
+  console.log(`  ${line(name, runs[0]!.map((_, i) => medianOf(runs.map((x) => x[i]!))))}`);
+}
+
+/** The median of the runs that gave a figure (a failed run is NaN). */
+function medianOf(xs: number[]): number {
+  const ok = xs.filter((x) => !Number.isNaN(x));
+  return ok.length ? median(ok) : NaN;
 }
 
 function line(name: string, [rss, anon, pss, ready, rss10k, icmp, tcp]: number[]): string {
