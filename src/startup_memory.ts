@@ -5,8 +5,13 @@
  * memory reducer only starts after a full collection): one last-resort major collection (V8
  * compacts the old generation, shrinks the young one, frees its pooled pages) then `malloc_trim(0)`.
  * The collection needs V8's `--expose-gc` (in `scripts/deno_flags`); without it only the trim runs.
+ * It is skipped above {@linkcode MAX_COLLECT_HEAP_BYTES}: its cost grows with the live heap
+ * (~40 ms of CPU for a 12 MB heap), and a big config's heap is mostly live.
  */
 import { trimMallocHeap, type TrimResult } from "./malloc_trim.ts";
+
+/** The used V8 heap above which the start-up collection is skipped: 64 MiB. */
+export const MAX_COLLECT_HEAP_BYTES = 64 * 2 ** 20;
 
 /** V8's `gc()` as `--expose-gc` installs it (the options form). */
 export type ExposedGc = (
@@ -15,7 +20,7 @@ export type ExposedGc = (
 
 /** What {@linkcode releaseStartupMemory} did. */
 export interface ReleaseResult {
-  /** Whether the major collection ran (false without `--expose-gc`). */
+  /** Whether the major collection ran (false without `--expose-gc` or above the heap limit). */
   collected: boolean;
   trim: TrimResult;
   /** V8's used heap before and after, in bytes. */
@@ -29,15 +34,28 @@ export function exposedGc(): ExposedGc | undefined {
   return typeof gc === "function" ? gc as ExposedGc : undefined;
 }
 
-/** One last-resort major collection when `gc` is given, then the malloc trim; the heap around it. */
+/** Effects and limit of {@linkcode releaseStartupMemory} (real ones by default). */
+export interface ReleaseOptions {
+  trim?: () => TrimResult;
+  heapUsed?: () => number;
+  /** Default {@linkcode MAX_COLLECT_HEAP_BYTES}. */
+  maxHeapBytes?: number;
+}
+
+/**
+ * One last-resort major collection when `gc` is given and the used heap is at most the limit, then
+ * the malloc trim; the used heap before and after.
+ */
 export function releaseStartupMemory(
   gc: ExposedGc | undefined = exposedGc(),
-  effects: { trim?: () => TrimResult; heapUsed?: () => number } = {},
+  options: ReleaseOptions = {},
 ): ReleaseResult {
-  const heapUsed = effects.heapUsed ?? (() => Deno.memoryUsage().heapUsed);
+  const heapUsed = options.heapUsed ?? (() => Deno.memoryUsage().heapUsed);
   const heapBefore = heapUsed();
-  gc?.({ type: "major", execution: "sync", flavor: "last-resort" });
+  const collect = gc !== undefined &&
+    heapBefore <= (options.maxHeapBytes ?? MAX_COLLECT_HEAP_BYTES);
+  if (collect) gc({ type: "major", execution: "sync", flavor: "last-resort" });
   const heapAfter = heapUsed();
-  const trim = (effects.trim ?? trimMallocHeap)();
-  return { collected: gc !== undefined, trim, heapBefore, heapAfter };
+  const trim = (options.trim ?? trimMallocHeap)();
+  return { collected: collect, trim, heapBefore, heapAfter };
 }

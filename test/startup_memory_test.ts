@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type ExposedGc, exposedGc, releaseStartupMemory } from "../src/startup_memory.ts";
+import {
+  type ExposedGc,
+  exposedGc,
+  MAX_COLLECT_HEAP_BYTES,
+  releaseStartupMemory,
+} from "../src/startup_memory.ts";
 
 Deno.test("releaseStartupMemory() collects, then trims, and reports the heap around the collection", () => {
   const calls: string[] = [];
@@ -19,6 +24,21 @@ Deno.test("releaseStartupMemory() collects, then trims, and reports the heap aro
 Deno.test("releaseStartupMemory() without --expose-gc only trims", () => {
   const r = releaseStartupMemory(undefined, { trim: () => "nothing", heapUsed: () => 7 });
   assert.deepEqual(r, { collected: false, trim: "nothing", heapBefore: 7, heapAfter: 7 });
+});
+
+Deno.test("releaseStartupMemory() skips the collection above the heap limit and still trims", () => {
+  const calls: string[] = [];
+  const gc: ExposedGc = () => calls.push("gc");
+  const trim = () => (calls.push("trim"), "released" as const);
+  const big = releaseStartupMemory(gc, { trim, heapUsed: () => 65, maxHeapBytes: 64 });
+  assert.deepEqual(calls, ["trim"]);
+  assert.deepEqual(big, { collected: false, trim: "released", heapBefore: 65, heapAfter: 65 });
+  calls.length = 0;
+  const at = releaseStartupMemory(gc, { trim, heapUsed: () => 64, maxHeapBytes: 64 });
+  assert.deepEqual(calls, ["gc", "trim"]);
+  assert.equal(at.collected, true);
+  const dflt = releaseStartupMemory(gc, { trim, heapUsed: () => MAX_COLLECT_HEAP_BYTES + 1 });
+  assert.equal(dflt.collected, false, "the default limit is 64 MiB");
 });
 
 Deno.test("exposedGc() is undefined without --expose-gc and V8's gc with it", async () => {
