@@ -7,7 +7,8 @@
  * with `dscp`, `source_ip` or `source_interface`; `write` for the WAL.
  * Only modules some target source names count.
  */
-import { type Config, walSettings } from "./schema.ts";
+import type { Config } from "./schema.ts";
+import { walSettings } from "./wal_schema.ts";
 
 /** The permissions a running agent drops when its config does not need them. */
 export const DROPPABLE = ["run", "ffi", "write"] as const;
