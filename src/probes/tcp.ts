@@ -1,8 +1,10 @@
 /**
- * @module TCP probe: connect time through `Deno.connect` (or a TLS handshake, reporting the peer
- * certificate's expiry), optional `send` and `expect` (a regex on the first bytes, e.g. an SSH
- * banner). With `dscp`, `source_ip` or `source_interface` the connection is our own FFI socket
- * (socket/tcp_socket.ts; no TLS then). One attempt, never longer than the job's timeout.
+ * @module TCP probe: connect time (or a TLS handshake, reporting the peer certificate's expiry),
+ * optional `send` and `expect` (a regex on the first bytes, e.g. an SSH banner). A connect-only
+ * module connects through the process's shared epoll poller (tcp_fast.ts) where FFI is allowed,
+ * else through `Deno.connect`, like modules with `tls`, `send` or `expect`. With `dscp`,
+ * `source_ip` or `source_interface` the connection is our own FFI socket (socket/tcp_socket.ts;
+ * no TLS then). One attempt, never longer than the job's timeout.
  */
 import { moduleResolveOptions } from "../net/dns/dns_server.ts";
 import type { Probe } from "./types.ts";
@@ -18,6 +20,9 @@ import { type AddressFields, addressFields } from "./address_fields.ts";
 import type { PeerRegex } from "../base/peer_regex.ts";
 import { moduleSocketOptions, socketOptionsKey } from "./socket/socket_options.ts";
 import { ffiTcpConnect } from "./socket/tcp_socket.ts";
+import { acquireTcpPoller, type TcpPoller } from "./socket/tcp_poller.ts";
+import { connectOnly, pollerConnect } from "./tcp_fast.ts";
+import { logger } from "../log.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
 export const MAX_EXPECT_BYTES = 64 * 1024;
@@ -26,18 +31,40 @@ export const MAX_EXPECT_BYTES = 64 * 1024;
 export interface TcpProbeOptions {
   connect?: (options: Deno.ConnectOptions) => Promise<Deno.TcpConn>;
   resolver?: Resolver;
+  /**
+   * The poller connect-only modules use; default: the process's shared one, made at the first
+   * such probe. `null`: always `Deno.connect`.
+   */
+  poller?: TcpPoller | null;
+}
+
+/** Why connect-only probes use `Deno.connect`: no FFI permission, or the poller would not open. */
+function openPoller(): TcpPoller | null {
+  const log = logger("probes", "tcp");
+  try {
+    const ffi = Deno.permissions.querySync({ name: "ffi" }).state;
+    if (ffi !== "granted") throw new Error(`the ffi permission is ${ffi}`);
+    const poller = acquireTcpPoller();
+    log.info("TCP: connect-only probes through the shared epoll poller");
+    return poller;
+  } catch (e) {
+    log.warn("TCP: connect-only probes fall back to Deno.connect (more CPU per probe): {why}", {
+      why: (e as Error).message,
+    });
+    return null;
+  }
 }
 
 /** Creates the TCP probe. */
 export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
   const connect = options.connect ?? ((o) => Deno.connect(o));
   const resolver = options.resolver ?? createResolver();
+  let poller = options.poller;
+  const fastPoller = () => poller === undefined ? (poller = openPoller()) : poller;
   return {
     type: "tcp",
     async run(job: ProbeJob<"tcp">, signal: AbortSignal): Promise<ProbeOutcome> {
       const start = performance.now();
-      const took = () => (performance.now() - start) / 1000;
-      using limit = deadline(signal, job.timeoutMs);
       if (job.port === undefined) {
         return {
           success: false,
@@ -46,6 +73,15 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           detail: "no port: set one in the target or the probe module",
         };
       }
+      const fast = connectOnly(job.options) ? fastPoller() : null;
+      const literal = fast ? literalAddress(job.host) : undefined;
+      if (fast && literal) {
+        // No deadline of our own: the poller keeps the timeout; `signal` is the agent's stop.
+        const addr = addressFields(literal, 0);
+        return pollerConnect(fast, { job, resolved: literal, literal: true, start, addr, signal });
+      }
+      const took = () => (performance.now() - start) / 1000;
+      using limit = deadline(signal, job.timeoutMs);
       let addr: AddressFields = { dnsLookupSeconds: 0 };
       let conn: ByteStream | undefined;
       let tls: ProbeOutcome["tls"];
@@ -70,6 +106,10 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           }
         }
         addr = addressFields(resolved, took());
+        if (fast) {
+          const c = { job, resolved, literal: false, start, addr, signal: limit };
+          return await pollerConnect(fast, c);
+        }
         if (job.options.tls) {
           const name = job.options.tls_server_name ??
             (isIPv4(job.host) || isIPv6(job.host) ? undefined : job.host);
@@ -141,6 +181,11 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
           // already closed
         }
       }
+    },
+    async [Symbol.asyncDispose]() {
+      const held = poller;
+      poller = options.poller;
+      if (held && options.poller === undefined) await held.release();
     },
   };
 }
