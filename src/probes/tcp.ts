@@ -21,7 +21,8 @@ import type { PeerRegex } from "../base/peer_regex.ts";
 import { moduleSocketOptions, socketOptionsKey } from "./socket/socket_options.ts";
 import { ffiTcpConnect } from "./socket/tcp_socket.ts";
 import { acquireTcpPoller, type TcpPoller } from "./socket/tcp_poller.ts";
-import { connectOnly, pollerConnect } from "./tcp_fast.ts";
+import { pollerConnect } from "./tcp_fast.ts";
+import { connectOnly } from "./connect_only.ts";
 import { logger } from "../log.ts";
 
 /** Most bytes read while waiting for `expect` to match. */
@@ -56,7 +57,7 @@ function openPoller(): TcpPoller | null {
 }
 
 /** Creates the TCP probe. */
-export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> {
+export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & AsyncDisposable {
   const connect = options.connect ?? ((o) => Deno.connect(o));
   const resolver = options.resolver ?? createResolver();
   let poller = options.poller;

@@ -4,7 +4,6 @@
  * nor abort listener per probe. The failure reasons and their details are `Deno.connect`'s
  * (`refused` with `Connection refused (os error 111)`, `timeout` with `probe timed out`, …).
  */
-import type { ModuleOf } from "../config/schema.ts";
 import type { ProbeJob } from "../schedule/job.ts";
 import type { Resolved } from "../net/resolver.ts";
 import type { ProbeOutcome } from "./types.ts";
@@ -12,12 +11,6 @@ import type { AddressFields } from "./address_fields.ts";
 import { errnoReason, failureReason } from "./failure_reason.ts";
 import { encodeSockaddr } from "./icmp/sockaddr.ts";
 import { ABORTED, type TcpPoller, TIMED_OUT } from "./socket/tcp_poller.ts";
-
-/** True when a TCP module only connects: the poller can do it. */
-export function connectOnly(o: Omit<ModuleOf<"tcp">, "type">): boolean {
-  return !o.tls && !o.send && (o.expect === undefined || o.expect.source === "") &&
-    o.dscp === undefined && o.source_ip === undefined && o.source_interface === undefined;
-}
 
 /** Each job's `sockaddr` for its literal address (a job object lives as long as its target). */
 const sockaddrs = new WeakMap<ProbeJob<"tcp">, Uint8Array>();
