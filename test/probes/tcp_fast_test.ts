@@ -44,11 +44,13 @@ for (const ip of ["127.0.0.1", "::1"]) {
     await using fast = createTcpProbe({ poller });
     await using deno = createTcpProbe({ poller: null });
     const closed = closedPort();
-    for (const [port, reason, detail] of [
-      [open.port, undefined, undefined],
-      [closed, "refused", "Connection refused (os error 111)"],
-      [dropping.port, "timeout", "probe timed out"],
-    ] as const) {
+    for (
+      const [port, reason, detail] of [
+        [open.port, undefined, undefined],
+        [closed, "refused", "Connection refused (os error 111)"],
+        [dropping.port, "timeout", "probe timed out"],
+      ] as const
+    ) {
       const [a, b] = [await fast.run(job(ip, port), signal), await deno.run(job(ip, port), signal)];
       for (const r of [a, b]) {
         assert.equal(r.success, reason === undefined, `${port}: ${r.detail}`);
