@@ -78,8 +78,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
       const literal = fast ? literalAddress(job.host) : undefined;
       if (fast && literal) {
         // No deadline of our own: the poller keeps the timeout; `signal` is the agent's stop.
-        const addr = addressFields(literal, 0);
-        return pollerConnect(fast, { job, resolved: literal, literal: true, start, addr, signal });
+        return pollerConnect(fast, { job, resolved: literal, literal: true, start, signal });
       }
       const took = () => (performance.now() - start) / 1000;
       using limit = deadline(signal, job.timeoutMs);

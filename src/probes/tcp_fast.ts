@@ -7,23 +7,30 @@
 import type { ProbeJob } from "../schedule/job.ts";
 import type { Resolved } from "../net/resolver.ts";
 import type { ProbeOutcome } from "./types.ts";
-import type { AddressFields } from "./address_fields.ts";
+import { type AddressFields, addressFields } from "./address_fields.ts";
 import { errnoReason, failureReason } from "./failure_reason.ts";
 import { encodeSockaddr } from "./icmp/sockaddr.ts";
 import { ABORTED, type TcpPoller, TIMED_OUT } from "./socket/tcp_poller.ts";
 
-/** Each job's `sockaddr` for its literal address (a job object lives as long as its target). */
-const sockaddrs = new WeakMap<ProbeJob<"tcp">, Uint8Array>();
+/** Where one job connects: its `sockaddr` and the outcome's address fields. */
+interface Place {
+  sa: Uint8Array;
+  addr: AddressFields;
+}
 
-function sockaddrOf(job: ProbeJob<"tcp">, resolved: Resolved, literal: boolean): Uint8Array {
-  let sa = literal ? sockaddrs.get(job) : undefined;
-  if (!sa) {
-    sa = encodeSockaddr(resolved.ip, resolved.family);
-    sa[2] = job.port! >> 8;
-    sa[3] = job.port! & 0xff;
-    if (literal) sockaddrs.set(job, sa);
+/** Each literal job's place, built once (a job object lives as long as its target). */
+const places = new WeakMap<ProbeJob<"tcp">, Place>();
+
+function placeOf(c: FastConnect): Place {
+  let place = c.literal ? places.get(c.job) : undefined;
+  if (!place) {
+    const sa = encodeSockaddr(c.resolved.ip, c.resolved.family);
+    sa[2] = c.job.port! >> 8;
+    sa[3] = c.job.port! & 0xff;
+    place = { sa, addr: c.addr ?? addressFields(c.resolved, 0) };
+    if (c.literal) places.set(c.job, place);
   }
-  return sa;
+  return place;
 }
 
 /** What {@linkcode pollerConnect} needs besides the poller. */
@@ -34,31 +41,37 @@ export interface FastConnect {
   literal: boolean;
   /** `performance.now()` when the attempt started (before any lookup). */
   start: number;
-  addr: AddressFields;
+  /** The address fields after a lookup; a literal's are built once per job. */
+  addr?: AddressFields;
   /** Aborts the connect (the agent stopping, or the lookup's deadline). */
   signal: AbortSignal;
 }
 
 /** Connects through `poller` within what is left of the job's timeout. */
 export async function pollerConnect(poller: TcpPoller, c: FastConnect): Promise<ProbeOutcome> {
-  let sa: Uint8Array;
+  let place: Place;
   try {
-    sa = sockaddrOf(c.job, c.resolved, c.literal);
+    place = placeOf(c);
   } catch (e) {
     return { success: false, durationSeconds: 0, reason: "error", detail: (e as Error).message };
   }
   const left = c.job.timeoutMs - (performance.now() - c.start);
-  const r = await poller.connect(sa, Math.max(0, left), c.signal);
+  const r = await poller.connect(place.sa, Math.max(0, left), c.signal);
   const durationSeconds = (r.endMs - c.start) / 1000;
-  if (r.errno === 0) return { success: true, durationSeconds, ...c.addr };
-  if (r.errno === TIMED_OUT) {
+  const a = place.addr;
+  if (r.errno === 0) {
+    // Every field named, in one shape: no spread, no object beyond the outcome itself.
     return {
-      success: false,
+      success: true,
       durationSeconds,
-      reason: "timeout",
-      detail: "probe timed out",
-      ...c.addr,
+      ipProtocol: a.ipProtocol,
+      ipAddress: a.ipAddress,
+      ipAddrHash: a.ipAddrHash,
+      dnsLookupSeconds: a.dnsLookupSeconds,
     };
+  }
+  if (r.errno === TIMED_OUT) {
+    return { success: false, durationSeconds, reason: "timeout", detail: "probe timed out", ...a };
   }
   if (r.errno === ABORTED) {
     const why = c.signal.reason;
@@ -67,7 +80,7 @@ export async function pollerConnect(poller: TcpPoller, c: FastConnect): Promise<
       durationSeconds,
       reason: failureReason(why),
       detail: String((why as Error)?.message ?? why ?? "aborted"),
-      ...c.addr,
+      ...a,
     };
   }
   return {
@@ -75,6 +88,6 @@ export async function pollerConnect(poller: TcpPoller, c: FastConnect): Promise<
     durationSeconds,
     reason: errnoReason(r.errno),
     detail: `${poller.errorText(r.errno)} (os error ${r.errno})`,
-    ...c.addr,
+    ...a,
   };
 }

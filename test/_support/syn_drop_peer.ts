@@ -9,6 +9,8 @@ import { encodeSockaddr } from "../../src/probes/icmp/sockaddr.ts";
 export interface SynDropPeer extends AsyncDisposable {
   readonly host: string;
   readonly port: number;
+  /** Accepts (and closes) one queued connection: a slot frees, the next SYN retransmit gets in. */
+  acceptOne(): void;
 }
 
 const SYMBOLS = {
@@ -17,6 +19,7 @@ const SYMBOLS = {
   listen: { parameters: ["i32", "i32"], result: "i32" },
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  accept4: { parameters: ["i32", "pointer", "pointer", "i32"], result: "i32" },
 } as const;
 
 /** Opens the listener on `host` (127.0.0.1 or ::1) and fills its queue. */
@@ -52,6 +55,10 @@ export async function synDropPeer(host = "127.0.0.1"): Promise<SynDropPeer> {
   return {
     host,
     port,
+    acceptOne() {
+      const c = f.accept4(fd, null, null, 0o4000); // SOCK_NONBLOCK
+      if (c >= 0) f.close(c);
+    },
     [Symbol.asyncDispose]() {
       held.forEach((c) => c.close());
       f.close(fd);

@@ -1,7 +1,8 @@
 /**
  * @module The C library symbols the TCP poller needs, opened through Deno FFI: the socket calls,
- * an epoll set, an eventfd to wake its waiter, and `epoll_wait` as a `nonblocking` symbol (Deno
- * runs it on a thread of its own and settles a promise, so the event loop never blocks). Linux values, the same on x86_64 and aarch64 except the
+ * an epoll set, an eventfd to wake its waiter, and `epoll_wait` twice: as a `nonblocking` symbol
+ * (Deno runs it on a thread of its own and settles a promise, so the event loop never blocks) and
+ * as `epoll_poll`, a plain call for a zero-timeout look on the event loop's own thread. Linux values, the same on x86_64 and aarch64 except the
  * layout of `struct epoll_event` (packed on x86_64 only; see {@linkcode EPOLL_EVENT}).
  */
 
@@ -40,6 +41,7 @@ const SYMBOLS = {
   getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  epoll_poll: { name: "epoll_wait", parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   epoll_wait: {
     parameters: ["i32", "buffer", "i32", "i32"],
     result: "i32",

@@ -1,10 +1,11 @@
 /**
  * @module One epoll set for every connect-only TCP probe of the process: each probe opens a
  * non-blocking socket, calls `connect` (on loopback too it answers `EINPROGRESS`) and registers
- * the socket once (`EPOLLOUT | EPOLLONESHOT`). A single loop awaits `epoll_wait` as a
- * `nonblocking` FFI call (a thread of Deno's waits, the event loop runs on) and, for each batch of
- * ready sockets, stamps the time once at wake-up, reads `SO_ERROR`, closes the socket and settles
- * its probe. Deadlines are one timer for all probes (probes of one timeout expire in the order
+ * the socket once (`EPOLLOUT | EPOLLONESHOT`). After the connects of one turn of the event loop,
+ * one zero-timeout `epoll_wait` settles those the kernel completed at once (loopback); for the
+ * rest a single loop awaits `epoll_wait` as a `nonblocking` FFI call (a thread of Deno's waits,
+ * the event loop runs on). For each batch of ready sockets it stamps the time once, reads
+ * `SO_ERROR`, closes the socket and settles its probe. Deadlines are one timer for all probes (probes of one timeout expire in the order
  * they started); closing a socket takes it out of the set. The loop waits only while a connect is
  * pending, so an idle poller holds no thread, no timer and no op.
  */
@@ -68,6 +69,11 @@ class EpollPoller implements TcpPoller {
   readonly #int = new Uint8Array(8);
   readonly #intView = new DataView(this.#int.buffer);
   readonly #len = new Uint8Array(4);
+  readonly #lenView = new DataView(this.#len.buffer);
+  /** The zero-timeout look's own buffer: the thread may be writing into `#events` meanwhile. */
+  readonly #sweepEvents = new Uint8Array(MAX_EVENTS * EPOLL_EVENT.size);
+  readonly #sweepView = new DataView(this.#sweepEvents.buffer);
+  #sweepQueued = false;
   readonly #byFd: (Pending | undefined)[] = [];
   readonly #deadlines = new ConnectDeadlines<Pending>((p, now) => this.#finish(p, TIMED_OUT, now));
   readonly #watched = new WeakSet<AbortSignal>();
@@ -118,7 +124,11 @@ class EpollPoller implements TcpPoller {
         this.#byFd[fd] = p;
         this.#deadlines.add(p, timeoutMs);
         if (!this.#watched.has(signal)) this.#watch(signal);
-        if (this.#count++ === 0) this.#idle?.();
+        this.#count++;
+        if (!this.#sweepQueued) {
+          this.#sweepQueued = true;
+          queueMicrotask(this.#sweep);
+        }
         return promise;
       }
       errno = this.#libc.errno();
@@ -172,23 +182,57 @@ class EpollPoller implements TcpPoller {
     p.resolve(p);
     if (--this.#count === 0) {
       this.#deadlines.clear();
-      // A timeout or abort took the last one: the thread need not wait out its bound.
-      if (errno < 0) this.#wake();
+      // A timeout, an abort or the sweep took the last one: the thread need not wait it out.
+      this.#wake();
     }
   }
 
   /** SO_ERROR of `fd`: 0 once connected, else why not. */
   #soError(fd: number): number {
     this.#intView.setInt32(0, 0, true);
-    new DataView(this.#len.buffer).setUint32(0, 4, true);
+    this.#lenView.setUint32(0, 4, true);
     if (this.#f.getsockopt(fd, E.SOL_SOCKET, E.SO_ERROR, this.#int, this.#len) !== 0) {
       return this.#libc.errno();
     }
     return this.#intView.getInt32(0, true);
   }
 
+  /**
+   * After the connects of one turn of the event loop, one zero-timeout `epoll_wait` on this
+   * thread: a connect the kernel completed at once (loopback, where the handshake runs inside
+   * `connect`) settles without a trip to the waiting thread. What is left wakes the wait loop.
+   */
+  readonly #sweep = (): void => {
+    this.#sweepQueued = false;
+    if (this.#closing) return;
+    const n = this.#f.epoll_poll(this.#epfd, this.#sweepEvents, MAX_EVENTS, 0);
+    if (n > 0) this.#settle(this.#sweepView, n, performance.now(), false);
+    if (this.#count > 0) this.#idle?.();
+  };
+
+  /**
+   * Settles the `n` events in `view`, all learnt at `now`. Only the thread's own wait drains the
+   * eventfd (it stays readable for it when the sweep sees it).
+   */
+  #settle(view: DataView, n: number, now: number, waited: boolean): void {
+    for (let i = 0; i < n; i++) {
+      const at = i * EPOLL_EVENT.size;
+      const fd = view.getInt32(at + EPOLL_EVENT.data, true);
+      if (fd === this.#wakeFd) {
+        if (waited) this.#f.read(this.#wakeFd, this.#int, 8n);
+        continue;
+      }
+      const p = this.#byFd[fd];
+      // A socket closed (timeout) whose number a newer connect took: not its event.
+      if (p === undefined || p.gen !== view.getUint32(at + EPOLL_EVENT.data + 4, true)) continue;
+      const errno = this.#soError(fd);
+      // A hang-up without an error and without writability: the peer reset it.
+      const events = view.getUint32(at, true);
+      this.#finish(p, errno === 0 && !(events & E.EPOLLOUT) ? E.ECONNRESET : errno, now);
+    }
+  }
+
   async #run(): Promise<void> {
-    const view = this.#eventsView;
     while (!this.#closing) {
       if (this.#count === 0) {
         await new Promise<void>((r) => (this.#idle = r));
@@ -198,22 +242,7 @@ class EpollPoller implements TcpPoller {
       this.#waiting = true;
       const n = await this.#f.epoll_wait(this.#epfd, this.#events, MAX_EVENTS, WAIT_MS);
       this.#waiting = false;
-      const now = performance.now();
-      for (let i = 0; i < n; i++) {
-        const at = i * EPOLL_EVENT.size;
-        const fd = view.getInt32(at + EPOLL_EVENT.data, true);
-        if (fd === this.#wakeFd) {
-          this.#f.read(this.#wakeFd, this.#int, 8n);
-          continue;
-        }
-        const p = this.#byFd[fd];
-        // A socket closed (timeout) whose number a newer connect took: not its event.
-        if (p === undefined || p.gen !== view.getUint32(at + EPOLL_EVENT.data + 4, true)) continue;
-        const errno = this.#soError(fd);
-        // A hang-up without an error and without writability: the peer reset it.
-        const events = view.getUint32(at, true);
-        this.#finish(p, errno === 0 && !(events & E.EPOLLOUT) ? E.ECONNRESET : errno, now);
-      }
+      this.#settle(this.#eventsView, n, performance.now(), true);
       // EINTR and the like: the errno is the waiting thread's; try again after a breath.
       if (n < 0) await new Promise((r) => setTimeout(r, 1));
     }

@@ -38,6 +38,25 @@ for (const ip of ["127.0.0.1", "::1"]) {
   });
 }
 
+Deno.test("TcpPoller.connect() that completes later settles through the waiting thread", async () => {
+  await using dropping = await synDropPeer();
+  const poller = acquireTcpPoller();
+  try {
+    const t0 = performance.now();
+    const late = poller.connect(sockaddr("127.0.0.1", dropping.port), 5000, never);
+    // The SYN was dropped; a freed slot lets its retransmit (about 1 s later) in.
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(poller.pending, 1);
+    dropping.acceptOne();
+    const r = await late;
+    assert.equal(r.errno, 0);
+    assert.ok(r.endMs - t0 > 900 && r.endMs - t0 < 4000, `${r.endMs - t0}`);
+    assert.equal(poller.pending, 0);
+  } finally {
+    await poller.release();
+  }
+});
+
 Deno.test("TcpPoller.connect() ends on abort; release() aborts what is pending", async () => {
   await using dropping = await synDropPeer();
   const poller = acquireTcpPoller();
