@@ -10,7 +10,7 @@
  * Only modules some target source names count.
  */
 import { type Config, walSettings } from "./schema.ts";
-import { connectOnly } from "../probes/connect_only.ts";
+import { connectOnly } from "./connect_only.ts";
 
 /** The permissions a running agent drops when its config does not need them. */
 export const DROPPABLE = ["run", "ffi", "write"] as const;

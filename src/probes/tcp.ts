@@ -22,7 +22,7 @@ import { moduleSocketOptions, socketOptionsKey } from "./socket/socket_options.t
 import { ffiTcpConnect } from "./socket/tcp_socket.ts";
 import { acquireTcpPoller, type TcpPoller } from "./socket/tcp_poller.ts";
 import { pollerConnect } from "./tcp_fast.ts";
-import { connectOnly } from "./connect_only.ts";
+import { connectOnly } from "../config/connect_only.ts";
 import { logger } from "../log.ts";
 
 /** Most bytes read while waiting for `expect` to match. */

@@ -2,7 +2,7 @@
  * @module Which TCP modules only connect (no `tls`, `send`, `expect` nor socket options): those
  * the shared epoll poller serves, and the reason a config wants the `ffi` permission.
  */
-import type { ModuleOf } from "../config/schema.ts";
+import type { ModuleOf } from "./schema.ts";
 
 /** True when a TCP module only connects: the poller can do it. */
 export function connectOnly(o: Omit<ModuleOf<"tcp">, "type">): boolean {
