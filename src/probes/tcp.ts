@@ -131,6 +131,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
             port: job.port,
             socketOptions: moduleSocketOptions(job.options, resolved.family),
             signal: limit,
+            poller: fastPoller(),
           });
         } else {
           // Deno.connect rejects by itself when `limit` aborts: no race around it (a promise,

@@ -27,6 +27,7 @@ function countingPoller(): TcpPoller & { connects: number } {
       counted.connects++;
       return real.connect(sa, ms, s);
     },
+    awaitConnect: (fd: number, ms: number, s: AbortSignal) => real.awaitConnect(fd, ms, s),
     get pending() {
       return real.pending;
     },

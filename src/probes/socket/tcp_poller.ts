@@ -29,6 +29,11 @@ export interface ConnectResult {
 export interface TcpPoller {
   /** Connects to `sockaddr` (a `sockaddr_in`/`sockaddr_in6`); never rejects. */
   connect(sockaddr: Uint8Array, timeoutMs: number, signal: AbortSignal): Promise<ConnectResult>;
+  /**
+   * Waits until `fd` (a non-blocking socket whose `connect` said `EINPROGRESS`, the caller's) is
+   * connected or failed; the caller keeps and closes it (socket/tcp_socket.ts: `dscp` & co).
+   */
+  awaitConnect(fd: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectResult>;
   /** Connects pending now. */
   readonly pending: number;
   /** `strerror` text of an errno, e.g. `Connection refused`. */
@@ -53,6 +58,8 @@ class Pending implements ConnectResult {
     readonly deadline: number,
     readonly signal: AbortSignal,
     readonly resolve: (r: ConnectResult) => void,
+    /** False for a caller's socket: settled, not closed. */
+    readonly owned: boolean,
   ) {}
 }
 
@@ -117,24 +124,42 @@ class EpollPoller implements TcpPoller {
     let errno = 0;
     if (f.connect(fd, sockaddr, sockaddr.byteLength) !== 0) errno = this.#libc.errno();
     if (errno === E.EINPROGRESS) {
-      this.#gen = (this.#gen + 1) >>> 0;
-      if (this.#add(fd, this.#gen, E.EPOLLOUT | E.EPOLLONESHOT) === 0) {
-        const { promise, resolve } = Promise.withResolvers<ConnectResult>();
-        const p = new Pending(fd, this.#gen, now + timeoutMs, signal, resolve);
-        this.#byFd[fd] = p;
-        this.#deadlines.add(p, timeoutMs);
-        if (!this.#watched.has(signal)) this.#watch(signal);
-        this.#count++;
-        if (!this.#sweepQueued) {
-          this.#sweepQueued = true;
-          queueMicrotask(this.#sweep);
-        }
-        return promise;
-      }
+      const promise = this.#register(fd, now, timeoutMs, signal, true);
+      if (promise) return promise;
       errno = this.#libc.errno();
     }
     f.close(fd);
     return Promise.resolve({ errno, endMs: performance.now() });
+  }
+
+  awaitConnect(fd: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectResult> {
+    const now = performance.now();
+    if (signal.aborted || this.#closing) return Promise.resolve({ errno: ABORTED, endMs: now });
+    return this.#register(fd, now, timeoutMs, signal, false) ??
+      Promise.resolve({ errno: this.#libc.errno(), endMs: performance.now() });
+  }
+
+  /** Adds `fd` to the set and queues its deadline; undefined when `epoll_ctl` failed. */
+  #register(
+    fd: number,
+    now: number,
+    timeoutMs: number,
+    signal: AbortSignal,
+    owned: boolean,
+  ): Promise<ConnectResult> | undefined {
+    this.#gen = (this.#gen + 1) >>> 0;
+    if (this.#add(fd, this.#gen, E.EPOLLOUT | E.EPOLLONESHOT) !== 0) return undefined;
+    const { promise, resolve } = Promise.withResolvers<ConnectResult>();
+    const p = new Pending(fd, this.#gen, now + timeoutMs, signal, resolve, owned);
+    this.#byFd[fd] = p;
+    this.#deadlines.add(p, timeoutMs);
+    if (!this.#watched.has(signal)) this.#watch(signal);
+    this.#count++;
+    if (!this.#sweepQueued) {
+      this.#sweepQueued = true;
+      queueMicrotask(this.#sweep);
+    }
+    return promise;
   }
 
   async release(): Promise<void> {
@@ -175,7 +200,8 @@ class EpollPoller implements TcpPoller {
   #finish(p: Pending, errno: number, now: number): void {
     if (p.done) return;
     p.done = true;
-    this.#f.close(p.fd);
+    // A caller's socket stays open (and in the set, disarmed, until the caller closes it).
+    if (p.owned) this.#f.close(p.fd);
     this.#byFd[p.fd] = undefined;
     p.errno = errno;
     p.endMs = now;
