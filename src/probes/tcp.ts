@@ -107,7 +107,8 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
         }
         addr = addressFields(resolved, took());
         if (fast) {
-          const c = { job, resolved, literal: false, start, addr, signal: limit };
+          // The poller keeps what is left of the timeout; it watches the agent's one signal.
+          const c = { job, resolved, literal: false, start, addr, signal };
           return await pollerConnect(fast, c);
         }
         if (job.options.tls) {

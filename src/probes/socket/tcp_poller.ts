@@ -27,7 +27,10 @@ export interface ConnectResult {
 
 /** The shared poller. */
 export interface TcpPoller {
-  /** Connects to `sockaddr` (a `sockaddr_in`/`sockaddr_in6`); never rejects. */
+  /**
+   * Connects to `sockaddr` (a `sockaddr_in`/`sockaddr_in6`); never rejects. `signal` is meant to
+   * be long-lived and shared (the agent's stop): it gets one listener for all connects.
+   */
   connect(sockaddr: Uint8Array, timeoutMs: number, signal: AbortSignal): Promise<ConnectResult>;
   /**
    * Waits until `fd` (a non-blocking socket whose `connect` said `EINPROGRESS`, the caller's) is
@@ -153,7 +156,15 @@ class EpollPoller implements TcpPoller {
     const p = new Pending(fd, this.#gen, now + timeoutMs, signal, resolve, owned);
     this.#byFd[fd] = p;
     this.#deadlines.add(p, timeoutMs);
-    if (!this.#watched.has(signal)) this.#watch(signal);
+    if (owned) {
+      // The agent's one stop signal: one listener for all connects, a scan when it aborts.
+      if (!this.#watched.has(signal)) this.#watch(signal);
+    } else {
+      // A caller's socket comes with its own deadline signal: a listener of its own.
+      signal.addEventListener("abort", () => this.#finish(p, ABORTED, performance.now()), {
+        once: true,
+      });
+    }
     this.#count++;
     if (!this.#sweepQueued) {
       this.#sweepQueued = true;
