@@ -6,7 +6,7 @@
  */
 import type { ProbeJob } from "../schedule/job.ts";
 import type { Resolved } from "../net/resolver.ts";
-import type { ProbeOutcome } from "./types.ts";
+import type { FailureReason, ProbeOutcome } from "./types.ts";
 import { type AddressFields, addressFields } from "./address_fields.ts";
 import { errnoReason, failureReason } from "./failure_reason.ts";
 import { encodeSockaddr } from "./icmp/sockaddr.ts";
@@ -59,35 +59,44 @@ export async function pollerConnect(poller: TcpPoller, c: FastConnect): Promise<
   const r = await poller.connect(place.sa, Math.max(0, left), c.signal);
   const durationSeconds = (r.endMs - c.start) / 1000;
   const a = place.addr;
-  if (r.errno === 0) {
-    // Every field named, in one shape: no spread, no object beyond the outcome itself.
-    return {
-      success: true,
-      durationSeconds,
-      ipProtocol: a.ipProtocol,
-      ipAddress: a.ipAddress,
-      ipAddrHash: a.ipAddrHash,
-      dnsLookupSeconds: a.dnsLookupSeconds,
-    };
-  }
+  if (r.errno === 0) return outcome(true, durationSeconds, undefined, undefined, a);
   if (r.errno === TIMED_OUT) {
-    return { success: false, durationSeconds, reason: "timeout", detail: "probe timed out", ...a };
+    return outcome(false, durationSeconds, "timeout", "probe timed out", a);
   }
   if (r.errno === ABORTED) {
     const why = c.signal.reason;
-    return {
-      success: false,
-      durationSeconds,
-      reason: failureReason(why),
-      detail: String((why as Error)?.message ?? why ?? "aborted"),
-      ...a,
-    };
+    const detail = String((why as Error)?.message ?? why ?? "aborted");
+    return outcome(false, durationSeconds, failureReason(why), detail, a);
   }
-  return {
-    success: false,
+  let detail = details.get(r.errno);
+  if (detail === undefined) {
+    details.set(r.errno, detail = `${poller.errorText(r.errno)} (os error ${r.errno})`);
+  }
+  return outcome(false, durationSeconds, errnoReason(r.errno), detail, a);
+}
+
+/** `Deno.connect`'s message for each errno seen (a closed port's probe builds no string). */
+const details = new Map<number, string>();
+
+/** One outcome, every field named in one order (one object shape, no spread). */
+function outcome(
+  success: boolean,
+  durationSeconds: number,
+  reason: FailureReason | undefined,
+  detail: string | undefined,
+  a: AddressFields,
+): ProbeOutcome {
+  const o: ProbeOutcome = {
+    success,
     durationSeconds,
-    reason: errnoReason(r.errno),
-    detail: `${poller.errorText(r.errno)} (os error ${r.errno})`,
-    ...a,
+    ipProtocol: a.ipProtocol,
+    ipAddress: a.ipAddress,
+    ipAddrHash: a.ipAddrHash,
+    dnsLookupSeconds: a.dnsLookupSeconds,
   };
+  if (reason !== undefined) {
+    o.reason = reason;
+    o.detail = detail;
+  }
+  return o;
 }
