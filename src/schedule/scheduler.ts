@@ -52,7 +52,9 @@ export interface Scheduler {
   /**
    * {@linkcode Scheduler.update} in time slices, so 200,000 jobs do not hold up the event loop;
    * jobs fire meanwhile. Calls must not overlap (the agent runs them one after another). An
-   * abort stops it part way: the jobs seen so far are updated, none are removed.
+   * abort stops it part way: the jobs seen so far are updated, none are removed. Resolves once
+   * the runs of removed jobs still in flight have ended, so a stale marker written after it is
+   * the last sample of their series.
    */
   apply(specs: readonly JobSpec[], signal?: AbortSignal): Promise<UpdateSummary>;
   start(): void;
@@ -87,6 +89,8 @@ interface Entry {
   state: "idle" | "pending" | "running";
   gen: number;
   removed: boolean;
+  /** The run in flight, while state is "running". */
+  run?: Promise<void>;
 }
 
 interface Event {
@@ -142,9 +146,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       hooks.lag?.(Math.max(0, clock.now() - plannedAt) / 1000);
       entry.state = "running";
       try {
-        await entry.spec.run();
+        await (entry.run = entry.spec.run());
       } finally {
         entry.state = "idle";
+        entry.run = undefined;
       }
     });
     if (!accepted) {
@@ -217,6 +222,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /** Runs of removed jobs still in flight: the update that removed them waits for them. */
+  let ending: Promise<void>[] = [];
+
   function* updateSteps(specs: readonly JobSpec[]): Steps<UpdateSummary> {
     const summary = { added: 0, removed: 0, changed: 0, unchanged: 0 };
     const seen = new Set<string>();
@@ -256,6 +264,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (step()) yield;
       if (seen.has(key)) continue;
       entry.removed = true;
+      if (entry.run) ending.push(entry.run.catch(() => {}));
       entries.delete(key);
       summary.removed++;
     }
@@ -274,8 +283,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   return {
-    update: (specs) => runSync(updateSteps(specs)),
-    apply: (specs, signal) => runSliced(updateSteps(specs), { signal }),
+    update(specs) {
+      const summary = runSync(updateSteps(specs));
+      ending = [];
+      return summary;
+    },
+    async apply(specs, signal) {
+      const summary = await runSliced(updateSteps(specs), { signal });
+      const runs = ending;
+      ending = [];
+      await Promise.all(runs);
+      return summary;
+    },
     start() {
       if (started) return;
       started = true;

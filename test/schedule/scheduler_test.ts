@@ -299,3 +299,38 @@ Deno.test("createScheduler() after removing 9,900 of 10,000 jobs fires exactly t
   });
   await scheduler.stop();
 });
+
+Deno.test("createScheduler() apply() resolves only after the runs of removed jobs have ended", async () => {
+  // A run in flight when a reload removes its job ends after apply(); the stale marker the agent
+  // writes after apply() must come after that run's sample, so apply() waits for the run.
+  const { clock, scheduler } = setup();
+  const gate = Promise.withResolvers<void>();
+  const events: string[] = [];
+  const slow: JobSpec = {
+    key: "p|slow",
+    host: "slow",
+    intervalMs: 1000,
+    jitter: 0,
+    version: "v",
+    run: async () => {
+      events.push("run started");
+      await gate.promise;
+      events.push("run ended");
+    },
+  };
+  scheduler.update([slow]);
+  scheduler.start();
+  await clock.advance(10);
+  assert.deepEqual(events, ["run started"]);
+  const applied = scheduler.apply([]).then((s) => {
+    events.push("apply resolved");
+    return s;
+  });
+  await clock.advance(10);
+  assert.deepEqual(events, ["run started"]);
+  gate.resolve();
+  const summary = await applied;
+  assert.deepEqual(summary, { added: 0, removed: 1, changed: 0, unchanged: 0 });
+  assert.deepEqual(events, ["run started", "run ended", "apply resolved"]);
+  await scheduler.stop();
+});
