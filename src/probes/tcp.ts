@@ -65,6 +65,13 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
   return {
     type: "tcp",
     async run(job: ProbeJob<"tcp">, signal: AbortSignal): Promise<ProbeOutcome> {
+      // Opening the poller (the first probe: the C library, the epoll set) is not connect time.
+      const o = job.options;
+      const only = connectOnly(o);
+      const optioned = o.dscp !== undefined || o.source_ip !== undefined ||
+        o.source_interface !== undefined;
+      const poller = only || optioned ? fastPoller() : null;
+      const fast = only ? poller : null;
       const start = performance.now();
       if (job.port === undefined) {
         return {
@@ -74,7 +81,6 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
           detail: "no port: set one in the target or the probe module",
         };
       }
-      const fast = connectOnly(job.options) ? fastPoller() : null;
       const literal = fast ? literalAddress(job.host) : undefined;
       if (fast && literal) {
         // No deadline of our own: the poller keeps the timeout; `signal` is the agent's stop.
@@ -132,7 +138,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<"tcp"> & As
             port: job.port,
             socketOptions: moduleSocketOptions(job.options, resolved.family),
             signal: limit,
-            poller: fastPoller(),
+            poller,
           });
         } else {
           // Deno.connect rejects by itself when `limit` aborts: no race around it (a promise,
