@@ -174,7 +174,8 @@ class EpollPoller implements TcpPoller {
   }
 
   async release(): Promise<void> {
-    if (--this.users > 0) return;
+    // A second release of a closed poller must not close its (by now reused) fd numbers again.
+    if (this.#closing || --this.users > 0) return;
     this.#closing = true;
     const now = performance.now();
     for (const p of this.#byFd) if (p) this.#finish(p, ABORTED, now);
