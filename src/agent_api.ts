@@ -4,7 +4,8 @@
  */
 import type { Registry } from "./base/prom.ts";
 import type { Clock } from "./base/clock.ts";
-import { type Config, walSettings } from "./config/schema.ts";
+import type { Config } from "./config/schema.ts";
+import { walSettings } from "./config/wal_schema.ts";
 import { createApp } from "./http/app.ts";
 import { createScrapeGate } from "./http/scrape_gate.ts";
 import { createSnapshotSource } from "./http/scrape_snapshot.ts";

@@ -1,7 +1,8 @@
 /** @module Start-up pieces of the composition root (agent.ts): undo steps, the WAL, the server. */
 import type { Registry } from "./base/prom.ts";
 import type { Clock } from "./base/clock.ts";
-import { type Config, walSettings } from "./config/schema.ts";
+import type { Config } from "./config/schema.ts";
+import { walSettings } from "./config/wal_schema.ts";
 import { logger } from "./log.ts";
 import type { createApp } from "./http/app.ts";
 import { type HttpServer, startServer } from "./http/server.ts";

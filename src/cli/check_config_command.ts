@@ -2,7 +2,7 @@
 import { pushDestinations } from "../config/push_schema.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
-import { walSettings } from "../config/schema.ts";
+import { walSettings } from "../config/wal_schema.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { CHECK_HELP } from "./help.ts";
 import { err, out, parseFlags } from "./args.ts";

@@ -2,7 +2,7 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load.ts";
 import { locateConfig } from "../config/locate.ts";
-import { walDir } from "../config/schema.ts";
+import { walDir } from "../config/wal_schema.ts";
 import { inspectWal } from "../wal/inspect.ts";
 import type { WalReport } from "../wal/wal.ts";
 

@@ -6,7 +6,8 @@
  * address is left in place: the schema then reports it exactly as before.
  */
 import { address } from "./field_types.ts";
-import { type Config, MAX_STATIC_TARGETS } from "./schema.ts";
+import type { Config } from "./schema.ts";
+import { MAX_STATIC_TARGETS } from "./source_schema.ts";
 import { STEP_ITEMS, type Steps } from "../base/slices.ts";
 
 /** Static lists longer than this are checked in steps. */

@@ -9,7 +9,8 @@
  * permission when granted, and a reload that adds one is not refused for it.
  * Only modules some target source names count.
  */
-import { type Config, walSettings } from "./schema.ts";
+import type { Config } from "./schema.ts";
+import { walSettings } from "./wal_schema.ts";
 import { connectOnly } from "./connect_only.ts";
 
 /** The permissions a running agent drops when its config does not need them. */

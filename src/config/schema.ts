@@ -7,212 +7,42 @@
  * nothing. The issues (and so every message an operator reads) are the same.
  */
 import * as z from "zod/mini";
-import { _default as withDefault, optional, pipe, prefault } from "zod/mini";
+import { _default as withDefault, optional, prefault } from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { describe as shown } from "./issue_message.ts";
 import {
-  address,
   duration,
-  httpUrl,
   int,
   ipProtocol,
-  jobName,
   labels,
   moduleName,
   num,
-  port,
   positive,
-  regex,
-  size,
   text,
 } from "./field_types.ts";
 import { historySchema } from "./history_schema.ts";
-import { socketFields } from "./socket_fields.ts";
 import { templateProblem } from "./url_template.ts";
 import { pushProblems, pushSection } from "./push_schema.ts";
-
-import { dnsProbe, dnsSection, dnsServer, httpProbe } from "./http_dns_schema.ts";
+import { SOURCE_KINDS, targetSource } from "./source_schema.ts";
+import { tcpProbe } from "./tcp_schema.ts";
+import { udpProbe } from "./udp_schema.ts";
+import { icmpProbe } from "./icmp_schema.ts";
+import { httpProbe } from "./http_schema.ts";
+import { dnsProbe, dnsSection } from "./dns_schema.ts";
 import { pathProbe } from "./path_schema.ts";
+import { walSection } from "./wal_schema.ts";
 
 z.config(en()); // zod's English messages for the few issues our own messages do not cover
-
-const probeCommon = {
-  interval: optional(duration()),
-  timeout: optional(duration()),
-  retries: optional(int(0, 10)),
-  jitter: optional(num(0, 1)),
-  ip_protocol: optional(ipProtocol),
-  /** The `job` label of this module's series (default: the module name). */
-  job: optional(jobName()),
-  dns_server: optional(dnsServer),
-};
-
-const tcpProbe = z.strictObject({
-  type: z.literal("tcp"),
-  ...probeCommon,
-  port: optional(port),
-  send: optional(z.string().check(z.maxLength(65536))),
-  expect: optional(regex),
-  tls: optional(z.boolean()),
-  tls_server_name: optional(z.string()),
-  tls_insecure_skip_verify: optional(z.boolean()),
-  ...socketFields,
-}).check(z.superRefine((m, ctx) => {
-  const set = (["dscp", "source_ip", "source_interface"] as const).filter((k) =>
-    m[k] !== undefined
-  );
-  if (m.tls && set.length > 0) {
-    ctx.issues.push({
-      code: "custom",
-      input: m.tls,
-      path: ["tls"],
-      message: `tls cannot be combined with ${set.join(", ")} (TLS needs Deno's own connection)`,
-    });
-  }
-}));
-
-const udpProbe = z.strictObject({
-  type: z.literal("udp"),
-  ...probeCommon,
-  port: optional(port),
-  payload: optional(z.string().check(z.maxLength(65507))),
-  payload_hex: optional(
-    z.string().check(
-      z.regex(/^([0-9a-fA-F]{2})*$/, {
-        error: (i) => `expected hex bytes like "0a1b", got ${shown(i.input)}`,
-      }),
-      z.maxLength(2 * 65507),
-    ),
-  ),
-  expect: optional(regex),
-  ...socketFields,
-});
-
-const icmpProbe = z.strictObject({
-  type: z.literal("icmp"),
-  ...probeCommon,
-  count: optional(int(1, 100)),
-  packet_interval: optional(duration()),
-  size: optional(int(0, 65000)),
-  ttl: optional(int(1, 255)),
-  helper: optional(z.enum(["auto", "socket", "ping"])),
-  ...socketFields,
-  /** Set DF (IPv4) / never fragment (IPv6): with `size`, a path-MTU check. */
-  dont_fragment: optional(z.boolean()),
-});
 
 /** One probe module: `{type: tcp|udp|icmp|http|dns|path, ...}`. */
 export const probeModule = z.discriminatedUnion("type", [
   tcpProbe,
   udpProbe,
   icmpProbe,
-  httpProbe(probeCommon),
-  dnsProbe(probeCommon),
-  pathProbe(probeCommon),
+  httpProbe,
+  dnsProbe,
+  pathProbe,
 ]);
-
-/** Most targets in one `static:` list. */
-export const MAX_STATIC_TARGETS = 100_000;
-
-const staticSource = z.strictObject({
-  targets: z.array(address).check(z.maxLength(MAX_STATIC_TARGETS)),
-  labels: optional(labels()),
-});
-const fileSource = z.strictObject({
-  paths: z.array(text()).check(z.minLength(1)),
-  refresh: optional(duration()),
-});
-const httpSource = z.strictObject({
-  url: httpUrl(),
-  refresh: optional(duration()),
-  timeout: optional(duration()),
-  headers: optional(z.record(z.string(), z.string())),
-  bearer_token_file: optional(z.string()),
-  max_bytes: optional(size()),
-  max_targets: optional(z.number().check(z.int(), z.gt(0))),
-});
-const commandSource = z.strictObject({
-  run: z.array(z.string()).check(z.minLength(1)),
-  refresh: optional(duration()),
-  timeout: optional(duration()),
-  max_bytes: optional(size()),
-  max_targets: optional(z.number().check(z.int(), z.gt(0))),
-});
-
-const SOURCE_KINDS = ["static", "file", "http", "command"] as const;
-const SOURCE_KEYS = [...SOURCE_KINDS, "name", "labels", "probes", "job"];
-
-/** Exactly one source kind per entry, checked before the entry's own keys. */
-const oneSourceKind = z.unknown().check((ctx) => {
-  const entry = ctx.value;
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return;
-  const keys = Object.keys(entry);
-  const kinds = keys.filter((k) => (SOURCE_KINDS as readonly string[]).includes(k));
-  const unknown = keys.filter((k) => !SOURCE_KEYS.includes(k));
-  const expected = "expected one source kind per entry: static, file, http or command";
-  if (kinds.length === 0 && unknown.length > 0) {
-    ctx.issues.push({
-      code: "custom",
-      input: entry,
-      path: [unknown[0]!],
-      params: { at: "key" },
-      message: `unknown source kind "${unknown[0]}", ${expected}`,
-    });
-  } else if (kinds.length === 0) {
-    ctx.issues.push({ code: "custom", input: entry, message: `${expected}, got none` });
-  } else if (kinds.length > 1) {
-    ctx.issues.push({
-      code: "custom",
-      input: entry,
-      path: [kinds[1]!],
-      params: { at: "key" },
-      message: `${expected}, got ${kinds.join(" and ")}`,
-    });
-  }
-});
-
-/** A target source entry: exactly one of `static`, `file`, `http`, `command`, plus `probes`. */
-export const targetSource = pipe(
-  oneSourceKind,
-  z.strictObject({
-    static: optional(staticSource),
-    file: optional(fileSource),
-    http: optional(httpSource),
-    command: optional(commandSource),
-    name: optional(moduleName("source name")),
-    labels: optional(labels()),
-    /** The `job` label of this source's series (wins over the module's `job`). */
-    job: optional(jobName()),
-    probes: z.array(text()).check(z.minLength(1)),
-  }),
-);
-
-/** The `wal:` section. */
-const walSection = z.strictObject({
-  dir: withDefault(text(), "data/wal"),
-  segment_size: withDefault(size(), 16 * 1024 ** 2),
-  max_size: withDefault(size(), 1024 ** 3),
-  fsync: withDefault(z.enum(["always", "batch", "never"]), "batch"),
-  fsync_interval: withDefault(duration(), 1000),
-  compact: withDefault(z.boolean(), true),
-});
-
-/** The settings of the WAL as configured. */
-export type WalSettings = z.output<typeof walSection>;
-
-/**
- * The WAL the agent keeps: the `wal:` section when written (a local history even without a
- * pusher), its defaults when there is a `push:` section, else none (a pull-only agent writes
- * nothing to disk).
- */
-export function walSettings(config: Pick<Config, "wal" | "push">): WalSettings | null {
-  return config.wal ?? (config.push ? walSection.parse({}) : null);
-}
-
-/** Where `vmprober wal inspect` looks by default: the configured dir, else the default one. */
-export function walDir(config: Pick<Config, "wal">): string {
-  return (config.wal ?? walSection.parse({})).dir;
-}
 
 /** The whole config file. */
 export const configSchema = z.strictObject({
@@ -322,7 +152,7 @@ export const configSchema = z.strictObject({
   }
   const names = new Map<string, number>();
   c.targets.forEach((t, i) => {
-    const kind = (["static", "file", "http", "command"] as const).find((k) => t[k] !== undefined);
+    const kind = SOURCE_KINDS.find((k) => t[k] !== undefined);
     const name = t.name ?? `${kind}_${i}`;
     const first = names.get(name);
     if (first !== undefined) {

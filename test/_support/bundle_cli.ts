@@ -90,14 +90,14 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   };
 }
 
-/** Run the CLI to completion in `cwd` (a directory without deno.json). */
-export async function runCli(
+/** The CLI as a command in `cwd` with {@linkcode cliEnv}, no stdin, stdout/stderr piped. */
+function cliCommand(
   runner: CliRunner,
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
-): Promise<CliRun> {
+): Deno.Command {
   const [cmd, ...rest] = runner.argv(args);
-  const out = await new Deno.Command(cmd!, {
+  return new Deno.Command(cmd!, {
     args: rest,
     cwd: options.cwd,
     env: cliEnv(options.env),
@@ -105,7 +105,16 @@ export async function runCli(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  });
+}
+
+/** Run the CLI to completion in `cwd` (a directory without deno.json). */
+export async function runCli(
+  runner: CliRunner,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  const out = await cliCommand(runner, args, options).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
@@ -116,14 +125,5 @@ export function spawnCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Deno.ChildProcess {
-  const [cmd, ...rest] = runner.argv(args);
-  return new Deno.Command(cmd!, {
-    args: rest,
-    cwd: options.cwd,
-    env: cliEnv(options.env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  return cliCommand(runner, args, options).spawn();
 }

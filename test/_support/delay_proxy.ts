@@ -99,33 +99,6 @@ export function decodeMetadata(body: Uint8Array): ReceivedMetadata[] {
   return out;
 }
 
-/** The `WriteRequest` without its metadata entries (decodeWriteRequest reads only timeseries). */
-function timeseriesOnly(body: Uint8Array): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const start = pos;
-    const tag = body[pos++]!;
-    let len = 0;
-    let mul = 1;
-    for (;;) {
-      const b = body[pos++]!;
-      len += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      mul *= 128;
-    }
-    pos += len;
-    if (tag === 0x0a) parts.push(body.subarray(start, pos));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Starts the proxy on loopback. */
 export function startDelayProxy(options: DelayProxyOptions): DelayProxy {
   const random = seededRandom(options.seed);
@@ -167,7 +140,7 @@ export function startDelayProxy(options: DelayProxyOptions): DelayProxy {
       status,
       responseBody,
       headers,
-      series: decodeWriteRequest(timeseriesOnly(body)),
+      series: decodeWriteRequest(body),
       metadata: decodeMetadata(body),
     });
     return new Response(responseBody || null, { status });

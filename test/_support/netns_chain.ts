@@ -11,6 +11,7 @@
  * Targets live on the target's loopback: the whole of 198.19.(N+128).0/24 and
  * fd00:1980:(N+128)::/64 answer there, `targets[i]` being the (i+1)-th address.
  */
+import { nsExec, promptNamespace, sh } from "./netns_shell.ts";
 
 /** One router (or the target) namespace. */
 export interface ChainNode {
@@ -71,40 +72,8 @@ export interface NetnsChain extends AsyncDisposable {
   switchRoute(via: "main" | "alternate"): Promise<void>;
 }
 
-async function sh(argv: string[], input?: string): Promise<string> {
-  const child = new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdin: input === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (input !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(input));
-    await w.close();
-  }
-  const out = await child.output();
-  if (!out.success) {
-    throw new Error(`Cannot run ${argv.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
 /** Sysctls of every namespace of the chain: route, and answer every probe with an ICMP error. */
-const ROUTER_SYSCTLS = [
-  "net.ipv4.ip_forward=1",
-  "net.ipv6.conf.all.forwarding=1",
-  "net.ipv4.icmp_ratelimit=0",
-  "net.ipv4.icmp_msgs_per_sec=1000000",
-  "net.ipv4.icmp_msgs_burst=1000000",
-  "net.ipv6.icmp.ratelimit=0",
-  "net.ipv4.conf.all.rp_filter=0",
-  "net.ipv4.conf.default.rp_filter=0",
-  // No duplicate address detection on the links made next: a tentative link-local address holds
-  // every packet a router sends itself (time exceeded, echo replies) for ~2 s after start.
-  "net.ipv6.conf.all.accept_dad=0",
-  "net.ipv6.conf.default.accept_dad=0",
-];
+const ROUTER_SYSCTLS = ["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"];
 
 /** Whether this kernel has `sch_netem` (tried on the loopback of namespace `ns`). */
 async function hasNetem(ns: string): Promise<boolean> {
@@ -176,7 +145,7 @@ export async function createNetnsChain(options: NetnsChainOptions = {}): Promise
       ns,
       ip4: v4(link, 2),
       ip6: v6(link, 2),
-      exec: (argv) => sh(["ip", "netns", "exec", ns, ...argv]),
+      exec: nsExec(ns),
     };
   };
   const routers = Array.from({ length: k }, (_, i) => node(`r${i + 1}`, i));
@@ -211,7 +180,7 @@ export async function createNetnsChain(options: NetnsChainOptions = {}): Promise
     for (const role of roles) {
       await sh(["ip", "netns", "add", nsName(role)]);
       made.push(nsName(role));
-      await sh(["ip", "netns", "exec", nsName(role), "sysctl", "-q", "-w", ...ROUTER_SYSCTLS]);
+      await promptNamespace(nsName(role), ROUTER_SYSCTLS);
     }
     const per = new Map<string, string[]>(roles.map((r) => [r, ["link set lo up"]]));
     const host: string[] = [];

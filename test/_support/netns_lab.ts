@@ -3,6 +3,7 @@
  * an address outside loopback (198.18.N.2 and fd00:5eed:N::2 live in the namespace). Needs root
  * and iproute2; dispose removes the namespace and both veth ends.
  */
+import { nsExec, sh } from "./netns_shell.ts";
 
 /** A running lab. */
 export interface NetnsLab extends AsyncDisposable {
@@ -16,20 +17,6 @@ export interface NetnsLab extends AsyncDisposable {
   sysctl(setting: string): Promise<void>;
 }
 
-/** Runs `argv`; throws with its stderr when it fails. */
-export async function sh(argv: string[]): Promise<string> {
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  if (!out.success) {
-    throw new Error(`Cannot run ${argv.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
 /** Creates the namespace, the veth pair and the addresses; `veth: false` makes a bare namespace. */
 export async function createNetnsLab(options: { veth?: boolean } = {}): Promise<NetnsLab> {
   const n = 1 + Math.floor(Math.random() * 250);
@@ -39,7 +26,7 @@ export async function createNetnsLab(options: { veth?: boolean } = {}): Promise<
   const peer = `vmn${tag}`;
   const ip4 = `198.18.${n}.2`;
   const ip6 = `fd00:5eed:${n.toString(16)}::2`;
-  const exec = (argv: string[]) => sh(["ip", "netns", "exec", name, ...argv]);
+  const exec = nsExec(name);
   await sh(["ip", "netns", "add", name]);
   try {
     await exec(["ip", "link", "set", "lo", "up"]);

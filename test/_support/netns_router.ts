@@ -13,7 +13,7 @@
  * address (on its loopback) is routed over `a` (metric 100) and `b` (metric 200), so a probe
  * bound to `b` or sending from `b`'s host address shows at the target by interface or source.
  */
-import { sh } from "./netns_lab.ts";
+import { nsExec, promptNamespace, sh } from "./netns_shell.ts";
 
 /** A namespace the lab made. */
 export interface Namespace {
@@ -26,22 +26,12 @@ export interface Namespace {
 }
 
 function namespace(name: string): Namespace {
-  const exec = (argv: string[]) => sh(["ip", "netns", "exec", name, ...argv]);
+  const exec = nsExec(name);
   return {
     name,
     exec,
     async nft(ruleset) {
-      const p = new Deno.Command("ip", {
-        args: ["netns", "exec", name, "nft", "-f", "-"],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const w = p.stdin.getWriter();
-      await w.write(new TextEncoder().encode(ruleset));
-      await w.close();
-      const out = await p.output();
-      if (!out.success) throw new Error(`nft: ${new TextDecoder().decode(out.stderr)}`);
+      await exec(["nft", "-f", "-"], ruleset);
     },
     async counter(comment) {
       const text = await exec(["nft", "list", "ruleset"]);
@@ -69,19 +59,7 @@ async function veth(host: string, peer: string, ns: string) {
 
 async function quiet(ns: Namespace) {
   await ns.exec(["ip", "link", "set", "lo", "up"]);
-  for (
-    const s of [
-      "net.ipv4.icmp_ratelimit=0",
-      // The host-wide ICMP budget (1,000/s, bursts of 50) would drop errors of a fast test loop.
-      "net.ipv4.icmp_msgs_per_sec=1000000",
-      "net.ipv4.icmp_msgs_burst=100000",
-      "net.ipv6.icmp.ratelimit=0",
-      "net.ipv4.conf.all.rp_filter=0",
-      "net.ipv4.conf.default.rp_filter=0",
-      "net.ipv6.conf.all.accept_dad=0",
-      "net.ipv6.conf.default.accept_dad=0",
-    ]
-  ) await ns.exec(["sysctl", "-q", "-w", s]);
+  await promptNamespace(ns.name);
 }
 
 /** host — router — target. */

@@ -3,7 +3,7 @@
  * tests: each started on a free loopback port (Prometheus with a temporary TSDB and the
  * remote-write receiver), waited for until ready, stopped and removed with its data on dispose.
  */
-import { freePort } from "./tcp_servers.ts";
+import { type ServedOptions, spawnServed } from "./served_process.ts";
 
 /** One instant-vector element. */
 export interface QueryResult {
@@ -60,54 +60,19 @@ export function queryApi(base: string): QueryApi {
   };
 }
 
-/** Spawns `command`, waits until `readyPath` answers 200 (≤ ~20 s), and wraps it as a server. */
+/** Spawns `command` (see served_process.ts) and wraps it as a server with the query API. */
 async function spawnServer(
   command: string,
   args: (port: number) => string[],
-  options: { dir: string; readyPath: string },
+  options: ServedOptions,
 ): Promise<PromServer> {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(command, {
-    args: args(port),
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const pump = (async () => {
-    const d = new TextDecoder();
-    for await (const c of child.stderr) stderr += d.decode(c, { stream: true });
-  })();
-  const dispose = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
-    await pump;
-    await Deno.remove(options.dir, { recursive: true }).catch(() => {});
-  };
-  let ready = false;
-  for (let i = 0; i < 400 && !ready; i++) {
-    try {
-      const r = await fetch(base + options.readyPath);
-      await r.body?.cancel();
-      ready = r.ok;
-    } catch { /* not listening yet */ }
-    if (!ready) await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!ready) {
-    await dispose();
-    throw new Error(
-      `Cannot start ${command}: ${base}${options.readyPath} never answered 200:\n${stderr}`,
-    );
-  }
+  const p = await spawnServed(command, args, options);
   return {
-    base,
-    writeUrl: `${base}/api/v1/write`,
-    ...queryApi(base),
-    log: () => stderr,
-    [Symbol.asyncDispose]: dispose,
+    base: p.base,
+    writeUrl: `${p.base}/api/v1/write`,
+    ...queryApi(p.base),
+    log: p.log,
+    [Symbol.asyncDispose]: () => p[Symbol.asyncDispose](),
   };
 }
 

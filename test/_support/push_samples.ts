@@ -3,43 +3,19 @@
  * series and timestamp, and the assertion that two such sets are the same (exact counts).
  */
 import assert from "node:assert/strict";
-import type { Series } from "./record_series.ts";
-import { openWal } from "../../src/wal/wal.ts";
 import type { ExportedSeries } from "./vm_server.ts";
-import { decodeWriteRequest } from "./wal_decode.ts";
-import { snappyUncompress } from "../../src/wal/snappy.ts";
+import { seriesKey, walSeries } from "./wal_samples.ts";
 
 /** `name{label=value,…}@timestamp`, labels sorted, `__name__` left out of them. */
 export function sampleKey(labels: Record<string, string>, timestampMs: number): string {
-  const l = Object.entries(labels).filter(([k]) => k !== "__name__").sort()
-    .map(([k, v]) => `${k}=${v}`).join(",");
-  return `${labels.__name__}{${l}}@${timestampMs}`;
+  return `${seriesKey(labels)}@${timestampMs}`;
 }
 
 /** Every sample in the WAL dir (one segment: nothing was deleted), key → value. */
 export async function walSamples(dir: string): Promise<Map<string, number>> {
-  const wal = await openWal({
-    dir,
-    segmentSize: 16 * 1024 ** 2,
-    maxSize: 1024 ** 3,
-    fsync: "never",
-    fsyncIntervalMs: 1000,
-  });
   const out = new Map<string, number>();
-  try {
-    let offset = 0;
-    for (;;) {
-      const entries = await wal.read(offset, { maxBytes: 1 << 20 });
-      if (entries.length === 0) break;
-      for (const e of entries) {
-        for (const s of decodeWriteRequest(snappyUncompress(e.compressed)) as Series[]) {
-          out.set(sampleKey(Object.fromEntries(s.labels), s.timestampMs), s.value);
-        }
-        offset = e.nextOffset;
-      }
-    }
-  } finally {
-    await wal[Symbol.asyncDispose]();
+  for (const s of await walSeries(dir)) {
+    out.set(sampleKey(Object.fromEntries(s.labels), s.timestampMs), s.value);
   }
   return out;
 }

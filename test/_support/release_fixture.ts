@@ -6,6 +6,7 @@
 import { ROOT } from "../../scripts/bundle.ts";
 import { type Target, TARGETS } from "../../scripts/build.ts";
 import { writeRelease } from "../../scripts/release.ts";
+import { type CapturedRun, runCaptured } from "./run_captured.ts";
 
 /** The shells install.sh must run under. */
 export const SHELLS: { name: string; argv: string[] }[] = [
@@ -43,29 +44,17 @@ export async function addStandInRelease(
 }
 
 /** What one run of install.sh did. */
-export interface InstallRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type InstallRun = CapturedRun;
 
-/** Run `install.sh ARGS` under `shell` with `env` (PATH and TMPDIR are passed through if unset). */
-export async function runInstall(
+/** Run `install.sh ARGS` under `shell` with `env` (PATH is passed through if unset). */
+export function runInstall(
   shell: string[],
   args: string[],
   env: Record<string, string>,
 ): Promise<InstallRun> {
-  const out = await new Deno.Command(shell[0]!, {
-    args: [...shell.slice(1), `${ROOT}install.sh`, ...args],
+  return runCaptured([...shell, `${ROOT}install.sh`, ...args], {
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
-    clearEnv: true,
-    cwd: "/",
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  });
 }
 
 /** Every path under `dir`, relative, sorted (directories end in `/`). */

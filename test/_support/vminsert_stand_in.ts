@@ -38,9 +38,20 @@ export function startVminsertStandIn(): VminsertStandIn {
     const ok = req.method === "POST" &&
       (tenant === "multitenant" || /^\d+(:\d+)?$/.test(tenant ?? ""));
     const body = new Uint8Array(await req.arrayBuffer());
-    requests.push({ path, status: ok ? 204 : 400 });
-    if (!ok) return new Response(`unsupported path requested: "${path}"`, { status: 400 });
-    for (const s of decodeWriteRequest(snappyUncompress(body)) as Series[]) {
+    if (!ok) {
+      requests.push({ path, status: 400 });
+      return new Response(`unsupported path requested: "${path}"`, { status: 400 });
+    }
+    let series: Series[];
+    try {
+      series = decodeWriteRequest(snappyUncompress(body));
+    } catch (e) {
+      // The status sent is the status recorded: a request it cannot read is not a 204.
+      requests.push({ path, status: 400 });
+      return new Response(`cannot parse the request: ${(e as Error).message}`, { status: 400 });
+    }
+    requests.push({ path, status: 204 });
+    for (const s of series) {
       const labels = Object.fromEntries(s.labels);
       let t = tenant!.includes(":") ? tenant! : `${tenant}:0`;
       if (tenant === "multitenant") {

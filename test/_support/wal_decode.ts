@@ -29,13 +29,25 @@ class Reader {
 /** A decoded sample; `stale` when its value has the exact stale-marker bits (JS NaNs lose them). */
 export type DecodedSeries = Series & { stale?: true };
 
-/** Decodes an uncompressed `WriteRequest` into one Series per sample. */
+/** `WriteRequest` field tags: 1 `timeseries`, 3 `metadata` (both length-delimited). */
+const TIMESERIES = 0x0a;
+const METADATA = 0x1a;
+
+/**
+ * Decodes an uncompressed `WriteRequest` into one Series per sample; its `metadata` entries (a
+ * pusher's HELP/TYPE requests) are skipped, any other field is a SyntaxError.
+ */
 export function decodeWriteRequest(body: Uint8Array): DecodedSeries[] {
   const out: DecodedSeries[] = [];
   const r = new Reader(body);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   while (r.pos < r.end) {
-    if (r.varint() !== 0x0a) throw new SyntaxError("Cannot decode WriteRequest: bad field");
+    const field = r.varint();
+    if (field === METADATA) {
+      r.sub();
+      continue;
+    }
+    if (field !== TIMESERIES) throw new SyntaxError("Cannot decode WriteRequest: bad field");
     const ts = r.sub();
     const labels: [string, string][] = [];
     const samples: Array<{ value: number; timestampMs: number; stale?: true }> = [];

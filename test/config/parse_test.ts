@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MAX_PROBLEMS, parseConfig } from "../../src/config/parse.ts";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { PROBE, problems } from "../_support/config_problems.ts";
-import { walDir, walSettings } from "../../src/config/schema.ts";
+import { walDir, walSettings } from "../../src/config/wal_schema.ts";
 import { pushDestinations } from "../../src/config/push_schema.ts";
 
 Deno.test("parseConfig() fills defaults and turns durations into ms and sizes into bytes", () => {

@@ -1,19 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/parse.ts";
-import { ConfigError } from "../../src/config/config_error.ts";
 import { defaultDestinationName, pushDestinations } from "../../src/config/push_schema.ts";
-
-const PROBE = "probes:\n  x: {type: tcp}\n";
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "c.yaml");
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split("\n");
-  }
-  throw new Error("expected a ConfigError");
-}
+import { PROBE, problems } from "../_support/config_problems.ts";
 
 Deno.test("pushDestinations() reads a single mapping as one destination named by its URL", () => {
   const c = parseConfig(

@@ -15,6 +15,9 @@ import {
   standIn,
 } from "../_support/release_fixture.ts";
 import { serveRelease } from "../_support/release_server.ts";
+import { runCaptured } from "../_support/run_captured.ts";
+
+const NS_SCRIPT = `${ROOT}test/_support/release_host_ns.sh`;
 
 const canUnshare = Deno.uid() === 0 &&
   await new Deno.Command("unshare", { args: ["--mount", "true"], stderr: "null" }).output()
@@ -45,33 +48,19 @@ async function host(shell: string[], fn: (h: Host) => Promise<void>): Promise<vo
   await Deno.mkdir(`${base}/tmp`);
   await Deno.writeTextFile(`${base}/bin/systemctl`, FAKE_SYSTEMCTL, { mode: 0o755 });
   await addStandInRelease(`${base}/release`, "1.0.0");
-  const inNs = async (argv: string[], env: Record<string, string> = {}) => {
-    const out = await new Deno.Command("unshare", {
-      args: [
-        "--mount",
-        "--propagation",
-        "private",
-        "sh",
-        `${ROOT}test/_support/release_host_ns.sh`,
-        base,
-        ...argv,
-      ],
-      env: {
-        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        SYSTEMCTL_LOG: `${base}/systemctl.log`,
-        SYSTEMCTL_FAIL_RESTART: `${base}/fail_restart`,
-        TMPDIR: `${base}/tmp`,
-        ...env,
+  const inNs = (argv: string[], env: Record<string, string> = {}) =>
+    runCaptured(
+      ["unshare", "--mount", "--propagation", "private", "sh", NS_SCRIPT, base, ...argv],
+      {
+        env: {
+          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          SYSTEMCTL_LOG: `${base}/systemctl.log`,
+          SYSTEMCTL_FAIL_RESTART: `${base}/fail_restart`,
+          TMPDIR: `${base}/tmp`,
+          ...env,
+        },
       },
-      clearEnv: true,
-      cwd: "/",
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  };
+    );
   try {
     await using server = serveRelease(`${base}/release`);
     await fn({

@@ -8,23 +8,31 @@
  */
 import assert from "node:assert/strict";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
-import type { ProbeJob } from "../../src/schedule/job.ts";
+import type { ProbeOutcome } from "../../src/probes/types.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
-import { createRoutedLab } from "../_support/netns_router.ts";
+import { createRoutedLab, type RoutedLab } from "../_support/netns_router.ts";
+import { probeJob } from "../_support/probe_job.ts";
 
 const never = new AbortController().signal;
 const TIMEOUT_MS = 3000;
 
-function job(host: string, options: Partial<ModuleOf<"icmp">> = {}): ProbeJob<"icmp"> {
-  return {
-    target: host,
+const job = (host: string, options: Partial<ModuleOf<"icmp">> = {}) =>
+  probeJob("icmp", { count: 1, helper: "socket", ...options }, { host, timeoutMs: TIMEOUT_MS });
+
+/** The outcome of one dgram-socket echo to `host`, sent by a prober inside the target namespace. */
+async function probeFromTarget(lab: RoutedLab, host: string) {
+  const line = await lab.target.exec([
+    Deno.execPath(),
+    "run",
+    "-A",
+    "test/_support/icmp_probe_fixture.ts",
     host,
-    probe: "icmp",
-    type: "icmp",
-    timeoutMs: TIMEOUT_MS,
-    ipProtocol: "auto",
-    options: { type: "icmp", count: 1, helper: "socket", ...options },
-  };
+    "1",
+    "10",
+    "dgram",
+    String(TIMEOUT_MS),
+  ]);
+  return JSON.parse(line) as { kinds: Record<4 | 6, string>; outcome: ProbeOutcome };
 }
 
 Deno.test("ICMP probe fails at once with unreachable and the router's ICMP code (raw socket)", async () => {
@@ -110,39 +118,27 @@ Deno.test("ICMP probe on an unprivileged datagram socket reads unreachable from 
   await using lab = await createRoutedLab();
   // The target namespace probes: its default route is the router, which has the unreachable route.
   await lab.target.exec(["sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"]);
-  // The router's own addresses answer with TTL / hop limit 64, read from the control data.
-  for (const host of [lab.router4, lab.router6]) {
-    const line = await lab.target.exec([
-      Deno.execPath(),
-      "run",
-      "-A",
-      "test/_support/icmp_probe_fixture.ts",
-      host,
-      "1",
-      "10",
-      "dgram",
-      String(TIMEOUT_MS),
-    ]);
-    const { outcome } = JSON.parse(line);
-    assert.equal(outcome.success, true, outcome.detail);
-    assert.equal(outcome.icmpReplyHopLimit, 64, host);
-  }
-  for (const host of [lab.unreachable4, lab.unreachable6]) {
-    const line = await lab.target.exec([
-      Deno.execPath(),
-      "run",
-      "-A",
-      "test/_support/icmp_probe_fixture.ts",
-      host,
-      "1",
-      "10",
-      "dgram",
-      String(TIMEOUT_MS),
-    ]);
-    const { kinds, outcome } = JSON.parse(line);
-    assert.deepEqual(kinds, { 4: "dgram", 6: "dgram" });
+  // The router's own addresses answer with TTL / hop limit 64, read from the control data; the
+  // unreachable ones fail at once with the router's error, read from the error queue.
+  const cases = [
+    { host: lab.router4, answered: true },
+    { host: lab.router6, answered: true },
+    { host: lab.unreachable4, answered: false },
+    { host: lab.unreachable6, answered: false },
+  ];
+  for (const { host, answered } of cases) {
+    const { kinds, outcome } = await probeFromTarget(lab, host);
+    assert.deepEqual(kinds, { 4: "dgram", 6: "dgram" }, host);
+    if (answered) {
+      assert.equal(outcome.success, true, outcome.detail);
+      assert.equal(outcome.icmpReplyHopLimit, 64, host);
+      continue;
+    }
     assert.equal(outcome.reason, "unreachable", outcome.detail);
-    assert.match(outcome.detail, /^ICMP(v6)? destination unreachable \(type [13], code [01]: /);
+    assert.match(
+      outcome.detail ?? "",
+      /^ICMP(v6)? destination unreachable \(type [13], code [01]: /,
+    );
     assert.ok(outcome.durationSeconds < TIMEOUT_MS / 2000, `took ${outcome.durationSeconds} s`);
   }
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createPathProbe } from "../../src/probes/path/path_probe.ts";
 import type { ModuleOf } from "../../src/config/schema.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
-import { createDualLinkLab, type DualLinkLab } from "../_support/netns_router.ts";
+import { createCountersLab, NO_COUNTS, readCounts } from "../_support/nft_counters.ts";
 
 const never = new AbortController().signal;
 const PROTOCOLS = ["icmp", "udp", "tcp"] as const;
@@ -24,34 +24,8 @@ const job = (host: string, o: Partial<ModuleOf<"path">>): ProbeJob<"path"> => ({
   options: { type: "path", max_hops: 1, count: 2, packet_interval: 50, ...o },
 });
 
-async function countersLab(): Promise<DualLinkLab> {
-  const lab = await createDualLinkLab();
-  await lab.target.nft(`table inet t {
-  chain in {
-    type filter hook input priority 0;
-    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert, mld-listener-report, mld2-listener-report } accept;
-    ip dscp 46 counter comment "dscp46_4";
-    ip6 dscp 46 counter comment "dscp46_6";
-    iifname "tb" counter comment "via_b";
-    ip saddr ${lab.b.ip4} counter comment "from_b4";
-    ip6 saddr ${lab.b.ip6} counter comment "from_b6";
-  }
-}`);
-  return lab;
-}
-
-async function counts(lab: DualLinkLab) {
-  const out: Record<string, number> = {};
-  for (const n of ["dscp46_4", "dscp46_6", "via_b", "from_b4", "from_b6"]) {
-    out[n] = await lab.target.counter(n);
-  }
-  return out;
-}
-
-const zero = { dscp46_4: 0, dscp46_6: 0, via_b: 0, from_b4: 0, from_b6: 0 };
-
 Deno.test("path probes: dscp marks ICMP, UDP and TCP probe packets on the wire (IPv4 and IPv6)", async () => {
-  await using lab = await countersLab();
+  await using lab = await createCountersLab();
   await using probe = createPathProbe();
   for (const ip of [lab.service4, lab.service6]) {
     for (const protocol of PROTOCOLS) {
@@ -59,7 +33,7 @@ Deno.test("path probes: dscp marks ICMP, UDP and TCP probe packets on the wire (
       assert.equal(o.success, true, `${protocol} ${ip}: ${o.detail}`);
     }
   }
-  assert.deepEqual(await counts(lab), zero);
+  assert.deepEqual(await readCounts(lab), NO_COUNTS);
   for (const ip of [lab.service4, lab.service6]) {
     for (const protocol of PROTOCOLS) {
       const o = await probe.run(job(ip, { protocol, dscp: 46 }), never);
@@ -67,11 +41,11 @@ Deno.test("path probes: dscp marks ICMP, UDP and TCP probe packets on the wire (
       assert.deepEqual(o.path!.hops.map((h) => [h.address, h.stats.sent]), [[ip, 2]]);
     }
   }
-  assert.deepEqual(await counts(lab), { ...zero, dscp46_4: 6, dscp46_6: 6 });
+  assert.deepEqual(await readCounts(lab), { ...NO_COUNTS, dscp46_4: 6, dscp46_6: 6 });
 });
 
 Deno.test("path probes: source_interface and source_ip choose the egress the target sees", async () => {
-  await using lab = await countersLab();
+  await using lab = await createCountersLab();
   await using probe = createPathProbe();
   for (const ip of [lab.service4, lab.service6]) {
     for (const protocol of PROTOCOLS) {
@@ -80,7 +54,7 @@ Deno.test("path probes: source_interface and source_ip choose the egress the tar
     }
   }
   // Over link b, from b's addresses (the kernel picks the source of the bound interface).
-  assert.deepEqual(await counts(lab), { ...zero, via_b: 12, from_b4: 6, from_b6: 6 });
+  assert.deepEqual(await readCounts(lab), { ...NO_COUNTS, via_b: 12, from_b4: 6, from_b6: 6 });
   for (const [ip, source] of [[lab.service4, lab.b.ip4], [lab.service6, lab.b.ip6]] as const) {
     for (const protocol of PROTOCOLS) {
       const o = await probe.run(job(ip, { protocol, source_ip: source }), never);
@@ -88,7 +62,7 @@ Deno.test("path probes: source_interface and source_ip choose the egress the tar
     }
   }
   // From b's addresses, still routed over a.
-  assert.deepEqual(await counts(lab), { ...zero, via_b: 12, from_b4: 12, from_b6: 12 });
+  assert.deepEqual(await readCounts(lab), { ...NO_COUNTS, via_b: 12, from_b4: 12, from_b6: 12 });
 });
 
 Deno.test("path probes: a source_ip the host does not have fails the run with the bind error", async () => {

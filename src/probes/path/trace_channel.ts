@@ -137,6 +137,9 @@ export function createTraceChannel(
       // adds them to the base port, which must stay ≤ 65,535).
       const room = opts.protocol === "udp" ? 65536 - opts.port : 65536;
       const count = Math.min(opts.count, Math.floor(room / maxHops));
+      // The identifier first: a run refused for want of one has opened nothing to close.
+      const identifier = identifiers.reserve();
+      if (identifier === undefined) return errorResult("no free ICMP identifier");
       let udpSocket: UdpSender | undefined;
       try {
         if (opts.protocol === "tcp") {
@@ -146,10 +149,9 @@ export function createTraceChannel(
           udpSocket = openUdp(socket.family, { socketOptions: opts.socketOptions });
         }
       } catch (error) {
+        identifiers.release(identifier);
         return errorResult(error);
       }
-      const identifier = identifiers.reserve();
-      if (identifier === undefined) return errorResult("no free ICMP identifier");
       const run = newRun(
         canonicalIp(ip, socket.family),
         random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size))),

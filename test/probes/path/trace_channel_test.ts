@@ -286,3 +286,40 @@ Deno.test("createTraceChannel() protocol tcp: routers matched by the SYN's ports
   assert.ok(sockets.every((s) => s.closed), "every probe socket closed by the end of the run");
   assert.equal(ignored.filter((x) => x === "foreign").length, 4);
 });
+
+Deno.test("createTraceChannel() protocol udp closes its socket when no ICMP identifier is free", async () => {
+  const openFds = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  // Every draw is the same identifier: while one run holds it, the next finds none free.
+  const channel = createTraceChannel(socket, { pollMs: 1, random: (b) => b.fill(7) });
+  const holder = channel.trace(TARGET, { ...OPTS, timeoutMs: 100 });
+  const before = openFds();
+  const refused = await channel.trace(TARGET, { ...OPTS, protocol: "udp" });
+  const after = openFds();
+  await holder;
+  channel.close();
+  assert.deepEqual(refused, {
+    hops: [],
+    failure: { reason: "error", detail: "no free ICMP identifier" },
+  });
+  assert.equal(after, before, "the refused run's UDP socket is closed");
+});
+
+Deno.test("createTraceChannel() protocol udp gives back its identifier when its socket cannot open", async () => {
+  const socket = fakeIcmpSocket(4, "raw", () => []);
+  const channel = createTraceChannel(socket, {
+    pollMs: 1,
+    random: (b) => b.fill(7), // one identifier only: a run that kept it would starve the next
+    openUdp: () => {
+      throw new Error("Cannot open UDP socket: errno 24");
+    },
+  });
+  const failed = await channel.trace(TARGET, { ...OPTS, protocol: "udp" });
+  const next = await channel.trace(TARGET, { ...OPTS, timeoutMs: 20 });
+  channel.close();
+  assert.deepEqual(failed, {
+    hops: [],
+    failure: { reason: "error", detail: "Cannot open UDP socket: errno 24" },
+  });
+  assert.equal(next.failure, undefined, "the next run got the identifier and sent its probes");
+});
