@@ -5,66 +5,96 @@
  * (`refused` with `Connection refused (os error 111)`, `timeout` with `probe timed out`, …).
  */
 import type { ProbeJob } from "../schedule/job.ts";
-import type { Resolved } from "../net/resolver.ts";
+import { literalAddress, type Resolved } from "../net/resolver.ts";
 import type { FailureReason, ProbeOutcome } from "./types.ts";
 import { type AddressFields, addressFields } from "./address_fields.ts";
 import { errnoReason, failureReason } from "./failure_reason.ts";
 import { encodeSockaddr } from "./icmp/sockaddr.ts";
-import { ABORTED, type TcpPoller, TIMED_OUT } from "./socket/tcp_poller.ts";
+import { ABORTED, type ConnectResult, type TcpPoller, TIMED_OUT } from "./socket/tcp_poller.ts";
 
 /** Where one job connects: its `sockaddr` and the outcome's address fields. */
-interface Place {
+export interface Place {
   sa: Uint8Array;
   addr: AddressFields;
 }
 
-/** Each literal job's place, built once (a job object lives as long as its target). */
-const places = new WeakMap<ProbeJob<"tcp">, Place>();
+/**
+ * Each job's place when its host is an IP literal, `null` when it is a name (or its address is
+ * bad), built at its first probe: a job object lives as long as its target.
+ */
+const places = new WeakMap<ProbeJob<"tcp">, Place | null>();
 
-function placeOf(c: FastConnect): Place {
-  let place = c.literal ? places.get(c.job) : undefined;
-  if (!place) {
-    const sa = encodeSockaddr(c.resolved.ip, c.resolved.family);
-    sa[2] = c.job.port! >> 8;
-    sa[3] = c.job.port! & 0xff;
-    place = { sa, addr: c.addr ?? addressFields(c.resolved, 0) };
-    if (c.literal) places.set(c.job, place);
+function placeFor(job: ProbeJob<"tcp">, resolved: Resolved, addr: AddressFields): Place {
+  const sa = encodeSockaddr(resolved.ip, resolved.family);
+  sa[2] = job.port! >> 8;
+  sa[3] = job.port! & 0xff;
+  return { sa, addr };
+}
+
+/** The job's kept place if its host is an IP literal (`job.port` set), else null. */
+export function literalPlace(job: ProbeJob<"tcp">): Place | null {
+  let place = places.get(job);
+  if (place === undefined) {
+    const resolved = literalAddress(job.host);
+    try {
+      place = resolved ? placeFor(job, resolved, addressFields(resolved, 0)) : null;
+    } catch {
+      place = null; // the slow path reports it
+    }
+    places.set(job, place);
   }
   return place;
 }
 
-/** What {@linkcode pollerConnect} needs besides the poller. */
-export interface FastConnect {
-  job: ProbeJob<"tcp">;
-  resolved: Resolved;
-  /** True when `resolved` is the job's own literal host (its sockaddr is kept). */
-  literal: boolean;
-  /** `performance.now()` when the attempt started (before any lookup). */
-  start: number;
-  /** The address fields after a lookup; a literal's are built once per job. */
-  addr?: AddressFields;
-  /** Aborts the connect (the agent stopping, or the lookup's deadline). */
-  signal: AbortSignal;
-}
-
-/** Connects through `poller` within what is left of the job's timeout. */
-export async function pollerConnect(poller: TcpPoller, c: FastConnect): Promise<ProbeOutcome> {
+/** Connects to a looked-up address within what is left of the job's timeout. */
+export async function resolvedConnect(
+  poller: TcpPoller,
+  job: ProbeJob<"tcp">,
+  resolved: Resolved,
+  addr: AddressFields,
+  start: number,
+  signal: AbortSignal,
+): Promise<ProbeOutcome> {
   let place: Place;
   try {
-    place = placeOf(c);
+    place = placeFor(job, resolved, addr);
   } catch (e) {
     return { success: false, durationSeconds: 0, reason: "error", detail: (e as Error).message };
   }
-  const left = c.job.timeoutMs - (performance.now() - c.start);
-  const r = await poller.connect(place.sa, Math.max(0, left), c.signal);
-  const durationSeconds = (r.endMs - c.start) / 1000;
-  const a = place.addr;
+  return await placeConnect(poller, job, place, start, signal);
+}
+
+/**
+ * Connects to `place` through `poller` within what is left of the job's timeout, started at
+ * `start`; `signal` is the agent's stop (long-lived: the poller keeps one listener for it).
+ */
+export function placeConnect(
+  poller: TcpPoller,
+  job: ProbeJob<"tcp">,
+  place: Place,
+  start: number,
+  signal: AbortSignal,
+): Promise<ProbeOutcome> {
+  const left = job.timeoutMs - (performance.now() - start);
+  return poller.connect(place.sa, Math.max(0, left), signal).then((r) =>
+    outcomeOf(poller, r, place.addr, start, signal)
+  );
+}
+
+function outcomeOf(
+  poller: TcpPoller,
+  r: ConnectResult,
+  a: AddressFields,
+  start: number,
+  signal: AbortSignal,
+): ProbeOutcome {
+  const durationSeconds = (r.endMs - start) / 1000;
   if (r.errno === 0) return outcome(true, durationSeconds, undefined, undefined, a);
   if (r.errno === TIMED_OUT) {
     return outcome(false, durationSeconds, "timeout", "probe timed out", a);
   }
   if (r.errno === ABORTED) {
-    const why = c.signal.reason;
+    const why = signal.reason;
     const detail = String((why as Error)?.message ?? why ?? "aborted");
     return outcome(false, durationSeconds, failureReason(why), detail, a);
   }
