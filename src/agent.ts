@@ -35,6 +35,7 @@ import {
   DROPPABLE,
   type Droppable,
   permissionNeeds,
+  permissionWants,
   refuseDropped,
 } from "./config/permission_needs.ts";
 import { dropPermissions, heldPermissions } from "./base/permissions.ts";
@@ -281,7 +282,10 @@ async function start(
   trimMallocHeap();
   if (options.dropPermissions) {
     const needs = permissionNeeds(config);
-    dropped = await dropPermissions(DROPPABLE.filter((n) => !needs.has(n))) as Droppable[];
+    const wants = permissionWants(config);
+    dropped = await dropPermissions(
+      DROPPABLE.filter((n) => !needs.has(n) && !wants.has(n)),
+    ) as Droppable[];
     if (dropped.length > 0) {
       log.info("Dropped permissions the config does not need: {dropped}", {
         dropped: dropped.join(", "),
