@@ -55,7 +55,7 @@ export function releaseStartupMemory(
   const collect = gc !== undefined &&
     heapBefore <= (options.maxHeapBytes ?? MAX_COLLECT_HEAP_BYTES);
   if (collect) gc({ type: "major", execution: "sync", flavor: "last-resort" });
-  const heapAfter = heapUsed();
+  const heapAfter = collect ? heapUsed() : heapBefore;
   const trim = (options.trim ?? trimMallocHeap)();
   return { collected: collect, trim, heapBefore, heapAfter };
 }
