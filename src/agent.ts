@@ -280,11 +280,15 @@ async function start(
   closers.push(async () => await reloader[Symbol.asyncDispose]());
   await reloader.start();
   const released = releaseStartupMemory();
-  log.debug("Released start-up memory: V8 heap {before} -> {after} MB (collected: {collected})", {
-    before: (released.heapBefore / 2 ** 20).toFixed(1),
-    after: (released.heapAfter / 2 ** 20).toFixed(1),
-    collected: released.collected,
-  });
+  log.debug(
+    "Released start-up memory: V8 heap {before} -> {after} MB in {ms} ms (collected: {collected})",
+    {
+      before: (released.heapBefore / 2 ** 20).toFixed(1),
+      after: (released.heapAfter / 2 ** 20).toFixed(1),
+      ms: released.ms.toFixed(1),
+      collected: released.collected,
+    },
+  );
   if (options.dropPermissions) {
     const needs = permissionNeeds(config);
     const wants = permissionWants(config);

@@ -26,6 +26,8 @@ export interface ReleaseResult {
   /** V8's used heap before and after, in bytes. */
   heapBefore: number;
   heapAfter: number;
+  /** How long the collection and the trim took, in ms. */
+  ms: number;
 }
 
 /** The `gc` that `--expose-gc` put on the global object, if any. */
@@ -38,6 +40,8 @@ export function exposedGc(): ExposedGc | undefined {
 export interface ReleaseOptions {
   trim?: () => TrimResult;
   heapUsed?: () => number;
+  /** A monotonic clock in ms; default `performance.now`. */
+  now?: () => number;
   /** Default {@linkcode MAX_COLLECT_HEAP_BYTES}. */
   maxHeapBytes?: number;
 }
@@ -51,11 +55,13 @@ export function releaseStartupMemory(
   options: ReleaseOptions = {},
 ): ReleaseResult {
   const heapUsed = options.heapUsed ?? (() => Deno.memoryUsage().heapUsed);
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
   const heapBefore = heapUsed();
   const collect = gc !== undefined &&
     heapBefore <= (options.maxHeapBytes ?? MAX_COLLECT_HEAP_BYTES);
   if (collect) gc({ type: "major", execution: "sync", flavor: "last-resort" });
   const heapAfter = collect ? heapUsed() : heapBefore;
   const trim = (options.trim ?? trimMallocHeap)();
-  return { collected: collect, trim, heapBefore, heapAfter };
+  return { collected: collect, trim, heapBefore, heapAfter, ms: now() - t0 };
 }

@@ -16,14 +16,19 @@ Deno.test("releaseStartupMemory() collects, then trims, and reports the heap aro
   const r = releaseStartupMemory(gc, {
     trim: () => (calls.push("trim"), "released"),
     heapUsed: () => heap,
+    now: () => (calls.length === 0 ? 100 : 142),
   });
   assert.deepEqual(calls, ["gc major sync last-resort", "trim"]);
-  assert.deepEqual(r, { collected: true, trim: "released", heapBefore: 12, heapAfter: 5 });
+  assert.deepEqual(r, { collected: true, trim: "released", heapBefore: 12, heapAfter: 5, ms: 42 });
 });
 
 Deno.test("releaseStartupMemory() without --expose-gc only trims", () => {
-  const r = releaseStartupMemory(undefined, { trim: () => "nothing", heapUsed: () => 7 });
-  assert.deepEqual(r, { collected: false, trim: "nothing", heapBefore: 7, heapAfter: 7 });
+  const r = releaseStartupMemory(undefined, {
+    trim: () => "nothing",
+    heapUsed: () => 7,
+    now: () => 5,
+  });
+  assert.deepEqual(r, { collected: false, trim: "nothing", heapBefore: 7, heapAfter: 7, ms: 0 });
 });
 
 Deno.test("releaseStartupMemory() skips the collection above the heap limit and still trims", () => {
@@ -32,7 +37,13 @@ Deno.test("releaseStartupMemory() skips the collection above the heap limit and 
   const trim = () => (calls.push("trim"), "released" as const);
   const big = releaseStartupMemory(gc, { trim, heapUsed: () => 65, maxHeapBytes: 64 });
   assert.deepEqual(calls, ["trim"]);
-  assert.deepEqual(big, { collected: false, trim: "released", heapBefore: 65, heapAfter: 65 });
+  assert.deepEqual({ ...big, ms: 0 }, {
+    collected: false,
+    trim: "released",
+    heapBefore: 65,
+    heapAfter: 65,
+    ms: 0,
+  });
   calls.length = 0;
   const at = releaseStartupMemory(gc, { trim, heapUsed: () => 64, maxHeapBytes: 64 });
   assert.deepEqual(calls, ["gc", "trim"]);
