@@ -4,11 +4,14 @@
  * or an ICMP module that may use the system `ping` (helper `ping` or `auto`), `ffi` for an ICMP
  * module that may open the in-process socket (helper `socket` or `auto`), for a path module,
  * for a UDP module (its sockets read ICMP errors, `refused`/`unreachable`) and for a TCP module
- * with `dscp`, `source_ip` or `source_interface`; `write` for the WAL.
+ * with `dscp`, `source_ip` or `source_interface`; `write` for the WAL. A connect-only TCP module
+ * wants `ffi` (the shared epoll poller) but works without it (`Deno.connect`): it keeps the
+ * permission when granted, and a reload that adds one is not refused for it.
  * Only modules some target source names count.
  */
 import type { Config } from "./schema.ts";
 import { walSettings } from "./wal_schema.ts";
+import { connectOnly } from "./connect_only.ts";
 
 /** The permissions a running agent drops when its config does not need them. */
 export const DROPPABLE = ["run", "ffi", "write"] as const;
@@ -40,6 +43,18 @@ export function permissionNeeds(config: Config): Map<Droppable, string> {
   }
   if (walSettings(config)) need("write", "the WAL");
   return needs;
+}
+
+/** Permission → what in the config uses it when held, and falls back without it. */
+export function permissionWants(config: Config): Map<Droppable, string> {
+  const wants = new Map<Droppable, string>();
+  const used = new Set(config.targets.flatMap((t) => t.probes));
+  for (const [name, module] of Object.entries(config.probes)) {
+    if (used.has(name) && module.type === "tcp" && connectOnly(module) && !wants.has("ffi")) {
+      wants.set("ffi", `TCP probe module "${name}" (connects through the epoll poller)`);
+    }
+  }
+  return wants;
 }
 
 /**

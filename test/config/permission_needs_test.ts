@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config/parse.ts";
-import { permissionNeeds, refuseDropped } from "../../src/config/permission_needs.ts";
+import {
+  permissionNeeds,
+  permissionWants,
+  refuseDropped,
+} from "../../src/config/permission_needs.ts";
 
 const config = (probes: string, targets: string) =>
   parseConfig(`probes:\n${probes}\ntargets:\n${targets}\n`, "c.yaml");
@@ -63,4 +67,28 @@ Deno.test("permissionNeeds() counts a path module in use as needing ffi (its raw
     () => refuseDropped(path, ["ffi"]),
     /Cannot apply the config: path probe module "p" needs the ffi permission, dropped at start/,
   );
+});
+
+Deno.test("permissionWants() names the first connect-only TCP module; it never refuses a reload", () => {
+  const c = config(
+    '  s: {type: tcp, port: 22, send: "x"}\n  e: {type: tcp, port: 22, expect: "^SSH"}\n' +
+      "  l: {type: tcp, port: 443, tls: true}\n  d: {type: tcp, port: 22, dscp: 46}\n" +
+      "  c: {type: tcp, port: 22}\n  unused: {type: tcp, port: 22}",
+    '  - static: {targets: ["a"]}\n    probes: [s, e, l, d, c]',
+  );
+  assert.deepEqual([...permissionWants(c)], [
+    ["ffi", 'TCP probe module "c" (connects through the epoll poller)'],
+  ]);
+  assert.deepEqual([...permissionNeeds(c)], [["ffi", 'TCP probe module "d" (socket options)']]);
+  const only = config(
+    "  c: {type: tcp, port: 22}",
+    '  - static: {targets: ["a"]}\n    probes: [c]',
+  );
+  assert.deepEqual([...permissionNeeds(only)], []);
+  refuseDropped(only, ["ffi", "run"]);
+  const none = config(
+    '  s: {type: tcp, port: 22, send: "x"}',
+    '  - static: {targets: ["a"]}\n    probes: [s]',
+  );
+  assert.deepEqual([...permissionWants(none)], []);
 });

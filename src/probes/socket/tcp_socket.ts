@@ -2,14 +2,16 @@
  * @module A TCP connection through our own FFI socket, for TCP modules with `dscp`, `source_ip`
  * or `source_interface`: `Deno.connect` takes no local address and exposes no file descriptor
  * to set `IP_TOS` or `SO_BINDTODEVICE` on (and `node:net` has a local address but neither of
- * the others). The socket is non-blocking: `connect` is repeated every `pollMs` until it says
- * connected (`EISCONN`) or why not; reads poll `recv(MSG_DONTWAIT)` the same way. Enough for
+ * the others). The socket is non-blocking: with the shared poller (tcp_poller.ts) the connect is
+ * awaited in its epoll set, exactly; without, `connect` is repeated every `pollMs` until it says
+ * connected (`EISCONN`) or why not. Reads poll `recv(MSG_DONTWAIT)` every `pollMs`. Enough for
  * connect, `send` and `expect`; not for TLS (Deno's TLS needs a Deno connection).
  */
 import { C, type Libc, openLibc } from "../icmp/libc.ts";
 import { encodeSockaddr } from "../icmp/sockaddr.ts";
 import type { ByteStream } from "../byte_stream.ts";
 import { applySocketOptions, type SocketOptions } from "./socket_options.ts";
+import { ABORTED, type TcpPoller, TIMED_OUT } from "./tcp_poller.ts";
 
 /** Options of {@linkcode ffiTcpConnect}. */
 export interface FfiTcpOptions {
@@ -18,8 +20,10 @@ export interface FfiTcpOptions {
   port: number;
   socketOptions: SocketOptions;
   signal: AbortSignal;
-  /** How often a pending connect or read is retried. Default 1 ms. */
+  /** How often a pending connect (without a poller) or read is retried. Default 1 ms. */
   pollMs?: number;
+  /** The shared poller the connect waits in; `signal` still ends it (the job's deadline). */
+  poller?: TcpPoller | null;
   libc?: Libc;
 }
 
@@ -74,7 +78,14 @@ export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
   sa[2] = o.port >> 8;
   sa[3] = o.port & 0xff;
   try {
-    while (true) {
+    if (o.poller && f.connect(fd, sa, sa.byteLength) !== 0) {
+      const errno = libc.errno();
+      if (errno !== C.EINPROGRESS) fail(errno);
+      const r = await o.poller.awaitConnect(fd, 2 ** 31 - 1, o.signal);
+      if (r.errno === ABORTED || r.errno === TIMED_OUT) throw o.signal.reason;
+      if (r.errno !== 0) fail(r.errno);
+    }
+    while (!o.poller) {
       if (f.connect(fd, sa, sa.byteLength) === 0) break;
       const errno = libc.errno();
       if (errno === C.EISCONN) break;

@@ -4,6 +4,9 @@ import { createTcpProbe } from "../../../src/probes/tcp.ts";
 import type { ModuleOf } from "../../../src/config/schema.ts";
 import type { ProbeJob } from "../../../src/schedule/job.ts";
 import { closedPort, silentPeer, tcpPeer } from "../../_support/tcp_servers.ts";
+import { synDropPeer } from "../../_support/syn_drop_peer.ts";
+import { ffiTcpConnect } from "../../../src/probes/socket/tcp_socket.ts";
+import { acquireTcpPoller, type TcpPoller } from "../../../src/probes/socket/tcp_poller.ts";
 
 const signal = new AbortController().signal;
 
@@ -64,4 +67,46 @@ Deno.test("TCP probe with socket options: refused, timeout, send and expect, bad
   const bad = await createTcpProbe().run(job(echo.port, { source_ip: "192.0.2.77" }), signal);
   assert.equal(bad.reason, "error");
   assert.equal(bad.detail, "Cannot bind source_ip 192.0.2.77: errno 99");
+});
+
+Deno.test("ffiTcpConnect() waits for its connect in the shared poller: connected, refused, SYN dropped", async () => {
+  await using open = tcpPeer();
+  await using dropping = await synDropPeer();
+  const real = acquireTcpPoller();
+  let waits = 0;
+  const poller: TcpPoller = {
+    connect: (sa, ms, s) => real.connect(sa, ms, s),
+    awaitConnect(fd, ms, s) {
+      waits++;
+      return real.awaitConnect(fd, ms, s);
+    },
+    get pending() {
+      return real.pending;
+    },
+    errorText: (e) => real.errorText(e),
+    release: () => real.release(),
+  };
+  const fdsBefore = [...Deno.readDirSync("/proc/self/fd")].length;
+  const connect = (port: number, ms: number) =>
+    ffiTcpConnect({
+      ip: "127.0.0.1",
+      family: 4,
+      port,
+      socketOptions: { dscp: 46 },
+      signal: AbortSignal.timeout(ms),
+      poller,
+    });
+  (await connect(open.port, 500)).close();
+  const closed = closedPort();
+  await assert.rejects(connect(closed, 500), {
+    message: `Cannot connect to 127.0.0.1:${closed}: connection refused (errno 111)`,
+  });
+  const t0 = performance.now();
+  await assert.rejects(connect(dropping.port, 200), { name: "TimeoutError" });
+  assert.ok(performance.now() - t0 < 450);
+  assert.equal(waits, 3);
+  assert.equal(real.pending, 0);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal([...Deno.readDirSync("/proc/self/fd")].length, fdsBefore);
+  await poller.release();
 });
