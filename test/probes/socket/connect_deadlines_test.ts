@@ -53,3 +53,20 @@ Deno.test("ConnectDeadlines keeps order over many entries of one timeout (compac
   assert.equal(expired.length, 2000);
   assert.ok(expired.every((v, k) => k === 0 || v > expired[k - 1]!));
 });
+
+Deno.test("ConnectDeadlines drops ended entries of a far timeout while another stays live", () => {
+  // A caller's socket (socket/tcp_socket.ts) waits with a far timeout and ends through its own
+  // signal; with one such connect always pending the timer never fires and nothing is cleared.
+  const q = new ConnectDeadlines<Entry>(() => assert.fail("nothing is due"));
+  const far = 2 ** 31 - 1;
+  let live = entry("live-0", far);
+  q.add(live, far);
+  for (let i = 1; i <= 10_000; i++) {
+    const next = entry(`live-${i}`, far);
+    q.add(next, far);
+    live.done = true; // the older one ended by its signal; the newer one is still pending
+    live = next;
+  }
+  assert.ok(q.held <= 2, `${q.held} entries held for 1 live connect`);
+  q.clear();
+});
