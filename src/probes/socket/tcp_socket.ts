@@ -82,7 +82,11 @@ export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
       const errno = libc.errno();
       if (errno !== C.EINPROGRESS) fail(errno);
       const r = await o.poller.awaitConnect(fd, 2 ** 31 - 1, o.signal);
-      if (r.errno === ABORTED || r.errno === TIMED_OUT) throw o.signal.reason;
+      if (r.errno === ABORTED || r.errno === TIMED_OUT) {
+        // Not our deadline: the poller closed under it (its last user released it).
+        if (!o.signal.aborted) throw new Error(`Cannot connect to ${where}: the TCP poller closed`);
+        throw o.signal.reason;
+      }
       if (r.errno !== 0) fail(r.errno);
     }
     while (!o.poller) {
