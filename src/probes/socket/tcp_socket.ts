@@ -51,6 +51,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** Connects; rejects with `Cannot connect to IP:PORT: connection refused (errno 111)` & co. */
 export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
+  // The port goes into two bytes: 70000 would connect to 4464. `Deno.connect`'s error.
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
+    throw new RangeError(`Invalid port (out of range): ${o.port}`);
+  }
   const libc = o.libc ?? openLibc();
   const f = libc.symbols;
   const pollMs = o.pollMs ?? 1;

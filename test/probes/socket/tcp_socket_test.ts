@@ -135,3 +135,12 @@ Deno.test("ffiTcpConnect() pending when the poller closes rejects with why, not 
   });
   assert.equal([...Deno.readDirSync("/proc/self/fd")].length, fdsBefore);
 });
+
+Deno.test("TCP probe with socket options to a port past 65535: Deno.connect's error, no wrap", async () => {
+  await using probe = createTcpProbe();
+  for (const port of [0, 65536 + 22, 70000]) {
+    const r = await probe.run(job(port, { dscp: 46 }), signal);
+    assert.equal(r.reason, "error");
+    assert.equal(r.detail, `Invalid port (out of range): ${port}`);
+  }
+});
