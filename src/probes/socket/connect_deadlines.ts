@@ -40,8 +40,12 @@ export class ConnectDeadlines<T extends DeadlineEntry> {
 
   /** Queues `entry`, due `timeoutMs` after it started (`entry.deadline`). */
   add(entry: T, timeoutMs: number): void {
-    let fifo = this.#fifos.get(timeoutMs);
-    if (!fifo) this.#fifos.set(timeoutMs, fifo = { items: [], head: 0 });
+    // One FIFO per whole ms: callers pass what is left of a timeout (a float, new per probe),
+    // and a FIFO each would make every timer scan thousands. Within one, a later entry may be
+    // due up to 1 ms before the one ahead of it: it expires with it, late by < 1 ms, never early.
+    const key = Math.ceil(timeoutMs);
+    let fifo = this.#fifos.get(key);
+    if (!fifo) this.#fifos.set(key, fifo = { items: [], head: 0 });
     // Ended entries at the head go now: a far timeout (a caller's socket ended by its own
     // signal) may never reach its timer, and a live entry elsewhere stops `clear()`.
     const { items } = fifo;
@@ -51,6 +55,11 @@ export class ConnectDeadlines<T extends DeadlineEntry> {
     compact(fifo);
     items.push(entry);
     if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
+  }
+
+  /** FIFOs held: one per timeout, in whole ms. */
+  get queues(): number {
+    return this.#fifos.size;
   }
 
   /** Entries held, ended ones not yet dropped included (what the queue costs in memory). */

@@ -70,3 +70,19 @@ Deno.test("ConnectDeadlines drops ended entries of a far timeout while another s
   assert.ok(q.held <= 2, `${q.held} entries held for 1 live connect`);
   q.clear();
 });
+
+Deno.test("ConnectDeadlines: timeouts that differ by fractions of a ms share one FIFO, in order", async () => {
+  // A probe passes what is left of its timeout (`timeout - elapsed`): a float, new per probe.
+  const expired: string[] = [];
+  const q = new ConnectDeadlines<Entry>((e, now) => {
+    assert.ok(now >= e.deadline - 1, `${e.name} early by ${e.deadline - now} ms`);
+    expired.push(e.name);
+  });
+  for (let i = 0; i < 1000; i++) {
+    const ms = 40 - i * 1e-4;
+    q.add(entry(`e${i}`, ms), ms);
+  }
+  assert.equal(q.queues, 1);
+  await sleep(120);
+  assert.equal(expired.length, 1000);
+});
