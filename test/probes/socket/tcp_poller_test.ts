@@ -154,3 +154,18 @@ Deno.test("acquireTcpPoller() shares one poller until the last release", async (
   assert.equal((await c.connect(sockaddr("127.0.0.1", open.port), 500, never)).errno, 0);
   await c.release();
 });
+
+Deno.test("TcpPoller under a low fd limit keeps fds free: past its cap a connect says EMFILE", async () => {
+  await using dropping = await synDropPeer();
+  const child = new URL("../../_support/poller_fd_child.ts", import.meta.url).pathname;
+  const out = await new Deno.Command("prlimit", {
+    args: ["--nofile=256:256", Deno.execPath(), "run", "-A", child, `${dropping.port}`, "400"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(text) as { files: number; errnos: Record<string, number> };
+  // 256 - fdReserve(256) = 192 connects wait out their timeout; the other 208 fail at once.
+  assert.deepEqual(r, { files: 16, errnos: { [TIMED_OUT]: 192, 24: 208 } });
+});
