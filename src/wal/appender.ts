@@ -6,7 +6,8 @@
  */
 import { logger } from "../log.ts";
 import type { Clock } from "../base/clock.ts";
-import { packFrames, type PendingAppend, type ReadyFrame } from "./batch.ts";
+import { packFrames, type ReadyFrame } from "./batch.ts";
+import { AppendArena } from "./append_arena.ts";
 import type { SegmentWriter } from "./segment_writer.ts";
 import type { WalMetrics } from "./wal_metrics.ts";
 
@@ -39,7 +40,8 @@ export interface AppenderHost {
 
 /** Queues and writes appends; see the module doc. */
 export class Appender {
-  #pending: PendingAppend[] = [];
+  /** Queued bodies, copied into pooled chunks (append_arena.ts). */
+  #pending = new AppendArena();
   #pendingBytes = 0;
   #stalled: ReadyFrame[] = [];
   #diskFull = false;
@@ -65,7 +67,7 @@ export class Appender {
       host.metrics.dropped.inc({ reason: host.closed() ? "wal_closed" : "disk_full" }, samples);
       return false;
     }
-    this.#pending.push({ body, samples });
+    this.#pending.push(body, samples);
     this.#pendingBytes += body.length;
     if (this.#pendingBytes >= FLUSH_AT_BYTES) void this.flush();
     else this.#arm(host.fsync === "always" ? 0 : host.fsyncIntervalMs);
@@ -93,10 +95,9 @@ export class Appender {
 
   async #flushNow(): Promise<void> {
     const host = this.host;
-    if (this.#pending.length > 0) {
-      const pending = this.#pending;
+    if (!this.#pending.empty) {
+      const { pending, release } = this.#pending.take();
       const max = host.maxRecordBytes;
-      this.#pending = [];
       this.#pendingBytes = 0;
       // One frame at a time, yielding between frames: a second of appends at 10,000 probes/s is
       // ~4 MiB, and compressing it in one go blocks the event loop (the scheduler) for ~10-50 ms.
@@ -110,6 +111,7 @@ export class Appender {
         i = j;
         if (i < pending.length) await new Promise((r) => setTimeout(r, 0));
       }
+      release(); // every body is packed (copied) into a frame now
     }
     if (this.#stalled.length === 0) return;
     try {

@@ -239,3 +239,17 @@ Deno.test("append() refuses and counts samples once the WAL is closed", async ()
     );
   });
 });
+
+Deno.test("append() keeps a copy: the caller may reuse its buffer before the flush", async () => {
+  await withDir(async (dir) => {
+    await using wal = await openWal(options(dir, { fsync: "batch" }));
+    const a = seqBody(1);
+    const buf = new Uint8Array(a.length);
+    buf.set(a);
+    assert.equal(wal.append(buf, 1), true);
+    buf.set(seqBody(2).subarray(0, buf.length)); // overwritten before the timed flush
+    assert.equal(wal.append(seqBody(3), 1), true);
+    await wal.flush();
+    assert.deepEqual(await readAll(wal), [1, 3]);
+  });
+});
