@@ -34,14 +34,32 @@ export function packFrames(
       samples += items[j]!.samples;
       j++;
     }
-    const joined = new Uint8Array(bytes);
-    let at = 0;
-    for (let k = i; k < j; k++) {
-      joined.set(items[k]!.body, at);
-      at += items[k]!.body.length;
-    }
+    const joined = adjacent(items, i, j) ?? join(items, i, j, bytes);
     frames.push({ bytes: encodeFrame(snappyCompress(joined), samples), samples });
     i = j;
   }
   return frames;
+}
+
+/** The bodies of `items[i..j)` as one view when they lie back to back in one buffer (the WAL's
+ * append chunks), so packing copies nothing before compressing; else undefined. */
+function adjacent(items: readonly PendingAppend[], i: number, j: number): Uint8Array | undefined {
+  const first = items[i]!.body;
+  let end = first.byteOffset + first.length;
+  for (let k = i + 1; k < j; k++) {
+    const b = items[k]!.body;
+    if (b.buffer !== first.buffer || b.byteOffset !== end) return undefined;
+    end += b.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
+}
+
+function join(items: readonly PendingAppend[], i: number, j: number, bytes: number): Uint8Array {
+  const joined = new Uint8Array(bytes);
+  let at = 0;
+  for (let k = i; k < j; k++) {
+    joined.set(items[k]!.body, at);
+    at += items[k]!.body.length;
+  }
+  return joined;
 }
