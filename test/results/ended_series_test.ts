@@ -47,3 +47,17 @@ Deno.test("createEndedSeries().update() keeps the first list of unchanged series
   assert.equal(gone[0], first[1], "the series ended is read from the first list");
   assert.equal(gone[0]!.name, "probe_icmp_rtt_seconds");
 });
+
+Deno.test("createEndedSeries() keeps one list for every job with the same series", () => {
+  const ended = createEndedSeries();
+  const first = [up, rtt];
+  ended.update("a", first);
+  ended.update("b", [{ ...up, value: 0 }, { ...rtt, value: 0.5 }]); // same series, other values
+  const gone = ended.update("b", [up]);
+  assert.equal(gone.length, 1);
+  assert.equal(gone[0], first[1], "job b's series are read from the list job a left");
+  assert.deepEqual(ended.update("a", [up]), [rtt], "job a is untouched by job b");
+  // Other series make another list.
+  ended.update("c", [up, phaseA]);
+  assert.deepEqual(ended.update("c", [rtt]), [up, phaseA]);
+});
