@@ -104,15 +104,15 @@ interface Event {
  * A tick due within its job's batch window of a wake-up fires in it, so it may start that much
  * before its phase (results carry their real start time): one timer and one event-loop turn per
  * batch instead of per job. The window is 5 % of an interval of 1 s or more, 1 % of a shorter
- * one, at most 100 ms. Each wake-up costs far more than one probe's own work on a busy host (the
+ * one, at most 500 ms. Each wake-up costs far more than one probe's own work on a busy host (the
  * thread resumes on cold caches): at 1,000 TCP targets every 1 s a 10 ms window (1 %) meant ~80
  * wake-ups/s of ~12 probes and 95–115 µs of CPU per probe, 50 ms (5 %) ~30 wake-ups/s and 73–86 µs
- * (same run, interleaved, load ~7). Short intervals keep 1 %: at 100 ms that is 1 ms, the timer's
- * own granularity, and their rate fills each wake-up anyway (a 10 ms window there cost more CPU
- * per probe and skipped runs as overruns). The cap was 10, then 25 ms before: at 1,000 targets
- * every 10 s, 25 → 100 ms took the agent from 5.07 to 3.20 % of a core.
+ * (same run, interleaved, load ~7); every 10 s, 100 → 500 ms took the agent from 2.1 and 1.9 to
+ * 1.7 and 1.5 % of a core (load ~2.5). Short intervals keep 1 %: at 100 ms that is 1 ms, the
+ * timer's own granularity, and their rate fills each wake-up anyway (a 10 ms window there cost
+ * more CPU per probe and skipped runs as overruns). The cap was 10, 25, then 100 ms before.
  */
-export const BATCH_MS = 100;
+export const BATCH_MS = 500;
 
 /** The share of an interval of 1 s or more a tick may fire early; 1 % below 1 s. */
 const LONG_SHARE = 0.05;
