@@ -33,6 +33,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     "agent_api.ts",
     "main.ts",
     "malloc_trim.ts",
+    "startup_memory.ts",
   ],
 ];
 

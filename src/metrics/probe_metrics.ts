@@ -70,7 +70,7 @@ export interface ProbeMetrics extends Sink {
   /** Drops the series of every job whose key is not in `keys` (targets that left). */
   retain(keys: ReadonlySet<string>): void;
   /** {@linkcode ProbeMetrics.retain} as steps (a `yield` every few hundred jobs). */
-  retainSteps(keys: ReadonlySet<string>): Steps<void>;
+  retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   readonly series: number;
 }
 

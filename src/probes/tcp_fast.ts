@@ -24,10 +24,15 @@ export interface Place {
  */
 const places = new WeakMap<ProbeJob<"tcp">, Place | null>();
 
+/** Throws `Deno.connect`'s error for a port outside 1-65535 (the bytes would wrap). */
 function placeFor(job: ProbeJob<"tcp">, resolved: Resolved, addr: AddressFields): Place {
+  const port = job.port!;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`Invalid port (out of range): ${port}`);
+  }
   const sa = encodeSockaddr(resolved.ip, resolved.family);
-  sa[2] = job.port! >> 8;
-  sa[3] = job.port! & 0xff;
+  sa[2] = port >> 8;
+  sa[3] = port & 0xff;
   return { sa, addr };
 }
 
@@ -59,7 +64,8 @@ export async function resolvedConnect(
   try {
     place = placeFor(job, resolved, addr);
   } catch (e) {
-    return { success: false, durationSeconds: 0, reason: "error", detail: (e as Error).message };
+    const detail = (e as Error).message;
+    return outcome(false, (performance.now() - start) / 1000, "error", detail, addr);
   }
   return await placeConnect(poller, job, place, start, signal);
 }

@@ -2,8 +2,9 @@
  * @module Labels of one push destination added to a remote-write body as it is sent: several
  * destinations share one WAL, so the `extra_labels` they do not all share cannot be in the WAL's
  * records. Each TimeSeries gets every label it does not already have (its own win, as
- * `extra_labels` never override a series' labels when written to the WAL), placed in name order.
- * Other fields (samples, metadata) are copied as they are. Pure.
+ * `extra_labels` never override a series' labels when written to the WAL), placed in name order;
+ * each label left out so is reported to `onDuplicate` (the pusher counts it). Other fields
+ * (samples, metadata) are copied as they are. Pure.
  */
 import { snappyCompress, snappyUncompress } from "../wal/snappy.ts";
 import { putVarint } from "../results/varint.ts";
@@ -38,6 +39,12 @@ export interface LabelAdder {
   addToCompressed(compressed: Uint8Array): Uint8Array;
 }
 
+/** Options of {@linkcode createLabelAdder}. */
+export interface LabelAdderOptions {
+  /** Told of the labels of one body left out because its series already had them (n > 0). */
+  onDuplicate?: (n: number) => void;
+}
+
 /**
  * A {@linkcode LabelAdder} for `labels` (name → value).
  *
@@ -50,7 +57,10 @@ export interface LabelAdder {
  * if (out.length !== 2 + 8 + 8) throw new Error("b=2 added after a=1, a=x skipped");
  * ```
  */
-export function createLabelAdder(labels: Readonly<Record<string, string>>): LabelAdder {
+export function createLabelAdder(
+  labels: Readonly<Record<string, string>>,
+  options: LabelAdderOptions = {},
+): LabelAdder {
   const prepared: Prepared[] = Object.entries(labels)
     .map(([k, v]) => {
       const name = encoder.encode(k);
@@ -64,6 +74,7 @@ export function createLabelAdder(labels: Readonly<Record<string, string>>): Labe
 
   function addTo(body: Uint8Array): Uint8Array {
     if (prepared.length === 0) return body;
+    let duplicates = 0;
     const parts: Uint8Array[] = [];
     let pos = 0;
     const end = body.length;
@@ -116,22 +127,22 @@ export function createLabelAdder(labels: Readonly<Record<string, string>>): Labe
         pos = after;
         labelFields.push({ name, bytes });
       }
+      /** Whether the series has a label `name` (then ours is left out, and counted). */
+      const has = (name: Uint8Array): boolean => {
+        const found = labelFields.some((o) => compare(o.name, name) === 0);
+        if (found) duplicates++;
+        return found;
+      };
       const merged: Uint8Array[] = [];
       let i = 0;
       for (const l of labelFields) {
         while (i < prepared.length && compare(prepared[i]!.name, l.name) < 0) {
-          if (!labelFields.some((o) => compare(o.name, prepared[i]!.name) === 0)) {
-            merged.push(prepared[i]!.field);
-          }
+          if (!has(prepared[i]!.name)) merged.push(prepared[i]!.field);
           i++;
         }
         merged.push(l.bytes);
       }
-      for (; i < prepared.length; i++) {
-        if (!labelFields.some((o) => compare(o.name, prepared[i]!.name) === 0)) {
-          merged.push(prepared[i]!.field);
-        }
-      }
+      for (; i < prepared.length; i++) if (!has(prepared[i]!.name)) merged.push(prepared[i]!.field);
       merged.push(...rest);
       const size = merged.reduce((n, b) => n + b.length, 0);
       const head = new Uint8Array(1 + varintSize(size));
@@ -139,6 +150,7 @@ export function createLabelAdder(labels: Readonly<Record<string, string>>): Labe
       putVarint(head, 1, size);
       parts.push(head, ...merged);
     }
+    if (duplicates > 0) options.onDuplicate?.(duplicates);
     const total = parts.reduce((n, b) => n + b.length, 0);
     const out = new Uint8Array(total);
     let at = 0;

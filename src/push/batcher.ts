@@ -12,6 +12,8 @@ export interface Batch {
   offset: number;
   /** Commit this once the batch is acknowledged (or dropped). */
   nextOffset: number;
+  /** Every record is from a compacted segment (grouped by series; see WalEntry). */
+  compacted?: boolean;
 }
 
 /** Limits of one batch (`push.batch`); a single record larger than them goes alone. */
@@ -74,6 +76,7 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
         records: picked.length,
         offset: picked[0]!.offset,
         nextOffset: last.nextOffset,
+        compacted: picked.every((e) => e.compacted === true),
       };
     },
   };

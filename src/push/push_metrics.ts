@@ -24,6 +24,8 @@ export interface PushMetrics {
   retries: { inc(): void };
   orderWaits: { inc(): void };
   dropped: DestCounter<"reason">;
+  /** This destination's own labels left out of series as they were sent, by reason. */
+  sendLabelsDropped: DestCounter<"reason">;
   lastSuccess: DestGauge;
   consecutiveFailures: DestGauge;
 }
@@ -35,6 +37,7 @@ type Families = {
   metadataRequests: Counter<"destination" | "status">;
   retries: Counter<"destination">;
   orderWaits: Counter<"destination">;
+  sendLabelsDropped: Counter<"destination" | "reason">;
   lastSuccess: Gauge<"destination">;
   consecutiveFailures: Gauge<"destination">;
   backlog: Gauge<"destination">;
@@ -90,6 +93,13 @@ function families(registry: Registry): Families {
       labelNames: d,
       registers,
     }),
+    sendLabelsDropped: new Counter({
+      name: "vmprober_push_send_labels_dropped_total",
+      help: "Labels of this destination's extra_labels left out of series as they were sent, " +
+        "by reason: duplicate (the series already had a label of that name, which wins)",
+      labelNames: ["destination", "reason"],
+      registers,
+    }),
     lastSuccess: new Gauge({
       name: "vmprober_push_last_success_timestamp_seconds",
       help: "Unix time of the last 2xx answer (0: none yet)",
@@ -131,6 +141,7 @@ export function createPushMetrics(
   f.pending.set(destination, pendingSamples);
   dropped.inc({ reason: "rejected", destination }, 0);
   for (const c of [f.samples, f.bytes, f.retries, f.orderWaits]) c.inc(destination_, 0);
+  f.sendLabelsDropped.inc({ destination, reason: "duplicate" }, 0);
   f.lastSuccess.set(destination_, 0);
   f.consecutiveFailures.set(destination_, 0);
   return {
@@ -143,6 +154,9 @@ export function createPushMetrics(
     retries: { inc: () => f.retries.inc(destination_) },
     orderWaits: { inc: () => f.orderWaits.inc(destination_) },
     dropped: { inc: (l = {}, v = 1) => dropped.inc({ ...l, destination }, v) },
+    sendLabelsDropped: {
+      inc: (l = {}, v = 1) => f.sendLabelsDropped.inc({ ...l, destination }, v),
+    },
     lastSuccess: { set: (v) => f.lastSuccess.set(destination_, v) },
     consecutiveFailures: { set: (v) => f.consecutiveFailures.set(destination_, v) },
   };

@@ -1,7 +1,7 @@
 /**
  * @module The pusher: reads the WAL from the push position, sends batches in order with up to
- * a few requests in flight, commits each acknowledged batch in order, retries forever with backoff
- * on 429/5xx/network errors, and drops (counting) what the server rejects with another 4xx.
+ * a few requests in flight (never two sharing a series), commits each acknowledged batch in order;
+ * delivery with its retries is deliver.ts, health push_health.ts, metadata metadata_loop.ts.
  */
 import type { Registry } from "prom-client";
 import { logger } from "../log.ts";
@@ -11,19 +11,12 @@ import { retryDelay } from "./backoff.ts";
 import { type Batch, createBatcher } from "./batcher.ts";
 import { createPushClient, type PushClient, type PushConfig } from "./client.ts";
 import { createPushMetrics } from "./push_metrics.ts";
-import { classifyOutcome, outcomeLabel } from "./status_policy.ts";
-import { seriesKeys, sharesSeries } from "./series_keys.ts";
-import { metadataRequest } from "./metadata.ts";
+import { createOrderGate, type GatedBatch } from "./order_gate.ts";
 import type { PushedFamily } from "../results/pushed_families.ts";
 import { createLabelAdder } from "./add_labels.ts";
-
-/** After this many batches in a row that shared a series with one in flight… */
-const CONFLICT_RUN = 8;
-/** …this many are held back without comparing their series (see run()). */
-const SKIP_CHECKS = 64;
-
-/** Response bodies are cut to this length in log lines and the status. */
-const LOG_BODY_CHARS = 256;
+import { createPushHealth } from "./push_health.ts";
+import { createDeliver, type Delivery } from "./deliver.ts";
+import { sendMetadataLoop } from "./metadata_loop.ts";
 
 /** Options of {@linkcode createPusher}. */
 export interface PusherOptions {
@@ -81,8 +74,6 @@ export interface Pusher {
   pushStatus(): PushStatus;
 }
 
-type Delivery = "ok" | "dropped" | "failed";
-
 /** Creates a pusher; nothing happens until `start()`. */
 export function createPusher(options: PusherOptions): Pusher {
   const { wal, config, clock } = options;
@@ -95,86 +86,33 @@ export function createPusher(options: PusherOptions): Pusher {
     () => wal.stats().pending_samples,
     destination,
   );
-  const adder = createLabelAdder(options.sendLabels ?? {});
+  const adder = createLabelAdder(options.sendLabels ?? {}, {
+    onDuplicate: (n) => metrics.sendLabelsDropped.inc({ reason: "duplicate" }, n),
+  });
   const soft = new AbortController(); // stop: no more waiting or backing off
   const hard = new AbortController(); // shutdown deadline: abort requests in flight
   let client: PushClient | undefined;
   let loop: Promise<void> | undefined;
   let metadataLoop: Promise<void> = Promise.resolve();
   let stopping = false;
-  let consecutiveFailures = 0;
-  let lastSuccessMs: number | null = null;
-  let lastError: string | null = null;
-
-  function failed(what: string): void {
-    consecutiveFailures++;
-    if (consecutiveFailures === 1) options.onHealthChange?.(false);
-    metrics.consecutiveFailures.set(consecutiveFailures);
-    lastError = what;
-    // Log the first failure and then at 2, 4, 8, … so a long outage stays readable.
-    if ((consecutiveFailures & (consecutiveFailures - 1)) === 0) {
-      log.warn("Push failing, will retry: {error}", {
-        error: what,
-        destination,
-        consecutive_failures: consecutiveFailures,
-        backlog_samples: wal.stats().pending_samples,
-      });
-    }
-  }
-
-  function succeeded(): void {
-    if (consecutiveFailures > 0) {
-      options.onHealthChange?.(true);
-      log.info("Push recovered after {failures} failed attempts", {
-        failures: consecutiveFailures,
-        destination,
-        backlog_samples: wal.stats().pending_samples,
-      });
-    }
-    consecutiveFailures = 0;
-    metrics.consecutiveFailures.set(0);
-    lastSuccessMs = clock.wallNow();
-    metrics.lastSuccess.set(lastSuccessMs / 1000);
-  }
-
-  /** Sends one batch until it is acknowledged or rejected; "failed" only once stopping. */
-  async function deliver(batch: Batch): Promise<Delivery> {
-    for (let attempt = 0;; attempt++) {
-      if (attempt > 0) metrics.retries.inc();
-      const outcome = await client!.send(batch.body, hard.signal);
-      metrics.requests.inc({ status: outcomeLabel(outcome) });
-      const verdict = classifyOutcome(outcome);
-      if (verdict === "ok") {
-        succeeded();
-        return "ok";
-      }
-      const body = outcome.kind === "status"
-        ? outcome.body.slice(0, LOG_BODY_CHARS)
-        : outcome.message;
-      if (verdict === "drop") {
-        metrics.dropped.inc({ reason: "rejected" }, batch.samples);
-        const status = outcome.kind === "status" ? outcome.status : 0;
-        lastError = `HTTP ${status}: ${body}`;
-        log.error("Push rejected with HTTP {status}, dropped {samples} samples: {body}", {
-          status,
-          samples: batch.samples,
-          records: batch.records,
-          body,
-        });
-        return "dropped";
-      }
-      failed(outcome.kind === "status" ? `HTTP ${outcome.status}: ${body}` : body);
-      if (stopping) return "failed";
-      const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
-      const delay = retryDelay(attempt, retryAfter, {
-        minMs: config.min_backoff,
-        maxMs: config.max_backoff,
-        random,
-      });
-      // A stop during the sleep ends it early: the next attempt is the last one.
-      await clock.sleep(delay, soft.signal).catch(() => {});
-    }
-  }
+  const health = createPushHealth({
+    clock,
+    metrics,
+    destination,
+    backlog: () => wal.stats().pending_samples,
+    ...(options.onHealthChange ? { onHealthChange: options.onHealthChange } : {}),
+  });
+  const deliver = createDeliver({
+    config,
+    clock,
+    client: () => client!,
+    metrics,
+    health,
+    random,
+    hard: hard.signal,
+    soft: soft.signal,
+    stopping: () => stopping,
+  });
 
   /** The batch with this destination's own labels (as it is, without any). */
   function withLabels(batch: Batch): Batch {
@@ -191,24 +129,20 @@ export function createPusher(options: PusherOptions): Pusher {
       maxSamples: config.batch.max_samples,
       maxBytes: config.batch.max_bytes,
     });
-    type Read = { batch: Batch; keys?: Set<number> | null };
-    const window: (Read & { done: Promise<Delivery> })[] = [];
-    // Series keys are worked out only when a second request could go out beside a first.
-    const keysOf = (e: Read) => e.keys === undefined ? (e.keys = seriesKeys(e.batch.body)) : e.keys;
+    const window: (GatedBatch & { done: Promise<Delivery> })[] = [];
+    const gate = createOrderGate();
     /**
      * A batch read but not sent: it shares a series with a request in flight, so it waits until
      * the window has drained. Requests in flight never share a series, so whatever order the
      * receiver applies them in, each series' samples arrive in timestamp order.
      */
-    let held: Read | undefined;
-    let conflictRun = 0;
-    let skipChecks = 0;
+    let held: GatedBatch | undefined;
     // Commits are made in order but not waited for before the next request: saving the position
     // (two fsyncs) between requests stalled a backlog drain.
     let committed: Promise<void> = Promise.resolve();
     try {
       while (!hard.signal.aborted) {
-        const limit = consecutiveFailures > 0 ? 1 : maxInFlight;
+        const limit = health.consecutiveFailures > 0 ? 1 : maxInFlight;
         const wasStopping = stopping; // read the WAL at least once after stop() began
         while (window.length < limit) {
           let next = held;
@@ -218,23 +152,10 @@ export function createPusher(options: PusherOptions): Pusher {
             if (!batch) break;
             next = { batch: withLabels(batch) };
           }
-          if (window.length > 0) {
-            // After a run of conflicts (a backlog that was never compacted: every batch holds
-            // most series) the next batches are taken as conflicting without decoding them,
-            // which is always safe and saves the CPU; then checking resumes.
-            const conflict = skipChecks > 0
-              ? (skipChecks--, true)
-              : window.some((w) => sharesSeries(keysOf(w), keysOf(next!)));
-            if (skipChecks === 0) conflictRun = conflict ? conflictRun + 1 : 0;
-            if (conflictRun >= CONFLICT_RUN) {
-              conflictRun = 0;
-              skipChecks = SKIP_CHECKS;
-            }
-            if (conflict) {
-              held = next;
-              metrics.orderWaits.inc();
-              break;
-            }
+          if (window.length > 0 && gate.conflicts(window, next)) {
+            held = next;
+            metrics.orderWaits.inc();
+            break;
           }
           const done = deliver(next.batch);
           done.catch(() => {}); // observed below, in order
@@ -258,40 +179,6 @@ export function createPusher(options: PusherOptions): Pusher {
     } finally {
       await Promise.allSettled(window.map((w) => w.done));
       await committed;
-    }
-  }
-
-  /**
-   * Sends the metadata request now and every `metadata_interval`; a retryable failure is retried
-   * with backoff meanwhile. It never touches the push position or health: metadata is not data.
-   */
-  async function sendMetadata(families: () => readonly PushedFamily[]): Promise<void> {
-    const interval = config.metadata_interval;
-    let attempt = 0;
-    while (!soft.signal.aborted) {
-      let outcome;
-      try {
-        outcome = await client!.send(metadataRequest(families()), soft.signal);
-      } catch {
-        return; // stopping
-      }
-      metrics.metadataRequests.inc({ status: outcomeLabel(outcome) });
-      const verdict = classifyOutcome(outcome);
-      let wait = interval;
-      if (verdict === "retry") {
-        const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;
-        const backoff = { minMs: config.min_backoff, maxMs: config.max_backoff, random };
-        wait = Math.min(interval, retryDelay(attempt++, retryAfter, backoff));
-      } else {
-        if (verdict === "drop") {
-          log.warn("Push metadata rejected with HTTP {status}: {body}", {
-            status: outcome.kind === "status" ? outcome.status : 0,
-            body: outcome.kind === "status" ? outcome.body.slice(0, LOG_BODY_CHARS) : "",
-          });
-        }
-        attempt = 0;
-      }
-      await clock.sleep(wait, soft.signal).catch(() => {});
     }
   }
 
@@ -331,7 +218,14 @@ export function createPusher(options: PusherOptions): Pusher {
       });
       loop = supervise();
       if (options.metadata && config.metadata_interval > 0) {
-        metadataLoop = sendMetadata(options.metadata);
+        metadataLoop = sendMetadataLoop(options.metadata, {
+          config,
+          clock,
+          client,
+          metrics,
+          random,
+          signal: soft.signal,
+        });
       }
     },
     async stop(timeoutMs = config.shutdown_timeout) {
@@ -359,10 +253,12 @@ export function createPusher(options: PusherOptions): Pusher {
         name: destination,
         url: client?.safeUrl ?? new URL(config.url).origin,
         running: loop !== undefined && !stopping,
-        last_success_timestamp_seconds: lastSuccessMs === null ? null : lastSuccessMs / 1000,
-        consecutive_failures: consecutiveFailures,
+        last_success_timestamp_seconds: health.lastSuccessMs === null
+          ? null
+          : health.lastSuccessMs / 1000,
+        consecutive_failures: health.consecutiveFailures,
         backlog_samples: wal.stats().pending_samples,
-        last_error: lastError,
+        last_error: health.lastError,
       };
     },
   };

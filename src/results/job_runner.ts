@@ -29,6 +29,8 @@ class JobRun implements JobSpec {
   readonly jitter: number;
   readonly version: string;
   #identity: JobIdentity | undefined;
+  /** The retry options, the same every run (made at the first). */
+  #options: { retries: number; signal: AbortSignal; budgetMs: number } | undefined;
 
   constructor(
     readonly def: JobDef,
@@ -46,7 +48,7 @@ class JobRun implements JobSpec {
     const { def, probe } = this;
     const { normalizer, clock, signal } = this.deps;
     const timestampMs = clock.wallNow();
-    const options = { retries: def.retries, signal, budgetMs: def.intervalMs };
+    const options = this.#options ??= { retries: def.retries, signal, budgetMs: def.intervalMs };
     const outcome = probe ? await runWithRetries(probe, def.job, options) : {
       success: false,
       durationSeconds: 0,

@@ -8,7 +8,7 @@ export interface LastResults extends Sink {
   /** Forgets every job not in `keys`; returns the last records of those forgotten. */
   retain(keys: ReadonlySet<string>): ResultRecord[];
   /** {@linkcode LastResults.retain} as steps (a `yield` every few hundred jobs). */
-  retainSteps(keys: ReadonlySet<string>): Steps<ResultRecord[]>;
+  retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<ResultRecord[]>;
 }
 
 /** Creates an empty table. */

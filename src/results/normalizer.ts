@@ -28,7 +28,7 @@ export interface Normalizer {
   /** Forgets dedupe state of jobs no longer scheduled. */
   retain(keys: ReadonlySet<string>): void;
   /** {@linkcode Normalizer.retain} as steps (a `yield` every few hundred jobs). */
-  retainSteps(keys: ReadonlySet<string>): Steps<void>;
+  retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   readonly duplicates: number;
 }
 

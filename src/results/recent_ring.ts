@@ -53,7 +53,7 @@ export interface RecentRing extends Sink {
   /** Forgets every job not in `keys` (their slots are reused). */
   retain(keys: ReadonlySet<string>): void;
   /** {@linkcode RecentRing.retain} as steps (a `yield` every few hundred jobs). */
-  retainSteps(keys: ReadonlySet<string>): Steps<void>;
+  retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   /** Bytes of typed arrays allocated (all slabs). */
   bytes(): number;
   readonly shape: HistoryShape;

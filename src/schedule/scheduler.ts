@@ -11,6 +11,7 @@ import { TimerHeap } from "./heap.ts";
 import { jitterPhase } from "./jitter.ts";
 import { createTokenBucket, type TokenBucket } from "./token_bucket.ts";
 import { pause, runSliced, runSync, SLICE_MS, STEP_ITEMS, type Steps } from "../base/slices.ts";
+import { ShardedMap } from "../base/sharded_map.ts";
 
 /** What the scheduler needs to know about one (target, probe module) job. */
 export interface JobSpec {
@@ -58,6 +59,8 @@ export interface Scheduler {
    */
   apply(specs: readonly JobSpec[], signal?: AbortSignal): Promise<UpdateSummary>;
   start(): void;
+  /** True when a job of this key is scheduled (what the per-job tables keep after an update). */
+  has(key: string): boolean;
   /** Stops firing ticks and waits for running jobs (the pool) to finish. */
   stop(): Promise<void>;
   readonly jobs: number;
@@ -89,6 +92,8 @@ interface Entry {
   state: "idle" | "pending" | "running";
   gen: number;
   removed: boolean;
+  /** The last update that listed this job: one that did not is removed at its end. */
+  seen: number;
   /** The run in flight, while state is "running". */
   run?: Promise<void>;
 }
@@ -125,9 +130,12 @@ export const batchWindow = (intervalMs: number): number =>
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock, pool, hooks = {} } = options;
   const heap = new TimerHeap<Event>();
-  const entries = new Map<string, Entry>();
+  // Sharded: 2,000,000 jobs in one Map grow it by rehashing ~1,000,000 entries in one call.
+  const entries = new ShardedMap<Entry>();
   const global = createTokenBucket(options.globalRate);
-  const hosts = new Map<string, TokenBucket>();
+  const hosts = new ShardedMap<TokenBucket>();
+  /** Counts updates, for {@linkcode Entry.seen}. */
+  let updates = 0;
   let started = false;
   let stopped = false;
   let wake: AbortController | undefined;
@@ -232,7 +240,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function* updateSteps(specs: readonly JobSpec[]): Steps<UpdateSummary> {
     const summary = { added: 0, removed: 0, changed: 0, unchanged: 0 };
-    const seen = new Set<string>();
+    // Jobs listed are marked with this update's number instead of collected in a Set (2,000,000
+    // keys: one more big table built and grown per update).
+    const update = ++updates;
     let now = clock.now();
     let n = 0;
     const step = () => ++n % STEP_ITEMS === 0;
@@ -242,8 +252,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         yield;
         now = clock.now();
       }
-      seen.add(spec.key);
       const old = entries.get(spec.key);
+      if (old) old.seen = update;
       if (old && old.spec.version === spec.version) {
         summary.unchanged++;
         continue;
@@ -261,24 +271,33 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       summary.added++;
       const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
-      const entry: Entry = { spec, phase, state: "idle", gen: 0, removed: false };
+      const entry: Entry = {
+        spec,
+        phase,
+        state: "idle",
+        gen: 0,
+        removed: false,
+        seen: update,
+        run: undefined,
+      };
       entries.set(spec.key, entry);
       plan(entry, firstDue(phase, spec.intervalMs, now));
     }
     for (const [key, entry] of entries) {
       if (step()) yield;
-      if (seen.has(key)) continue;
+      if (entry.seen === update) continue;
       entry.removed = true;
       if (entry.run) ending.push(entry.run.catch(() => {}));
       entries.delete(key);
       summary.removed++;
     }
-    const liveHosts = new Set<string>();
-    for (const s of specs) {
+    // A full bucket is what a new one would be: dropping it changes no wait, so buckets go once
+    // full (a host that left included) without collecting the live hosts in a Set.
+    now = clock.now();
+    for (const [host, bucket] of hosts) {
       if (step()) yield;
-      liveHosts.add(s.host);
+      if (bucket.full(now)) hosts.delete(host);
     }
-    for (const h of hosts.keys()) if (!liveHosts.has(h)) hosts.delete(h);
     if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
       // One O(n) pass, no yield: the loop must not pop from a half-emptied heap.
       heap.retain((ev) => !ev.entry.removed && ev.gen === ev.entry.gen);
@@ -310,6 +329,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       wake?.abort();
       await pool.idle();
     },
+    has: (key) => entries.has(key),
     get jobs() {
       return entries.size;
     },

@@ -8,6 +8,8 @@ export interface TokenBucket {
   cancel(now: number): void;
   /** Tokens available at `now` (negative while reservations are outstanding). */
   tokens(now: number): number;
+  /** True when the bucket holds its whole burst at `now`: a new bucket would behave the same. */
+  full(now: number): boolean;
 }
 
 /**
@@ -45,6 +47,10 @@ export function createTokenBucket(rate: number, burst = Math.max(1, rate)): Toke
     tokens(now) {
       refill(now);
       return tokens;
+    },
+    full(now) {
+      refill(now);
+      return tokens >= burst - 1e-9;
     },
   };
 }

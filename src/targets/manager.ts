@@ -10,6 +10,7 @@ import { logger as makeLogger } from "../log.ts";
 import { type Clock, systemClock } from "../base/clock.ts";
 import { mergeSteps, sameTargetsSteps } from "./merge.ts";
 import { runSliced, STEP_ITEMS, type Steps } from "../base/slices.ts";
+import { ShardedSet } from "../base/sharded_map.ts";
 import { createSdMetrics, type SdMetrics } from "./sd_metrics.ts";
 import { droppedLabelReporter } from "./dropped_labels.ts";
 import { failureReasonOf, type SourceFailureReason } from "./source_error.ts";
@@ -81,8 +82,9 @@ function sameSource(a: TargetSource, b: TargetSource): boolean {
     a.fingerprint === b.fingerprint;
 }
 
+/** Distinct addresses of a source's groups (sharded: no single big Set grows in one call). */
 function* countSteps(groups: readonly TargetGroup[]): Steps<number> {
-  const seen = new Set<string>();
+  const seen = new ShardedSet();
   let n = 0;
   for (const g of groups) {
     for (const t of g.targets) {

@@ -9,6 +9,7 @@
  */
 import type { Target, TargetGroup, TargetSource } from "./types.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
+import { ShardedMap } from "../base/sharded_map.ts";
 
 /** One source's current groups, as the manager holds them. */
 export interface SourceGroups {
@@ -46,7 +47,10 @@ export function mergeTargets(perSource: readonly SourceGroups[]): Target[] {
  */
 export function* mergeSteps(perSource: readonly SourceGroups[]): Steps<Target[]> {
   let n = 0;
-  const byAddress = new Map<string, Target>();
+  // Sharded: one Map of 2,000,000 addresses grows by rehashing ~1,000,000 of them in one call.
+  const byAddress = new ShardedMap<Target>();
+  /** The targets in order of first appearance, collected as they come (no copy at the end). */
+  const out: Target[] = [];
   /** Targets holding copies of their own (seen more than once). */
   const own = new Set<Target>();
   for (const { source, groups } of perSource) {
@@ -59,6 +63,7 @@ export function* mergeSteps(perSource: readonly SourceGroups[]): Steps<Target[]>
         if (!target) {
           target = { address, labels: occurrence, probes, sources };
           byAddress.set(address, target);
+          out.push(target);
         } else {
           if (!own.has(target)) {
             own.add(target);
@@ -76,7 +81,7 @@ export function* mergeSteps(perSource: readonly SourceGroups[]): Steps<Target[]>
       }
     }
   }
-  return [...byAddress.values()];
+  return out;
 }
 
 /** A stable identity of a target's content: equal keys mean nothing to re-schedule. */

@@ -75,6 +75,7 @@ export async function readSegmentRecords(
           : seg.offsets[r]! + c.size,
         compressed: framePayload(buf, at, c.size),
         samples: c.samples,
+        compacted: seg.end !== undefined,
       });
     }
     if (out.length > 0) return out;

@@ -19,6 +19,11 @@ export interface WalEntry {
   compressed: Uint8Array;
   /** Samples in the payload. */
   samples: number;
+  /**
+   * Read from a compacted segment: its records are grouped by series (a window's records share
+   * none), unlike the records of a tick, which hold every series probed in it.
+   */
+  compacted?: boolean;
 }
 
 /** Operator-facing figures (also `vmprober wal inspect --json`). */

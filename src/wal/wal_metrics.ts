@@ -3,6 +3,9 @@ import { Counter, Gauge, type Registry } from "../base/prom.ts";
 import { droppedSamplesCounter } from "./dropped_samples.ts";
 import type { WalStats } from "./types.ts";
 import type { Recovery } from "./recover.ts";
+import { logger } from "../log.ts";
+
+const log = logger("wal");
 
 /** Counters the WAL increments as things happen; gauges are pulled from `stats()`. */
 export interface WalMetrics {
@@ -113,4 +116,31 @@ export function countRecovery(m: WalMetrics, rec: Recovery): void {
   }
   if (rec.positionState === "corrupt") m.recovery.inc({ kind: "position_corrupt" });
   if (rec.positionState === "clamped") m.recovery.inc({ kind: "position_clamped" });
+}
+
+/** Damage seen in a WAL: at open, then records that went bad on disk while reading. */
+export interface CorruptSeen {
+  records: number;
+  samples: number;
+  bytes: number;
+  unparsed: number;
+}
+
+/** Counts (and logs) a record that failed its checksum when read and was skipped. */
+export function countCorruptRecord(
+  m: WalMetrics,
+  seen: CorruptSeen,
+  at: { offset: number; bytes: number; samples: number },
+): void {
+  const { offset, bytes, samples } = at;
+  seen.records++;
+  seen.samples += samples;
+  seen.bytes += bytes;
+  m.corrupt.inc();
+  m.corruptSamples.inc(samples);
+  m.corruptBytes.inc(bytes);
+  log.warn(
+    "Skipped a WAL record that went bad on disk at offset {offset} ({samples} samples, {bytes} bytes)",
+    { offset, samples, bytes },
+  );
 }

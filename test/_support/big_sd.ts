@@ -24,6 +24,18 @@ export interface PollGaps {
   maxMs: number;
   /** Every gap in ms, in order. */
   gaps: number[];
+  /** With a `cpu` sampler: the CPU ms it counted in each gap, in order. */
+  cpuGaps: number[];
+}
+
+/**
+ * CPU ms the main thread of process `pid` has run so far (Linux `schedstat`): sampled at each
+ * answer it tells a gap the process spent working from one it spent waiting for a CPU (a busy
+ * machine's run queue), which the wall-clock gap alone cannot.
+ */
+export function mainThreadCpuMs(pid: number): () => number {
+  const path = `/proc/${pid}/task/${pid}/schedstat`;
+  return () => Number(Deno.readTextFileSync(path).split(" ")[0]) / 1e6;
 }
 
 /**
@@ -35,10 +47,13 @@ export async function pollGaps(
   base: string,
   done: () => Promise<boolean>,
   timeoutMs: number,
+  cpu?: () => number,
 ): Promise<PollGaps> {
   const end = performance.now() + timeoutMs;
   const gaps: number[] = [];
+  const cpuGaps: number[] = [];
   let last = performance.now();
+  let lastCpu = cpu?.() ?? 0;
   for (let i = 0;; i++) {
     const res = await fetch(`${base}/healthz`);
     await res.body?.cancel();
@@ -46,9 +61,14 @@ export async function pollGaps(
     const now = performance.now();
     gaps.push(now - last);
     last = now;
+    if (cpu) {
+      const c = cpu();
+      cpuGaps.push(c - lastCpu);
+      lastCpu = c;
+    }
     if (i % 10 === 9 && await done()) break;
     if (now > end) throw new Error(`not done after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  return { polls: gaps.length, maxMs: Math.max(...gaps), gaps };
+  return { polls: gaps.length, maxMs: Math.max(...gaps), gaps, cpuGaps };
 }

@@ -4,7 +4,7 @@
  * release layout `install.sh` downloads.
  */
 import assert from "node:assert/strict";
-import { asciiOnly, BUNDLE_BANNER, isAllowedExternal, ROOT } from "../../scripts/bundle.ts";
+import { asciiOnly, bundle, BUNDLE_BANNER, isAllowedExternal, ROOT } from "../../scripts/bundle.ts";
 import { elfTarget, missingRuntimeMessage, sha256sums, TARGETS } from "../../scripts/build.ts";
 import { releaseTag, writeRelease } from "../../scripts/release.ts";
 import { parseDenoFlags, readDenoFlags } from "../../scripts/permissions.ts";
@@ -59,9 +59,21 @@ Deno.test("bundle() output is one module importing only Node built-ins, with the
   );
   assert.deepEqual(specifiers.filter((s) => !isAllowedExternal(s)), []);
   assert.equal(text.match(/\b(from|import\()\s*["'](npm|jsr|https?):/g), null);
-  assert.match(text, /\/\/# sourceMappingURL=vmprober\.js\.map\n?$/);
+  // Deno parses a linked map at load and keeps it (~8 MB resident): the map is written, unlinked.
+  assert.equal(text.match(/sourceMappingURL/g), null);
   const map = JSON.parse(await Deno.readTextFile(`${file}.map`));
   assert.ok(map.sources.some((s: string) => s.endsWith("src/main.ts")));
+});
+
+Deno.test("bundle({ linkSourceMap: true }) links the map for stack traces in src/ terms", async () => {
+  await withDir(async (dir) => {
+    const outfile = `${dir}/linked.js`;
+    await bundle({ outfile, version: "0.0.0", commit: "test", linkSourceMap: true });
+    const text = await Deno.readTextFile(outfile);
+    assert.match(text, /\n\/\/# sourceMappingURL=linked\.js\.map\n?$/);
+    assert.equal(text.match(/sourceMappingURL/g)?.length, 1);
+    assert.ok(JSON.parse(await Deno.readTextFile(`${outfile}.map`)).sources.length > 0);
+  });
 });
 
 Deno.test("asciiOnly() escapes non-ASCII characters so the code means the same", () => {

@@ -135,3 +135,26 @@ Deno.test("createTcpProbe() without the ffi permission falls back to Deno.connec
     /TCP: connect-only probes fall back to Deno\.connect \(more CPU per probe\): the ffi permission is prompt/,
   );
 });
+
+Deno.test("createTcpProbe() connect-only to port 0 or past 65535: Deno.connect's error, no connect", async () => {
+  // Targets are checked at the config, but a job is the probe's boundary: 70000 must not
+  // connect to 70000 & 0xffff (4464), nor port 0 be reported "refused".
+  const poller = countingPoller();
+  await using fast = createTcpProbe({ poller });
+  await using deno = createTcpProbe({ poller: null });
+  for (const host of ["127.0.0.1", "::1"]) {
+    for (const port of [0, 65536, 70000]) {
+      const [a, b] = [
+        await fast.run(job(host, port), signal),
+        await deno.run(job(host, port), signal),
+      ];
+      for (const r of [a, b]) {
+        assert.equal(r.success, false);
+        assert.equal(r.reason, "error");
+        assert.equal(r.detail, `Invalid port (out of range): ${port}`);
+      }
+    }
+  }
+  assert.equal(poller.connects, 0);
+  await poller.release();
+});

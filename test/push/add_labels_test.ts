@@ -58,3 +58,21 @@ Deno.test("createLabelAdder() refuses garbage with a SyntaxError, never loops (f
   }
   assert.ok(refused > 100, `${refused} refused`);
 });
+
+Deno.test("createLabelAdder() reports each label left out because the series has it", () => {
+  const records = Array.from({ length: 10 }, (_, i) => record(i, { role: "edge", site: "x" }));
+  const { bytes, samples } = createRecordEncoder({}).encode(records);
+  const series = samples; // one sample per series in a result's record
+  const told: number[] = [];
+  const adder = createLabelAdder({ role: "ours", site: "ours", dc: "fra" }, {
+    onDuplicate: (n) => told.push(n),
+  });
+  adder.addTo(bytes);
+  // role and site are the series' own in every series; dc is added.
+  assert.deepEqual(told, [2 * series]);
+  told.length = 0;
+  createLabelAdder({ dc: "fra" }, { onDuplicate: (n) => told.push(n) }).addTo(bytes);
+  assert.deepEqual(told, [], "nothing left out, nothing told");
+  assert.throws(() => adder.addTo(new Uint8Array([0x0a, 0x05, 0x0a])), SyntaxError);
+  assert.deepEqual(told, [], "a body that does not parse is not counted");
+});

@@ -96,6 +96,18 @@ Deno.test("pusher never has two requests sharing a series in flight: per-series 
   assert.equal(overlaps(requests), 0);
 });
 
+Deno.test("pusher drains an uncompacted backlog one request per batch, in WAL order", async () => {
+  // 120 batches that all share one target's series: past the first skip of checks (8 + 64) and
+  // into the doubled one, no batch may go out beside another.
+  const { requests, waits } = await run(() => "127.0.0.1:1000", 120);
+  const data = requests.filter((r) => r.series.length);
+  assert.equal(data.length, 120, "one request per record (max_samples 2)");
+  assert.equal(waits, 119, "each batch after the first waited for the one in flight");
+  assert.equal(overlaps(requests), 0);
+  const times = data.map((r) => r.series[0]!.timestampMs);
+  assert.deepEqual(times, times.toSorted((a, b) => a - b), "requests in WAL order");
+});
+
 Deno.test("pusher keeps two requests in flight when their series differ", async () => {
   const { requests, waits } = await run((i) => `127.0.0.1:${1000 + i}`, 40);
   assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 240);

@@ -62,7 +62,12 @@ async function until(cond: () => boolean): Promise<void> {
   assert.ok(cond(), "condition never became true");
 }
 
-async function scenario(steps: PushServerStep[], records: number, more: Partial<PushConfig> = {}) {
+async function scenario(
+  steps: PushServerStep[],
+  records: number,
+  more: Partial<PushConfig> = {},
+  pusherMore: Partial<PusherOptions> = {},
+) {
   const server = startPushServer(steps);
   const wal = createMemoryWal();
   const registry = new Registry();
@@ -76,6 +81,7 @@ async function scenario(steps: PushServerStep[], records: number, more: Partial<
     random: () => 0,
     version: "1.2.3",
     onHealthChange: (healthy) => health.push(healthy),
+    ...pusherMore,
   };
   const pusher = createPusher(options);
   const bodies = appendRecords(wal, records);
@@ -177,6 +183,21 @@ Deno.test("pusher sends the remote-write headers and the joined records", async 
     at += b.length;
   }
   assert.deepEqual(snappyUncompress(r.body), joined);
+});
+
+Deno.test("pusher counts the destination labels a series already has, left out", async () => {
+  const sendLabels = { site: "ours", dc: "fra" };
+  await using s = await scenario([], 3, {}, { sendLabels, destination: "b" });
+  await until(() => s.wal.pushPosition === s.wal.stats().end_offset);
+  assert.equal(s.server.requests.length, 1);
+  const count = (text: string, word: string) => text.split(word).length - 1;
+  const series = s.bodies.reduce((n, b) => n + count(new TextDecoder().decode(b), "test"), 0);
+  assert.equal(series, 18, "3 records of 6 series, each with site=test");
+  const text = new TextDecoder().decode(snappyUncompress(s.server.requests[0]!.body));
+  assert.equal(count(text, "fra"), series, "dc added to each series");
+  assert.equal(count(text, "ours"), 0, "the series' own site=test wins");
+  const labels = { destination: "b", reason: "duplicate" };
+  assert.equal(await value(s.registry, "vmprober_push_send_labels_dropped_total", labels), series);
 });
 
 Deno.test("pusher splits batches at max_samples and keeps their order", async () => {

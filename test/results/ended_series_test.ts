@@ -34,3 +34,16 @@ Deno.test("createEndedSeries().forget() drops a job's memory", () => {
   ended.forget("a");
   assert.deepEqual(ended.update("a", [up]), []);
 });
+
+Deno.test("createEndedSeries().update() keeps the first list of unchanged series, not each new one", () => {
+  // Each run's list would otherwise live one interval, be promoted and die in the old
+  // generation; only the series of the kept list are read, never its values.
+  const ended = createEndedSeries();
+  const first = [up, rtt];
+  ended.update("a", first);
+  ended.update("a", [{ ...up, value: 0 }, { ...rtt, value: 0.02 }]);
+  const gone = ended.update("a", [up]);
+  assert.equal(gone.length, 1);
+  assert.equal(gone[0], first[1], "the series ended is read from the first list");
+  assert.equal(gone[0]!.name, "probe_icmp_rtt_seconds");
+});

@@ -72,6 +72,10 @@ Deno.test("a compacted segment's last record leads to the next segment; committi
     const segs = await layout(dir);
     const entries = await wal.read(0, { maxBytes: 1 << 30 });
     assert.equal(entries.at(-1)!.nextOffset, segs[1]!.start);
+    // The pusher checks series order on records from compacted segments (order_gate.ts).
+    assert.ok(entries.every((e) => e.compacted === true));
+    const active = await wal.read(segs.at(-1)!.start, { maxBytes: 1 });
+    assert.equal(active[0]!.compacted, false, "the active segment is not compacted");
     const pending = wal.stats().pending_samples;
     const inFirst = entries.reduce((n, e) => n + e.samples, 0);
     await wal.commit(entries.at(-1)!.nextOffset);

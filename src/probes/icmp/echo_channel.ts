@@ -1,61 +1,27 @@
 /**
  * @module One shared ICMP socket of one family and the echo requests in flight on it. Each run
- * reserves fresh (identifier, sequence) keys and a random payload cookie; a reply counts only if
- * its key, source address and cookie all match, so concurrent runs, a second agent on the host
- * or a restart never cross. RTT = kernel receive stamp − realtime stamp right before `sendto`,
- * checked against the monotonic clock (a clock step cannot produce a negative or huge RTT).
+ * reserves fresh (identifier, sequence) keys (echo_keys.ts) and a random payload cookie; a reply
+ * counts only if its key, source address and cookie all match (echo_dispatch.ts), so concurrent
+ * runs, a second agent on the host or a restart never cross. Requests are built in one scratch
+ * buffer per channel (`sendto` copies it), and each destination's address forms are made once.
  */
 import type { Clock } from "../../base/clock.ts";
-import type { FailureReason } from "../types.ts";
 import { systemClock } from "../../base/clock.ts";
 import { errnoReason } from "../failure_reason.ts";
 import {
   buildEchoRequest,
   COOKIE_BYTES,
-  type EchoReplyFields,
+  type EchoRequest,
   type IgnoreReason,
-  parseEchoReply,
 } from "./echo_packet.ts";
 import { ID_MASK } from "./echo_filter.ts";
-import type { IcmpSocket, PacketView } from "./ffi_socket.ts";
+import type { IcmpSocket } from "./ffi_socket.ts";
 import { canonicalIp, ipBytes } from "./sockaddr.ts";
-import { icmpErrorOutcome, type SocketError } from "../socket/icmp_error.ts";
-import { matchEchoError } from "./echo_error.ts";
+import { icmpErrorOutcome } from "../socket/icmp_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
-
-interface Pending {
-  source: string;
-  /** The target's address bytes (4 or 16): a reply must come from there. */
-  addr: Uint8Array;
-  cookie: Uint8Array;
-  sentNs: number;
-  sentMono: number;
-  index: number;
-  run: RunState;
-  /** An ICMP error came back for it. */
-  errored?: boolean;
-}
-
-interface RunState {
-  rtts: (number | undefined)[];
-  /** Monotonic ms the latest reply arrived (its kernel stamp on the monotonic scale). */
-  lastArrivalMono: number;
-  /** Monotonic ms the first request went out. */
-  firstSentMono?: number;
-  hopLimit?: number;
-  answered: number;
-  /** Requests an ICMP error came back for (unreachable, time exceeded, too big). */
-  errored: number;
-  /** The first such error, as the run's failure when no reply came. */
-  error?: { reason: FailureReason; detail: string };
-  sent: number;
-  sending: boolean;
-  /** Monotonic ms the run gives up waiting for replies. */
-  deadline: number;
-  /** The caller's signal: the poll wakes a waiting run once it aborted. */
-  signal?: AbortSignal;
-  wake?: () => void;
-}
+import { cookieByte, type Pending, type RunState, setCookie, settled } from "./echo_run_state.ts";
+import { createEchoDispatch } from "./echo_dispatch.ts";
+import { createKeyReserver } from "./echo_keys.ts";
 
 /** Options of {@linkcode createEchoChannel}. */
 export interface EchoChannelOptions {
@@ -80,14 +46,6 @@ export interface EchoChannel {
   close(): void;
 }
 
-/**
- * Most packets one drain reads (64 `recvmmsg` batches). A raw socket sees every echo reply on
- * the host: behind another process's flood ping (~50,000 replies/s) a drain of one batch every
- * poll fell behind, and our replies waited in the queue past their timeout. 4,096 per 2 ms poll
- * keeps up with 2 M packets/s; a drain costs ~1 µs per packet.
- */
-const DRAIN_MAX = 4096;
-
 /** Wraps an open ICMP socket into a channel that runs echo sequences on it. */
 export function createEchoChannel(
   socket: IcmpSocket,
@@ -97,7 +55,6 @@ export function createEchoChannel(
   const pollMs = options.pollMs ?? 2;
   const random = options.random ?? ((b: Uint8Array) => crypto.getRandomValues(b));
   const onIgnored = options.onIgnored ?? (() => {});
-  const withIpHeader = socket.kind === "raw" && socket.family === 4;
   // Datagram sockets: the kernel owns the identifier (it is the socket's port), so keys are
   // sequences alone; raw sockets: identifier << 16 | sequence.
   const keyed = socket.kind === "raw";
@@ -111,74 +68,10 @@ export function createEchoChannel(
   let polling = false;
   let closed = false;
   const stopPoll = new AbortController();
-
-  /** Hands every queued ICMP error to its run; returns the local ones no run took. */
-  const dispatchErrors = (): SocketError[] => {
-    const unmatched: SocketError[] = [];
-    for (const e of socket.receiveErrors?.() ?? []) {
-      const key = matchEchoError(e, socket.family, keyed);
-      const entry = key === undefined ? undefined : pending.get(key);
-      if (!entry || (e.destination !== undefined && e.destination !== entry.source)) {
-        if (e.origin === "local") unmatched.push(e);
-        else onIgnored("foreign");
-        continue;
-      }
-      const run = entry.run;
-      if (run.rtts[entry.index] !== undefined || entry.errored) {
-        onIgnored("duplicate");
-        continue;
-      }
-      entry.errored = true;
-      run.error ??= icmpErrorOutcome(e);
-      run.errored++;
-      run.lastArrivalMono = Math.max(run.lastArrivalMono, clock.now());
-      if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
-    }
-    return unmatched;
-  };
-
-  // Replies are parsed in place and their source compared as address bytes: no allocation.
-  const fields: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
-  const sameSource = (p: PacketView, addr: Uint8Array) => {
-    if (p.nameFamily !== socket.family) return false;
-    for (let i = 0; i < addr.length; i++) if (p.name[p.nameOffset + i] !== addr[i]) return false;
-    return true;
-  };
-  const visit = (p: PacketView) => {
-    const why = parseEchoReply(p.data, p.offset, p.length, socket.family, withIpHeader, fields);
-    if (why !== undefined) {
-      onIgnored(why);
-      return;
-    }
-    const key = keyed ? fields.identifier * 65536 + fields.sequence : fields.sequence;
-    const entry = pending.get(key);
-    if (!entry) {
-      onIgnored("foreign");
-      return;
-    }
-    const cookieLength = Math.min(COOKIE_BYTES, entry.cookie.length);
-    const payload = fields.payloadOffset;
-    let same = sameSource(p, entry.addr) && p.offset + p.length - payload >= cookieLength;
-    for (let i = 0; same && i < cookieLength; i++) same = p.data[payload + i] === entry.cookie[i];
-    if (!same) {
-      onIgnored("mismatch");
-      return;
-    }
-    const run = entry.run;
-    if (run.rtts[entry.index] !== undefined || entry.errored) {
-      onIgnored("duplicate");
-      return;
-    }
-    const monoSeconds = (clock.now() - entry.sentMono) / 1000;
-    let rtt = (p.receivedNs - entry.sentNs) / 1e9;
-    if (!(rtt >= 0 && rtt <= monoSeconds + 0.001)) rtt = monoSeconds; // the wall clock stepped
-    run.rtts[entry.index] = rtt;
-    run.lastArrivalMono = Math.max(run.lastArrivalMono, entry.sentMono + rtt * 1000);
-    if (fields.hopLimit >= 0) run.hopLimit = fields.hopLimit;
-    else if (p.hopLimit >= 0) run.hopLimit = p.hopLimit;
-    run.answered++;
-    if (!run.sending && run.answered + run.errored >= run.sent) run.wake?.();
-  };
+  const receiver = createEchoDispatch({ socket, pending, keyed, clock, onIgnored });
+  const dispatchErrors = receiver.errors;
+  const dispatch = receiver.drain;
+  const reserver = createKeyReserver(pending, { keyed, idBase, random });
 
   /** A destination's forms, computed once (a cache: past 65,536 it starts over). */
   const destinations = new Map<string, { source: string; addr: Uint8Array }>();
@@ -192,10 +85,30 @@ export function createEchoChannel(
     return d;
   };
 
-  /** Reads replies (and, unless `errors` is false, the error queue) and hands them out. */
-  const dispatch = (errors = true) => {
-    if (errors) dispatchErrors();
-    socket.receiveEach(visit, DRAIN_MAX);
+  // One request is built at a time and `sendto` copies it: one scratch packet (per size) and one
+  // cookie buffer, viewed at each cookie length, serve every run.
+  const cookieBytes = new Uint8Array(COOKIE_BYTES);
+  const cookieViews = Array.from(
+    { length: COOKIE_BYTES + 1 },
+    (_, n) => cookieBytes.subarray(0, n),
+  );
+  let scratch = new Uint8Array(8 + 56);
+  const request: EchoRequest = {
+    family: socket.family,
+    identifier: 0,
+    sequence: 0,
+    cookie: cookieViews[0]!,
+    size: 0,
+  };
+  const buildFor = (run: RunState, identifier: number, sequence: number, size: number) => {
+    if (scratch.length !== 8 + size) scratch = new Uint8Array(8 + size);
+    const cookie = cookieViews[run.cookieLength]!;
+    for (let i = 0; i < cookie.length; i++) cookie[i] = cookieByte(run, i);
+    request.identifier = identifier;
+    request.sequence = sequence;
+    request.cookie = cookie;
+    request.size = size;
+    return buildEchoRequest(request, scratch);
   };
 
   /** Wakes the waiting runs whose deadline passed; returns ms until the next one's (or pollMs). */
@@ -224,22 +137,6 @@ export function createEchoChannel(
     }
   };
 
-  const reserve = (count: number): { identifier: number; base: number } | undefined => {
-    const r = new Uint16Array(2);
-    for (let attempt = 0; attempt < 32; attempt++) {
-      random(new Uint8Array(r.buffer));
-      const identifier = keyed ? idBase | (r[0]! & ~ID_MASK & 0xffff) : r[0]!;
-      const base = r[1]!;
-      let free = true;
-      for (let i = 0; i < count && free; i++) {
-        const seq = (base + i) & 0xffff;
-        free = !pending.has(keyed ? identifier * 65536 + seq : seq);
-      }
-      if (free) return { identifier, base };
-    }
-    return undefined;
-  };
-
   return {
     inFlight: () => pending.size,
     identifierBase: idBase,
@@ -257,18 +154,23 @@ export function createEchoChannel(
         sending: true,
         deadline,
         signal,
+        cookieHigh: 0,
+        cookieLow: 0,
+        cookieLength: 0,
       };
       const keys: number[] = [];
       let failure: EchoRunResult["failure"];
-      const reserved = reserve(opts.count);
-      if (!reserved) {
+      const reserved = reserver.reserve(opts.count);
+      if (reserved < 0) {
         return {
           sent: 0,
           rttsSeconds: [],
           failure: { reason: "error", detail: "no free ICMP sequence" },
         };
       }
-      const cookie = random(new Uint8Array(Math.min(COOKIE_BYTES, opts.size)));
+      const identifier = Math.floor(reserved / 65536);
+      const cookieLength = Math.min(COOKIE_BYTES, opts.size);
+      setCookie(run, random(cookieViews[cookieLength]!), cookieLength);
       socket.ensureCapacity(opts.size);
       // Only a run of several echoes sleeps between them and listens for an abort meanwhile; a
       // run waiting for its last replies is woken by the poll, which checks the signal (one
@@ -287,20 +189,13 @@ export function createEchoChannel(
             await clock.sleep(at - clock.now(), done!.signal).catch(() => {});
             if (signal?.aborted || closed) break;
           }
-          const sequence = (reserved.base + i) & 0xffff;
-          const key = keyed ? reserved.identifier * 65536 + sequence : sequence;
+          const sequence = (reserved + i) & 0xffff;
+          const key = keyed ? identifier * 65536 + sequence : sequence;
           if (pending.has(key)) continue; // a foreign run took it meanwhile: skip, not cross
-          const packet = buildEchoRequest({
-            family: socket.family,
-            identifier: reserved.identifier,
-            sequence,
-            cookie,
-            size: opts.size,
-          });
+          const packet = buildFor(run, identifier, sequence, opts.size);
           const entry: Pending = {
             source,
             addr,
-            cookie,
             sentNs: 0,
             sentMono: clock.now(),
             index: i,
@@ -345,7 +240,7 @@ export function createEchoChannel(
           }
         }
         run.sending = false;
-        if (run.answered + run.errored < run.sent && !signal?.aborted) {
+        if (!settled(run) && !signal?.aborted) {
           if (deadline > clock.now()) {
             // Woken by the reply that completes it, by the poll at the deadline, or by an abort.
             await new Promise<void>((resolve) => {

@@ -5,22 +5,14 @@
  * call returns at once, so it never blocks the event loop.
  */
 import { C, type Libc, openLibc } from "./libc.ts";
-import { decodeSockaddr, encodeSockaddr, SOCKADDR_MAX } from "./sockaddr.ts";
+import { decodeSockaddr, encodeSockaddr } from "./sockaddr.ts";
 import { enableErrorQueue, errorQueueReader } from "../socket/error_queue.ts";
 import type { SocketError } from "../socket/icmp_error.ts";
 import { applySocketOptions, type SocketOptions } from "../socket/socket_options.ts";
-import { echoFilterProgram, programBytes } from "./echo_filter.ts";
+import { createReceiveBatch, type PacketView } from "./recv_batch.ts";
+import { attachIdentifierFilter, setTypeFilter } from "./icmp_filters.ts";
 
-/** Writes a pointer-sized value as two 32-bit halves (no BigInt per call). */
-function setPointer(view: DataView, offset: number, value: number): void {
-  view.setUint32(offset, value % 4294967296, true);
-  view.setUint32(offset + 4, Math.floor(value / 4294967296), true);
-}
-
-/** The address of a buffer's first byte (user-space pointers fit in 2^53). */
-function addressOf(bytes: Uint8Array): number {
-  return Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
-}
+export type { PacketView };
 
 /** `dgram`: unprivileged ICMP datagram socket; `raw`: raw socket (root or CAP_NET_RAW). */
 export type SocketKind = "dgram" | "raw";
@@ -35,25 +27,6 @@ export interface ReceivedPacket {
   receivedNs: number;
   /** TTL (IPv4) or hop limit (IPv6) from the control data, when the kernel sent one. */
   hopLimit?: number;
-  truncated: boolean;
-}
-
-/**
- * One packet as {@linkcode IcmpSocket.receiveEach} lends it: views into the socket's buffers,
- * valid only during the visit (the object itself is reused for the next packet).
- */
-export interface PacketView {
-  /** The receive buffer; the packet is `data[offset, offset + length)`. */
-  data: Uint8Array;
-  offset: number;
-  length: number;
-  /** The source address bytes (4 or 16) at `name[nameOffset..]`; `nameFamily` 0 if none. */
-  name: Uint8Array;
-  nameOffset: number;
-  nameFamily: 0 | 4 | 6;
-  receivedNs: number;
-  /** TTL / hop limit from the control data, -1 when the kernel sent none. */
-  hopLimit: number;
   truncated: boolean;
 }
 
@@ -120,10 +93,6 @@ export class SocketOpenError extends Error {
   }
 }
 
-const MMSG = 64; // sizeof(struct mmsghdr) on LP64
-const IOV = 16;
-const CONTROL = 128; // SCM_TIMESTAMPNS (32 bytes) + IP_TTL / IPV6_HOPLIMIT (24 bytes)
-
 /** Opens an ICMP socket; throws {@linkcode SocketOpenError} or FFI permission errors. */
 export function openIcmpSocket(
   family: 4 | 6,
@@ -170,14 +139,9 @@ export function openIcmpSocket(
   if (!setopt(C.SOL_SOCKET, C.SO_RCVBUFFORCE, int(rcvbuf))) {
     setopt(C.SOL_SOCKET, C.SO_RCVBUF, int(rcvbuf));
   }
-  // A set bit blocks its type: pass echo replies (type 0 / 129) only, unless told otherwise.
-  const pass = options.icmpTypes ?? [family === 4 ? 0 : 129];
-  if (kind === "raw" && family === 4) {
-    setopt(C.SOL_RAW, C.ICMP_FILTER, int(~pass.reduce((m, t) => m | (1 << t), 0)));
-  } else if (kind === "raw") {
-    const filter = new Uint32Array(8).fill(0xffffffff);
-    for (const t of pass) filter[t >> 5] = filter[t >> 5]! & ~(1 << (t & 31));
-    setopt(C.IPPROTO_ICMPV6, C.ICMP6_FILTER, new Uint8Array(filter.buffer));
+  // Raw sockets: echo replies (type 0 / 129) only, unless told otherwise.
+  if (kind === "raw") {
+    setTypeFilter(libc, fd, family, options.icmpTypes ?? [family === 4 ? 0 : 129]);
   }
 
   const ts = new Uint32Array(4);
@@ -190,32 +154,7 @@ export function openIcmpSocket(
   };
 
   const batch = options.batch ?? DEFAULTS.batch;
-  const headers = new Uint8Array(batch * MMSG);
-  const headerView = new DataView(headers.buffer);
-  const iovs = new Uint8Array(batch * IOV);
-  const iovView = new DataView(iovs.buffer);
-  const names = new Uint8Array(batch * SOCKADDR_MAX);
-  const control = new Uint8Array(batch * CONTROL);
-  const controlView = new DataView(control.buffer);
-  const ptr = (b: Uint8Array, offset = 0) =>
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b))) + BigInt(offset);
-  let bufferSize = 0;
-  let data = new Uint8Array(0);
-
-  const allocate = (size: number) => {
-    bufferSize = size;
-    data = new Uint8Array(batch * size);
-    for (let i = 0; i < batch; i++) {
-      iovView.setBigUint64(i * IOV, ptr(data, i * size), true);
-      iovView.setBigUint64(i * IOV + 8, BigInt(size), true);
-      const h = i * MMSG;
-      headerView.setBigUint64(h, ptr(names, i * SOCKADDR_MAX), true);
-      headerView.setBigUint64(h + 16, ptr(iovs, i * IOV), true);
-      headerView.setBigUint64(h + 24, 1n, true);
-      headerView.setBigUint64(h + 32, ptr(control, i * CONTROL), true);
-    }
-  };
-  allocate(2048);
+  const received = createReceiveBatch(libc, fd, { batch, baseSec, realtimeNs });
 
   let ttlNow = -1;
   const setTtl = (ttl: number | undefined) => {
@@ -227,17 +166,6 @@ export function openIcmpSocket(
   };
   let lastLength = 0;
   let lastLengthBig = 0n; // size_t wants a BigInt: one per distinct length, not per packet
-  const view: PacketView = {
-    data,
-    offset: 0,
-    length: 0,
-    name: names,
-    nameOffset: 0,
-    nameFamily: 0,
-    receivedNs: 0,
-    hopLimit: -1,
-    truncated: false,
-  };
   const destinations = new Map<string, Uint8Array>();
   let closed = false;
 
@@ -260,67 +188,7 @@ export function openIcmpSocket(
       if (Number(n) < 0) return { errno: libc.errno() };
       return { sentNs };
     },
-    receiveEach(visit, max = batch) {
-      let total = 0;
-      while (total < max) {
-        const want = Math.min(batch, max - total);
-        for (let i = 0; i < want; i++) {
-          const h = i * MMSG;
-          headerView.setUint32(h + 8, SOCKADDR_MAX, true);
-          setPointer(headerView, h + 40, CONTROL);
-          headerView.setInt32(h + 48, 0, true);
-        }
-        const n = f.recvmmsg(fd, headers, want, C.MSG_DONTWAIT, null);
-        if (n <= 0) break;
-        const now = realtimeNs();
-        for (let i = 0; i < n; i++) {
-          const h = i * MMSG;
-          const len = headerView.getUint32(h + 56, true);
-          const flags = headerView.getInt32(h + 48, true);
-          const nameLen = headerView.getUint32(h + 8, true);
-          const controlLen = headerView.getUint32(h + 40, true);
-          view.receivedNs = now;
-          view.hopLimit = -1;
-          for (let c = 0; c + 16 <= controlLen;) {
-            const base = i * CONTROL + c;
-            const cmsgLen = controlView.getUint32(base, true);
-            if (cmsgLen < 16) break;
-            const level = controlView.getInt32(base + 8, true);
-            const type = controlView.getInt32(base + 12, true);
-            if (level === C.SOL_SOCKET && type === C.SCM_TIMESTAMPNS && cmsgLen >= 32) {
-              const sec = controlView.getUint32(base + 16, true) +
-                controlView.getInt32(base + 20, true) * 4294967296;
-              const nsec = controlView.getUint32(base + 24, true);
-              view.receivedNs = (sec - baseSec) * 1e9 + nsec;
-            } else if (
-              cmsgLen >= 20 &&
-              ((level === C.IPPROTO_IP && type === C.IP_TTL) ||
-                (level === C.IPPROTO_IPV6 && type === C.IPV6_HOPLIMIT))
-            ) {
-              view.hopLimit = controlView.getInt32(base + 16, true);
-            }
-            c += (cmsgLen + 7) & ~7;
-          }
-          const nameAt = i * SOCKADDR_MAX;
-          const saFamily = names[nameAt]! | (names[nameAt + 1]! << 8);
-          if (saFamily === C.AF_INET && nameLen >= 8) {
-            view.nameFamily = 4;
-            view.nameOffset = nameAt + 4;
-          } else if (saFamily === C.AF_INET6 && nameLen >= 24) {
-            view.nameFamily = 6;
-            view.nameOffset = nameAt + 8;
-          } else view.nameFamily = 0;
-          view.data = data;
-          view.offset = i * bufferSize;
-          view.length = Math.min(len, bufferSize);
-          view.truncated = (flags & C.MSG_TRUNC) !== 0;
-          visit(view);
-        }
-        total += n;
-        if (n < want) break;
-      }
-      return total;
-    },
+    receiveEach: (visit, max = batch) => received.receiveEach(visit, max),
     receive(max = batch) {
       const out: ReceivedPacket[] = [];
       socket.receiveEach((p) => {
@@ -329,7 +197,7 @@ export function openIcmpSocket(
           bytes: p.data.slice(p.offset, p.offset + p.length),
           source: p.nameFamily === 0
             ? undefined
-            : decodeSockaddr(names.subarray(at), p.nameFamily === 4 ? 16 : 28),
+            : decodeSockaddr(p.name.subarray(at), p.nameFamily === 4 ? 16 : 28),
           receivedNs: p.receivedNs,
           hopLimit: p.hopLimit < 0 ? undefined : p.hopLimit,
           truncated: p.truncated,
@@ -337,19 +205,12 @@ export function openIcmpSocket(
       }, max);
       return out;
     },
-    filterIdentifiers(base) {
-      if (kind !== "raw") return false;
-      const program = programBytes(echoFilterProgram(family, base));
-      const fprog = new Uint8Array(16);
-      const fprogView = new DataView(fprog.buffer);
-      fprogView.setUint16(0, program.byteLength / 8, true);
-      setPointer(fprogView, 8, addressOf(program));
-      return setopt(C.SOL_SOCKET, C.SO_ATTACH_FILTER, fprog);
-    },
+    filterIdentifiers: (base) => kind === "raw" && attachIdentifierFilter(libc, fd, family, base),
     receiveErrors: (max) => closed || !options.errorQueue ? [] : readErrors(max),
     ensureCapacity(bytes) {
       const need = bytes + 8 + 60 + 64;
-      if (need > bufferSize) allocate(Math.min(65_600, Math.max(need, bufferSize * 2)));
+      const size = received.bufferSize;
+      if (need > size) received.allocate(Math.min(65_600, Math.max(need, size * 2)));
     },
     close() {
       if (closed) return;

@@ -99,21 +99,35 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
         const end = Math.min(result.endMono ?? clock.now(), clock.now());
         const durationSeconds = (end - started) / 1000;
         const firstSent = result.firstSentMono ?? resolvedAt;
-        const common = {
-          durationSeconds,
-          ...addr,
-          icmp,
-          icmpPhases: {
-            resolve: addr.dnsLookupSeconds ?? 0,
-            setup: Math.max(0, firstSent - resolvedAt) / 1000,
-            rtt: icmp.received > 0 ? icmp.avgSeconds : 0,
-          },
-          icmpReplyHopLimit: icmp.received > 0 ? result.hopLimit : undefined,
+        const icmpPhases = {
+          resolve: addr.dnsLookupSeconds ?? 0,
+          setup: Math.max(0, firstSent - resolvedAt) / 1000,
+          rtt: icmp.received > 0 ? icmp.avgSeconds : 0,
         };
-        if (icmp.received > 0) return { success: true, ...common };
+        // Each outcome written out as one object (no shared part spread into it).
+        if (icmp.received > 0) {
+          return {
+            success: true,
+            durationSeconds,
+            ipProtocol: addr.ipProtocol,
+            ipAddress: addr.ipAddress,
+            ipAddrHash: addr.ipAddrHash,
+            dnsLookupSeconds: addr.dnsLookupSeconds,
+            icmp,
+            icmpPhases,
+            icmpReplyHopLimit: result.hopLimit,
+          };
+        }
         return {
           success: false,
-          ...common,
+          durationSeconds,
+          ipProtocol: addr.ipProtocol,
+          ipAddress: addr.ipAddress,
+          ipAddrHash: addr.ipAddrHash,
+          dnsLookupSeconds: addr.dnsLookupSeconds,
+          icmp,
+          icmpPhases,
+          icmpReplyHopLimit: undefined,
           reason: result.failure?.reason ?? "timeout",
           detail: result.failure?.detail ??
             `no echo reply from ${resolved.ip} (${result.sent} sent)`,

@@ -30,6 +30,21 @@ export function rttStats(sent: number, rttsSeconds: readonly number[]): IcmpStat
       stddevSeconds: 0,
     };
   }
+  if (received === 1) {
+    // One echo per run is the common case (count 1): no sort, no copies beyond the one owned.
+    const rtt = rttsSeconds[0]!;
+    return {
+      sent,
+      received,
+      lossRatio,
+      rttsSeconds: [rtt],
+      minSeconds: rtt,
+      avgSeconds: rtt,
+      medianSeconds: rtt,
+      maxSeconds: rtt,
+      stddevSeconds: 0,
+    };
+  }
   const sorted = [...rttsSeconds].sort((a, b) => a - b);
   const mid = received >> 1;
   const median = received % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

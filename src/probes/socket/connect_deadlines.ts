@@ -19,6 +19,14 @@ interface Fifo<T> {
   head: number;
 }
 
+/** Drops the consumed front of a FIFO once it is most of the array. */
+function compact<T>(fifo: Fifo<T>): void {
+  if (fifo.head > 1024 && fifo.head * 2 > fifo.items.length) {
+    fifo.items.splice(0, fifo.head);
+    fifo.head = 0;
+  }
+}
+
 /** Timer slack: a timer may fire a little early; entries this close to due expire with it. */
 const SLACK_MS = 1;
 
@@ -32,10 +40,33 @@ export class ConnectDeadlines<T extends DeadlineEntry> {
 
   /** Queues `entry`, due `timeoutMs` after it started (`entry.deadline`). */
   add(entry: T, timeoutMs: number): void {
-    let fifo = this.#fifos.get(timeoutMs);
-    if (!fifo) this.#fifos.set(timeoutMs, fifo = { items: [], head: 0 });
-    fifo.items.push(entry);
+    // One FIFO per whole ms: callers pass what is left of a timeout (a float, new per probe),
+    // and a FIFO each would make every timer scan thousands. Within one, a later entry may be
+    // due up to 1 ms before the one ahead of it: it expires with it, late by < 1 ms, never early.
+    const key = Math.ceil(timeoutMs);
+    let fifo = this.#fifos.get(key);
+    if (!fifo) this.#fifos.set(key, fifo = { items: [], head: 0 });
+    // Ended entries at the head go now: a far timeout (a caller's socket ended by its own
+    // signal) may never reach its timer, and a live entry elsewhere stops `clear()`.
+    const { items } = fifo;
+    while (fifo.head < items.length && items[fifo.head]!.done) {
+      items[fifo.head++] = undefined as unknown as T;
+    }
+    compact(fifo);
+    items.push(entry);
     if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
+  }
+
+  /** FIFOs held: one per timeout, in whole ms. */
+  get queues(): number {
+    return this.#fifos.size;
+  }
+
+  /** Entries held, ended ones not yet dropped included (what the queue costs in memory). */
+  get held(): number {
+    let n = 0;
+    for (const fifo of this.#fifos.values()) n += fifo.items.length - fifo.head;
+    return n;
   }
 
   /** Forgets every entry and stops the timer (nothing is pending any more). */
@@ -69,10 +100,7 @@ export class ConnectDeadlines<T extends DeadlineEntry> {
         this.#fifos.delete(timeoutMs);
         continue;
       }
-      if (fifo.head > 1024 && fifo.head * 2 > items.length) {
-        items.splice(0, fifo.head);
-        fifo.head = 0;
-      }
+      compact(fifo);
       next = Math.min(next, items[fifo.head]!.deadline);
     }
     if (next < Infinity && next < this.#timerAt) this.#arm(next);

@@ -26,6 +26,8 @@ export const E = {
   EFD_CLOEXEC: 0o2000000,
   EFD_NONBLOCK: 0o4000,
   EINPROGRESS: 115,
+  EMFILE: 24,
+  RLIMIT_NOFILE: 7,
   ECONNRESET: 104,
 } as const;
 
@@ -50,6 +52,7 @@ const SYMBOLS = {
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;

@@ -47,6 +47,15 @@ export interface TcpPoller {
 
 /** The most events one wake-up takes; more stay ready for the next. */
 const MAX_EVENTS = 256;
+/**
+ * File descriptors kept free of pending connects: a quarter of the soft `RLIMIT_NOFILE`, 32 to
+ * 1024. Thousands of SYN-dropped targets must not take the last fds from the WAL, the config
+ * reload and the HTTP server; past the cap a connect fails at once with `EMFILE`.
+ */
+export function fdReserve(softLimit: number): number {
+  return Math.min(1024, Math.max(32, Math.floor(softLimit / 4)));
+}
+
 /** Bound of one wait: the loop is woken by its eventfd anyway (shutdown, last probe gone). */
 const WAIT_MS = 1000;
 
@@ -88,6 +97,8 @@ class EpollPoller implements TcpPoller {
   readonly #deadlines = new ConnectDeadlines<Pending>((p, now) => this.#finish(p, TIMED_OUT, now));
   readonly #watched = new WeakSet<AbortSignal>();
   #count = 0;
+  /** Most owned sockets pending at once (the fd limit less {@linkcode fdReserve}). */
+  readonly #maxPending: number;
   #gen = 0;
   #waiting = false;
   #closing = false;
@@ -106,7 +117,15 @@ class EpollPoller implements TcpPoller {
       if (this.#wakeFd >= 0) f.close(this.#wakeFd);
       throw new Error(`Cannot create the poller's eventfd: errno ${errno}`);
     }
+    this.#maxPending = this.#fdCap();
     this.#loop = this.#run();
+  }
+
+  #fdCap(): number {
+    const rl = new BigUint64Array(2);
+    if (this.#f.getrlimit(E.RLIMIT_NOFILE, new Uint8Array(rl.buffer)) !== 0) return Infinity;
+    const soft = rl[0]! > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(rl[0]!);
+    return soft === Infinity ? Infinity : Math.max(1, soft - fdReserve(soft));
   }
 
   get pending() {
@@ -120,6 +139,7 @@ class EpollPoller implements TcpPoller {
   connect(sockaddr: Uint8Array, timeoutMs: number, signal: AbortSignal): Promise<ConnectResult> {
     const now = performance.now();
     if (signal.aborted || this.#closing) return Promise.resolve({ errno: ABORTED, endMs: now });
+    if (this.#count >= this.#maxPending) return Promise.resolve({ errno: E.EMFILE, endMs: now });
     const f = this.#f;
     const family = sockaddr[0]! | (sockaddr[1]! << 8);
     const fd = f.socket(family, E.SOCK_STREAM | E.SOCK_NONBLOCK | E.SOCK_CLOEXEC, E.IPPROTO_TCP);

@@ -51,6 +51,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** Connects; rejects with `Cannot connect to IP:PORT: connection refused (errno 111)` & co. */
 export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
+  // The port goes into two bytes: 70000 would connect to 4464. `Deno.connect`'s error.
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
+    throw new RangeError(`Invalid port (out of range): ${o.port}`);
+  }
   const libc = o.libc ?? openLibc();
   const f = libc.symbols;
   const pollMs = o.pollMs ?? 1;
@@ -82,7 +86,11 @@ export async function ffiTcpConnect(o: FfiTcpOptions): Promise<ByteStream> {
       const errno = libc.errno();
       if (errno !== C.EINPROGRESS) fail(errno);
       const r = await o.poller.awaitConnect(fd, 2 ** 31 - 1, o.signal);
-      if (r.errno === ABORTED || r.errno === TIMED_OUT) throw o.signal.reason;
+      if (r.errno === ABORTED || r.errno === TIMED_OUT) {
+        // Not our deadline: the poller closed under it (its last user released it).
+        if (!o.signal.aborted) throw new Error(`Cannot connect to ${where}: the TCP poller closed`);
+        throw o.signal.reason;
+      }
       if (r.errno !== 0) fail(r.errno);
     }
     while (!o.poller) {

@@ -18,13 +18,17 @@ import {
 } from "./_common.ts";
 import { startTcpFarm } from "./tcp_farm.ts";
 import { startBlackboxPeer } from "./_windows.ts";
+import { procMemory } from "./proc_memory.ts";
 
 const IDLE_SETTLE_MS = 2000;
 const CPU_WINDOW_S = Number(Deno.env.get("BENCH_FOOTPRINT_WINDOW_S") ?? 15);
 const MB = 2 ** 20;
 
-/** Ours idle: spawn → /readyz 200, then RSS after a settle. */
-export async function agentIdle() {
+/**
+ * Ours idle: spawn → /readyz 200, then memory after a settle (RSS, its anonymous and file-backed
+ * parts, PSS; `settleMs` longer shows whether it stays).
+ */
+export async function agentIdle(settleMs = IDLE_SETTLE_MS) {
   const dir = await Deno.makeTempDir({ prefix: "bench_idle_" });
   try {
     const port = freePort();
@@ -38,21 +42,21 @@ wal: {dir: ${dir}/wal}
     );
     await using agent = spawnBundle(`${dir}/vmprober.yaml`);
     const readyMs = await waitHttp(`http://127.0.0.1:${port}/readyz`, 20_000, 2);
-    await sleep(IDLE_SETTLE_MS);
-    return { readyMs, rssMb: rssBytes(agent.pid) / MB };
+    await sleep(settleMs);
+    return { readyMs, ...procMemory(agent.pid) };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
 /** blackbox_exporter idle: spawn → /-/healthy 200, then RSS after a settle. */
-async function blackboxIdle(): Promise<{ readyMs: number; rssMb: number; cpuPct: number }> {
+async function blackboxIdle() {
   await using bbe = await startBlackboxPeer(
     "modules:\n  tcp:\n    prober: tcp\n    timeout: 1s\n",
     { prefix: "bench_bbe_idle_", pollMs: 2 },
   );
   await sleep(IDLE_SETTLE_MS);
-  const rssMb = rssBytes(bbe.pid) / MB;
+  const memory = procMemory(bbe.pid);
   // 100 probes/s over 1,000 farm targets, paced by the harness, for the CPU window.
   await using farm = startTcpFarm(1000);
   const cpu = cpuWindow(bbe.pid);
@@ -66,7 +70,7 @@ async function blackboxIdle(): Promise<{ readyMs: number; rssMb: number; cpuPct:
   }
   await sleep(200);
   const { cpuUs, seconds } = cpu();
-  return { readyMs: bbe.readyMs, rssMb, cpuPct: cpuUs / 1e4 / seconds };
+  return { readyMs: bbe.readyMs, ...memory, cpuPct: cpuUs / 1e4 / seconds };
 }
 
 /** RSS with 10,000 ICMP targets every 10 s, after every job has run once. */
@@ -140,6 +144,15 @@ export async function footprintCompare(): Promise<Figure[]> {
       peerName: bbe,
       better: "lower",
       goal: "< 60",
+    },
+    {
+      workload: w,
+      metric: "idle RSS: anonymous part",
+      unit: "MB",
+      ours: round(idle.anonMb),
+      peer: round(peer.anonMb),
+      peerName: bbe,
+      better: "lower",
     },
     {
       workload: w,

@@ -34,3 +34,20 @@ Deno.test("rttStats() takes the middle value of an odd count as median", () => {
   assert.equal(s.medianSeconds, 0.2);
   assert.equal(s.lossRatio, 0);
 });
+
+Deno.test("rttStats() of one reply: every figure is that RTT, stddev 0, its own copy of the list", () => {
+  const rtts = [0.0042];
+  const s = rttStats(3, rtts);
+  assert.deepEqual(s, {
+    sent: 3,
+    received: 1,
+    lossRatio: 2 / 3,
+    rttsSeconds: [0.0042],
+    minSeconds: 0.0042,
+    avgSeconds: 0.0042,
+    medianSeconds: 0.0042,
+    maxSeconds: 0.0042,
+    stddevSeconds: 0,
+  });
+  assert.notEqual(s.rttsSeconds, rtts);
+});

@@ -24,12 +24,14 @@ function job(port: number, options: Omit<ModuleOf<"tcp">, "type">): ProbeJob<"tc
 }
 
 Deno.test("TCP probe with source_ip connects from that address (our own socket)", async () => {
+  // Disposed: the shared poller closes when its last user goes.
+  await using probe = createTcpProbe();
   let seen = "";
   await using peer = tcpPeer((conn) => {
     seen = (conn.remoteAddr as Deno.NetAddr).hostname;
     conn.close();
   });
-  const r = await createTcpProbe().run(
+  const r = await probe.run(
     job(peer.port, { source_ip: "127.0.0.2", dscp: 10 }),
     signal,
   );
@@ -39,15 +41,17 @@ Deno.test("TCP probe with source_ip connects from that address (our own socket)"
 });
 
 Deno.test("TCP probe with socket options: refused, timeout, send and expect, bad source", async () => {
+  // Disposed: the shared poller closes when its last user goes.
+  await using probe = createTcpProbe();
   const port = closedPort();
-  const refused = await createTcpProbe().run(job(port, { dscp: 46 }), signal);
+  const refused = await probe.run(job(port, { dscp: 46 }), signal);
   assert.equal(refused.reason, "refused");
   assert.equal(
     refused.detail,
     `Cannot connect to 127.0.0.1:${port}: connection refused (errno 111)`,
   );
   await using silent = silentPeer();
-  const t = await createTcpProbe().run(
+  const t = await probe.run(
     job(silent.port, { dscp: 46, expect: compilePeerRegex("x") }),
     signal,
   );
@@ -59,12 +63,12 @@ Deno.test("TCP probe with socket options: refused, timeout, send and expect, bad
     await conn.write(buf.subarray(0, n ?? 0));
     conn.close();
   });
-  const ok = await createTcpProbe().run(
+  const ok = await probe.run(
     job(echo.port, { dscp: 46, send: "PING\r\n", expect: compilePeerRegex("^PING") }),
     signal,
   );
   assert.equal(ok.success, true, ok.detail);
-  const bad = await createTcpProbe().run(job(echo.port, { source_ip: "192.0.2.77" }), signal);
+  const bad = await probe.run(job(echo.port, { source_ip: "192.0.2.77" }), signal);
   assert.equal(bad.reason, "error");
   assert.equal(bad.detail, "Cannot bind source_ip 192.0.2.77: errno 99");
 });
@@ -109,4 +113,34 @@ Deno.test("ffiTcpConnect() waits for its connect in the shared poller: connected
   await new Promise((r) => setTimeout(r, 50));
   assert.equal([...Deno.readDirSync("/proc/self/fd")].length, fdsBefore);
   await poller.release();
+});
+
+Deno.test("ffiTcpConnect() pending when the poller closes rejects with why, not undefined", async () => {
+  await using dropping = await synDropPeer();
+  const fdsBefore = [...Deno.readDirSync("/proc/self/fd")].length;
+  const poller = acquireTcpPoller();
+  const pending = ffiTcpConnect({
+    ip: "127.0.0.1",
+    family: 4,
+    port: dropping.port,
+    socketOptions: { dscp: 46 },
+    signal: AbortSignal.timeout(5000),
+    poller,
+  });
+  const failed = pending.then(() => assert.fail("connected"), (e: Error) => e);
+  await new Promise((r) => setTimeout(r, 20));
+  await poller.release(); // a reload removed the last TCP module
+  assert.deepEqual({ message: (await failed).message }, {
+    message: `Cannot connect to 127.0.0.1:${dropping.port}: the TCP poller closed`,
+  });
+  assert.equal([...Deno.readDirSync("/proc/self/fd")].length, fdsBefore);
+});
+
+Deno.test("TCP probe with socket options to a port past 65535: Deno.connect's error, no wrap", async () => {
+  await using probe = createTcpProbe();
+  for (const port of [0, 65536 + 22, 70000]) {
+    const r = await probe.run(job(port, { dscp: 46 }), signal);
+    assert.equal(r.reason, "error");
+    assert.equal(r.detail, `Invalid port (out of range): ${port}`);
+  }
 });
