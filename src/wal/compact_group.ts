@@ -16,7 +16,9 @@ export interface GroupedRecord {
 }
 
 interface Group {
-  labels: Uint8Array;
+  /** Where the encoded labels are in the pool, and their length (no buffer per group). */
+  at: number;
+  n: number;
   /** Timestamps of the samples, in arrival order. */
   ts: number[];
   /** Where each sample's `Sample` field (tag and length included) starts in the pool. */
@@ -98,14 +100,14 @@ export class SeriesGrouper {
     for (let i = from; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
     let bucket = this.#groups.get(h);
     if (!bucket) this.#groups.set(h, bucket = []);
+    const pool = this.#pool;
     for (const g of bucket) {
-      const l = g.labels;
-      if (l.length !== to - from) continue;
+      if (g.n !== to - from) continue;
       let i = 0;
-      while (i < l.length && l[i] === body[from + i]) i++;
-      if (i === l.length) return g;
+      while (i < g.n && pool[g.at + i] === body[from + i]) i++;
+      if (i === g.n) return g;
     }
-    const g: Group = { labels: body.slice(from, to), ts: [], pos: [] };
+    const g: Group = { at: this.#copy(body, from, to), n: to - from, ts: [], pos: [] };
     bucket.push(g);
     return g;
   }
@@ -130,16 +132,14 @@ export class SeriesGrouper {
    * is split across records only when it does not fit in one.
    */
   *drain(maxRecordBytes: number): Generator<GroupedRecord> {
-    const groups = [...this.#groups.values()].flat().sort((a, b) =>
-      compareBytes(a.labels, b.labels)
-    );
     const pool = this.#pool;
+    const groups = [...this.#groups.values()].flat().sort((a, b) => compareIn(pool, a, b));
     let buf = new Uint8Array(maxRecordBytes + 64);
     let len = 0;
     let samples = 0;
     for (const g of groups) {
       const order = sortedOrder(g.ts);
-      const labels = g.labels;
+      const labels = pool.subarray(g.at, g.at + g.n);
       // A series that fits in a record of its own is not split across two: records of one window
       // then share no series, so the pusher may have them in flight together (series_keys.ts).
       let whole = 0;
@@ -195,11 +195,14 @@ export class SeriesGrouper {
   }
 }
 
-/** Orders byte strings lexicographically. */
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
+/** Orders two groups' label bytes in `pool` lexicographically. */
+function compareIn(pool: Uint8Array, a: Group, b: Group): number {
+  const n = Math.min(a.n, b.n);
+  for (let i = 0; i < n; i++) {
+    const d = pool[a.at + i]! - pool[b.at + i]!;
+    if (d !== 0) return d;
+  }
+  return a.n - b.n;
 }
 
 /** Indices of `ts` in ascending timestamp order, ties in arrival order. */
