@@ -90,8 +90,26 @@ function probeJob(
 }
 
 /** The version text of a job: every setting that matters, in one JSON array. */
-function versionText(parts: unknown[]): string {
-  return JSON.stringify(parts);
+function versionText(
+  moduleText: string,
+  port: number | undefined,
+  labels: unknown,
+  jobName: string,
+  timing: { intervalMs: number; jitter: number; retries: number; timeoutMs: number },
+  ipProtocol: ProbeJob["ipProtocol"],
+): string {
+  const { intervalMs, jitter, retries, timeoutMs } = timing;
+  return JSON.stringify([
+    moduleText,
+    port,
+    labels,
+    jobName,
+    intervalMs,
+    jitter,
+    retries,
+    timeoutMs,
+    ipProtocol,
+  ]);
 }
 
 /** {@linkcode buildJobs} as steps (a `yield` every few hundred targets). */
@@ -194,19 +212,12 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
             retries,
             labels,
             jobName,
-            version: versionText(
-              [
-                moduleJson(probe, module),
-                port,
-                labels,
-                jobName,
-                intervalMs,
-                jitter,
-                retries,
-                timeoutMs,
-                ipProtocol,
-              ],
-            ),
+            version: versionText(moduleJson(probe, module), port, labels, jobName, {
+              intervalMs,
+              jitter,
+              retries,
+              timeoutMs,
+            }, ipProtocol),
           });
         }
         continue;
@@ -216,19 +227,12 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
       const versionKey = `${probe}\n${port}`;
       if (share.versionKey !== versionKey) {
         share.versionKey = versionKey;
-        share.version = versionText(
-          [
-            moduleJson(probe, module),
-            port,
-            labels,
-            jobName,
-            intervalMs,
-            jitter,
-            retries,
-            timeoutMs,
-            job.ipProtocol,
-          ],
-        );
+        share.version = versionText(moduleJson(probe, module), port, labels, jobName, {
+          intervalMs,
+          jitter,
+          retries,
+          timeoutMs,
+        }, job.ipProtocol);
       }
       jobs.push({
         key: jobKey(probe, t.address),
