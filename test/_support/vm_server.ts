@@ -12,6 +12,20 @@ export interface ExportedSeries {
   timestamps: number[];
 }
 
+/**
+ * One line of `/api/v1/export`. VictoriaMetrics writes a stale marker as a bare `NaN` in the
+ * values array, which is not JSON: it is read back as NaN.
+ */
+export function parseExportLine(line: string): ExportedSeries {
+  const at = line.lastIndexOf('"values":[');
+  if (at < 0) return JSON.parse(line) as ExportedSeries;
+  const end = line.indexOf("]", at);
+  const values = line.slice(at, end).replace(/([[,])NaN(?=[,\]]|$)/g, "$1null");
+  const parsed = JSON.parse(line.slice(0, at) + values + line.slice(end)) as ExportedSeries;
+  parsed.values = parsed.values.map((v) => v === null ? NaN : v);
+  return parsed;
+}
+
 /** The running (or stopped) server. */
 export interface VmServer extends AsyncDisposable {
   readonly port: number;
@@ -95,7 +109,7 @@ export async function startVictoriaMetrics(
     await (await get(`${base}/internal/force_flush`)).body?.cancel();
     const r = await get(`${base}/api/v1/export?match[]=${encodeURIComponent(match)}`);
     const text = await r.text();
-    return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as ExportedSeries);
+    return text.split("\n").filter((l) => l.trim()).map(parseExportLine);
   }
 
   await start();
