@@ -8,15 +8,11 @@
  * Run: deno bench -A --unstable-net test/bench/icmp_flood_bench.ts (needs root for ping -f)
  */
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
+import { sampleQuantile } from "./_metrics.ts";
 import { startFloods } from "./start_floods.ts";
 import { probeLoopbackIcmp } from "./probe_loopback_icmp.ts";
 
 const PROBES = 100;
-
-const quantile = (values: number[], q: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
 
 async function run(flooders: number): Promise<string> {
   await using probe = createIcmpProbe({ helper: "socket" });
@@ -34,9 +30,9 @@ async function run(flooders: number): Promise<string> {
   });
   const slow = durations.filter((d) => d > 5).length;
   return `${flooders} flood pings: ${lost}/${PROBES} lost; duration median ${
-    quantile(durations, 0.5).toFixed(3)
-  } ms, p95 ${quantile(durations, 0.95).toFixed(3)} ms, ${slow} over 5 ms; RTT median ${
-    quantile(rtts, 0.5).toFixed(1)
+    sampleQuantile(durations, 0.5).toFixed(3)
+  } ms, p95 ${sampleQuantile(durations, 0.95).toFixed(3)} ms, ${slow} over 5 ms; RTT median ${
+    sampleQuantile(rtts, 0.5).toFixed(1)
   } µs`;
 }
 
