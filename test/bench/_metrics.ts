@@ -44,6 +44,15 @@ export function bucketDelta(
   return after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)]);
 }
 
+/** The buckets of histogram `name` filled between two scrapes, `before` and `after`. */
+export function histogramWindow(
+  before: string,
+  after: string,
+  name: string,
+): [number, number][] {
+  return bucketDelta(histogramBuckets(after, name), histogramBuckets(before, name));
+}
+
 /** The q-quantile by linear interpolation inside the bucket, as Prometheus does. */
 export function quantile(buckets: [number, number][], q: number): number {
   const total = buckets.at(-1)?.[1] ?? 0;

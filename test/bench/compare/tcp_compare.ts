@@ -10,7 +10,7 @@ import { cpuWindow, type Figure, figuresOf, round } from "./_common.ts";
 import { startTcpFarm } from "./tcp_farm.ts";
 import { agentWindow, startBlackboxPeer } from "./_windows.ts";
 import { tcpRunFigures } from "./tcp_run_figures.ts";
-import { bucketDelta, histogramBuckets, quantile, sumMetric, sumWhere } from "../_metrics.ts";
+import { histogramWindow, quantile, sumMetric, sumWhere } from "../_metrics.ts";
 
 const TARGETS = 1000;
 const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 4);
@@ -38,10 +38,7 @@ wal: {dir: ${wal}, fsync: batch}
     sumMetric(before, "vmprober_probes_total");
   const ok = sumWhere(after, "vmprober_probes_total", 'result="success"') -
     sumWhere(before, "vmprober_probes_total", 'result="success"');
-  const lag = bucketDelta(
-    histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-    histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-  );
+  const lag = histogramWindow(before, after, "vmprober_scheduler_lag_seconds");
   const skipped = sumMetric(after, "vmprober_probes_skipped_total") -
     sumMetric(before, "vmprober_probes_skipped_total");
   return {
