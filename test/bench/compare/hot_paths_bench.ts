@@ -13,6 +13,7 @@ import { createRecordEncoder } from "../../../src/results/record_encoder.ts";
 import { recordToSeries } from "../../_support/record_series.ts";
 import type { ResultRecord } from "../../../src/results/types.ts";
 import { packFrames } from "../../../src/wal/batch.ts";
+import { oneEchoStats } from "../../_support/one_echo_stats.ts";
 import { jobKey } from "../../../src/base/job_key.ts";
 
 const JOBS = 1000;
@@ -34,17 +35,7 @@ const icmp = (i: number): ResultRecord => ({
   type: "icmp",
   probe: "icmp",
   key: jobKey("icmp", tcp(i).target),
-  icmp: {
-    sent: 1,
-    received: 1,
-    lossRatio: 0,
-    rttsSeconds: [0.00002],
-    minSeconds: 0.00002,
-    avgSeconds: 0.00002,
-    medianSeconds: 0.00002,
-    maxSeconds: 0.00002,
-    stddevSeconds: 0,
-  },
+  icmp: oneEchoStats(0.00002),
 });
 const tcpRecords = Array.from({ length: JOBS }, (_, i) => tcp(i));
 const icmpRecords = Array.from({ length: JOBS }, (_, i) => icmp(i));
