@@ -199,7 +199,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (wait > 0) {
       hooks.delayed?.();
       entry.state = "pending";
-      heap.push({ due: now + wait, entry, gen: entry.gen, kind: "start" });
+      // Rounded up to a whole ms like every due time (see jitterPhase): never before the wait.
+      heap.push({ due: Math.ceil(now + wait), entry, gen: entry.gen, kind: "start" });
       return;
     }
     dispatch(entry, ev.due);
