@@ -29,6 +29,11 @@ export interface RecordEncoder {
   /** The `WriteRequest` bytes of every sample of `records` (a fresh copy) and the sample count. */
   encode(records: readonly ResultRecord[]): { bytes: Uint8Array; samples: number };
   /**
+   * The same bytes as `encode()`, in the encoder's own buffer (no copy): valid until its next
+   * call. For a caller that copies them at once (the WAL's append queue).
+   */
+  encodeView(records: readonly ResultRecord[]): { bytes: Uint8Array; samples: number };
+  /**
    * A stale marker (value {@linkcode STALE_NAN_BITS}) at `timestampMs` for every series the last
    * record of a job had: the job has ended (target or module removed), like Prometheus does when a
    * target leaves. Same bytes as `encode()` with every value replaced.
@@ -77,7 +82,7 @@ export function createRecordEncoder(
     return 1;
   };
 
-  const encodeAll = (records: readonly ResultRecord[], at: number | undefined) => {
+  const encodeAll = (records: readonly ResultRecord[], at: number | undefined, copy = true) => {
     const stale = at !== undefined;
     writer.reset();
     let samples = 0;
@@ -92,11 +97,12 @@ export function createRecordEncoder(
       }
       for (const x of ended.update(r.key, list)) samples += emit(job, x, ts, true);
     }
-    return { bytes: writer.take(), samples };
+    return { bytes: copy ? writer.take() : writer.view(), samples };
   };
 
   return {
     encode: (records) => encodeAll(records, undefined),
+    encodeView: (records) => encodeAll(records, undefined, false),
     encodeStale: (records, timestampMs) => encodeAll(records, timestampMs),
   };
 }

@@ -4,7 +4,7 @@
  * then the sample. Job label runs are copied by range, never re-encoded.
  */
 import type { JobFields, LabelField } from "./label_fields.ts";
-import { int64Size, varintSize } from "./proto_size.ts";
+import { varintSize } from "./proto_size.ts";
 import { putInt64, putVarint } from "./varint.ts";
 
 /** Prometheus' staleness marker: a NaN with this exact bit pattern (high word, low word). */
@@ -30,6 +30,8 @@ export interface SeriesWriter {
   ): void;
   /** A copy of what was written since the last reset. */
   take(): Uint8Array;
+  /** What was written since the last reset, in the writer's own buffer: valid until it writes again. */
+  view(): Uint8Array;
 }
 
 /** A writer whose buffer starts at 64 KiB and doubles as needed. */
@@ -37,6 +39,10 @@ export function createSeriesWriter(): SeriesWriter {
   let buf = new Uint8Array(64 * 1024);
   let view = new DataView(buf.buffer);
   let len = 0;
+  // Every sample of a record has its timestamp: its varint is made once, then copied.
+  let tsOf = NaN;
+  const tsBytes = new Uint8Array(10);
+  let tsLen = 0;
 
   const ensure = (n: number) => {
     if (len + n <= buf.length) return;
@@ -61,7 +67,7 @@ export function createSeriesWriter(): SeriesWriter {
       while (i < names.length && names[i]! < e.name) i++;
       const to = starts[i]!;
       if (write) {
-        for (let k = run; k < to; k++) buf[len++] = base[k]!;
+        copyRun(base, run, to);
         buf.set(e.field, len);
         len += e.field.length;
       }
@@ -69,8 +75,18 @@ export function createSeriesWriter(): SeriesWriter {
       if (names[i] === e.name) i++;
       run = starts[i]!;
     }
-    if (write) { for (let k = run; k < base.length; k++) buf[len++] = base[k]!; }
+    if (write) copyRun(base, run, base.length);
     return total + base.length - run;
+  };
+
+  /** Appends `from[start, end)`: a short run by hand, a long one with one native copy. */
+  const copyRun = (from: Uint8Array, start: number, end: number) => {
+    if (end - start < 24) {
+      for (let k = start; k < end; k++) buf[len++] = from[k]!;
+      return;
+    }
+    buf.set(from.subarray(start, end), len);
+    len += end - start;
   };
 
   return {
@@ -78,18 +94,23 @@ export function createSeriesWriter(): SeriesWriter {
       len = 0;
     },
     write(job, name, all, value, ts, stale) {
-      const sampleSize = 1 + 8 + 1 + int64Size(ts);
+      if (ts !== tsOf) {
+        tsOf = ts;
+        tsLen = putInt64(tsBytes, 0, ts);
+      }
+      const sampleSize = 1 + 8 + 1 + tsLen;
       if (!all) {
         const tsSize = name.length + job.bytes.length + 1 + varintSize(sampleSize) + sampleSize;
         ensure(1 + 10 + tsSize);
         buf[len++] = 0x0a;
         len = putVarint(buf, len, tsSize);
-        // The job's fields with `__name__` copied in at `nameAt` (no per-job views kept).
+        // The job's fields with `__name__` put in at `nameAt`, by native copies and no view: all
+        // of them, then the part after `nameAt` moved up to make room for the name.
         const bytes = job.bytes, at = job.nameAt;
-        for (let k = 0; k < at; k++) buf[len++] = bytes[k]!;
-        buf.set(name, len);
-        len += name.length;
-        for (let k = at; k < bytes.length; k++) buf[len++] = bytes[k]!;
+        buf.set(bytes, len);
+        if (at < bytes.length) buf.copyWithin(len + at + name.length, len + at, len + bytes.length);
+        buf.set(name, len + at);
+        len += bytes.length + name.length;
       } else {
         // Walked twice: size, then bytes.
         const tsSize = walk(job, all, false) + 1 + varintSize(sampleSize) + sampleSize;
@@ -109,8 +130,9 @@ export function createSeriesWriter(): SeriesWriter {
       }
       len += 8;
       buf[len++] = 0x10;
-      len = putInt64(buf, len, ts);
+      for (let k = 0; k < tsLen; k++) buf[len++] = tsBytes[k]!;
     },
     take: () => buf.slice(0, len),
+    view: () => buf.subarray(0, len),
   };
 }

@@ -16,6 +16,15 @@
  * ```
  */
 export function putVarint(buf: Uint8Array, at: number, v: number): number {
+  // Below 2^31 (lengths, sizes): bit operations, not the float division the wider values need.
+  if (v < 0x80000000) {
+    while (v >= 0x80) {
+      buf[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[at++] = v;
+    return at;
+  }
   while (v >= 0x80) {
     buf[at++] = (v % 0x80) | 0x80;
     v = Math.floor(v / 0x80);

@@ -1,10 +1,15 @@
-/** @module Typed access to snappyjs block compression (the remote-write and WAL payload format). */
+/**
+ * @module Snappy blocks (the remote-write and WAL payload format): compressed by our own
+ * compressor (snappy_compress.ts, ~2-3x snappyjs' speed on remote-write bodies), decompressed by
+ * snappyjs.
+ */
 // @ts-types="./snappyjs.d.ts"
 import * as snappy from "snappyjs";
+import { compressSnappy } from "./snappy_compress.ts";
 
 /** Snappy block-compresses `data`. */
 export function snappyCompress(data: Uint8Array): Uint8Array {
-  return snappy.compress(data);
+  return compressSnappy(data);
 }
 
 /** Decompresses a snappy block; throws on malformed input or when it would exceed `maxLength`. */

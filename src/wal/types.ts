@@ -50,8 +50,9 @@ export interface WalStats {
 /** The write-ahead log as the agent uses it. */
 export interface Wal extends AsyncDisposable {
   /**
-   * Queues one record: `body` is an uncompressed `WriteRequest` holding `samples` samples.
-   * Never throws; returns false when the record was refused (disk full), which is counted.
+   * Queues one record: `body` is an uncompressed `WriteRequest` holding `samples` samples,
+   * copied before this returns (the caller may reuse its buffer). Never throws; returns false
+   * when the record was refused (disk full), which is counted.
    */
   append(body: Uint8Array, samples: number): boolean;
   /** Writes and (per policy) fsyncs everything appended so far. */

@@ -82,7 +82,8 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
           for (const g of r.gauges ?? []) options.families.note(g.name, g.help, g.type);
         }
       }
-      const { bytes, samples } = encoder.encode(records);
+      // The WAL's append queue copies the bytes: the encoder's buffer is lent, not copied twice.
+      const { bytes, samples } = encoder.encodeView(records);
       if (samples === 0) return;
       wal.append(bytes, samples);
     },

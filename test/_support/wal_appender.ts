@@ -6,36 +6,20 @@
  * Usage: deno run -A wal_appender.ts DIR [MAX_BATCHES]
  */
 import { openWal } from "../../src/wal/wal.ts";
-import { decodeCompressed } from "./wal_decode.ts";
+import { walValues } from "./wal_read_back.ts";
+import { walTestOptions } from "./wal_test_options.ts";
+import { sayLine } from "./say_line.ts";
 import { seqBody } from "./wal_fixture.ts";
 
 /** Appends until killed or `maxBatches` flushes are done. */
 export async function runAppender(dir: string, maxBatches: number): Promise<void> {
-  const encoder = new TextEncoder();
-  const say = (line: string) => {
-    const bytes = encoder.encode(line + "\n");
-    let done = 0;
-    while (done < bytes.length) done += Deno.stdout.writeSync(bytes.subarray(done));
-  };
-
-  await using wal = await openWal({
-    dir,
-    segmentSize: 16 * 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-  });
+  await using wal = await openWal(walTestOptions(dir, { segmentSize: 16 * 1024 }));
   // Continue after the highest sample already in the WAL.
   let next = 0;
-  for (let offset = wal.pushPosition;;) {
-    const entries = await wal.read(offset, { maxBytes: 1 << 20 });
-    if (entries.length === 0) break;
-    for (const e of entries) {
-      for (const s of decodeCompressed(e.compressed)) next = Math.max(next, s.value + 1);
-      offset = e.nextOffset;
-    }
+  for (const v of await walValues(wal, { from: wal.pushPosition, maxBytes: 1 << 20 })) {
+    next = Math.max(next, v + 1);
   }
-  say(`start ${next} corrupt ${wal.stats().corrupt_records}`);
+  sayLine(`start ${next} corrupt ${wal.stats().corrupt_records}`);
   const history: Array<{ end: number; seq: number }> = [];
   for (let batch = 0; batch < maxBatches; batch++) {
     const n = 1 + Math.floor(Math.random() * 40);
@@ -46,11 +30,11 @@ export async function runAppender(dir: string, maxBatches: number): Promise<void
     }
     await wal.flush();
     if (wal.unwrittenBytes !== 0) throw new Error("Cannot flush: data left unwritten");
-    say(`ack ${next - 1}`);
+    sayLine(`ack ${next - 1}`);
     history.push({ end: wal.stats().end_offset, seq: next });
     if (batch % 25 === 24 && history.length > 10) {
       const old = history[history.length - 10]!;
-      say(`committing ${old.seq}`);
+      sayLine(`committing ${old.seq}`);
       await wal.commit(old.end);
     }
   }

@@ -10,6 +10,7 @@ import { readSegmentRecords } from "../../src/wal/segment_reader.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { decodeCompressed } from "./wal_decode.ts";
+import { walTestOptions } from "./wal_test_options.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 
 /** One simulated second: `tcp` TCP targets (3 samples each) and `icmp` ICMP targets (7 each). */
@@ -59,14 +60,7 @@ export function secondOfResults(
 
 /** WAL options for the compaction tests: 64 KiB segments, fsync always, compaction off. */
 export function testWalOptions(dir: string, more: Partial<WalOptions> = {}): WalOptions {
-  return {
-    dir,
-    segmentSize: 64 * 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-    ...more,
-  };
+  return walTestOptions(dir, { segmentSize: 64 * 1024, ...more });
 }
 
 /** Appends `seconds` simulated seconds (from `from`) to a WAL in `dir`, one flush per second. */

@@ -8,26 +8,21 @@
  */
 import { openWal } from "../../src/wal/wal.ts";
 import { testWalOptions } from "./wal_compact_fixture.ts";
+import { sayLine } from "./say_line.ts";
 import { seqBody } from "./wal_fixture.ts";
 
 if (import.meta.main) {
   const dir = Deno.args[0];
   if (!dir) throw new TypeError("Cannot start: usage wal_compactor.ts DIR");
-  const encoder = new TextEncoder();
-  const say = (line: string) => {
-    const bytes = encoder.encode(line + "\n");
-    let done = 0;
-    while (done < bytes.length) done += Deno.stdout.writeSync(bytes.subarray(done));
-  };
   await using wal = await openWal(testWalOptions(dir, { compact: true }));
-  say("open");
+  sayLine("open");
   let finished = false;
   const compaction = wal.compaction().then(() => finished = true);
   for (let seq = 0; !finished && seq < 100_000; seq++) {
     wal.append(seqBody(seq), 1);
     await wal.flush();
-    say(`ack ${seq}`);
+    sayLine(`ack ${seq}`);
   }
   await compaction;
-  say("done");
+  sayLine("done");
 }

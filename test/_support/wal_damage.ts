@@ -7,7 +7,9 @@ import { Registry } from "../../src/base/prom.ts";
 import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import type { Wal } from "../../src/wal/types.ts";
 import { inspectJson } from "./wal_cli.ts";
-import { decodeCompressed } from "./wal_decode.ts";
+import { walValues } from "./wal_read_back.ts";
+export { range } from "./wal_read_back.ts";
+import { walTestOptions } from "./wal_test_options.ts";
 import { seqBody } from "./wal_fixture.ts";
 
 /** Records in a {@linkcode buildWal} WAL. */
@@ -15,14 +17,7 @@ export const N = 60;
 
 /** WAL options of the damage tests: 1 KiB segments, fsync always. */
 export function damageOptions(dir: string, registry?: Registry): WalOptions {
-  return {
-    dir,
-    segmentSize: 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-    registry,
-  };
+  return walTestOptions(dir, { registry });
 }
 
 /** A WAL directory and where its records sit. */
@@ -72,17 +67,8 @@ export const segPath = (dir: string, start: number): string =>
   `${dir}/${String(start).padStart(20, "0")}`;
 
 /** Every value from the push position on, in order. */
-export async function values(wal: Wal): Promise<number[]> {
-  const out: number[] = [];
-  let offset = wal.pushPosition;
-  for (;;) {
-    const es = await wal.read(offset, { maxBytes: 4096 });
-    if (es.length === 0) return out;
-    for (const e of es) {
-      out.push(...decodeCompressed(e.compressed).map((s) => s.value));
-      offset = e.nextOffset;
-    }
-  }
+export function values(wal: Wal): Promise<number[]> {
+  return walValues(wal, { from: wal.pushPosition, maxBytes: 4096 });
 }
 
 /** Names and bytes of every file (recursively): to prove that inspection changes nothing. */
@@ -95,10 +81,6 @@ export function snapshot(dir: string): string {
     return `${n}:${Array.from(Deno.readFileSync(`${dir}/${n}`)).join(",")}`;
   }).join("|");
 }
-
-/** `[a, b)` as an array. */
-export const range = (a: number, b: number): number[] =>
-  Array.from({ length: b - a }, (_, i) => a + i);
 
 /** Runs inspect (asserting it changes nothing), then opens the WAL with a fresh registry. */
 export async function inspectThenOpen(dir: string) {

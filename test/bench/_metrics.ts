@@ -1,4 +1,7 @@
-/** @module Helpers for benchmarks: quantiles from Prometheus histograms, sums, RSS from /proc. */
+/**
+ * @module Helpers for benchmarks: quantiles from Prometheus histograms and from raw samples,
+ * sums, RSS and CPU from /proc.
+ */
 
 /** Sum of every sample of `name` (all label sets). */
 export function sumMetric(text: string, name: string): number {
@@ -41,6 +44,15 @@ export function bucketDelta(
   return after.map(([le, n], i) => [le, n - (before[i]?.[1] ?? 0)]);
 }
 
+/** The buckets of histogram `name` filled between two scrapes, `before` and `after`. */
+export function histogramWindow(
+  before: string,
+  after: string,
+  name: string,
+): [number, number][] {
+  return bucketDelta(histogramBuckets(after, name), histogramBuckets(before, name));
+}
+
 /** The q-quantile by linear interpolation inside the bucket, as Prometheus does. */
 export function quantile(buckets: [number, number][], q: number): number {
   const total = buckets.at(-1)?.[1] ?? 0;
@@ -76,4 +88,19 @@ export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The `q`-quantile of raw `values`: the sorted value at rank `floor(q * n)` (the largest for
+ * q = 1), NaN for none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(sampleQuantile([4, 1, 3, 2], 0.5), 3);
+ * ```
+ */
+export function sampleQuantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }

@@ -1,19 +1,11 @@
 /**
- * @module The shared preamble of the reload bench and the soak: the machine line, two sets of
- * `n` farm targets (n - 1,000 shared) on 127.78.x.y, and the bundled agent on a config file that
- * is rewritten (tmp + rename) and reloaded with `POST /-/reload`.
+ * @module The shared preamble of the reload bench, the soak and the fleet bench: two sets of `n`
+ * farm targets (n - 1,000 shared) on 127.78.x.y, and the bundled agent on a config file that is
+ * rewritten (tmp + rename) and reloaded with `POST /-/reload`.
  */
 import { startTcpFarm, type TcpFarm } from "./compare/tcp_farm.ts";
-import { freePort, sleep, spawnBundle } from "./compare/_common.ts";
-
-/** `nproc`, CPU model and `/proc/loadavg`: what every printed figure is paired with. */
-export function machine(): { nproc: number; cpu: string | undefined; loadavg: string } {
-  return {
-    nproc: navigator.hardwareConcurrency,
-    cpu: /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1],
-    loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
-  };
-}
+import { freePort, spawnBundle, waitHttp } from "./compare/_common.ts";
+import { staticGroupYaml } from "../_support/static_group_yaml.ts";
 
 /** A farm of `n + 1,000` listeners and its two target sets of `n` (the middle `n - 1,000` shared). */
 export interface FarmSets extends AsyncDisposable {
@@ -42,47 +34,47 @@ export interface ReloadAgent extends AsyncDisposable {
   write(targets: string[]): Promise<void>;
   /** `POST /-/reload` and the ms it took to answer (the body is discarded). */
   reload(): Promise<{ ok: boolean; status: number; ms: number }>;
+  /**
+   * Polls `/readyz` every `everyMs` (each request given up after 5 s) until 200; throws
+   * `Cannot start the agent` after `timeoutMs`.
+   */
+  ready(timeoutMs: number, everyMs: number): Promise<void>;
 }
 
-/**
- * Starts the bundle on one static `tcp` target group of `targets` probed every `interval`, with
- * `extraYaml(dir)` appended (e.g. wal and push), and waits for `/readyz` 200 (≤ 60 s).
- */
-export async function startReloadAgent(
+/** The config of a {@linkcode ReloadAgent}. */
+export interface ReloadAgentOptions {
+  prefix: string;
+  interval: string;
+  /** The probe timeout; default `1s`. */
+  timeout?: string;
+  /** More keys of the `agent:` section, one a line (e.g. `labels: {agent: a1}`). */
+  agentYaml?: string;
+  /** Top-level sections appended (e.g. wal and push), given the agent's dir. */
+  extraYaml?: (dir: string) => string;
+}
+
+/** Starts the bundle as {@linkcode startReloadAgent} does, without waiting for it to be ready. */
+export async function spawnReloadAgent(
   targets: string[],
-  options: { prefix: string; interval: string; extraYaml?: (dir: string) => string },
+  options: ReloadAgentOptions,
 ): Promise<ReloadAgent> {
   const dir = await Deno.makeTempDir({ prefix: options.prefix });
   const port = freePort();
+  const agentMore = options.agentYaml ? `  ${options.agentYaml}\n` : "";
   const config = (targets: string[]) => `
-agent: {listen: "127.0.0.1:${port}", log: {level: warning, format: text}}
-defaults: {interval: ${options.interval}, timeout: 1s}
+agent:
+  listen: "127.0.0.1:${port}"
+  log: {level: warning, format: text}
+${agentMore}defaults: {interval: ${options.interval}, timeout: ${options.timeout ?? "1s"}}
 probes:
   tcp: {type: tcp}
 targets:
-  - name: farm
-    probes: [tcp]
-    static:
-      targets:${targets.length === 0 ? " []" : ""}
-${targets.map((t) => `        - ${t}`).join("\n")}
+${staticGroupYaml("farm", targets)}
 ${options.extraYaml?.(dir) ?? ""}`;
   const path = `${dir}/vmprober.yaml`;
   await Deno.writeTextFile(path, config(targets));
   const agent = spawnBundle(path);
   const url = `http://127.0.0.1:${port}`;
-  const dispose = async () => {
-    await agent.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
-  for (let i = 0;; i++) {
-    const ok = await fetch(`${url}/readyz`).then((r) => (r.body?.cancel(), r.ok), () => false);
-    if (ok) break;
-    if (i === 600) {
-      await dispose();
-      throw new Error("Cannot start the agent: /readyz not 200 after 60 s");
-    }
-    await sleep(100);
-  }
   return {
     pid: agent.pid,
     url,
@@ -110,6 +102,32 @@ ${options.extraYaml?.(dir) ?? ""}`;
       await r.body?.cancel();
       return { ok: r.ok, status: r.status, ms };
     },
-    [Symbol.asyncDispose]: dispose,
+    async ready(timeoutMs, everyMs) {
+      await waitHttp(`${url}/readyz`, timeoutMs, everyMs, 5_000).catch((e) => {
+        throw new Error(`Cannot start the agent: ${e.message}`);
+      });
+    },
+    async [Symbol.asyncDispose]() {
+      await agent.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
   };
+}
+
+/**
+ * Starts the bundle on one static `tcp` target group of `targets` probed every `interval`, with
+ * `extraYaml(dir)` appended (e.g. wal and push), and waits for `/readyz` 200 (≤ 60 s).
+ */
+export async function startReloadAgent(
+  targets: string[],
+  options: ReloadAgentOptions,
+): Promise<ReloadAgent> {
+  const agent = await spawnReloadAgent(targets, options);
+  try {
+    await agent.ready(60_000, 100);
+  } catch (e) {
+    await agent[Symbol.asyncDispose]();
+    throw e;
+  }
+  return agent;
 }

@@ -8,7 +8,7 @@
 import bcrypt from "bcryptjs";
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { tcpPeer } from "../_support/tcp_servers.ts";
-import { bucketDelta, histogramBuckets, quantile } from "./_metrics.ts";
+import { histogramWindow, quantile } from "./_metrics.ts";
 
 const FLOOD = Number(Deno.env.get("BENCH_FLOOD") ?? 16);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
@@ -63,10 +63,7 @@ wal: {dir: ${dir}/wal}
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     +latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
-  const lag = bucketDelta(
-    histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-    histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-  );
+  const lag = histogramWindow(before, after, "vmprober_scheduler_lag_seconds");
   const report = {
     flood_clients: FLOOD,
     window_s: SECONDS,

@@ -7,9 +7,8 @@
  * 200,000): `/healthz` polled every 10 ms from first byte to ready, gaps max / p99 / p50, the gaps
  * over 50 ms (count, and their ms beyond 50), and the agent main thread's CPU time within each
  * gap (`cpu*`: what a gap would be with a CPU of its own; on a busy machine the wall-clock gap
- * adds the wait for one). STATIC_TARGETS (default 0,
- * e.g. 100000): also a reload to that many `static:` targets, gaps from the reload's start to its
- * answer.
+ * adds the wait for one). STATIC_TARGETS (default 0, e.g. 100000): also a reload to that many
+ * `static:` targets, gaps from the reload's start to its answer.
  *
  * Run: node_modules/.bin/deno run -A --unstable-net test/bench/big_load_bench.ts
  * Old code against new, interleaved on the same machine: bundle each (deno task bundle, copy
@@ -20,7 +19,9 @@ import { parseJsonSteps } from "../../src/targets/sliced_json.ts";
 import { type AgentProcess, startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { histogramBuckets, quantile } from "./_metrics.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
-import { bigSdBody, loopbackAddress, mainThreadCpuMs, pollGaps } from "../_support/big_sd.ts";
+import { bigSdBody, loopbackAddress, mainThreadCpuMs, type PollGaps } from "../_support/big_sd.ts";
+import { bigHttpSdConfig, bigStaticConfig } from "../_support/big_load_configs.ts";
+import { pollDuringReload, pollUntilReady } from "../_support/poll_during.ts";
 
 const BIG = Number(Deno.env.get("BIG_TARGETS") ?? 2_000_000);
 const AGENT = Number(Deno.env.get("AGENT_TARGETS") ?? 200_000);
@@ -114,21 +115,20 @@ for (let run = 0; run < runs; run++) {
   }
 }
 if (runs > 1) {
+  const medians = {
+    medianGapP50Ms: "healthzGapP50Ms",
+    medianGapP99Ms: "healthzGapP99Ms",
+    medianGapMaxMs: "healthzGapMaxMs",
+    medianGapsOver50: "gapsOver50",
+    medianMsOver50: "msOver50",
+    medianCpuGapP99Ms: "cpuGapP99Ms",
+    medianCpuGapMaxMs: "cpuGapMaxMs",
+    medianReadyMs: "readyAfterMs",
+    medianLagP99Ms: "lagP99Ms",
+  } as const satisfies Record<string, keyof Figures>;
   for (const [entry, fs] of figures) {
-    const med = (k: keyof Figures) => q(fs.map((f) => f[k]), 0.5);
-    console.log(JSON.stringify({
-      entry,
-      runs,
-      medianGapP50Ms: med("healthzGapP50Ms"),
-      medianGapP99Ms: med("healthzGapP99Ms"),
-      medianGapMaxMs: med("healthzGapMaxMs"),
-      medianGapsOver50: med("gapsOver50"),
-      medianMsOver50: med("msOver50"),
-      medianCpuGapP99Ms: med("cpuGapP99Ms"),
-      medianCpuGapMaxMs: med("cpuGapMaxMs"),
-      medianReadyMs: med("readyAfterMs"),
-      medianLagP99Ms: med("lagP99Ms"),
-    }));
+    const med = Object.entries(medians).map(([name, k]) => [name, q(fs.map((f) => f[k]), 0.5)]);
+    console.log(JSON.stringify({ entry, runs, ...Object.fromEntries(med) }));
   }
 }
 console.log("load after:", loadavg());
@@ -144,7 +144,7 @@ async function lag(agent: AgentProcess) {
   };
 }
 
-function summary(gaps: Awaited<ReturnType<typeof pollGaps>>) {
+function summary(gaps: PollGaps) {
   return {
     polls: gaps.polls,
     healthzGapMaxMs: Math.round(gaps.maxMs),
@@ -159,42 +159,29 @@ function summary(gaps: Awaited<ReturnType<typeof pollGaps>>) {
   };
 }
 
-/** A reload from one static target to STATIC: gaps from the reload request to its answer. */
-async function measureStatic(entry: string | undefined) {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober-bigstatic-" });
-  const text = (targets: string[]) => `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 1h, timeout: 100ms}
-probes:
-  tcp: {type: tcp, port: 9}
-targets:
-  - name: inventory
-    probes: [tcp]
-    static:
-      targets:
-${targets.map((t) => `        - ${t}`).join("\n")}
-wal: {dir: ${dir}/wal}
-`;
-  const path = await writeConfig(text([loopbackAddress(0)]), dir);
+/**
+ * Starts the agent (`entry`, or src/main.ts) on `config(dir)`, runs `before` (untimed), then
+ * times `poll` (from its start to its end: `readyAfterMs`) and reports its gaps and the lag.
+ */
+async function measureAgent(
+  entry: string | undefined,
+  run: {
+    prefix: string;
+    targets: number;
+    config: (dir: string) => string;
+    before?: (path: string, dir: string) => Promise<void>;
+    poll: (agent: AgentProcess, cpu: () => number) => Promise<PollGaps>;
+  },
+) {
+  const dir = await Deno.makeTempDir({ prefix: run.prefix });
+  const path = await writeConfig(run.config(dir), dir);
   const agent = await startAgentProcess(path, { startTimeoutMs: 60_000, entry });
   try {
-    await Deno.writeTextFile(
-      path,
-      text(Array.from({ length: STATIC }, (_, i) => loopbackAddress(i))),
-    );
+    await run.before?.(path, dir);
     const t = performance.now();
-    let answered = false;
-    const reload = fetch(`${agent.url}/-/reload`, { method: "POST" })
-      .then(async (r) => (await r.text(), answered = r.status === 200));
-    const gaps = await pollGaps(
-      agent.url,
-      () => Promise.resolve(answered),
-      300_000,
-      mainThreadCpuMs(agent.child.pid),
-    );
-    await reload;
+    const gaps = await run.poll(agent, mainThreadCpuMs(agent.child.pid));
     return {
-      agentTargets: STATIC,
+      agentTargets: run.targets,
       readyAfterMs: Math.round(performance.now() - t),
       ...summary(gaps),
       ...await lag(agent),
@@ -203,49 +190,47 @@ wal: {dir: ${dir}/wal}
     await agent.stop();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** A reload from one static target to STATIC: gaps from the reload request to its answer. */
+function measureStatic(entry: string | undefined) {
+  return measureAgent(entry, {
+    prefix: "vmprober-bigstatic-",
+    targets: STATIC,
+    config: (dir) => bigStaticConfig(dir, [loopbackAddress(0)], { port: 9 }),
+    before: (path, dir) =>
+      Deno.writeTextFile(
+        path,
+        bigStaticConfig(dir, Array.from({ length: STATIC }, (_, i) => loopbackAddress(i)), {
+          port: 9,
+        }),
+      ),
+    poll: async (agent, cpu) => {
+      const { answer, gaps } = await pollDuringReload(agent.url, 300_000, cpu);
+      if (answer.status !== 200) {
+        throw new Error(`Cannot reload to ${STATIC} targets: ${answer.status} ${answer.text}`);
+      }
+      return gaps;
+    },
+  });
 }
 
 function loadavg(): string {
   return Deno.readTextFileSync("/proc/loadavg").trim();
 }
 
-async function measure(entry: string | undefined) {
-  const dir = await Deno.makeTempDir({ prefix: "vmprober-bigload-" });
-  const config = await writeConfig(
-    `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 1h, timeout: 100ms}
-probes:
-  tcp: {type: tcp, port: 9}
-targets:
-  - name: cmdb
-    http: {url: "${server.url}", refresh: 1h, timeout: 60s, max_bytes: 512MiB, max_targets: 5000000}
-    probes: [tcp]
-wal: {dir: ${dir}/wal}
-`,
-    dir,
-  );
-  const agent = await startAgentProcess(config, { startTimeoutMs: 60_000, entry });
-  try {
-    const t = performance.now();
-    const gaps = await pollGaps(
-      agent.url,
-      async () => {
-        const r = await fetch(`${agent.url}/readyz`);
-        await r.body?.cancel();
-        return r.status === 200;
-      },
-      300_000,
-      mainThreadCpuMs(agent.child.pid),
-    );
-    return {
-      agentTargets: AGENT,
-      readyAfterMs: Math.round(performance.now() - t),
-      ...summary(gaps),
-      ...await lag(agent),
-    };
-  } finally {
-    await agent.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+/** The first load of AGENT targets from the HTTP SD server: gaps from start-up to `/readyz`. */
+function measure(entry: string | undefined) {
+  return measureAgent(entry, {
+    prefix: "vmprober-bigload-",
+    targets: AGENT,
+    config: (dir) =>
+      bigHttpSdConfig(dir, server.url, {
+        port: 9,
+        timeout: "60s",
+        maxBytes: "512MiB",
+        maxTargets: 5_000_000,
+      }),
+    poll: (agent, cpu) => pollUntilReady(agent.url, 300_000, cpu),
+  });
 }

@@ -14,8 +14,10 @@
  *   (FLEET_AGENTS=5 FLEET_TARGETS=200 FLEET_SECONDS=30 for a quick look)
  */
 import { startTcpFarm } from "./compare/tcp_farm.ts";
-import { freePort, round, sleep, spawnBundle } from "./compare/_common.ts";
+import { round, sleep } from "./compare/_common.ts";
 import { cpuSeconds, median, rssBytes, sumMetric } from "./_metrics.ts";
+import { machine } from "./_machine.ts";
+import { type ReloadAgent, spawnReloadAgent } from "./_reload_agent.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 
 const AGENTS = Number(Deno.env.get("FLEET_AGENTS") ?? 20);
@@ -23,11 +25,6 @@ const TARGETS = Number(Deno.env.get("FLEET_TARGETS") ?? 1000);
 const SECONDS = Number(Deno.env.get("FLEET_SECONDS") ?? 120);
 const INTERVAL_S = Number((Deno.env.get("FLEET_INTERVAL") ?? "10s").replace(/s$/, ""));
 
-const machine = () => ({
-  nproc: navigator.hardwareConcurrency,
-  cpu: /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1],
-  loadavg: Deno.readTextFileSync("/proc/loadavg").trim(),
-});
 console.log("machine before:", JSON.stringify(machine()));
 
 async function dirBytes(dir: string): Promise<number> {
@@ -81,66 +78,43 @@ await using farm = startTcpFarm(TARGETS, 79);
 // Deduplication of samples with one timestamp (the test default, 1 ms): a batch delivered twice
 // (at-least-once: a retry after an answer that got lost) is counted once by the export.
 await using vm = await startVictoriaMetrics();
-const root = await Deno.makeTempDir({ prefix: "vmprober-fleet-" });
-const config = (i: number, port: number, targets: string[]) => `
-agent:
-  listen: "127.0.0.1:${port}"
-  labels: {agent: a${i}}
-  log: {level: warning, format: text}
-defaults: {interval: ${INTERVAL_S}s, timeout: 2s}
-limits: {per_host_rate: 10000, global_rate: 10000}
-probes:
-  tcp: {type: tcp}
-targets:
-  - name: farm
-    probes: [tcp]
-    static:
-      targets:${targets.length === 0 ? " []" : ""}
-${targets.map((t) => `        - ${t}`).join("\n")}
-wal: {dir: ${root}/a${i}/wal}
-push: {url: ${vm.writeUrl}, max_backoff: 2s}
-`;
-
-interface Fleet {
-  port: number;
-  path: string;
-  url: string;
-  agent: ReturnType<typeof spawnBundle>;
-}
-const fleet: Fleet[] = [];
+const fleet: ReloadAgent[] = [];
 try {
   const t0 = performance.now();
   // All at once, then each polled until ready (a fetch that hangs times out and is retried).
   for (let i = 0; i < AGENTS; i++) {
-    const port = freePort();
-    await Deno.mkdir(`${root}/a${i}`, { recursive: true });
-    const path = `${root}/a${i}/vmprober.yaml`;
-    await Deno.writeTextFile(path, config(i, port, farm.targets));
-    fleet.push({ port, path, url: `http://127.0.0.1:${port}`, agent: spawnBundle(path) });
+    fleet.push(
+      await spawnReloadAgent(farm.targets, {
+        prefix: `vmprober-fleet-a${i}-`,
+        interval: `${INTERVAL_S}s`,
+        timeout: "2s",
+        agentYaml: `labels: {agent: a${i}}`,
+        extraYaml: (dir) =>
+          `limits: {per_host_rate: 10000, global_rate: 10000}
+wal: {dir: ${dir}/wal}
+push: {url: ${vm.writeUrl}, max_backoff: 2s}
+`,
+      }),
+    );
   }
   await Promise.all(fleet.map(async (f, i) => {
-    for (const start = performance.now(); performance.now() - start < 600_000;) {
-      const ok = await fetch(`${f.url}/readyz`, { signal: AbortSignal.timeout(5_000) })
-        .then((r) => (r.body?.cancel(), r.ok), () => false);
-      if (ok) return console.log(`agent ${i} ready at ${round((performance.now() - t0) / 1000)} s`);
-      await sleep(250);
-    }
-    throw new Error(`Cannot start agent ${i}: /readyz not 200 after 10 min`);
+    await f.ready(600_000, 250);
+    console.log(`agent ${i} ready at ${round((performance.now() - t0) / 1000)} s`);
   }));
   console.log(`${AGENTS} agents ready in ${round((performance.now() - t0) / 1000)} s`);
   await sleep(INTERVAL_S * 1000); // warm-up: every job has fired once
-  const metrics = async (f: Fleet) =>
+  const metrics = async (f: ReloadAgent) =>
     await (await fetch(`${f.url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
-  const cpu0 = fleet.map((f) => cpuSeconds(f.agent.pid));
+  const cpu0 = fleet.map((f) => cpuSeconds(f.pid));
   const rows0 = await retried(() => vm.rowsReceived());
   const w0 = performance.now();
   const rss: number[][] = fleet.map(() => []);
   while (performance.now() - w0 < SECONDS * 1000) {
     await sleep(Math.min(10_000, SECONDS * 1000 - (performance.now() - w0)));
-    fleet.forEach((f, i) => rss[i]!.push(rssBytes(f.agent.pid)));
+    fleet.forEach((f, i) => rss[i]!.push(rssBytes(f.pid)));
   }
   const windowS = (performance.now() - w0) / 1000;
-  const cpu = fleet.map((f, i) => cpuSeconds(f.agent.pid) - cpu0[i]!);
+  const cpu = fleet.map((f, i) => cpuSeconds(f.pid) - cpu0[i]!);
   const rows = await retried(() => vm.rowsReceived()) - rows0;
   const loadDuring = machine().loadavg;
   const beforeDrain = await Promise.all(fleet.map(metrics));
@@ -148,8 +122,8 @@ try {
 
   // Drain: no more targets anywhere, then wait until every agent's count settles at backlog 0.
   for (const f of fleet) {
-    await Deno.writeTextFile(f.path, config(fleet.indexOf(f), f.port, []));
-    await (await fetch(`${f.url}/-/reload`, { method: "POST" })).body?.cancel();
+    await f.write([]);
+    await f.reload();
   }
   let end = await Promise.all(fleet.map(metrics));
   for (let i = 0, still = 0; i < 600 && still < 6; i++) {
@@ -226,6 +200,5 @@ try {
   console.log(JSON.stringify(report, null, 2));
   console.log("machine after:", JSON.stringify(machine()));
 } finally {
-  await Promise.all(fleet.map((f) => f.agent.stop()));
-  await Deno.remove(root, { recursive: true });
+  await Promise.all(fleet.map((f) => f[Symbol.asyncDispose]()));
 }

@@ -12,16 +12,11 @@
 import { metricValue, startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
 import { tempDirUntilExit } from "../_support/temp_dir.ts";
+import { median } from "./_metrics.ts";
 
 const TARGETS = 1000;
 const WARMUP_S = 5;
 const MEASURE_S = 20;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Cumulative lag buckets `le → count` from a /metrics text. */
 function lagBuckets(text: string): Map<number, number> {

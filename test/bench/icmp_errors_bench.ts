@@ -12,21 +12,21 @@ import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
 import { createUdpProbe } from "../../src/probes/udp.ts";
 import type { ProbeJob } from "../../src/schedule/job.ts";
 import { createRoutedLab } from "../_support/netns_router.ts";
+import { sampleQuantile } from "./_metrics.ts";
 
 const N = 100;
 const never = new AbortController().signal;
-const q = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-};
+
 const ms = (v: number) => `${(v * 1000).toFixed(2)} ms`;
 const line = (name: string, r: number[] | { out: number[]; others: string[] }) => {
   const values = Array.isArray(r) ? r : r.out;
   const others = Array.isArray(r) ? [] : r.others;
   console.log(
-    `${name.padEnd(48)} median ${ms(q(values, 0.5))}  p95 ${ms(q(values, 0.95))}  max ${
-      ms(Math.max(...values))
-    }${others.length ? `  (${others.length} other: ${[...new Set(others)].join(", ")})` : ""}`,
+    `${name.padEnd(48)} median ${ms(sampleQuantile(values, 0.5))}  p95 ${
+      ms(sampleQuantile(values, 0.95))
+    }  max ${ms(Math.max(...values))}${
+      others.length ? `  (${others.length} other: ${[...new Set(others)].join(", ")})` : ""
+    }`,
   );
 };
 

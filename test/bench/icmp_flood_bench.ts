@@ -8,57 +8,32 @@
  * Run: deno bench -A --unstable-net test/bench/icmp_flood_bench.ts (needs root for ping -f)
  */
 import { createIcmpProbe } from "../../src/probes/icmp/icmp_probe.ts";
+import { sampleQuantile } from "./_metrics.ts";
+import { startFloods } from "./start_floods.ts";
+import { probeLoopbackIcmp } from "./probe_loopback_icmp.ts";
 
 const PROBES = 100;
 
-const quantile = (values: number[], q: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
-
 async function run(flooders: number): Promise<string> {
   await using probe = createIcmpProbe({ helper: "socket" });
-  const floods = Array.from({ length: flooders }, (_, i) =>
-    new Deno.Command("ping", {
-      args: ["-f", "-q", "-w", "200", `127.0.9.${i + 2}`], // -w: ends even if we do not
-      stdout: "null",
-      stderr: "null",
-    }).spawn());
-  try {
-    await new Promise((r) => setTimeout(r, 300));
-    const durations: number[] = [];
-    const rtts: number[] = [];
-    let lost = 0;
-    for (let i = 0; i < PROBES; i++) {
-      const o = await probe.run({
-        target: "127.0.0.1",
-        host: "127.0.0.1",
-        probe: "icmp",
-        type: "icmp",
-        timeoutMs: 1000,
-        ipProtocol: "ip4",
-        options: { type: "icmp", count: 1 },
-      }, new AbortController().signal);
-      if (o.success) {
-        durations.push(o.durationSeconds * 1000);
-        rtts.push(o.icmp!.avgSeconds * 1e6);
-      } else lost++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const slow = durations.filter((d) => d > 5).length;
-    return `${flooders} flood pings: ${lost}/${PROBES} lost; duration median ${
-      quantile(durations, 0.5).toFixed(3)
-    } ms, p95 ${quantile(durations, 0.95).toFixed(3)} ms, ${slow} over 5 ms; RTT median ${
-      quantile(rtts, 0.5).toFixed(1)
-    } µs`;
-  } finally {
-    for (const f of floods) {
-      try {
-        f.kill("SIGINT");
-      } catch { /* ended on its own */ }
-    }
-    await Promise.all(floods.map((f) => f.status));
-  }
+  await using _floods = await startFloods(
+    // -w: ends even if we do not
+    Array.from(
+      { length: flooders },
+      (_, i) => ["ping", ["-f", "-q", "-w", "200", `127.0.9.${i + 2}`]],
+    ),
+    { signal: "SIGINT", settleMs: 300 },
+  );
+  const { durationsMs: durations, rttsUs: rtts, lost } = await probeLoopbackIcmp(probe, {
+    count: PROBES,
+    gapMs: 20,
+  });
+  const slow = durations.filter((d) => d > 5).length;
+  return `${flooders} flood pings: ${lost}/${PROBES} lost; duration median ${
+    sampleQuantile(durations, 0.5).toFixed(3)
+  } ms, p95 ${sampleQuantile(durations, 0.95).toFixed(3)} ms, ${slow} over 5 ms; RTT median ${
+    sampleQuantile(rtts, 0.5).toFixed(1)
+  } µs`;
 }
 
 Deno.bench({

@@ -15,6 +15,7 @@ import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 
 const BACKLOG_SAMPLES = 1_000_000;
@@ -22,17 +23,11 @@ const TARGETS = 1000;
 const STEADY_SECONDS = 5;
 
 function pushConfig(url: string): PushConfig {
-  return {
-    url,
-    tls_insecure_skip_verify: false,
-    batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 },
+  return pushTestConfig(url, {
     max_backoff: 1000,
-    min_backoff: 50,
     timeout: 30_000,
-    shutdown_timeout: 5_000,
-    metadata_interval: 60_000,
     extra_labels: { env: "bench" },
-  };
+  });
 }
 
 function results(n: number, t: number): ResultRecord[] {

@@ -9,7 +9,8 @@
  * (BENCH_DENO_FLAGS="$(cat scripts/deno_flags) --cpu-prof --cpu-prof-dir=/tmp/prof" to profile)
  */
 import { sleep } from "./compare/_common.ts";
-import { machine, startFarmSets, startReloadAgent } from "./_reload_agent.ts";
+import { machine } from "./_machine.ts";
+import { startFarmSets, startReloadAgent } from "./_reload_agent.ts";
 import { sumMetric } from "./_metrics.ts";
 
 const TARGETS = 10_000;

@@ -9,7 +9,7 @@
 import { startAgentProcess, waitFor, writeConfig } from "../_support/agent_process.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
 import { watchHealth } from "../_support/health_watch.ts";
-import { bucketDelta, histogramBuckets, quantile, rssBytes, sumMetric } from "./_metrics.ts";
+import { histogramWindow, quantile, rssBytes, sumMetric } from "./_metrics.ts";
 import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const N = Number(Deno.env.get("BENCH_TARGETS") ?? 2000);
@@ -67,10 +67,7 @@ wal: {dir: ${await tempDirUntilExit()}}
   const healthFigures = await health.stop();
   const after = await (await fetch(`${agent.url}/metrics`)).text();
   const count = (s: string) => statuses.filter((x) => x === s).length;
-  const lag = bucketDelta(
-    histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-    histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-  );
+  const lag = histogramWindow(before, after, "vmprober_scheduler_lag_seconds");
   const report = {
     targets: N,
     page_mb: +(pageBytes / 1e6).toFixed(1),

@@ -11,7 +11,8 @@
  */
 import { sleep } from "./compare/_common.ts";
 import { bucketDelta, histogramBuckets, quantile, rssBytes, sumMetric } from "./_metrics.ts";
-import { machine, startFarmSets, startReloadAgent } from "./_reload_agent.ts";
+import { machine } from "./_machine.ts";
+import { startFarmSets, startReloadAgent } from "./_reload_agent.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
 import { metricValue } from "../_support/agent_process.ts";
 

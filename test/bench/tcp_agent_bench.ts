@@ -5,14 +5,7 @@
  */
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { tcpPeer } from "../_support/tcp_servers.ts";
-import {
-  bucketDelta,
-  cpuSeconds,
-  histogramBuckets,
-  quantile,
-  rssBytes,
-  sumMetric,
-} from "./_metrics.ts";
+import { cpuSeconds, histogramWindow, quantile, rssBytes, sumMetric } from "./_metrics.ts";
 import { tempDirUntilExit } from "../_support/temp_dir.ts";
 
 const N = Number(Deno.env.get("BENCH_TARGETS") ?? 1000);
@@ -49,10 +42,7 @@ wal: {dir: ${await tempDirUntilExit()}, fsync: batch}
     const cpu = cpuSeconds(agent.child.pid) - cpu0;
     const probes = sumMetric(after, "vmprober_probes_total") -
       sumMetric(before, "vmprober_probes_total");
-    const lag = bucketDelta(
-      histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-      histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-    );
+    const lag = histogramWindow(before, after, "vmprober_scheduler_lag_seconds");
     const report = {
       targets: N,
       window_s: Math.round(elapsed * 10) / 10,

@@ -12,6 +12,11 @@ import { snappyUncompress } from "../../src/wal/snappy.ts";
 import { recordToSeries } from "../_support/record_series.ts";
 import { recoverWal } from "../../src/wal/recover.ts";
 import { jobKey } from "../../src/base/job_key.ts";
+import { walTestOptions } from "../_support/wal_test_options.ts";
+
+/** The benchmarks' WAL: 16 MiB segments, fsync batch. */
+const benchWalOptions = (dir: string) =>
+  walTestOptions(dir, { segmentSize: 16 << 20, fsync: "batch" });
 
 const LABELS = ["db", "web", "cache"].map((role) => ({ site: "fra1", env: "prod", role }));
 
@@ -64,13 +69,7 @@ const ROUNDS = Array.from({ length: 8 }, (_, r) => round(r));
 const SAMPLES_PER_ROUND = ROUNDS[0]!.reduce((n, rec) => n + recordToSeries(rec).length, 0);
 
 const dir = await Deno.makeTempDir({ prefix: "wal_bench_" });
-const wal = await openWal({
-  dir: `${dir}/append`,
-  segmentSize: 16 << 20,
-  maxSize: 1 << 30,
-  fsync: "batch",
-  fsyncIntervalMs: 1000,
-});
+const wal = await openWal(benchWalOptions(`${dir}/append`));
 const sink = createWalSink(wal);
 let r = 0;
 
@@ -86,13 +85,7 @@ Deno.bench(`append ${SAMPLES_PER_ROUND} samples through the WAL sink, then flush
 // A WAL holding 40 rounds for the read benchmark, and the bytes-per-sample figure.
 const readDir = `${dir}/read`;
 {
-  await using w = await openWal({
-    dir: readDir,
-    segmentSize: 16 << 20,
-    maxSize: 1 << 30,
-    fsync: "batch",
-    fsyncIntervalMs: 1000,
-  });
+  await using w = await openWal(benchWalOptions(readDir));
   const s = createWalSink(w);
   for (let k = 0; k < 40; k++) {
     const recs = round(k);
@@ -107,13 +100,7 @@ const readDir = `${dir}/read`;
       `(${st.records} records, ${(st.samples / st.records).toFixed(0)} samples/record)`,
   );
 }
-const reader = await openWal({
-  dir: readDir,
-  segmentSize: 16 << 20,
-  maxSize: 1 << 30,
-  fsync: "batch",
-  fsyncIntervalMs: 1000,
-});
+const reader = await openWal(benchWalOptions(readDir));
 const READ_SAMPLES = reader.stats().samples;
 
 Deno.bench(`read ${READ_SAMPLES} samples sequentially (4 MiB reads, checksums checked)`, {
@@ -186,13 +173,7 @@ Deno.bench(
     }
     return out;
   };
-  const opts = {
-    dir: cdir,
-    segmentSize: 16 << 20,
-    maxSize: 1 << 30,
-    fsync: "batch" as const,
-    fsyncIntervalMs: 1000,
-  };
+  const opts = benchWalOptions(cdir);
   {
     await using w = await openWal(opts);
     const s = createWalSink(w);

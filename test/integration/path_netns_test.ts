@@ -56,7 +56,9 @@ Deno.test("path probe: 3 hops in order, loss near 10 % and RTT ≥ 20 ms beyond 
     }
     const loss = sent.map((s, i) => (s - received[i]!) / s);
     assert.deepEqual(sent, [300, 300, 300], `IPv${family} (${chain.shaping})`);
-    assert.equal(loss[0], 0, `IPv${family}: no loss before the lossy link`);
+    // No shaping before the lossy link: at most one reply in 100 missed (a reply the kernel
+    // delivered after the run's deadline on a host loaded by other work), against ~30 beyond it.
+    assert.ok(loss[0]! <= 0.01, `IPv${family}: loss ${loss[0]} before the lossy link`);
     for (const i of [1, 2]) {
       assert.ok(
         loss[i]! >= LOSS_BOUND[0] && loss[i]! <= LOSS_BOUND[1],

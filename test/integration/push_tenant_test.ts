@@ -24,6 +24,19 @@ function config(target: string, push: string, dir: string): string {
   ].join("\n");
 }
 
+/** The labels of the `probe_success` series of `target` that {@linkcode config} makes. */
+function successLabels(target: string): Record<string, string> {
+  return {
+    __name__: "probe_success",
+    instance: target,
+    job: "tcp",
+    probe: "tcp",
+    site: "tenant",
+    target,
+    type: "tcp",
+  };
+}
+
 Deno.test({
   name: "agent pushes to /insert/42:7/... and to /insert/multitenant/... with tenant labels",
   sanitizeResources: false,
@@ -65,15 +78,7 @@ Deno.test({
     assert.deepEqual(tenants(), new Set(["42:7", "5:3"]));
     const success = vminsert.samples.filter((s) => s.labels.__name__ === "probe_success");
     for (const s of success) {
-      const expected: Record<string, string> = {
-        __name__: "probe_success",
-        instance: target,
-        job: "tcp",
-        probe: "tcp",
-        site: "tenant",
-        target,
-        type: "tcp",
-      };
+      const expected = successLabels(target);
       if (s.tenant === "5:3") expected.team = "net";
       assert.deepEqual(s.labels, expected);
       assert.equal(s.value, 1);
@@ -118,17 +123,7 @@ Deno.test({
       const s = await vm.exportSeries('{__name__="probe_success"}');
       return s.length > 0 && s[0]!.values.length >= 3 ? s : undefined;
     }, 20_000);
-    assert.deepEqual(series.map((s) => s.metric), [
-      {
-        __name__: "probe_success",
-        instance: target,
-        job: "tcp",
-        probe: "tcp",
-        site: "tenant",
-        target,
-        type: "tcp",
-      },
-    ]);
+    assert.deepEqual(series.map((s) => s.metric), [successLabels(target)]);
     assert.ok(series[0]!.values.every((v) => v === 1));
     const rejected = await waitFor("the wrong password's batch dropped", async () => {
       const m = await bad.metrics();

@@ -4,28 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
-import type { PushConfig } from "../../src/push/client.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
 import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { jobKey } from "../../src/base/job_key.ts";
-
-function pushConfig(url: string): PushConfig {
-  return {
-    url,
-    tls_insecure_skip_verify: false,
-    batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 },
-    max_backoff: 400,
-    min_backoff: 50,
-    timeout: 5_000,
-    shutdown_timeout: 5_000,
-    metadata_interval: 60_000,
-    extra_labels: {},
-  };
-}
 
 function record(i: number, t0: number): ResultRecord {
   return {
@@ -85,7 +71,7 @@ Deno.test("pusher delivers every WAL record to VictoriaMetrics, through an outag
     const sink = createWalSink(wal, { extraLabels: { env: "ci" } });
     const pusher = createPusher({
       wal,
-      config: pushConfig(vm.writeUrl),
+      config: pushTestConfig(vm.writeUrl),
       clock: systemClock,
       registry,
     });

@@ -10,23 +10,20 @@ import assert from "node:assert/strict";
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
-import { bigSdBody, pollGaps } from "../_support/big_sd.ts";
+import { bigSdBody } from "../_support/big_sd.ts";
+import { bigHttpSdConfig } from "../_support/big_load_configs.ts";
+import { pollUntilReady } from "../_support/poll_during.ts";
 
 const TARGETS = 200_000;
 
 async function startBigAgent(dir: string, url: string) {
   const config = await writeConfig(
-    `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 1h, timeout: 100ms}
-probes:
-  tcp: {type: tcp, port: ${closedPort()}}
-targets:
-  - name: cmdb
-    http: {url: "${url}", refresh: 1h, timeout: 30s, max_bytes: 64MiB, max_targets: 2000000}
-    probes: [tcp]
-wal: {dir: ${dir}/wal}
-`,
+    bigHttpSdConfig(dir, url, {
+      port: closedPort(),
+      timeout: "30s",
+      maxBytes: "64MiB",
+      maxTargets: 2_000_000,
+    }),
     dir,
   );
   return await startAgentProcess(config, { startTimeoutMs: 30_000 });
@@ -37,11 +34,7 @@ Deno.test("a 200,000-target HTTP SD answer never stalls /healthz for long", asyn
   await using server = startSdHttpServer({ kind: "ok", body: bigSdBody(TARGETS) });
   await using agent = await startBigAgent(dir, server.url);
   try {
-    const gaps = await pollGaps(agent.url, async () => {
-      const ready = await fetch(`${agent.url}/readyz`);
-      await ready.body?.cancel();
-      return ready.status === 200;
-    }, 60_000);
+    const gaps = await pollUntilReady(agent.url, 60_000);
     const status = JSON.parse((await agent.get("/api/v1/status")).text);
     assert.equal(status.targets, TARGETS);
     assert.equal(status.jobs, TARGETS);

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { startAgentProcess, writeConfig } from "../_support/agent_process.ts";
 import { loopbackAddress } from "../_support/big_sd.ts";
+import { bigStaticConfig } from "../_support/big_load_configs.ts";
 
 const TARGETS = 20_000;
 
@@ -27,19 +28,7 @@ Deno.test("probes start while the first 20,000-target list is still being applie
   })().catch(() => {});
   const targets = Array.from({ length: TARGETS }, (_, i) => loopbackAddress(i + 1, port));
   const config = await writeConfig(
-    `
-agent: {listen: "127.0.0.1:0", log: {level: info, format: text}}
-defaults: {interval: 10s, timeout: 200ms}
-probes:
-  tcp: {type: tcp}
-targets:
-  - name: inventory
-    probes: [tcp]
-    static:
-      targets:
-${targets.map((t) => `        - ${t}`).join("\n")}
-wal: {dir: ${dir}/wal}
-`,
+    bigStaticConfig(dir, targets, { interval: "10s", timeout: "200ms" }),
     dir,
   );
   await using agent = await startAgentProcess(config, { startTimeoutMs: 60_000 });

@@ -55,9 +55,11 @@ wal: {dir: ${dir}/wal}
   assert.match(after, /the previous config/);
 });
 
-Deno.test("status page: push to a closed port turns the push card yellow, then red", async () => {
-  await using tmp = await tempDir();
-  const dir = tmp.path;
+/**
+ * The agent probing one closed port every 200 ms, its WAL in `dir` (`wal` appended to its
+ * settings), pushing with `push` and a backoff of 50 ms to 200 ms.
+ */
+async function startPushingAgent(dir: string, wal: string, push: string) {
   const config = await writeConfig(
     `
 agent: {listen: "127.0.0.1:0", log: {format: text}}
@@ -66,12 +68,21 @@ probes: {tcp: {type: tcp}}
 targets:
   - static: {targets: ["127.0.0.1:${closedPort()}"]}
     probes: [tcp]
-wal: {dir: ${dir}/wal}
-push: {url: "http://127.0.0.1:${closedPort()}/api/v1/write", min_backoff: 50ms, max_backoff: 200ms, timeout: 1s}
+wal: {dir: ${dir}/wal${wal}}
+push: {${push}, min_backoff: 50ms, max_backoff: 200ms}
 `,
     dir,
   );
-  await using agent = await startAgentProcess(config);
+  return await startAgentProcess(config);
+}
+
+Deno.test("status page: push to a closed port turns the push card yellow, then red", async () => {
+  await using tmp = await tempDir();
+  await using agent = await startPushingAgent(
+    tmp.path,
+    "",
+    `url: "http://127.0.0.1:${closedPort()}/api/v1/write", timeout: 1s`,
+  );
   const levels = new Set<string>();
   const html = await waitFor("push card red", async () => {
     const text = (await agent.get("/")).text;
@@ -89,21 +100,11 @@ push: {url: "http://127.0.0.1:${closedPort()}/api/v1/write", min_backoff: 50ms, 
 Deno.test("status page: push recovering from two 503s ends with a green push card and 0 retries", async () => {
   await using server = startPushServer([{ status: 503 }, { status: 503 }]);
   await using tmp = await tempDir();
-  const dir = tmp.path;
-  const config = await writeConfig(
-    `
-agent: {listen: "127.0.0.1:0", log: {format: text}}
-defaults: {interval: 200ms, timeout: 200ms}
-probes: {tcp: {type: tcp}}
-targets:
-  - static: {targets: ["127.0.0.1:${closedPort()}"]}
-    probes: [tcp]
-wal: {dir: ${dir}/wal, fsync_interval: 50ms}
-push: {url: "${server.url}/api/v1/write", min_backoff: 50ms, max_backoff: 200ms}
-`,
-    dir,
+  await using agent = await startPushingAgent(
+    tmp.path,
+    ", fsync_interval: 50ms",
+    `url: "${server.url}/api/v1/write"`,
   );
-  await using agent = await startAgentProcess(config);
   const seen: string[] = [];
   const html = await waitFor("push card green", async () => {
     const text = (await agent.get("/")).text;

@@ -10,6 +10,7 @@ import { systemClock } from "../../src/base/clock.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { recoverWal } from "../../src/wal/recover.ts";
 import { startVictoriaMetrics } from "../_support/vm_server.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { fillWal, sampleKey, testWalOptions, walKeys } from "../_support/wal_compact_fixture.ts";
 
 Deno.test("a pusher draining a compacted backlog delivers exactly the WAL's samples to VictoriaMetrics", async () => {
@@ -34,17 +35,7 @@ Deno.test("a pusher draining a compacted backlog delivers exactly the WAL's samp
 
     const pusher = createPusher({
       wal,
-      config: {
-        url: vm.writeUrl,
-        tls_insecure_skip_verify: false,
-        batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 },
-        max_backoff: 400,
-        min_backoff: 50,
-        timeout: 5_000,
-        shutdown_timeout: 5_000,
-        metadata_interval: 60_000,
-        extra_labels: {},
-      },
+      config: pushTestConfig(vm.writeUrl),
       clock: systemClock,
       registry,
     });

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
-import { decodeCompressed } from "../_support/wal_decode.ts";
+import { walValues } from "../_support/wal_read_back.ts";
+import { walTestOptions } from "../_support/wal_test_options.ts";
 import { inspectJson } from "../_support/wal_cli.ts";
 import { mulberry32 } from "../_support/seeded_random.ts";
 
@@ -31,22 +32,8 @@ async function pumpLines(stream: ReadableStream<Uint8Array>, onLine: (l: string)
 
 /** Every sample value from the push position, via a fresh open (which runs recovery). */
 async function readBack(dir: string): Promise<{ values: number[]; corrupt: number }> {
-  await using wal = await openWal({
-    dir,
-    segmentSize: 16 * 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-  });
-  const values: number[] = [];
-  for (let offset = wal.pushPosition;;) {
-    const entries = await wal.read(offset, { maxBytes: 1 << 20 });
-    if (entries.length === 0) break;
-    for (const e of entries) {
-      for (const s of decodeCompressed(e.compressed)) values.push(s.value);
-      offset = e.nextOffset;
-    }
-  }
+  await using wal = await openWal(walTestOptions(dir, { segmentSize: 16 * 1024 }));
+  const values = await walValues(wal, { from: wal.pushPosition, maxBytes: 1 << 20 });
   return { values, corrupt: wal.stats().corrupt_records };
 }
 
@@ -102,13 +89,7 @@ Deno.test("WAL keeps every acknowledged sample across 60 SIGKILLs at random mome
       assert.ok(values.at(-1)! >= lastAck, `${ctx}: acked ${lastAck}, last ${values.at(-1)}`);
     }
     // After the last kill the WAL still takes appends.
-    await using wal = await openWal({
-      dir,
-      segmentSize: 16 * 1024,
-      maxSize: 1 << 30,
-      fsync: "always",
-      fsyncIntervalMs: 1000,
-    });
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 16 * 1024 }));
     const before = wal.stats().samples;
     assert.equal(wal.append(new Uint8Array([0x0a, 0x00]), 1), true);
     await wal.flush();

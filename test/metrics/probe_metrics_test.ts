@@ -5,6 +5,7 @@ import {
   ICMP_RTT_BUCKETS,
 } from "../../src/metrics/probe_metrics.ts";
 import type { ResultRecord } from "../../src/results/types.ts";
+import { oneEchoStats } from "../_support/one_echo_stats.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 
 const icmpRecord = (i: number): ResultRecord => ({
@@ -18,17 +19,7 @@ const icmpRecord = (i: number): ResultRecord => ({
   durationSeconds: 0.0001,
   attempts: 1,
   ipProtocol: 4,
-  icmp: {
-    sent: 1,
-    received: 1,
-    lossRatio: 0,
-    rttsSeconds: [0.00002],
-    minSeconds: 0.00002,
-    avgSeconds: 0.00002,
-    medianSeconds: 0.00002,
-    maxSeconds: 0.00002,
-    stddevSeconds: 0,
-  },
+  icmp: oneEchoStats(0.00002),
 });
 
 Deno.test("render() serves 10,000 ICMP targets (families of 150,000 lines)", () => {

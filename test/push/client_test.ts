@@ -1,23 +1,19 @@
 import assert from "node:assert/strict";
 import { createPushClient, type PushConfig } from "../../src/push/client.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { systemClock } from "../../src/base/clock.ts";
 import { startPushServer } from "../_support/push_server.ts";
 import { closedPort } from "../_support/tcp_servers.ts";
 import { caSignedCert } from "../_support/self_signed_cert.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
-  return {
-    url,
-    tls_insecure_skip_verify: false,
+  return pushTestConfig(url, {
     batch: { max_samples: 10_000, max_bytes: 1 << 20 },
     max_backoff: 30_000,
     min_backoff: 250,
     timeout: 30_000,
-    shutdown_timeout: 5_000,
-    metadata_interval: 60_000,
-    extra_labels: {},
     ...more,
-  };
+  });
 }
 
 const files = (map: Record<string, string>) => (path: string) =>

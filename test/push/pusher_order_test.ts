@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
 import type { PushConfig } from "../../src/push/client.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { createPusher } from "../../src/push/pusher.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { PUSHED_FAMILIES } from "../../src/results/pushed_families.ts";
@@ -16,18 +17,13 @@ import { createMemoryWal, type MemoryWal } from "../_support/memory_wal.ts";
 import { seriesKey } from "../_support/wal_samples.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
-  return {
-    url,
-    tls_insecure_skip_verify: false,
+  return pushTestConfig(url, {
     batch: { max_samples: 2, max_bytes: 4 * 1024 ** 2 },
     max_backoff: 5_000,
     min_backoff: 30,
     timeout: 10_000,
-    shutdown_timeout: 5_000,
-    metadata_interval: 60_000,
-    extra_labels: {},
     ...more,
-  };
+  });
 }
 
 /** Record `i` of target `target(i)`: 2 samples at `1_700_000_000_000 + i s`. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
 import { snappyUncompress } from "../../src/wal/snappy.ts";
 import type { PushConfig } from "../../src/push/client.ts";
+import { pushTestConfig } from "../_support/push_config.ts";
 import { createPusher, type PusherOptions } from "../../src/push/pusher.ts";
 import { encodeWriteRequest } from "../_support/remote_write.ts";
 import { recordToSeries } from "../_support/record_series.ts";
@@ -13,18 +14,13 @@ import { jobKey } from "../../src/base/job_key.ts";
 const TIMEOUT = 2_000_000; // 2 s of real time at factor 1000: only the "hang" step waits for it
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
-  return {
-    url,
-    tls_insecure_skip_verify: false,
-    batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 },
+  return pushTestConfig(url, {
     max_backoff: 30_000,
     min_backoff: 1000,
     timeout: TIMEOUT,
     shutdown_timeout: 5_000_000,
-    metadata_interval: 60_000,
-    extra_labels: {},
     ...more,
-  };
+  });
 }
 
 /** Appends `n` records of 2 samples each (probe_success, probe_duration_seconds). */

@@ -38,3 +38,33 @@ Deno.test("createSeriesWriter() writes the StaleNaN bits, grows past 64 KiB and 
   assert.equal(many.length, 2000);
   assert.deepEqual([many[1999]!.value, many[1999]!.timestampMs], [1999, 1999]);
 });
+
+Deno.test("createSeriesWriter() puts __name__ inside the job's labels and copies long runs whole", () => {
+  const cache = createLabelFieldCache({});
+  // "AZ" sorts before "__name__" (upper case before "_"): the name goes between job labels.
+  const r = { ...record, labels: { AZ: "a".repeat(30), site: "s".repeat(40), zone: "z" } };
+  const job = cache.jobFields(r);
+  assert.ok(job.nameAt > 0);
+  const writer = createSeriesWriter();
+  const name = cache.nameField("probe_x")!;
+  const own = cache.withName(cache.ownFields([["phase", "connect"]]), name);
+  const times = [1_700_000_000_123, 1_700_000_000_123, 1, 2 ** 40, 0];
+  for (const [i, ts] of times.entries()) {
+    writer.write(job, name, i % 2 ? own : undefined, i, ts, false);
+  }
+  const view = writer.view();
+  assert.deepEqual(view, writer.take());
+  const series = decodeWriteRequest(view);
+  assert.deepEqual(series.map((s) => s.timestampMs), times);
+  for (const [i, s] of series.entries()) {
+    const names = s.labels.map(([k]) => k);
+    assert.deepEqual(names, [...names].sort(), `series ${i} sorted`);
+    const labels = Object.fromEntries(s.labels);
+    assert.equal(labels.__name__, "probe_x");
+    assert.equal(labels.AZ, "a".repeat(30));
+    assert.equal(labels.site, "s".repeat(40));
+    assert.equal(labels.zone, "z");
+    assert.equal(labels.phase, i % 2 ? "connect" : undefined);
+    assert.equal(s.value, i);
+  }
+});

@@ -4,35 +4,16 @@ import { openWal, type WalOptions } from "../../src/wal/wal.ts";
 import { readPosition, writePosition } from "../../src/wal/position.ts";
 import { destinationPositionFile } from "../../src/wal/destination_positions.ts";
 import type { Wal, WalEntry } from "../../src/wal/types.ts";
-import { decodeCompressed } from "../_support/wal_decode.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { walTestOptions } from "../_support/wal_test_options.ts";
+import { range, segmentNames, walValues } from "../_support/wal_read_back.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
 import { inspectWal } from "../../src/wal/inspect.ts";
 import { formatReport } from "../../src/cli/wal_command.ts";
 
-function options(dir: string, more: Partial<WalOptions> = {}): WalOptions {
-  return {
-    dir,
-    segmentSize: 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-    destinations: ["a", "b"],
-    ...more,
-  };
-}
-
-async function readAll(wal: Wal, offset: number): Promise<number[]> {
-  const out: number[] = [];
-  for (;;) {
-    const entries = await wal.read(offset, { maxBytes: 300 });
-    if (entries.length === 0) return out;
-    for (const e of entries) {
-      for (const s of decodeCompressed(e.compressed)) out.push(s.value);
-      offset = e.nextOffset;
-    }
-  }
-}
+const options = (dir: string, more: Partial<WalOptions> = {}) =>
+  walTestOptions(dir, { destinations: ["a", "b"], ...more });
 
 async function entriesOf(wal: Wal): Promise<WalEntry[]> {
   const out: WalEntry[] = [];
@@ -44,19 +25,8 @@ async function entriesOf(wal: Wal): Promise<WalEntry[]> {
   }
 }
 
-const segments = (dir: string) =>
-  [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^\d{20}$/.test(n)).sort();
-
-async function withWal(
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "retention_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withWal = (fn: (dir: string) => Promise<void>) =>
+  withTempDir(fn, { prefix: "retention_test_" });
 
 async function fill(wal: Wal, n: number, from = 0): Promise<void> {
   for (let i = from; i < from + n; i++) {
@@ -69,7 +39,7 @@ Deno.test("a WAL segment is deleted only once every destination has passed it", 
   await withWal(async (dir) => {
     await using wal = await openWal(options(dir));
     await fill(wal, 100);
-    const all = segments(dir).length;
+    const all = segmentNames(dir).length;
     assert.ok(all >= 4, `${all} segments`);
     const a = wal.destination("a");
     const b = wal.destination("b");
@@ -78,11 +48,11 @@ Deno.test("a WAL segment is deleted only once every destination has passed it", 
     assert.equal(a.stats().pending_samples, 0);
     assert.equal(b.stats().pending_samples, 100);
     assert.equal(wal.stats().pending_samples, 100, "the WAL's own figure: the slowest");
-    assert.equal(segments(dir).length, all, "b has pushed nothing: every segment stays");
+    assert.equal(segmentNames(dir).length, all, "b has pushed nothing: every segment stays");
     // b passes the first two segments: those go, the rest stay.
-    const third = Number(segments(dir)[2]);
+    const third = Number(segmentNames(dir)[2]);
     await b.commit(third);
-    assert.equal(segments(dir).length, all - 2);
+    assert.equal(segmentNames(dir).length, all - 2);
     assert.equal(wal.pushPosition, third);
     assert.deepEqual(await readPosition(dir), { state: "ok", offset: third });
     assert.deepEqual(await readPosition(dir, destinationPositionFile("a")), {
@@ -94,7 +64,7 @@ Deno.test("a WAL segment is deleted only once every destination has passed it", 
       offset: third,
     });
     await b.commit(end);
-    assert.equal(segments(dir).length, 1, "the segment being written is kept");
+    assert.equal(segmentNames(dir).length, 1, "the segment being written is kept");
   });
 });
 
@@ -116,7 +86,10 @@ Deno.test("each destination reopens at its own position; a new one starts at the
       assert.equal(wal.destination("a").pushPosition, posA);
       assert.equal(wal.destination("b").pushPosition, posB);
       assert.equal(wal.destination("c").pushPosition, posB, "c: from push_position (the lowest)");
-      assert.deepEqual(await readAll(wal.destination("a"), posA), range(40, 60));
+      assert.deepEqual(
+        await walValues(wal.destination("a"), { from: posA, maxBytes: 300 }),
+        range(40, 60),
+      );
       assert.throws(() => wal.destination("d"), {
         name: "RangeError",
         message: 'Cannot find the WAL destination "d"',
@@ -176,8 +149,8 @@ Deno.test("max_size counts dropped samples per destination, for those that had n
     // a keeps up with what there is so far; b pushes nothing.
     await wal.destination("a").commit(wal.stats().end_offset);
     await fill(wal, 80, 20);
-    const keptA = await readAll(wal, wal.destination("a").pushPosition);
-    const keptB = await readAll(wal, wal.destination("b").pushPosition);
+    const keptA = await walValues(wal, { from: wal.destination("a").pushPosition, maxBytes: 300 });
+    const keptB = await walValues(wal, { from: wal.destination("b").pushPosition, maxBytes: 300 });
     const droppedB = 100 - keptB.length;
     assert.ok(droppedB > 20, `b dropped ${droppedB}`);
     assert.deepEqual(keptB, range(droppedB, 100));
@@ -208,10 +181,6 @@ Deno.test("a planted position file of a destination stays out of the WAL's ignor
     assert.deepEqual(left, [], "gone's file deleted, a's torn tmp removed");
   });
 });
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from }, (_, i) => from + i);
-}
 
 Deno.test("inspectWal() shows each destination's position and pending samples", async () => {
   await withWal(async (dir) => {

@@ -8,13 +8,18 @@ import { Registry } from "../../src/base/prom.ts";
 import { jobKey } from "../../src/base/job_key.ts";
 import { createFamilyBook } from "../../src/results/pushed_families.ts";
 
-/** A Wal that only records appends. */
-function recordingWal(): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
+/**
+ * A Wal that only records appends: a copy of each body, as a Wal must take it (`copy: false`
+ * keeps the body handed over, to see what the sink lends).
+ */
+function recordingWal(
+  { copy = true } = {},
+): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
   const appends: Array<{ body: Uint8Array; samples: number }> = [];
   return {
     appends,
     append(body, samples) {
-      appends.push({ body, samples });
+      appends.push({ body: copy ? body.slice() : body, samples });
       return true;
     },
     flush: () => Promise.resolve(),
@@ -122,4 +127,19 @@ Deno.test("createWalSink() notes every gauge family it writes for the pushed met
     type: "gauge",
     help: "HTTP status",
   });
+});
+
+Deno.test("createWalSink() lends the WAL its encoder's buffer instead of a fresh copy per record", () => {
+  const wal = recordingWal({ copy: false });
+  const sink = createWalSink(wal);
+  sink.write([rec("10.0.0.1:22", true)]);
+  const first = wal.appends[0]!.body;
+  const firstCopy = first.slice();
+  sink.write([rec("10.0.0.2:22", true)]);
+  const second = wal.appends[1]!.body;
+  // One buffer, written over by the next record: the WAL copies at append (append_arena.ts).
+  assert.equal(second.buffer, first.buffer);
+  assert.equal(second.byteOffset, 0);
+  assert.equal(second.length, firstCopy.length);
+  assert.notDeepEqual(second.slice(), firstCopy);
 });

@@ -1,80 +1,50 @@
 import assert from "node:assert/strict";
 import { Registry } from "../../src/base/prom.ts";
-import { openWal, type WalOptions } from "../../src/wal/wal.ts";
+import { openWal } from "../../src/wal/wal.ts";
 import { readPosition } from "../../src/wal/position.ts";
-import type { Wal } from "../../src/wal/types.ts";
-import { decodeCompressed } from "../_support/wal_decode.ts";
 import { manualClock, seqBody } from "../_support/wal_fixture.ts";
 import { metricValue } from "../_support/wal_metrics.ts";
+import { walTestOptions } from "../_support/wal_test_options.ts";
+import { range, segmentNames, walValues } from "../_support/wal_read_back.ts";
 import { withTempDir } from "../_support/temp_dir.ts";
 
-function options(dir: string, more: Partial<WalOptions> = {}): WalOptions {
-  return {
-    dir,
-    segmentSize: 1024,
-    maxSize: 1 << 30,
-    fsync: "always",
-    fsyncIntervalMs: 1000,
-    ...more,
-  };
-}
-
-/** Every sample value in the WAL from `offset`, in order. */
-async function readAll(wal: Wal, offset = 0): Promise<number[]> {
-  const out: number[] = [];
-  for (;;) {
-    const entries = await wal.read(offset, { maxBytes: 300 });
-    if (entries.length === 0) return out;
-    for (const e of entries) {
-      for (const s of decodeCompressed(e.compressed)) out.push(s.value);
-      offset = e.nextOffset;
-    }
-  }
-}
-
-function segmentFiles(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^\d{20}$/.test(n)).sort();
-}
-
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { prefix: "wal_test_" });
-
-const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
 Deno.test("openWal() appends, rotates segments and reads back in order after reopening", async () => {
   await withDir(async (dir) => {
     {
-      await using wal = await openWal(options(dir));
+      await using wal = await openWal(walTestOptions(dir));
       for (let i = 0; i < 200; i++) {
         assert.equal(wal.append(seqBody(i), 1), true);
         if (i % 7 === 6) await wal.flush();
       }
       await wal.flush();
-      assert.deepEqual(await readAll(wal), range(0, 200));
+      assert.deepEqual(await walValues(wal, { maxBytes: 300 }), range(0, 200));
       const s = wal.stats();
       assert.equal(s.samples, 200);
       assert.equal(s.pending_samples, 200);
       assert.ok(s.segments > 3, `segments ${s.segments}`);
-      assert.equal(segmentFiles(dir).length, s.segments);
-      assert.equal(segmentFiles(dir)[0], "00000000000000000000");
+      assert.equal(segmentNames(dir).length, s.segments);
+      assert.equal(segmentNames(dir)[0], "00000000000000000000");
     }
-    await using again = await openWal(options(dir));
-    assert.deepEqual(await readAll(again), range(0, 200));
+    await using again = await openWal(walTestOptions(dir));
+    assert.deepEqual(await walValues(again, { maxBytes: 300 }), range(0, 200));
     assert.equal(again.append(seqBody(200), 1), true);
     await again.flush();
-    assert.deepEqual(await readAll(again), range(0, 201));
+    assert.deepEqual(await walValues(again, { maxBytes: 300 }), range(0, 201));
     assert.equal(again.stats().corrupt_records, 0);
   });
 });
 
 Deno.test("openWal() names each segment by its start offset", async () => {
   await withDir(async (dir) => {
-    await using wal = await openWal(options(dir));
+    await using wal = await openWal(walTestOptions(dir));
     for (let i = 0; i < 60; i++) {
       wal.append(seqBody(i), 1);
       await wal.flush();
     }
     let expected = 0;
-    for (const name of segmentFiles(dir)) {
+    for (const name of segmentNames(dir)) {
       assert.equal(Number(name), expected);
       expected += Deno.statSync(`${dir}/${name}`).size;
       assert.ok(Deno.statSync(`${dir}/${name}`).size <= 1024);
@@ -86,7 +56,7 @@ Deno.test("openWal() names each segment by its start offset", async () => {
 Deno.test("append() batches appends of one tick into one record with fsync always", async () => {
   await withDir(async (dir) => {
     const clock = manualClock();
-    await using wal = await openWal(options(dir, { clock, segmentSize: 1 << 20 }));
+    await using wal = await openWal(walTestOptions(dir, { clock, segmentSize: 1 << 20 }));
     for (let i = 0; i < 50; i++) wal.append(seqBody(i), 1);
     assert.deepEqual(clock.pending(), [0]);
     assert.equal(wal.stats().records, 0);
@@ -100,7 +70,9 @@ Deno.test("append() batches appends of one tick into one record with fsync alway
 Deno.test("append() with fsync batch writes only when fsync_interval has passed", async () => {
   await withDir(async (dir) => {
     const clock = manualClock();
-    await using wal = await openWal(options(dir, { clock, fsync: "batch", fsyncIntervalMs: 250 }));
+    await using wal = await openWal(
+      walTestOptions(dir, { clock, fsync: "batch", fsyncIntervalMs: 250 }),
+    );
     wal.append(seqBody(1), 1);
     wal.append(seqBody(2), 1);
     assert.deepEqual(clock.pending(), [250]);
@@ -111,13 +83,13 @@ Deno.test("append() with fsync batch writes only when fsync_interval has passed"
     await wal.flush();
     assert.equal(wal.stats().records, 1);
     assert.equal(wal.unwrittenBytes, 0);
-    assert.deepEqual(await readAll(wal), [1, 2]);
+    assert.deepEqual(await walValues(wal, { maxBytes: 300 }), [1, 2]);
   });
 });
 
 Deno.test("read() honours maxBytes but returns at least one entry", async () => {
   await withDir(async (dir) => {
-    await using wal = await openWal(options(dir, { segmentSize: 1 << 20 }));
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
     for (let i = 0; i < 10; i++) {
       wal.append(seqBody(i), 1);
       await wal.flush();
@@ -135,7 +107,7 @@ Deno.test("read() honours maxBytes but returns at least one entry", async () => 
 
 Deno.test("waitForData() resolves when a record is written, or on abort", async () => {
   await withDir(async (dir) => {
-    await using wal = await openWal(options(dir));
+    await using wal = await openWal(walTestOptions(dir));
     const ac = new AbortController();
     let done = false;
     const waiting = wal.waitForData(0, ac.signal).then(() => done = true);
@@ -156,45 +128,45 @@ Deno.test("commit() saves the position, deletes pushed segments and survives reo
   await withDir(async (dir) => {
     let position = 0;
     {
-      await using wal = await openWal(options(dir));
+      await using wal = await openWal(walTestOptions(dir));
       for (let i = 0; i < 100; i++) {
         wal.append(seqBody(i), 1);
         await wal.flush();
       }
-      const before = segmentFiles(dir).length;
+      const before = segmentNames(dir).length;
       const entries = await wal.read(0, { maxBytes: 2000 });
       position = entries.at(-1)!.nextOffset;
       await wal.commit(position);
       assert.equal(wal.pushPosition, position);
       assert.equal(wal.stats().pending_samples, 100 - entries.length);
-      assert.ok(segmentFiles(dir).length < before);
-      assert.ok(Number(segmentFiles(dir)[0]) <= position);
+      assert.ok(segmentNames(dir).length < before);
+      assert.ok(Number(segmentNames(dir)[0]) <= position);
       assert.deepEqual(await readPosition(dir), { state: "ok", offset: position });
       await wal.commit(position - 1); // never backwards
       assert.equal(wal.pushPosition, position);
     }
-    await using again = await openWal(options(dir));
+    await using again = await openWal(walTestOptions(dir));
     assert.equal(again.pushPosition, position);
-    const rest = await readAll(again, again.pushPosition);
+    const rest = await walValues(again, { from: again.pushPosition, maxBytes: 300 });
     assert.equal(rest[0], 100 - rest.length);
     assert.equal(again.stats().pending_samples, rest.length);
     await again.commit(again.stats().end_offset);
     assert.equal(again.stats().pending_samples, 0);
-    assert.equal(segmentFiles(dir).length, 1, "the segment being written is kept");
+    assert.equal(segmentNames(dir).length, 1, "the segment being written is kept");
   });
 });
 
 Deno.test("max_size drops the oldest segment and counts its unpushed samples as wal_full", async () => {
   await withDir(async (dir) => {
     const registry = new Registry();
-    await using wal = await openWal(options(dir, { maxSize: 3000, registry }));
+    await using wal = await openWal(walTestOptions(dir, { maxSize: 3000, registry }));
     for (let i = 0; i < 100; i++) {
       wal.append(seqBody(i), 1);
       await wal.flush();
     }
     const s = wal.stats();
     assert.ok(s.bytes <= 3000, `bytes ${s.bytes}`);
-    const kept = await readAll(wal, wal.pushPosition);
+    const kept = await walValues(wal, { from: wal.pushPosition, maxBytes: 300 });
     const dropped = 100 - kept.length;
     assert.ok(dropped > 0);
     assert.deepEqual(kept, range(dropped, 100));
@@ -203,14 +175,14 @@ Deno.test("max_size drops the oldest segment and counts its unpushed samples as 
       dropped,
     );
     assert.equal(s.pending_samples, kept.length);
-    assert.equal(wal.pushPosition, Number(segmentFiles(dir)[0]));
+    assert.equal(wal.pushPosition, Number(segmentNames(dir)[0]));
   });
 });
 
 Deno.test("openWal() exports the WAL metrics to the given registry", async () => {
   await withDir(async (dir) => {
     const registry = new Registry();
-    await using wal = await openWal(options(dir, { registry }));
+    await using wal = await openWal(walTestOptions(dir, { registry }));
     for (let i = 0; i < 3; i++) wal.append(seqBody(i), 1);
     await wal.flush();
     wal.append(seqBody(3), 1);
@@ -228,7 +200,7 @@ Deno.test("openWal() exports the WAL metrics to the given registry", async () =>
 Deno.test("append() refuses and counts samples once the WAL is closed", async () => {
   await withDir(async (dir) => {
     const registry = new Registry();
-    const wal = await openWal(options(dir, { registry }));
+    const wal = await openWal(walTestOptions(dir, { registry }));
     wal.append(seqBody(1), 1);
     await wal[Symbol.asyncDispose]();
     assert.equal(wal.stats().records, 1, "close flushes");
@@ -242,7 +214,7 @@ Deno.test("append() refuses and counts samples once the WAL is closed", async ()
 
 Deno.test("append() keeps a copy: the caller may reuse its buffer before the flush", async () => {
   await withDir(async (dir) => {
-    await using wal = await openWal(options(dir, { fsync: "batch" }));
+    await using wal = await openWal(walTestOptions(dir, { fsync: "batch" }));
     const a = seqBody(1);
     const buf = new Uint8Array(a.length);
     buf.set(a);
@@ -250,6 +222,6 @@ Deno.test("append() keeps a copy: the caller may reuse its buffer before the flu
     buf.set(seqBody(2).subarray(0, buf.length)); // overwritten before the timed flush
     assert.equal(wal.append(seqBody(3), 1), true);
     await wal.flush();
-    assert.deepEqual(await readAll(wal), [1, 3]);
+    assert.deepEqual(await walValues(wal, { maxBytes: 300 }), [1, 3]);
   });
 });

@@ -75,12 +75,22 @@ export function spawnPeer(cmd: string, args: string[]): Peer {
   return { child, pid: child.pid, stop, [Symbol.asyncDispose]: stop };
 }
 
-/** Polls `url` every `everyMs` until it answers 200 or `timeoutMs` passes; returns ms waited. */
-export async function waitHttp(url: string, timeoutMs = 20_000, everyMs = 5): Promise<number> {
+/**
+ * Polls `url` every `everyMs` until it answers 200 or `timeoutMs` passes; returns ms waited. With
+ * `fetchTimeoutMs`, a request that hangs that long (a peer too busy to answer) is given up and
+ * sent again.
+ */
+export async function waitHttp(
+  url: string,
+  timeoutMs = 20_000,
+  everyMs = 5,
+  fetchTimeoutMs?: number,
+): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     try {
-      const r = await fetch(url);
+      const signal = fetchTimeoutMs === undefined ? undefined : AbortSignal.timeout(fetchTimeoutMs);
+      const r = await fetch(url, { signal });
       await r.body?.cancel();
       if (r.status === 200) return performance.now() - t0;
     } catch { /* not listening yet */ }

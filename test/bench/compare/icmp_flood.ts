@@ -7,7 +7,9 @@
  */
 import { createIcmpProbe } from "../../../src/probes/icmp/icmp_probe.ts";
 import { cpuSeconds } from "../_metrics.ts";
-import { farmHost, sleep } from "./_common.ts";
+import { startFloods } from "../start_floods.ts";
+import { probeLoopbackIcmp } from "../probe_loopback_icmp.ts";
+import { farmHost } from "./_common.ts";
 
 const PROBES = 200;
 const hosts = Array.from({ length: 1000 }, (_, i) => farmHost(80, i));
@@ -16,25 +18,10 @@ const p99 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(0.99 * (v.l
 
 async function probeRun(): Promise<{ p99Ms: number; cpuUsPerProbe: number; lost: number }> {
   await using probe = createIcmpProbe({ helper: "socket", socket: { kinds: ["raw"] } });
-  const durations: number[] = [];
-  let lost = 0;
   const cpu0 = cpuSeconds(Deno.pid);
-  for (let i = 0; i < PROBES; i++) {
-    const o = await probe.run({
-      target: "127.0.0.1",
-      host: "127.0.0.1",
-      probe: "icmp",
-      type: "icmp",
-      timeoutMs: 1000,
-      ipProtocol: "ip4",
-      options: { type: "icmp", count: 1 },
-    }, new AbortController().signal);
-    if (o.success) durations.push(o.durationSeconds * 1000);
-    else lost++;
-    await sleep(5);
-  }
+  const { durationsMs, lost } = await probeLoopbackIcmp(probe, { count: PROBES, gapMs: 5 });
   return {
-    p99Ms: p99(durations),
+    p99Ms: p99(durationsMs),
     cpuUsPerProbe: (cpuSeconds(Deno.pid) - cpu0) * 1e6 / PROBES,
     lost,
   };
@@ -43,17 +30,10 @@ async function probeRun(): Promise<{ p99Ms: number; cpuUsPerProbe: number; lost:
 /** Quiet, then flooded (fping at 10,000 pings/s, stopped after). */
 export async function icmpFloodRun() {
   const quiet = await probeRun();
-  const fping = new Deno.Command("fping", {
-    args: ["-q", "-l", "-p", "100", "-i", "0.1", "-t", "200", ...hosts],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    await sleep(500);
-    const flooded = await probeRun();
-    return { quiet, flooded };
-  } finally {
-    fping.kill("SIGTERM");
-    await fping.status;
-  }
+  await using _fping = await startFloods(
+    [["fping", ["-q", "-l", "-p", "100", "-i", "0.1", "-t", "200", ...hosts]]],
+    { signal: "SIGTERM", settleMs: 500 },
+  );
+  const flooded = await probeRun();
+  return { quiet, flooded };
 }

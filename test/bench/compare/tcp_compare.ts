@@ -6,10 +6,11 @@
  * then the same at 10,000/s to a port nobody listens on (every probe refused), blackbox_exporter
  * driven the same way to it.
  */
-import { cpuWindow, type Figure, round } from "./_common.ts";
+import { cpuWindow, type Figure, figuresOf, round } from "./_common.ts";
 import { startTcpFarm } from "./tcp_farm.ts";
 import { agentWindow, startBlackboxPeer } from "./_windows.ts";
-import { bucketDelta, histogramBuckets, quantile, sumMetric, sumWhere } from "../_metrics.ts";
+import { tcpRunFigures } from "./tcp_run_figures.ts";
+import { histogramWindow, quantile, sumMetric, sumWhere } from "../_metrics.ts";
 
 const TARGETS = 1000;
 const WARMUP_S = Number(Deno.env.get("BENCH_WARMUP_S") ?? 4);
@@ -37,10 +38,7 @@ wal: {dir: ${wal}, fsync: batch}
     sumMetric(before, "vmprober_probes_total");
   const ok = sumWhere(after, "vmprober_probes_total", 'result="success"') -
     sumWhere(before, "vmprober_probes_total", 'result="success"');
-  const lag = bucketDelta(
-    histogramBuckets(after, "vmprober_scheduler_lag_seconds"),
-    histogramBuckets(before, "vmprober_scheduler_lag_seconds"),
-  );
+  const lag = histogramWindow(before, after, "vmprober_scheduler_lag_seconds");
   const skipped = sumMetric(after, "vmprober_probes_skipped_total") -
     sumMetric(before, "vmprober_probes_skipped_total");
   return {
@@ -138,114 +136,24 @@ export async function tcpCompare(): Promise<Figure[]> {
   const bbe = "blackbox_exporter";
   const figures: Figure[] = [];
   const wc = "tcp 1,000 closed ports";
-  const cat = `@ ${closed.planned}/s`;
   figures.push(
-    {
-      workload: wc,
-      metric: `probes/s ${cat}`,
-      unit: "/s",
-      ours: round(closed.probesPerS, 0),
-      peer: round(closedPeer.probesPerS, 0),
-      peerName: `${bbe} (wrk at max)`,
-      better: "higher",
-      goal: `>= ${closed.planned}`,
-    },
-    {
-      workload: wc,
-      metric: `CPU per probe ${cat}`,
-      unit: "µs",
-      ours: round(closed.cpuUsPerProbe, 1),
-      peer: round(closedPeer.cpuUsPerProbe, 1),
-      peerName: bbe,
-      better: "lower",
-      goal: `<= ${round(closedPeer.cpuUsPerProbe / 4, 1)} (1/4 of peer)`,
-    },
-    {
-      workload: wc,
-      metric: `scheduler lag p99 ${cat}`,
-      unit: "ms",
-      ours: round(closed.lagP99Ms, 2),
-      peer: null,
-      peerName: null,
-      better: "lower",
-      goal: "<= 20",
-    },
-    {
-      workload: wc,
-      metric: `skipped ticks ${cat}`,
-      unit: "",
-      ours: closed.skipped,
-      peer: null,
-      peerName: null,
-      better: "lower",
-      goal: "== 0",
-    },
+    ...tcpRunFigures(wc, closed, closedPeer, { rateAgainstPeer: true, zero: "skipped" }),
   );
   for (const r of runs) {
-    const at = `@ ${r.planned}/s`;
-    figures.push(
-      {
-        workload: w,
-        metric: `probes/s ${at}`,
-        unit: "/s",
-        ours: round(r.probesPerS, 0),
-        peer: null,
-        peerName: null,
-        better: "higher",
-      },
-      {
-        workload: w,
-        metric: `CPU per probe ${at}`,
-        unit: "µs",
-        ours: round(r.cpuUsPerProbe, 1),
-        peer: round(peer.cpuUsPerProbe, 1),
-        peerName: bbe,
-        better: "lower",
-        goal: `<= ${round(peer.cpuUsPerProbe / 4, 1)} (1/4 of peer)`,
-      },
-      {
-        workload: w,
-        metric: `scheduler lag p99 ${at}`,
-        unit: "ms",
-        ours: round(r.lagP99Ms, 2),
-        peer: null,
-        peerName: null,
-        better: "lower",
-        goal: "<= 20",
-      },
-      {
-        workload: w,
-        metric: `failed+skipped probes ${at}`,
-        unit: "",
-        ours: r.failed + r.skipped,
-        peer: null,
-        peerName: null,
-        better: "lower",
-        goal: "== 0",
-      },
-    );
+    figures.push(...tcpRunFigures(w, r, peer, { rateAgainstPeer: false, zero: "failed+skipped" }));
   }
   const top = runs.reduce((a, b) => (b.probesPerS > a.probesPerS ? b : a));
+  const f = figuresOf(w, bbe);
   figures.push(
-    {
-      workload: w,
-      metric: "max probes/s sustained",
-      unit: "/s",
-      ours: round(top.probesPerS, 0),
-      peer: round(peer.probesPerS, 0),
-      peerName: bbe,
-      better: "higher",
-      goal: ">= 10000",
-    },
-    {
-      workload: w,
-      metric: "peer failed probes at max",
-      unit: "",
-      ours: top.failed,
-      peer: peer.failed,
-      peerName: bbe,
-      better: "lower",
-    },
+    f(
+      "max probes/s sustained",
+      "/s",
+      round(top.probesPerS, 0),
+      round(peer.probesPerS, 0),
+      "higher",
+      ">= 10000",
+    ),
+    f("peer failed probes at max", "", top.failed, peer.failed, "lower"),
   );
   return figures;
 }
