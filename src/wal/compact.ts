@@ -47,8 +47,13 @@ export interface CompactResult {
 export interface CompactOptions {
   /** Largest uncompressed `WriteRequest` per new record. */
   maxRecordBytes: number;
-  /** Samples grouped at a time (bounds memory: ~40 bytes each). */
+  /** Samples grouped at a time (bounds memory: ~20 bytes each beside their bytes). */
   windowSamples: number;
+  /**
+   * Bytes of label sets and samples grouped at a time (the grouper's pool): a window ends before
+   * a record that could take it past this (a record alone may). Bounds memory with many series.
+   */
+  windowBytes: number;
   /** Fsync the new file before returning it. */
   sync: boolean;
   /** Awaited between slices of work. */
@@ -145,6 +150,10 @@ async function rewrite(
         throw new Error(`record at offset ${src.offsets[r]} no longer checks out`);
       }
       const body = snappyUncompress(framePayload(buf, at, c.size), MAX_PAYLOAD);
+      // add() copies at most the body's bytes: end the window first if they might not fit.
+      if (grouper.samples > 0 && grouper.poolBytes + body.length > options.windowBytes) {
+        if (!(await emit())) return null;
+      }
       const n = grouper.add(body);
       if (n !== c.samples) {
         throw new Error(`record at offset ${src.offsets[r]} holds ${n} samples, says ${c.samples}`);

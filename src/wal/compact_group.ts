@@ -38,6 +38,11 @@ export class SeriesGrouper {
     return this.#series.size;
   }
 
+  /** Bytes of label sets and samples collected since the last {@linkcode drain}. */
+  get poolBytes(): number {
+    return this.#poolLen;
+  }
+
   /** Bytes of buffers this grouper holds (kept from window to window, grown as needed). */
   get bytes(): number {
     const scratch = this.#first.length + this.#order.length + this.#fill.length;
@@ -122,7 +127,8 @@ export class SeriesGrouper {
       this.#pool = next;
     }
     const at = this.#poolLen;
-    this.#pool.set(body.subarray(from, to), at);
+    const pool = this.#pool;
+    for (let i = 0; i < n; i++) pool[at + i] = body[from + i]!; // (no view object per copy)
     this.#poolLen += n;
     return at;
   }
@@ -169,13 +175,14 @@ export class SeriesGrouper {
       const from = first[g]!;
       const to = first[g + 1]!;
       sortByTime(order.subarray(from, to), ts);
-      const labels = pool.subarray(labelAt[g]!, labelAt[g]! + labelLen[g]!);
+      const labelFrom = labelAt[g]!;
+      const labelBytes = labelLen[g]!;
       // A series that fits in a record of its own is not split across two: records of one window
       // then share no series, so the pusher may have them in flight together (series_keys.ts).
       let whole = 0;
       for (let k = from; k < to; k++) whole += 2 + pool[pos[order[k]!]! + 1]!;
-      if (samples > 0 && len + 6 + labels.length + whole > maxRecordBytes) {
-        if (6 + labels.length + whole <= maxRecordBytes) {
+      if (samples > 0 && len + 6 + labelBytes + whole > maxRecordBytes) {
+        if (6 + labelBytes + whole <= maxRecordBytes) {
           yield { body: buf.slice(0, len), samples };
           len = 0;
           samples = 0;
@@ -183,7 +190,7 @@ export class SeriesGrouper {
       }
       for (let i = from; i < to;) {
         // Take as many samples as fit in the current record (at least one in an empty record).
-        const room = maxRecordBytes - len - 1 - 5 - labels.length;
+        const room = maxRecordBytes - len - 1 - 5 - labelBytes;
         let body = 0;
         let j = i;
         while (j < to) {
@@ -193,7 +200,7 @@ export class SeriesGrouper {
           j++;
         }
         if (j > i) {
-          const tsSize = labels.length + body;
+          const tsSize = labelBytes + body;
           if (len + 16 + tsSize > buf.length) {
             const next = new Uint8Array(len + 16 + tsSize);
             next.set(buf.subarray(0, len));
@@ -201,8 +208,7 @@ export class SeriesGrouper {
           }
           buf[len++] = 0x0a;
           len = putVarint(buf, len, tsSize);
-          buf.set(labels, len);
-          len += labels.length;
+          for (let b = labelFrom; b < labelFrom + labelBytes; b++) buf[len++] = pool[b]!;
           for (let k = i; k < j; k++) {
             const at = pos[order[k]!]!;
             const stop = at + 2 + pool[at + 1]!;

@@ -17,6 +17,8 @@ import type { ResultRecord } from "../../src/results/types.ts";
 const TARGETS = Number(Deno.env.get("BENCH_TARGETS") ?? 10_000);
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 180);
 const INTERVAL_S = 10;
+/** Compaction's window bytes (default: the WAL's own). */
+const WINDOW_BYTES = Number(Deno.env.get("BENCH_WINDOW_BYTES") ?? 0);
 
 /** One second of results: every target runs once per INTERVAL_S, spread over the interval. */
 function second(s: number): ResultRecord[] {
@@ -53,6 +55,7 @@ function walOptions(dir: string, compact: boolean) {
     fsyncIntervalMs: 1000,
     registry: new Registry(),
     compact,
+    ...(WINDOW_BYTES ? { compactWindowBytes: WINDOW_BYTES } : {}),
   };
 }
 
@@ -89,7 +92,7 @@ if (mode === "fill" && dir) {
   const before = await dirBytes(dir);
   const wal = await openWal({ ...walOptions(dir, true), compactHeld: true });
   const samples = wal.stats().samples;
-  globalThis.gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
   const open = rss();
   const t0 = performance.now();
   wal.holdCompaction(false);
