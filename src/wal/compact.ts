@@ -112,6 +112,8 @@ async function rewrite(
   };
   await write(encodeCompactedMarker(src.end));
   const grouper = new SeriesGrouper();
+  /** Bytes of the old records grouped so far: the windows written must come out smaller. */
+  let consumed = 0;
   const emit = async () => {
     for (const r of grouper.drain(Math.min(options.maxRecordBytes, SLICE_RECORD_BYTES))) {
       // One record per slice: encoding and compressing it is the longest step.
@@ -125,7 +127,9 @@ async function rewrite(
       await options.pause();
       if (options.cancelled()) return false;
     }
-    return true;
+    // Windows that do not shrink (every series once, labels that barely compress): the rest of
+    // the segment is most likely alike, and rewriting it would be wasted work. Give up now.
+    return result.size < consumed;
   };
 
   let expected = 0;
@@ -159,6 +163,7 @@ async function rewrite(
         throw new Error(`record at offset ${src.offsets[r]} holds ${n} samples, says ${c.samples}`);
       }
       expected += n;
+      consumed += c.size;
       if (grouper.samples >= options.windowSamples && !(await emit())) return null;
       await options.pause();
       if (options.cancelled()) return null;
