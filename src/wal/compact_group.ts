@@ -8,6 +8,7 @@
  * makes {@linkcode SeriesGrouper.add} throw, and compaction leaves that segment as it is.
  */
 import { putVarint } from "../results/varint.ts";
+import { BytePool, POOL_MASK, POOL_SHIFT } from "./byte_pool.ts";
 import { grown, SeriesTable } from "./series_table.ts";
 
 /** One encoded output record: an uncompressed `WriteRequest` and its sample count. */
@@ -19,8 +20,7 @@ export interface GroupedRecord {
 /** Collects samples of many `WriteRequest`s, then encodes them grouped by series. */
 export class SeriesGrouper {
   /** Label sets and sample fields, copied byte for byte (no buffer per series or sample). */
-  #pool = new Uint8Array(1 << 16);
-  #poolLen = 0;
+  #pool = new BytePool();
   #series = new SeriesTable();
   /** Per sample, in arrival order: its timestamp, where its `Sample` field starts, its series. */
   #ts = new Float64Array(1024);
@@ -40,13 +40,13 @@ export class SeriesGrouper {
 
   /** Bytes of label sets and samples collected since the last {@linkcode drain}. */
   get poolBytes(): number {
-    return this.#poolLen;
+    return this.#pool.length;
   }
 
   /** Bytes of buffers this grouper holds (kept from window to window, grown as needed). */
   get bytes(): number {
     const scratch = this.#first.length + this.#order.length + this.#fill.length;
-    return this.#pool.length + this.#series.bytes + this.#ts.length * 16 + scratch * 4;
+    return this.#pool.capacity + this.#series.bytes + this.#ts.length * 16 + scratch * 4;
   }
 
   /** Parses one uncompressed `WriteRequest` and keeps its samples; returns how many it had. */
@@ -104,7 +104,7 @@ export class SeriesGrouper {
           this.#sid = grown(this.#sid, k + 1);
         }
         this.#ts[k] = ts;
-        this.#pos[k] = this.#copy(body, start, sEnd);
+        this.#pos[k] = this.#pool.copy(body, start, sEnd);
         this.#sid[k] = sid;
         count++;
       }
@@ -116,31 +116,19 @@ export class SeriesGrouper {
   #seriesOf(body: Uint8Array, from: number, to: number): number {
     const id = this.#series.find(this.#pool, body, from, to);
     if (id >= 0) return id;
-    return this.#series.insert(this.#copy(body, from, to), to - from);
-  }
-
-  #copy(body: Uint8Array, from: number, to: number): number {
-    const n = to - from;
-    if (this.#poolLen + n > this.#pool.length) {
-      const next = new Uint8Array(Math.max(this.#pool.length * 2, this.#poolLen + n));
-      next.set(this.#pool.subarray(0, this.#poolLen));
-      this.#pool = next;
-    }
-    const at = this.#poolLen;
-    const pool = this.#pool;
-    for (let i = 0; i < n; i++) pool[at + i] = body[from + i]!; // (no view object per copy)
-    this.#poolLen += n;
-    return at;
+    return this.#series.insert(this.#pool.copy(body, from, to), to - from);
   }
 
   /**
    * Encodes everything collected as `WriteRequest`s of at most `maxRecordBytes` (a single sample
    * too large for that still gets a record), series in label-byte order, samples in timestamp
    * order (ties in arrival order), one record per step, and forgets it all once done. A series
-   * is split across records only when it does not fit in one.
+   * is split across records only when it does not fit in one. With `views`, each body is a view
+   * of one buffer that the next step overwrites (no new buffer per record).
    */
-  *drain(maxRecordBytes: number): Generator<GroupedRecord> {
-    const pool = this.#pool;
+  *drain(maxRecordBytes: number, options: { views?: boolean } = {}): Generator<GroupedRecord> {
+    const out = (n: number) => options.views ? buf.subarray(0, n) : buf.slice(0, n);
+    const { chunks } = this.#pool;
     const { at: labelAt, len: labelLen } = this.#series;
     const nSeries = this.#series.size;
     const nSamples = this.#samples;
@@ -159,8 +147,10 @@ export class SeriesGrouper {
     series.subarray(0, nSeries).sort((a, b) => {
       const an = labelLen[a]!, bn = labelLen[b]!, aa = labelAt[a]!, ba = labelAt[b]!;
       const n = Math.min(an, bn);
+      const ac = chunks[aa >>> POOL_SHIFT]!, ao = aa & POOL_MASK;
+      const bc = chunks[ba >>> POOL_SHIFT]!, bo = ba & POOL_MASK;
       for (let i = 0; i < n; i++) {
-        const d = pool[aa + i]! - pool[ba + i]!;
+        const d = ac[ao + i]! - bc[bo + i]!;
         if (d !== 0) return d;
       }
       return an - bn;
@@ -180,10 +170,10 @@ export class SeriesGrouper {
       // A series that fits in a record of its own is not split across two: records of one window
       // then share no series, so the pusher may have them in flight together (series_keys.ts).
       let whole = 0;
-      for (let k = from; k < to; k++) whole += 2 + pool[pos[order[k]!]! + 1]!;
+      for (let k = from; k < to; k++) whole += 2 + byteAt(chunks, pos[order[k]!]! + 1);
       if (samples > 0 && len + 6 + labelBytes + whole > maxRecordBytes) {
         if (6 + labelBytes + whole <= maxRecordBytes) {
-          yield { body: buf.slice(0, len), samples };
+          yield { body: out(len), samples };
           len = 0;
           samples = 0;
         }
@@ -194,7 +184,7 @@ export class SeriesGrouper {
         let body = 0;
         let j = i;
         while (j < to) {
-          const size = 2 + pool[pos[order[j]!]! + 1]!;
+          const size = 2 + byteAt(chunks, pos[order[j]!]! + 1);
           if (body + size > room && !(j === i && samples === 0)) break;
           body += size;
           j++;
@@ -208,25 +198,24 @@ export class SeriesGrouper {
           }
           buf[len++] = 0x0a;
           len = putVarint(buf, len, tsSize);
-          for (let b = labelFrom; b < labelFrom + labelBytes; b++) buf[len++] = pool[b]!;
+          len = copyOut(chunks, labelFrom, labelBytes, buf, len);
           for (let k = i; k < j; k++) {
             const at = pos[order[k]!]!;
-            const stop = at + 2 + pool[at + 1]!;
-            for (let b = at; b < stop; b++) buf[len++] = pool[b]!;
+            len = copyOut(chunks, at, 2 + byteAt(chunks, at + 1), buf, len);
           }
           samples += j - i;
           i = j;
         }
         if (i < to && samples > 0) {
-          yield { body: buf.slice(0, len), samples };
+          yield { body: out(len), samples };
           len = 0;
           samples = 0;
         }
       }
     }
-    if (samples > 0) yield { body: buf.slice(0, len), samples };
+    if (samples > 0) yield { body: out(len), samples };
     this.#series.clear();
-    this.#poolLen = 0;
+    this.#pool.clear();
     this.#samples = 0;
   }
 
@@ -234,6 +223,25 @@ export class SeriesGrouper {
   #first = new Int32Array(1024);
   #order = new Int32Array(1024);
   #fill = new Int32Array(1024);
+}
+
+/** The byte at position `at` of a pool's chunks (`at` inside a piece). */
+function byteAt(chunks: readonly Uint8Array[], at: number): number {
+  return chunks[at >>> POOL_SHIFT]![at & POOL_MASK]!;
+}
+
+/** Copies the piece of `n` bytes at `at` of a pool's chunks into `buf` at `len`; returns the end. */
+function copyOut(
+  chunks: readonly Uint8Array[],
+  at: number,
+  n: number,
+  buf: Uint8Array,
+  len: number,
+): number {
+  const c = chunks[at >>> POOL_SHIFT]!;
+  const off = at & POOL_MASK;
+  for (let i = 0; i < n; i++) buf[len + i] = c[off + i]!;
+  return len + n;
 }
 
 /** Sorts sample indices `order` by timestamp `ts`, ties in arrival (index) order, in place. */

@@ -5,6 +5,8 @@
  * each beside its label bytes, not an object and two arrays each in the garbage-collected heap.
  */
 
+import { type BytePool, POOL_MASK, POOL_SHIFT } from "./byte_pool.ts";
+
 /** Returns `a` if it holds `n` elements, else a copy at least twice as large. */
 export function grown<T extends Int32Array | Float64Array>(a: T, n: number): T {
   if (n <= a.length) return a;
@@ -37,7 +39,7 @@ export class SeriesTable {
    * The id of `body[from, to)` if seen before, else -1 and `slot` remembers where to insert it
    * with {@linkcode insert}. `pool` holds the bytes of the ids so far.
    */
-  find(pool: Uint8Array, body: Uint8Array, from: number, to: number): number {
+  find(pool: BytePool, body: Uint8Array, from: number, to: number): number {
     let h = 0x811c9dc5; // FNV-1a
     for (let i = from; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
     const mask = this.#slots.length - 1;
@@ -51,8 +53,10 @@ export class SeriesTable {
       }
       if (this.#hash[id] !== h || this.len[id] !== n) continue;
       const at = this.at[id]!;
+      const chunk = pool.chunks[at >>> POOL_SHIFT]!;
+      const off = at & POOL_MASK;
       let i = 0;
-      while (i < n && pool[at + i] === body[from + i]) i++;
+      while (i < n && chunk[off + i] === body[from + i]) i++;
       if (i === n) return id;
     }
   }
