@@ -6,6 +6,11 @@
  * compared as encoded bytes, so the output holds exactly the input's (labels, timestamp, value)
  * multiset. Anything this module did not write itself (exemplars, histograms, labels after samples)
  * makes {@linkcode SeriesGrouper.add} throw, and compaction leaves that segment as it is.
+ *
+ * Memory: no object per series or sample. The bytes sit in 1 MiB chunks (byte_pool.ts), the
+ * series in a hash table of typed arrays (series_table.ts), and per sample 20 bytes of typed
+ * arrays (timestamp, position, series id, then its place in a counting sort by series). A window
+ * of 200,000 samples over 140,000 ICMP series holds ~35 MB, all of it reused by the next window.
  */
 import { putVarint } from "../results/varint.ts";
 import { BytePool, POOL_MASK, POOL_SHIFT } from "./byte_pool.ts";

@@ -3,8 +3,9 @@
  * `fill DIR`: writes a WAL through the real WAL sink as an agent with BENCH_TARGETS (10,000) ICMP
  * targets every 10 s would in BENCH_SECONDS (180) seconds, compaction off. `compact DIR ROOT`:
  * opens that WAL with the WAL code of the source tree ROOT (this tree or another checkout) and
- * compaction on, waits for it, and prints one JSON line: peak RSS before and after, seconds,
- * samples/s, bytes before and after. Run each `compact` on a fresh copy of the filled directory:
+ * compaction on, waits for it, and prints one JSON line: RSS and peak RSS once open, peak RSS
+ * after, seconds, samples/s of the sealed segments compacted, bytes before and after. Run each
+ * `compact` on a fresh copy of the filled directory:
  *
  *   deno run -A test/bench/compact_memory_bench.ts fill /tmp/w
  *   cp -a /tmp/w /tmp/w1 && deno run -A test/bench/compact_memory_bench.ts compact /tmp/w1 .
@@ -90,6 +91,10 @@ if (mode === "fill" && dir) {
   const base = new URL(`${root.replace(/\/$/, "")}/`, `file://${Deno.cwd()}/`);
   const { openWal } = await import(new URL("src/wal/wal.ts", base).href);
   const before = await dirBytes(dir);
+  // Samples of the sealed segments, the ones compaction rewrites (read with this tree's code).
+  const { recoverWal } = await import("../../src/wal/recover.ts");
+  const { index } = await recoverWal(dir, { repair: false });
+  const sealed = index.segments.slice(0, -1).reduce((n, s) => n + s.totalSamples, 0);
   const wal = await openWal({ ...walOptions(dir, true), compactHeld: true });
   const samples = wal.stats().samples;
   (globalThis as { gc?: () => void }).gc?.();
@@ -107,6 +112,8 @@ if (mode === "fill" && dir) {
     peakRssMb: Math.round(done.hwm),
     seconds: Math.round(seconds * 100) / 100,
     samples,
+    sealedSamples: sealed,
+    samplesPerS: Math.round(sealed / seconds),
     bytesBefore: before,
     bytesAfter: await dirBytes(dir),
   }));
