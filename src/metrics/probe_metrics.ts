@@ -46,8 +46,6 @@ interface JobState {
   labels: string;
   labelsRef: Readonly<Record<string, string>>;
   last: ResultRecord;
-  /** blackbox_exporter's samples of `last` (made once per record, not per scrape). */
-  samples: ProbeSample[];
   duration: Histogram;
   /**
    * Runs by result as `[result, n, result, n, …]` in first-seen order: a job sees one or two
@@ -99,10 +97,20 @@ export function countResult(results: (string | number)[], result: string): void 
   results.push(result, 1);
 }
 
+/** A job's figures at one moment, with blackbox_exporter's samples of its last record. */
+interface JobSnapshot extends JobState {
+  /**
+   * Made per scrape, not kept per job: kept, they lived a whole interval (~600 B per job, 6 MB at
+   * 10,000 ICMP targets) and were replaced every run, old-generation garbage each time.
+   */
+  samples: ProbeSample[];
+}
+
 /** A job's figures at one moment. */
-function copyState(s: JobState): JobState {
+function copyState(s: JobState): JobSnapshot {
   return {
     ...s,
+    samples: probeSamples(s.last),
     duration: copyHistogram(s.duration),
     results: s.results.slice(),
     icmpRtt: s.icmpRtt && copyHistogram(s.icmpRtt),
@@ -135,7 +143,6 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
               labels,
               labelsRef: r.labels,
               last: r,
-              samples: [],
               duration: newHistogram(buckets.length),
               results: [],
               icmpSent: 0,
@@ -146,7 +153,6 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
           s.labelsRef = r.labels;
         }
         s.last = r;
-        s.samples = probeSamples(r);
         observe(s.duration, buckets, r.durationSeconds);
         const result = r.success ? "success" : (r.reason ?? "error");
         countResult(s.results, result);
@@ -194,7 +200,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         name: string,
         type: string,
         help: string,
-        emit: (s: JobState, push: (line: string) => void) => void,
+        emit: (s: JobSnapshot, push: (line: string) => void) => void,
       ): Generator<string> {
         header = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
         for (const s of snapshot) {
