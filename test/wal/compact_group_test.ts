@@ -113,3 +113,15 @@ Deno.test("SeriesGrouper groups a window of 100,000 series with no object per se
   assert.equal(records, 21); // ~5.4 MB of series, 256 KiB a record
   assert.ok(peak < 16 * 1024 * 1024, `heap grew by ${(peak / 1024 / 1024).toFixed(1)} MB`);
 });
+
+Deno.test("SeriesGrouper groups the samples of an empty label set as one series too", () => {
+  const g = new SeriesGrouper();
+  const bodies = [7, 8].map((t) => encodeWriteRequest([{ labels: [], value: t, timestampMs: t }]));
+  for (const b of bodies) assert.equal(g.add(b), 1);
+  assert.equal(g.series, 1);
+  const out = [...g.drain(1 << 20)];
+  assert.equal(out.length, 1);
+  // One TimeSeries: its tag, its length (two 13-byte Sample fields), no label.
+  assert.deepEqual([...out[0]!.body.subarray(0, 2)], [0x0a, 26]);
+  assert.deepEqual(keys(out.map((r) => r.body)), keys(bodies));
+});

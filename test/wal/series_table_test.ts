@@ -30,3 +30,13 @@ Deno.test("grown() keeps the contents and at least doubles", () => {
   const b = grown(a, 4);
   assert.deepEqual([...b], [1, 2, 3, 0, 0, 0]);
 });
+
+Deno.test("SeriesTable finds the empty byte string again (its hash kept as the table stores it)", () => {
+  const pool = new BytePool();
+  const table = new SeriesTable();
+  const empty = new Uint8Array(0);
+  assert.equal(table.find(pool, empty, 0, 0), -1);
+  assert.equal(table.insert(pool.copy(empty, 0, 0), 0), 0);
+  assert.equal(table.find(pool, empty, 0, 0), 0);
+  assert.equal(table.size, 1);
+});
