@@ -40,7 +40,7 @@ export class SeriesTable {
    * with {@linkcode insert}. `pool` holds the bytes of the ids so far.
    */
   find(pool: BytePool, body: Uint8Array, from: number, to: number): number {
-    let h = 0x811c9dc5; // FNV-1a
+    let h = 0x811c9dc5 | 0; // FNV-1a; as an Int32 (#hash holds it so), also for no bytes
     for (let i = from; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
     const mask = this.#slots.length - 1;
     const n = to - from;
