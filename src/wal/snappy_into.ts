@@ -73,9 +73,14 @@ export function snappyUncompressInto(data: Uint8Array, out: Uint8Array): number 
         pos += 4;
     }
     if (offset === 0 || offset > o || o + len > length) throw bad();
-    // Byte by byte: a copy may overlap its own output (a run).
-    for (let i = 0; i < len; i++, o++) out[o] = out[o - offset]!;
+    selfCopy(out, o, offset, len);
+    o += len;
   }
   if (o !== length) throw new SyntaxError("Cannot uncompress snappy: length mismatch");
   return length;
+}
+
+/** Copies `len` bytes from `offset` back to `o`, byte by byte (a copy may overlap itself: a run). */
+function selfCopy(out: Uint8Array, o: number, offset: number, len: number): void {
+  for (let i = 0; i < len; i++) out[o + i] = out[o - offset + i]!;
 }
