@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-// @ts-types="../../src/wal/snappyjs.d.ts"
+// @ts-types="../_support/snappyjs.d.ts"
 import * as snappyjs from "snappyjs";
 import { compressSnappy, maxCompressedLength } from "../../src/wal/snappy_compress.ts";
 import { prng, type Rng } from "../_support/prng.ts";

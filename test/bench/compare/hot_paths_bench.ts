@@ -19,7 +19,7 @@ import { oneEchoStats } from "../../_support/one_echo_stats.ts";
 import { jobKey } from "../../../src/base/job_key.ts";
 import { httpGauges } from "../../../src/probes/http/http_gauges.ts";
 import { compressSnappy } from "../../../src/wal/snappy_compress.ts";
-// @ts-types="../../../src/wal/snappyjs.d.ts"
+// @ts-types="../../_support/snappyjs.d.ts"
 import * as snappyjs from "snappyjs";
 
 const JOBS = 1000;
