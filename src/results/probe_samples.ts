@@ -171,7 +171,7 @@ const NO_GAUGES: readonly ProbeSample[] = [];
 
 /** Whether `gauges` has one named `name` (a loop: no set per record). */
 function ownGauge(gauges: readonly { name: string }[], name: string): boolean {
-  for (const g of gauges) if (g.name === name) return true;
+  for (let i = 0; i < gauges.length; i++) if (gauges[i]!.name === name) return true;
   return false;
 }
 
