@@ -32,6 +32,11 @@ export interface Resolver {
     signal?: AbortSignal,
     options?: ResolveOptions,
   ): Promise<Resolved>;
+  /**
+   * What `resolve()` gives `host` without a lookup (an IP literal), or undefined: a probe of an
+   * address skips the promise of `resolve()`. Absent: every host goes through `resolve()`.
+   */
+  literal?(host: string): Resolved | undefined;
 }
 
 /** An IP literal as it is (no lookup), or undefined for a name. */
@@ -118,6 +123,7 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
   };
 
   return {
+    literal: literalAddress,
     async resolve(host, protocol, signal, opts = {}) {
       const literal = literalAddress(host);
       if (literal) return literal;

@@ -11,6 +11,7 @@ export interface EndedSeries {
    * Remembers `list` as job `key`'s samples; returns the samples of its previous list whose
    * series `list` lacks (each series once; none the first time or when the series are the same).
    * Only the series (names, label lists) of a returned sample are meaningful, not its value.
+   * With `reusedLists`, `list` is read now and copied when kept (its caller reuses it).
    */
   update(key: string, list: readonly ProbeSample[]): readonly ProbeSample[];
   /** Forgets job `key` (it has ended). */
@@ -28,8 +29,20 @@ function sameSeries(a: readonly ProbeSample[], b: readonly ProbeSample[]): boole
   return true;
 }
 
+/** Options of {@linkcode createEndedSeries}. */
+export interface EndedSeriesOptions {
+  /** The caller reuses each list and its samples after `update()`: a kept list is a copy. */
+  reusedLists?: boolean;
+}
+
 /** A fresh memory of no job. */
-export function createEndedSeries(): EndedSeries {
+export function createEndedSeries(options: EndedSeriesOptions = {}): EndedSeries {
+  const copy = (list: readonly ProbeSample[]): readonly ProbeSample[] =>
+    options.reusedLists
+      ? list.map(({ name, labels, value }) =>
+        labels === undefined ? { name, value } : { name, labels, value }
+      )
+      : list;
   const labelIds = new WeakMap<object, string>();
   const idOf = (s: ProbeSample) => {
     if (!s.labels?.length) return s.name;
@@ -50,8 +63,9 @@ export function createEndedSeries(): EndedSeries {
     const known = shapes.get(id);
     if (known) return known;
     if (shapes.size >= 10_000) shapes.clear();
-    shapes.set(id, list);
-    return list;
+    const kept = copy(list);
+    shapes.set(id, kept);
+    return kept;
   };
   return {
     update(key, list) {

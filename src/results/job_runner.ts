@@ -3,7 +3,7 @@ import type { Clock } from "../base/clock.ts";
 import type { JobDef } from "../schedule/job.ts";
 import type { JobSpec } from "../schedule/scheduler.ts";
 import type { ProbeLookup } from "../probes/registry.ts";
-import type { Probe } from "../probes/types.ts";
+import type { Probe, ProbeOutcome } from "../probes/types.ts";
 import type { JobIdentity, Normalizer } from "./normalizer.ts";
 import { runWithRetries } from "../probes/with_retries.ts";
 
@@ -52,12 +52,24 @@ class JobRun implements JobSpec {
     return this.def.version;
   }
 
+  /**
+   * One probe run, or runs with retries. Without retries (the common case) the probe's own
+   * outcome gets its count here: no promise and frame of the retry loop per run.
+   */
+  #probe(probe: Probe, signal: AbortSignal): Promise<ProbeOutcome & { attempts: number }> {
+    const def = this.def;
+    if (def.retries > 0) {
+      const options = this.#options ??= { retries: def.retries, signal, budgetMs: def.intervalMs };
+      return runWithRetries(probe, def.job, options);
+    }
+    return probe.run(def.job, signal).then(withOneAttempt);
+  }
+
   async run(): Promise<void> {
     const { def, probe } = this;
     const { normalizer, clock, signal } = this.deps;
     const timestampMs = clock.wallNow();
-    const options = this.#options ??= { retries: def.retries, signal, budgetMs: def.intervalMs };
-    const outcome = probe ? await runWithRetries(probe, def.job, options) : {
+    const outcome = probe ? await this.#probe(probe, signal) : {
       success: false,
       durationSeconds: 0,
       reason: "error" as const,
@@ -75,6 +87,13 @@ class JobRun implements JobSpec {
     };
     normalizer.accept(this.#identity, outcome, timestampMs);
   }
+}
+
+/** The outcome of a single attempt, counted on the outcome itself (no copy). */
+function withOneAttempt(outcome: ProbeOutcome): ProbeOutcome & { attempts: number } {
+  const out = outcome as ProbeOutcome & { attempts: number };
+  out.attempts = 1;
+  return out;
 }
 
 /** Turns a job definition into the scheduler's job spec, whose `run` never rejects. */

@@ -78,7 +78,8 @@ export function createNormalizer(
       lastSeen.set(job.key, timestampMs);
       const record: ResultRecord = { ...outcome, timestampMs, ...job };
       const batch = [record];
-      for (const [sink, target] of targets) {
+      for (let i = 0; i < targets.length; i++) {
+        const [sink, target] = targets[i]!;
         try {
           target.write(batch);
           if (failing.delete(sink)) log.info("Sink {sink} recovered", { sink });

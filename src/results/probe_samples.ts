@@ -99,12 +99,38 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
  * ```
  */
 export function probeSamples(r: ResultRecord): ProbeSample[] {
+  const out: ProbeSample[] = [];
+  writeProbeSamples(r, listOut(out));
+  return out;
+}
+
+/**
+ * Where a record's samples go, one at a time: a fresh list ({@linkcode probeSamples}), or the
+ * remote-write encoder's reused slots (sample_slots.ts: no object per sample).
+ */
+export interface SampleOut {
+  /** One sample (`labels` absent: the job's labels alone). */
+  add(name: string, value: number, labels?: Pairs): void;
+  /** A gauge the record carries: a sample already. */
+  gauge(g: ProbeSample): void;
+}
+
+/** A {@linkcode SampleOut} pushing a fresh object per sample (a gauge as it is) onto `list`. */
+function listOut(list: ProbeSample[]): SampleOut {
+  return {
+    add: (name, value, labels) =>
+      list.push(labels === undefined ? { name, value } : { name, labels, value }),
+    gauge: (g) => list.push(g),
+  };
+}
+
+/** {@linkcode probeSamples} told to `out`, in the same order. */
+export function writeProbeSamples(r: ResultRecord, out: SampleOut): void {
   // http and dns probes report their own families as gauges (`probe_http_*`, `probe_dns_*`, and
   // some of the common ones): a name they set is theirs, never written twice.
-  const gauges = r.gauges ?? [];
-  const out: ProbeSample[] = [];
+  const gauges = r.gauges ?? NO_GAUGES;
   const add = (name: string, value: number) => {
-    if (!ownGauge(gauges, name)) out.push({ name, value });
+    if (!ownGauge(gauges, name)) out.add(name, value);
   };
   add("probe_success", r.success ? 1 : 0);
   add("probe_duration_seconds", r.durationSeconds);
@@ -116,44 +142,36 @@ export function probeSamples(r: ResultRecord): ProbeSample[] {
   }
   const tls = r.tls;
   if (tls) {
-    out.push(
-      { name: "probe_ssl_earliest_cert_expiry", value: tls.earliestCertExpiry },
-      { name: "probe_ssl_last_chain_expiry_timestamp_seconds", value: tls.lastChainExpiry },
-      {
-        name: "probe_ssl_last_chain_info",
-        labels: [
-          ["fingerprint_sha256", tls.fingerprintSha256],
-          ["subject", tls.subject],
-          ["issuer", tls.issuer],
-          ["subjectalternative", tls.subjectAlternative],
-        ],
-        value: 1,
-      },
-      { name: "probe_tls_version_info", labels: [["version", tls.version]], value: 1 },
-    );
+    out.add("probe_ssl_earliest_cert_expiry", tls.earliestCertExpiry);
+    out.add("probe_ssl_last_chain_expiry_timestamp_seconds", tls.lastChainExpiry);
+    out.add("probe_ssl_last_chain_info", 1, [
+      ["fingerprint_sha256", tls.fingerprintSha256],
+      ["subject", tls.subject],
+      ["issuer", tls.issuer],
+      ["subjectalternative", tls.subjectAlternative],
+    ]);
+    out.add("probe_tls_version_info", 1, [["version", tls.version]]);
   }
   if (!tls && r.tlsCertExpiry !== undefined) add("probe_ssl_earliest_cert_expiry", r.tlsCertExpiry);
   if (r.type === "icmp") {
-    const p = r.icmpPhases ?? { resolve: r.dnsLookupSeconds ?? 0, setup: 0, rtt: 0 };
-    for (const phase of ["resolve", "setup", "rtt"] as const) {
-      out.push({
-        name: "probe_icmp_duration_seconds",
-        labels: PHASE_LABELS[phase],
-        value: p[phase],
-      });
-    }
+    const p = r.icmpPhases;
+    const name = "probe_icmp_duration_seconds";
+    out.add(name, p ? p.resolve : r.dnsLookupSeconds ?? 0, PHASE_LABELS.resolve);
+    out.add(name, p ? p.setup : 0, PHASE_LABELS.setup);
+    out.add(name, p ? p.rtt : 0, PHASE_LABELS.rtt);
     if (r.icmpReplyHopLimit !== undefined) {
-      out.push({ name: "probe_icmp_reply_hop_limit", value: r.icmpReplyHopLimit });
+      out.add("probe_icmp_reply_hop_limit", r.icmpReplyHopLimit);
     }
   }
   // A gauge is a sample already (name, labels, value): no copy.
-  for (const g of gauges) out.push(g);
-  return out;
+  for (let i = 0; i < gauges.length; i++) out.gauge(gauges[i]!);
 }
+
+const NO_GAUGES: readonly ProbeSample[] = [];
 
 /** Whether `gauges` has one named `name` (a loop: no set per record). */
 function ownGauge(gauges: readonly { name: string }[], name: string): boolean {
-  for (const g of gauges) if (g.name === name) return true;
+  for (let i = 0; i < gauges.length; i++) if (gauges[i]!.name === name) return true;
   return false;
 }
 
@@ -176,21 +194,24 @@ export function familiesOf(records: Iterable<ResultRecord>): Family[] {
 
 /** The pushed ICMP figures beside blackbox's: loss ratio and the RTT statistics. */
 export function pushedExtraSamples(r: ResultRecord): ProbeSample[] {
-  const icmp = r.icmp;
-  if (!icmp) return [];
-  const out: ProbeSample[] = [{ name: "vmprober_icmp_loss_ratio", value: icmp.lossRatio }];
-  if (icmp.received > 0) {
-    for (
-      const [stat, v] of [
-        ["min", icmp.minSeconds],
-        ["avg", icmp.avgSeconds],
-        ["median", icmp.medianSeconds],
-        ["max", icmp.maxSeconds],
-        ["stddev", icmp.stddevSeconds],
-      ] as const
-    ) out.push({ name: "vmprober_icmp_rtt_seconds", labels: STAT_LABELS[stat], value: v });
-  }
+  const out: ProbeSample[] = [];
+  writePushedExtraSamples(r, listOut(out));
   return out;
+}
+
+/** {@linkcode pushedExtraSamples} told to `out`, in the same order (no list of pairs per call). */
+export function writePushedExtraSamples(r: ResultRecord, out: SampleOut): void {
+  const icmp = r.icmp;
+  if (!icmp) return;
+  out.add("vmprober_icmp_loss_ratio", icmp.lossRatio);
+  if (icmp.received > 0) {
+    const name = "vmprober_icmp_rtt_seconds";
+    out.add(name, icmp.minSeconds, STAT_LABELS.min);
+    out.add(name, icmp.avgSeconds, STAT_LABELS.avg);
+    out.add(name, icmp.medianSeconds, STAT_LABELS.median);
+    out.add(name, icmp.maxSeconds, STAT_LABELS.max);
+    out.add(name, icmp.stddevSeconds, STAT_LABELS.stddev);
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import type { LabelDropReason } from "./label_set.ts";
 import { createLabelFieldCache, type JobFields } from "./label_fields.ts";
 import { createSeriesWriter } from "./series_writer.ts";
 import { createEndedSeries } from "./ended_series.ts";
+import { createSampleSlots } from "./sample_slots.ts";
 
 export { STALE_NAN_BITS } from "./series_writer.ts";
 
@@ -68,7 +69,8 @@ export function createRecordEncoder(
 ): RecordEncoder {
   const fields = createLabelFieldCache(extra, options.onLabelDrop);
   const writer = createSeriesWriter();
-  const ended = createEndedSeries();
+  const ended = createEndedSeries({ reusedLists: true });
+  const slots = createSampleSlots();
 
   /** One sample of job `job`, unless its metric name is invalid (then 0, counted once). */
   const emit = (job: JobFields, sample: ProbeSample, ts: number, stale: boolean): number => {
@@ -89,8 +91,8 @@ export function createRecordEncoder(
     for (const r of records) {
       const job = fields.jobFields(r);
       const ts = at ?? r.timestampMs;
-      const list = samplesOf(r);
-      for (const sample of list) samples += emit(job, sample, ts, stale);
+      const list = slots.fill(r);
+      for (let i = 0; i < list.length; i++) samples += emit(job, list[i]!, ts, stale);
       if (stale) {
         ended.forget(r.key);
         continue;

@@ -171,3 +171,14 @@ Deno.test("createResolver() evicts the oldest entry past maxEntries", async () =
   }
   assert.deepEqual(dns.calls, ["A a.example", "A b.example", "A c.example", "A a.example"]);
 });
+
+Deno.test("createResolver().literal() gives an address as resolve() would, a name nothing", async () => {
+  const { lookup, calls } = fakeDns({});
+  const resolver = createResolver({ lookup });
+  assert.deepEqual(resolver.literal?.("127.0.0.1"), { ip: "127.0.0.1", family: 4 });
+  assert.deepEqual(resolver.literal?.("::1"), { ip: "::1", family: 6 });
+  assert.deepEqual(resolver.literal?.("127.0.0.1"), await resolver.resolve("127.0.0.1", "ip6"));
+  assert.equal(resolver.literal?.("db1.example"), undefined);
+  assert.equal(resolver.literal?.("localhost"), undefined);
+  assert.deepEqual(calls, []);
+});

@@ -22,18 +22,20 @@ export function parseDnsServer(text: string): DnsServer {
   return { ip: a.host, port: a.port ?? 53, family: a.family };
 }
 
-const parsed = new Map<string, DnsServer>();
+const parsed = new Map<string, { server: DnsServer }>();
+/** The options of a module without `dns_server`: one object for every probe run. */
+const SYSTEM_SERVER: { server?: DnsServer } = Object.freeze({});
 
 /** A probe module's `dns_server` as resolve options (parsed once per text). */
 export function moduleResolveOptions(
   options: { dns_server?: string },
 ): { server?: DnsServer } {
   const text = options.dns_server;
-  if (!text) return {};
-  let server = parsed.get(text);
-  if (!server) {
+  if (!text) return SYSTEM_SERVER;
+  let known = parsed.get(text);
+  if (!known) {
     if (parsed.size > 1000) parsed.clear();
-    parsed.set(text, server = parseDnsServer(text));
+    parsed.set(text, known = Object.freeze({ server: parseDnsServer(text) }));
   }
-  return { server };
+  return known;
 }

@@ -65,17 +65,21 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): IcmpProbe {
       const started = clock.now();
       const deadline = started + job.timeoutMs;
       let mode: HelperMode = job.options.helper ?? defaultMode;
-      const lookup = await resolveTarget(resolver, job, signal);
-      if (!lookup.ok) {
-        const resolve = (clock.now() - started) / 1000;
-        return failed(started, {
-          dnsLookupSeconds: resolve,
-          icmpPhases: { resolve, setup: 0, rtt: 0 },
-          reason: lookup.reason,
-          detail: lookup.detail,
-        });
+      // An address needs no lookup: no promise (nor its result object) to wait on per run.
+      let resolved = resolver.literal?.(job.host);
+      if (!resolved) {
+        const lookup = await resolveTarget(resolver, job, signal);
+        if (!lookup.ok) {
+          const resolve = (clock.now() - started) / 1000;
+          return failed(started, {
+            dnsLookupSeconds: resolve,
+            icmpPhases: { resolve, setup: 0, rtt: 0 },
+            reason: lookup.reason,
+            detail: lookup.detail,
+          });
+        }
+        resolved = lookup.resolved;
       }
-      const { resolved } = lookup;
       const resolvedAt = clock.now();
       const addr = addressFields(resolved, (resolvedAt - started) / 1000);
       try {

@@ -19,7 +19,13 @@ export interface SocketOptions {
   dontFragment?: boolean;
 }
 
-/** The options a module config gives (`dscp`, `source_ip`, `source_interface`, `dont_fragment`). */
+/** A module without socket options: one (frozen) object for every probe run. */
+const NO_OPTIONS: SocketOptions = Object.freeze({});
+
+/**
+ * The options a module config gives (`dscp`, `source_ip`, `source_interface`, `dont_fragment`);
+ * a module with none gets one shared frozen object.
+ */
 export function moduleSocketOptions(
   options: {
     dscp?: number;
@@ -29,6 +35,10 @@ export function moduleSocketOptions(
   },
   family: 4 | 6,
 ): SocketOptions {
+  if (
+    options.dscp === undefined && options.source_ip === undefined &&
+    options.source_interface === undefined && !options.dont_fragment
+  ) return NO_OPTIONS;
   const out: SocketOptions = {};
   if (options.dscp !== undefined) out.dscp = options.dscp;
   if (options.source_ip !== undefined && options.source_ip.includes(":") === (family === 6)) {
