@@ -219,8 +219,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const top = heap.peek();
       // Everything due within its batch window fires in this wake-up: one timer and one
       // event-loop turn per batch instead of per job (at 1,000 jobs/s they are ~1 ms apart).
-      // A job still running or waiting fires on time, never early: the window must not turn
-      // into an overrun what would have ended before its tick.
+      // A job still running or waiting fires on its time, never early: fired early, its tick
+      // would be skipped as an overrun for a run that may yet end before the tick's time.
       const early = top?.entry.state === "idle" ? batchWindow(top.entry.spec.intervalMs) : 0;
       if (top && top.due <= now + early) {
         heap.pop();
