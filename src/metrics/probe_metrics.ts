@@ -8,6 +8,7 @@
 import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
+import { type HistogramRows, HistogramSlab } from "./histogram_slab.ts";
 import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
 
 /**
@@ -36,19 +37,12 @@ export const ICMP_RTT_BUCKETS = [
   1,
 ];
 
-interface Histogram {
-  counts: number[];
-  sum: number;
-  count: number;
-}
-
 interface JobState {
   labels: string;
   labelsRef: Readonly<Record<string, string>>;
   last: ResultRecord;
-  /** blackbox_exporter's samples of `last` (made once per record, not per scrape). */
-  samples: ProbeSample[];
-  duration: Histogram;
+  /** The job's row in the duration histograms. */
+  duration: number;
   /**
    * Runs by result as `[result, n, result, n, …]` in first-seen order: a job sees one or two
    * results, and a Map of one entry costs ~600 B (6 MB at 10,000 jobs, copied on every scrape).
@@ -56,7 +50,8 @@ interface JobState {
   results: (string | number)[];
   icmpSent: number;
   icmpReceived: number;
-  icmpRtt?: Histogram;
+  /** The job's row in the ICMP RTT histograms, -1 before its first ICMP record. */
+  icmpRtt: number;
 }
 
 /** The live metrics sink; `render()` is called on every scrape. */
@@ -74,20 +69,6 @@ export interface ProbeMetrics extends Sink {
   readonly series: number;
 }
 
-const newHistogram = (n: number): Histogram => ({ counts: new Array(n).fill(0), sum: 0, count: 0 });
-
-function observe(h: Histogram, buckets: readonly number[], v: number): void {
-  h.sum += v;
-  h.count++;
-  for (let i = 0; i < buckets.length; i++) if (v <= buckets[i]!) h.counts[i]!++;
-}
-
-const copyHistogram = (h: Histogram): Histogram => ({
-  counts: h.counts.slice(),
-  sum: h.sum,
-  count: h.count,
-});
-
 /** Adds one run of `result` to a job's `[result, n, …]` list. */
 export function countResult(results: (string | number)[], result: string): void {
   for (let i = 0; i < results.length; i += 2) {
@@ -99,13 +80,21 @@ export function countResult(results: (string | number)[], result: string): void 
   results.push(result, 1);
 }
 
+/** A job's figures at one moment, with blackbox_exporter's samples of its last record. */
+interface JobSnapshot extends JobState {
+  /**
+   * Made per scrape, not kept per job: kept, they lived a whole interval (~600 B per job, 6 MB at
+   * 10,000 ICMP targets) and were replaced every run, old-generation garbage each time.
+   */
+  samples: ProbeSample[];
+}
+
 /** A job's figures at one moment. */
-function copyState(s: JobState): JobState {
+function copyState(s: JobState): JobSnapshot {
   return {
     ...s,
-    duration: copyHistogram(s.duration),
+    samples: probeSamples(s.last),
     results: s.results.slice(),
-    icmpRtt: s.icmpRtt && copyHistogram(s.icmpRtt),
   };
 }
 
@@ -115,6 +104,12 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
   const bucketLes = buckets.map(formatValue);
   const icmpLes = ICMP_RTT_BUCKETS.map(formatValue);
   const jobs = new Map<string, JobState>();
+  const durations = new HistogramSlab(buckets);
+  const icmpRtts = new HistogramSlab(ICMP_RTT_BUCKETS);
+  const drop = (s: JobState) => {
+    durations.release(s.duration);
+    if (s.icmpRtt >= 0) icmpRtts.release(s.icmpRtt);
+  };
 
   const labelsOf = (r: ResultRecord) => {
     const all = jobLabels(r);
@@ -131,30 +126,30 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         if (!s || s.labelsRef !== r.labels) {
           const labels = labelsOf(r);
           if (!s || s.labels !== labels) {
+            if (s) drop(s);
             s = {
               labels,
               labelsRef: r.labels,
               last: r,
-              samples: [],
-              duration: newHistogram(buckets.length),
+              duration: durations.alloc(),
               results: [],
               icmpSent: 0,
               icmpReceived: 0,
+              icmpRtt: -1,
             };
             jobs.set(key, s);
           }
           s.labelsRef = r.labels;
         }
         s.last = r;
-        s.samples = probeSamples(r);
-        observe(s.duration, buckets, r.durationSeconds);
+        durations.observe(s.duration, r.durationSeconds);
         const result = r.success ? "success" : (r.reason ?? "error");
         countResult(s.results, result);
         if (r.icmp) {
           s.icmpSent += r.icmp.sent;
           s.icmpReceived += r.icmp.received;
-          s.icmpRtt ??= newHistogram(ICMP_RTT_BUCKETS.length);
-          for (const rtt of r.icmp.rttsSeconds) observe(s.icmpRtt, ICMP_RTT_BUCKETS, rtt);
+          if (s.icmpRtt < 0) s.icmpRtt = icmpRtts.alloc();
+          for (const rtt of r.icmp.rttsSeconds) icmpRtts.observe(s.icmpRtt, rtt);
         }
       }
     },
@@ -163,7 +158,9 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       let n = 0;
       for (const k of jobs.keys()) {
         if (++n % STEP_ITEMS === 0) yield;
-        if (!keys.has(k)) jobs.delete(k);
+        if (keys.has(k)) continue;
+        drop(jobs.get(k)!);
+        jobs.delete(k);
       }
     },
     get series() {
@@ -178,6 +175,8 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       // A copy of every job's figures first (records are replaced, never changed; counters are
       // copied): the pieces are made while probes go on, yet the page is one consistent moment.
       const snapshot = Array.from(jobs.values(), copyState);
+      const durationRows = durations.copy();
+      const icmpRttRows = icmpRtts.copy();
       let out: string[] = [];
       let header: [string, string] | undefined;
       // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
@@ -194,7 +193,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         name: string,
         type: string,
         help: string,
-        emit: (s: JobState, push: (line: string) => void) => void,
+        emit: (s: JobSnapshot, push: (line: string) => void) => void,
       ): Generator<string> {
         header = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
         for (const s of snapshot) {
@@ -209,21 +208,18 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       const histogram = (
         name: string,
         l: string,
-        h: Histogram,
-        b: readonly number[],
+        h: HistogramRows,
+        slot: number,
+        les: readonly string[],
         push: (x: string) => void,
       ) => {
-        const les = b === buckets
-          ? bucketLes
-          : b === ICMP_RTT_BUCKETS
-          ? icmpLes
-          : b.map(formatValue);
         for (let i = 0; i < les.length; i++) {
-          push(`${name}_bucket{${l},le="${les[i]}"} ${h.counts[i]}`);
+          push(`${name}_bucket{${l},le="${les[i]}"} ${h.bucket(slot, i)}`);
         }
-        push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
-        push(`${name}_sum{${l}} ${formatValue(h.sum)}`);
-        push(`${name}_count{${l}} ${h.count}`);
+        const count = h.count(slot);
+        push(`${name}_bucket{${l},le="+Inf"} ${count}`);
+        push(`${name}_sum{${l}} ${formatValue(h.sum(slot))}`);
+        push(`${name}_count{${l}} ${count}`);
       };
       // blackbox's families, then http/dns gauge families (all from each job's samples).
       for (const fam of familiesOf(snapshot.map((s) => s.last))) {
@@ -240,7 +236,15 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         "vmprober_probe_duration_seconds",
         "histogram",
         "Probe durations, in seconds.",
-        (s, p) => histogram("vmprober_probe_duration_seconds", s.labels, s.duration, buckets, p),
+        (s, p) =>
+          histogram(
+            "vmprober_probe_duration_seconds",
+            s.labels,
+            durationRows,
+            s.duration,
+            bucketLes,
+            p,
+          ),
       );
       yield* family(
         "vmprober_probes_total",
@@ -312,8 +316,15 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         "histogram",
         "Every ICMP round-trip time, in seconds.",
         (s, p) => {
-          if (s.icmpRtt) {
-            histogram("vmprober_icmp_packet_rtt_seconds", s.labels, s.icmpRtt, ICMP_RTT_BUCKETS, p);
+          if (s.icmpRtt >= 0) {
+            histogram(
+              "vmprober_icmp_packet_rtt_seconds",
+              s.labels,
+              icmpRttRows,
+              s.icmpRtt,
+              icmpLes,
+              p,
+            );
           }
         },
       );

@@ -5,7 +5,9 @@
 
 /** True for text that starts like an http:// or https:// URL (any case). */
 export function looksLikeUrl(text: string): boolean {
-  return /^https?:\/\//i.test(text);
+  // The first letter before the case-blind regex, which allocates ~50 B a call (200,000 targets
+  // are checked twice a load, and "h" is rare in a first place of an address).
+  return (text.charCodeAt(0) | 0x20) === 0x68 && /^https?:\/\//i.test(text);
 }
 
 /** Why `text` is not a usable http(s) URL target, or undefined when it is one. */

@@ -20,14 +20,10 @@ export interface JobRunnerDeps {
  * A job spec as one small object whose `run` is a method, not a closure: 200,000 jobs are
  * 200,000 of these, and a closure per job (its function, its context, the identity and retry
  * options built up front) cost ~660 B each, ~130 MB of heap for every garbage collection to go
- * through; this is ~90 B. The identity is built at the first run.
+ * through; this is ~60 B (its definition, deps, probe and what the first run builds). The
+ * identity is built at the first run.
  */
 class JobRun implements JobSpec {
-  readonly key: string;
-  readonly host: string;
-  readonly intervalMs: number;
-  readonly jitter: number;
-  readonly version: string;
   #identity: JobIdentity | undefined;
   /** The retry options, the same every run (made at the first). */
   #options: { retries: number; signal: AbortSignal; budgetMs: number } | undefined;
@@ -36,12 +32,24 @@ class JobRun implements JobSpec {
     readonly def: JobDef,
     readonly deps: JobRunnerDeps,
     readonly probe: Probe | undefined,
-  ) {
-    this.key = def.key;
-    this.host = def.job.host;
-    this.intervalMs = def.intervalMs;
-    this.jitter = def.jitter;
-    this.version = def.version;
+  ) {}
+
+  // Read through from the definition, not copied: five fields less per job (~40 B, 200,000 jobs
+  // ~8 MB), and a fractional jitter is not boxed in a number of its own per job.
+  get key(): string {
+    return this.def.key;
+  }
+  get host(): string {
+    return this.def.job.host;
+  }
+  get intervalMs(): number {
+    return this.def.intervalMs;
+  }
+  get jitter(): number {
+    return this.def.jitter;
+  }
+  get version(): string {
+    return this.def.version;
   }
 
   async run(): Promise<void> {

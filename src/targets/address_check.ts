@@ -3,6 +3,7 @@
  * `[IPv6]:port`, bare IPv6 and DNS names.
  */
 import { looksLikeUrl, urlProblem } from "../net/target_url.ts";
+import { hasTwoColons } from "../net/address.ts";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const DNS_LABEL = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
@@ -15,6 +16,8 @@ export function isIpv4(text: string): boolean {
 
 /** True for an IPv6 address (with an optional `%zone`), without brackets. */
 export function isIpv6(text: string): boolean {
+  // Two colons or more, or it is no IPv6 address: IPv4 `host:port` ends here without the splits.
+  if (!hasTwoColons(text)) return false;
   const [addr, zone, extra] = text.split("%");
   if (addr === undefined || extra !== undefined || zone === "") return false;
   if (zone !== undefined && !/^[a-zA-Z0-9_.-]{1,32}$/.test(zone)) return false;

@@ -171,8 +171,11 @@ export function createTargetManager(options: TargetManagerOptions): TargetManage
     try {
       const groups = await st.source.load(st.stop.signal);
       if (st.stop.signal.aborted) return;
+      // Counted before either is set: a merge meanwhile sees the old groups with their count
+      // (mergeSteps trusts the count to say a source repeats no address).
+      const count = await runSliced(countSteps(groups), { signal: st.stop.signal });
       st.groups = groups;
-      st.count = await runSliced(countSteps(groups), { signal: st.stop.signal });
+      st.count = count;
       reportDropped(name, groups);
       st.lastSuccessMs = clock.wallNow();
       if (st.state !== "ok") {

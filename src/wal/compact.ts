@@ -17,7 +17,8 @@ import {
   framePayload,
   MAX_PAYLOAD,
 } from "./frame.ts";
-import { snappyCompress, snappyUncompress } from "./snappy.ts";
+import { snappyCompress } from "./snappy.ts";
+import { snappyLength, snappyUncompressInto } from "./snappy_into.ts";
 
 /** The segment to rewrite, as the index knows it. Offsets are global. */
 export interface CompactSource {
@@ -47,8 +48,13 @@ export interface CompactResult {
 export interface CompactOptions {
   /** Largest uncompressed `WriteRequest` per new record. */
   maxRecordBytes: number;
-  /** Samples grouped at a time (bounds memory: ~40 bytes each). */
+  /** Samples grouped at a time (bounds memory: ~20 bytes each beside their bytes). */
   windowSamples: number;
+  /**
+   * Bytes of label sets and samples grouped at a time (the grouper's pool): a window ends before
+   * a record that could take it past this (a record alone may). Bounds memory with many series.
+   */
+  windowBytes: number;
   /** Fsync the new file before returning it. */
   sync: boolean;
   /** Awaited between slices of work. */
@@ -107,8 +113,11 @@ async function rewrite(
   };
   await write(encodeCompactedMarker(src.end));
   const grouper = new SeriesGrouper();
+  /** Bytes of the old records grouped so far: the windows written must come out smaller. */
+  let consumed = 0;
   const emit = async () => {
-    for (const r of grouper.drain(Math.min(options.maxRecordBytes, SLICE_RECORD_BYTES))) {
+    const maxBytes = Math.min(options.maxRecordBytes, SLICE_RECORD_BYTES);
+    for (const r of grouper.drain(maxBytes, { views: true })) {
       // One record per slice: encoding and compressing it is the longest step.
       const frame = encodeFrame(snappyCompress(r.body), r.samples);
       result.offsets.push(src.start + result.size);
@@ -120,10 +129,15 @@ async function rewrite(
       await options.pause();
       if (options.cancelled()) return false;
     }
-    return true;
+    // Windows that do not shrink (every series once, labels that barely compress): the rest of
+    // the segment is most likely alike, and rewriting it would be wasted work. Give up now.
+    return result.size < consumed;
   };
 
   let expected = 0;
+  // One buffer for the bytes read and one for a decoded record, reused: fresh ones for each
+  // would wait as garbage for the next full collection, tens of MB per segment.
+  const buffers = { read: new Uint8Array(0), decoded: new Uint8Array(0) };
   using file = await Deno.open(src.path, { read: true });
   for (let i = 0; i < src.offsets.length;) {
     // A run of consecutive records of at most READ_CHUNK bytes (at least one).
@@ -133,23 +147,31 @@ async function rewrite(
       (j === i || src.offsets[j]! + src.sizes[j]! - src.offsets[i]! <= READ_CHUNK)
     ) j++;
     const first = src.offsets[i]!;
-    const buf = await readAt(
-      file,
-      first - src.start,
-      src.offsets[j - 1]! + src.sizes[j - 1]! - first,
-    );
+    const length = src.offsets[j - 1]! + src.sizes[j - 1]! - first;
+    if (buffers.read.length < length) buffers.read = new Uint8Array(Math.max(length, READ_CHUNK));
+    const buf = buffers.read.subarray(0, length);
+    await readAt(file, first - src.start, buf);
     for (let r = i; r < j; r++) {
       const at = src.offsets[r]! - first;
       const c = checkFrame(buf, at, buf.length);
       if (c.kind !== "ok" || c.size !== src.sizes[r] || c.samples !== src.samples[r]) {
         throw new Error(`record at offset ${src.offsets[r]} no longer checks out`);
       }
-      const body = snappyUncompress(framePayload(buf, at, c.size), MAX_PAYLOAD);
+      const payload = framePayload(buf, at, c.size);
+      const size = snappyLength(payload);
+      if (size > MAX_PAYLOAD) throw new Error(`record at offset ${src.offsets[r]} too large`);
+      if (buffers.decoded.length < size) buffers.decoded = new Uint8Array(size + (size >> 2));
+      const body = buffers.decoded.subarray(0, snappyUncompressInto(payload, buffers.decoded));
+      // add() copies at most the body's bytes: end the window first if they might not fit.
+      if (grouper.samples > 0 && grouper.poolBytes + body.length > options.windowBytes) {
+        if (!(await emit())) return null;
+      }
       const n = grouper.add(body);
       if (n !== c.samples) {
         throw new Error(`record at offset ${src.offsets[r]} holds ${n} samples, says ${c.samples}`);
       }
       expected += n;
+      consumed += c.size;
       if (grouper.samples >= options.windowSamples && !(await emit())) return null;
       await options.pause();
       if (options.cancelled()) return null;
@@ -163,15 +185,13 @@ async function rewrite(
   return result;
 }
 
-/** Reads exactly `length` bytes at `position` of `file`. */
-async function readAt(file: Deno.FsFile, position: number, length: number): Promise<Uint8Array> {
+/** Fills `buf` with the bytes at `position` of `file`. */
+async function readAt(file: Deno.FsFile, position: number, buf: Uint8Array): Promise<void> {
   await file.seek(position, Deno.SeekMode.Start);
-  const buf = new Uint8Array(length);
   let got = 0;
-  while (got < length) {
+  while (got < buf.length) {
     const n = await file.read(buf.subarray(got));
-    if (n === null) throw new Error(`segment ends ${length - got} bytes early`);
+    if (n === null) throw new Error(`segment ends ${buf.length - got} bytes early`);
     got += n;
   }
-  return buf;
 }

@@ -6,8 +6,15 @@
  * compared as encoded bytes, so the output holds exactly the input's (labels, timestamp, value)
  * multiset. Anything this module did not write itself (exemplars, histograms, labels after samples)
  * makes {@linkcode SeriesGrouper.add} throw, and compaction leaves that segment as it is.
+ *
+ * Memory: no object per series or sample. The bytes sit in 1 MiB chunks (byte_pool.ts), the
+ * series in a hash table of typed arrays (series_table.ts), and per sample 20 bytes of typed
+ * arrays (timestamp, position, series id, then its place in a counting sort by series). A window
+ * of 200,000 samples over 140,000 ICMP series holds ~35 MB, all of it reused by the next window.
  */
 import { putVarint } from "../results/varint.ts";
+import { BytePool, POOL_MASK, POOL_SHIFT } from "./byte_pool.ts";
+import { grown, SeriesTable } from "./series_table.ts";
 
 /** One encoded output record: an uncompressed `WriteRequest` and its sample count. */
 export interface GroupedRecord {
@@ -15,27 +22,36 @@ export interface GroupedRecord {
   samples: number;
 }
 
-interface Group {
-  /** Where the encoded labels are in the pool, and their length (no buffer per group). */
-  at: number;
-  n: number;
-  /** Timestamps of the samples, in arrival order. */
-  ts: number[];
-  /** Where each sample's `Sample` field (tag and length included) starts in the pool. */
-  pos: number[];
-}
-
 /** Collects samples of many `WriteRequest`s, then encodes them grouped by series. */
 export class SeriesGrouper {
-  /** Groups by a hash of their encoded labels (collisions share a bucket). */
-  #groups = new Map<number, Group[]>();
-  #pool = new Uint8Array(1 << 16);
-  #poolLen = 0;
+  /** Label sets and sample fields, copied byte for byte (no buffer per series or sample). */
+  #pool = new BytePool();
+  #series = new SeriesTable();
+  /** Per sample, in arrival order: its timestamp, where its `Sample` field starts, its series. */
+  #ts = new Float64Array(1024);
+  #pos = new Int32Array(1024);
+  #sid = new Int32Array(1024);
   #samples = 0;
 
   /** Samples collected since the last {@linkcode drain}. */
   get samples(): number {
     return this.#samples;
+  }
+
+  /** Distinct series collected since the last {@linkcode drain}. */
+  get series(): number {
+    return this.#series.size;
+  }
+
+  /** Bytes of label sets and samples collected since the last {@linkcode drain}. */
+  get poolBytes(): number {
+    return this.#pool.length;
+  }
+
+  /** Bytes of buffers this grouper holds (kept from window to window, grown as needed). */
+  get bytes(): number {
+    const scratch = this.#first.length + this.#order.length + this.#fill.length;
+    return this.#pool.capacity + this.#series.bytes + this.#ts.length * 16 + scratch * 4;
   }
 
   /** Parses one uncompressed `WriteRequest` and keeps its samples; returns how many it had. */
@@ -70,7 +86,7 @@ export class SeriesGrouper {
       }
       const labelEnd = pos;
       if (labelEnd > tsEnd) throw new SyntaxError("Cannot compact: label past the end");
-      let group: Group | undefined;
+      let sid = -1;
       while (pos < tsEnd) {
         const start = pos;
         if (body[pos++] !== 0x12) throw new SyntaxError("Cannot compact: unexpected field");
@@ -85,9 +101,16 @@ export class SeriesGrouper {
           else throw new SyntaxError("Cannot compact: unexpected Sample field");
         }
         if (pos !== sEnd) throw new SyntaxError("Cannot compact: bad Sample length");
-        if (!group) group = this.#group(body, labelStart, labelEnd);
-        group.ts.push(ts);
-        group.pos.push(this.#copy(body, start, sEnd));
+        if (sid < 0) sid = this.#seriesOf(body, labelStart, labelEnd);
+        const k = this.#samples + count;
+        if (k >= this.#ts.length) {
+          this.#ts = grown(this.#ts, k + 1);
+          this.#pos = grown(this.#pos, k + 1);
+          this.#sid = grown(this.#sid, k + 1);
+        }
+        this.#ts[k] = ts;
+        this.#pos[k] = this.#pool.copy(body, start, sEnd);
+        this.#sid[k] = sid;
         count++;
       }
     }
@@ -95,75 +118,84 @@ export class SeriesGrouper {
     return count;
   }
 
-  #group(body: Uint8Array, from: number, to: number): Group {
-    let h = 0x811c9dc5; // FNV-1a over the encoded labels
-    for (let i = from; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
-    let bucket = this.#groups.get(h);
-    if (!bucket) this.#groups.set(h, bucket = []);
-    const pool = this.#pool;
-    for (const g of bucket) {
-      if (g.n !== to - from) continue;
-      let i = 0;
-      while (i < g.n && pool[g.at + i] === body[from + i]) i++;
-      if (i === g.n) return g;
-    }
-    const g: Group = { at: this.#copy(body, from, to), n: to - from, ts: [], pos: [] };
-    bucket.push(g);
-    return g;
-  }
-
-  #copy(body: Uint8Array, from: number, to: number): number {
-    const n = to - from;
-    if (this.#poolLen + n > this.#pool.length) {
-      const next = new Uint8Array(Math.max(this.#pool.length * 2, this.#poolLen + n));
-      next.set(this.#pool.subarray(0, this.#poolLen));
-      this.#pool = next;
-    }
-    const at = this.#poolLen;
-    this.#pool.set(body.subarray(from, to), at);
-    this.#poolLen += n;
-    return at;
+  #seriesOf(body: Uint8Array, from: number, to: number): number {
+    const id = this.#series.find(this.#pool, body, from, to);
+    if (id >= 0) return id;
+    return this.#series.insert(this.#pool.copy(body, from, to), to - from);
   }
 
   /**
    * Encodes everything collected as `WriteRequest`s of at most `maxRecordBytes` (a single sample
    * too large for that still gets a record), series in label-byte order, samples in timestamp
    * order (ties in arrival order), one record per step, and forgets it all once done. A series
-   * is split across records only when it does not fit in one.
+   * is split across records only when it does not fit in one. With `views`, each body is a view
+   * of one buffer that the next step overwrites (no new buffer per record).
    */
-  *drain(maxRecordBytes: number): Generator<GroupedRecord> {
-    const pool = this.#pool;
-    const groups = [...this.#groups.values()].flat().sort((a, b) => compareIn(pool, a, b));
+  *drain(maxRecordBytes: number, options: { views?: boolean } = {}): Generator<GroupedRecord> {
+    const out = (n: number) => options.views ? buf.subarray(0, n) : buf.slice(0, n);
+    const { chunks } = this.#pool;
+    const { at: labelAt, len: labelLen } = this.#series;
+    const nSeries = this.#series.size;
+    const nSamples = this.#samples;
+    // Each series' samples, contiguous in arrival order: a counting sort of the samples by series.
+    const first = this.#first = grown(this.#first, nSeries + 1);
+    first.fill(0, 0, nSeries + 1);
+    const sid = this.#sid;
+    for (let k = 0; k < nSamples; k++) first[sid[k]! + 1]!++;
+    for (let g = 0; g < nSeries; g++) first[g + 1]! += first[g]!;
+    const order = this.#order = grown(this.#order, nSamples);
+    const fill = this.#fill = grown(this.#fill, nSeries);
+    fill.set(first.subarray(0, nSeries));
+    for (let k = 0; k < nSamples; k++) order[fill[sid[k]!]!++] = k;
+    const series = this.#fill; // reused: the series in label-byte order
+    for (let g = 0; g < nSeries; g++) series[g] = g;
+    series.subarray(0, nSeries).sort((a, b) => {
+      const an = labelLen[a]!, bn = labelLen[b]!, aa = labelAt[a]!, ba = labelAt[b]!;
+      const n = Math.min(an, bn);
+      const ac = chunks[aa >>> POOL_SHIFT]!, ao = aa & POOL_MASK;
+      const bc = chunks[ba >>> POOL_SHIFT]!, bo = ba & POOL_MASK;
+      for (let i = 0; i < n; i++) {
+        const d = ac[ao + i]! - bc[bo + i]!;
+        if (d !== 0) return d;
+      }
+      return an - bn;
+    });
+    const ts = this.#ts;
+    const pos = this.#pos;
     let buf = new Uint8Array(maxRecordBytes + 64);
     let len = 0;
     let samples = 0;
-    for (const g of groups) {
-      const order = sortedOrder(g.ts);
-      const labels = pool.subarray(g.at, g.at + g.n);
+    for (let s = 0; s < nSeries; s++) {
+      const g = series[s]!;
+      const from = first[g]!;
+      const to = first[g + 1]!;
+      sortByTime(order.subarray(from, to), ts);
+      const labelFrom = labelAt[g]!;
+      const labelBytes = labelLen[g]!;
       // A series that fits in a record of its own is not split across two: records of one window
       // then share no series, so the pusher may have them in flight together (series_keys.ts).
       let whole = 0;
-      for (const p of g.pos) whole += 2 + pool[p + 1]!;
-      if (samples > 0 && len + 6 + labels.length + whole > maxRecordBytes) {
-        if (6 + labels.length + whole <= maxRecordBytes) {
-          yield { body: buf.slice(0, len), samples };
+      for (let k = from; k < to; k++) whole += 2 + byteAt(chunks, pos[order[k]!]! + 1);
+      if (samples > 0 && len + 6 + labelBytes + whole > maxRecordBytes) {
+        if (6 + labelBytes + whole <= maxRecordBytes) {
+          yield { body: out(len), samples };
           len = 0;
           samples = 0;
         }
       }
-      for (let i = 0; i < order.length;) {
+      for (let i = from; i < to;) {
         // Take as many samples as fit in the current record (at least one in an empty record).
-        const room = maxRecordBytes - len - 1 - 5 - labels.length;
+        const room = maxRecordBytes - len - 1 - 5 - labelBytes;
         let body = 0;
         let j = i;
-        while (j < order.length) {
-          const size = 2 + pool[g.pos[order[j]!]! + 1]!;
+        while (j < to) {
+          const size = 2 + byteAt(chunks, pos[order[j]!]! + 1);
           if (body + size > room && !(j === i && samples === 0)) break;
           body += size;
           j++;
         }
         if (j > i) {
-          const tsSize = labels.length + body;
+          const tsSize = labelBytes + body;
           if (len + 16 + tsSize > buf.length) {
             const next = new Uint8Array(len + 16 + tsSize);
             next.set(buf.subarray(0, len));
@@ -171,45 +203,58 @@ export class SeriesGrouper {
           }
           buf[len++] = 0x0a;
           len = putVarint(buf, len, tsSize);
-          buf.set(labels, len);
-          len += labels.length;
+          len = copyOut(chunks, labelFrom, labelBytes, buf, len);
           for (let k = i; k < j; k++) {
-            const at = g.pos[order[k]!]!;
-            const stop = at + 2 + pool[at + 1]!;
-            for (let b = at; b < stop; b++) buf[len++] = pool[b]!;
+            const at = pos[order[k]!]!;
+            len = copyOut(chunks, at, 2 + byteAt(chunks, at + 1), buf, len);
           }
           samples += j - i;
           i = j;
         }
-        if (i < order.length && samples > 0) {
-          yield { body: buf.slice(0, len), samples };
+        if (i < to && samples > 0) {
+          yield { body: out(len), samples };
           len = 0;
           samples = 0;
         }
       }
     }
-    if (samples > 0) yield { body: buf.slice(0, len), samples };
-    this.#groups.clear();
-    this.#poolLen = 0;
+    if (samples > 0) yield { body: out(len), samples };
+    this.#series.clear();
+    this.#pool.clear();
     this.#samples = 0;
   }
+
+  /** Scratch of drain(), kept for the next window: series starts, samples by series, a cursor. */
+  #first = new Int32Array(1024);
+  #order = new Int32Array(1024);
+  #fill = new Int32Array(1024);
 }
 
-/** Orders two groups' label bytes in `pool` lexicographically. */
-function compareIn(pool: Uint8Array, a: Group, b: Group): number {
-  const n = Math.min(a.n, b.n);
-  for (let i = 0; i < n; i++) {
-    const d = pool[a.at + i]! - pool[b.at + i]!;
-    if (d !== 0) return d;
+/** The byte at position `at` of a pool's chunks (`at` inside a piece). */
+function byteAt(chunks: readonly Uint8Array[], at: number): number {
+  return chunks[at >>> POOL_SHIFT]![at & POOL_MASK]!;
+}
+
+/** Copies the piece of `n` bytes at `at` of a pool's chunks into `buf` at `len`; returns the end. */
+function copyOut(
+  chunks: readonly Uint8Array[],
+  at: number,
+  n: number,
+  buf: Uint8Array,
+  len: number,
+): number {
+  const c = chunks[at >>> POOL_SHIFT]!;
+  const off = at & POOL_MASK;
+  for (let i = 0; i < n; i++) buf[len + i] = c[off + i]!;
+  return len + n;
+}
+
+/** Sorts sample indices `order` by timestamp `ts`, ties in arrival (index) order, in place. */
+function sortByTime(order: Int32Array, ts: Float64Array): void {
+  for (let i = 1; i < order.length; i++) {
+    if (ts[order[i - 1]!]! > ts[order[i]!]!) {
+      order.sort((a, b) => ts[a]! - ts[b]! || a - b);
+      return;
+    }
   }
-  return a.n - b.n;
-}
-
-/** Indices of `ts` in ascending timestamp order, ties in arrival order. */
-function sortedOrder(ts: readonly number[]): number[] {
-  const order = Array.from(ts, (_, i) => i);
-  let sorted = true;
-  for (let i = 1; i < ts.length && sorted; i++) sorted = ts[i - 1]! <= ts[i]!;
-  if (!sorted) order.sort((a, b) => ts[a]! - ts[b]! || a - b);
-  return order;
 }

@@ -19,6 +19,7 @@ export interface CompactorHost {
   sync: boolean;
   maxRecordBytes: number;
   windowSamples: number;
+  windowBytes: number;
   /** Awaited between slices of work, so timers and probes run. */
   pause(): Promise<void>;
   closed(): boolean;
@@ -123,6 +124,7 @@ export class Compactor {
       }, {
         maxRecordBytes: this.#host.maxRecordBytes,
         windowSamples: this.#host.windowSamples,
+        windowBytes: this.#host.windowBytes,
         sync,
         pause: () => this.#host.pause(),
         cancelled: () => !this.#compactable(seg),

@@ -71,12 +71,14 @@ export class FileWal implements LocalWal {
       compact: opts.compact ?? false,
       compactPause: opts.compactPause ?? (() => new Promise((r) => setTimeout(r, 0))),
       compactWindowSamples: opts.compactWindowSamples ?? 200_000,
+      compactWindowBytes: opts.compactWindowBytes ?? 32 * 1024 * 1024,
     };
     this.#compactor = new Compactor({
       dir: opts.dir,
       sync: opts.fsync !== "never",
       maxRecordBytes: this.#opts.maxRecordBytes,
       windowSamples: this.#opts.compactWindowSamples,
+      windowBytes: this.#opts.compactWindowBytes,
       pause: () => this.#opts.compactPause(),
       closed: () => this.#closed,
       segments: () => this.#index.segments,

@@ -101,6 +101,11 @@ export interface WalOptions {
   compactPause?: () => Promise<void>;
   /** Samples grouped at a time by compaction (default 200,000; bounds its memory). */
   compactWindowSamples?: number;
+  /**
+   * Bytes of label sets and samples grouped at a time by compaction (default 32 MiB): with many
+   * series per window the label bytes, stored once per series, bound its memory before the samples.
+   */
+  compactWindowBytes?: number;
 }
 
 /** Operator figures beyond {@linkcode WalStats}: what recovery found. */

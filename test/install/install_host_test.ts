@@ -217,9 +217,10 @@ Deno.test({
       assert.equal(run.code, 0);
       assert.match(run.stdout, /started the vmprober service\n/);
       assert.deepEqual(await h.systemctl(), []);
-      // The daemon was started in the background: wait (bounded) for its first log line.
+      // The daemon was started in the background: wait (bounded, 20 s: a loaded host is slow to
+      // start it) for its first log line.
       const log = await h.sh(
-        "for i in $(seq 100); do grep -q stand-in /var/lib/vmprober/vmprober.log 2>/dev/null && " +
+        "for i in $(seq 400); do grep -q stand-in /var/lib/vmprober/vmprober.log 2>/dev/null && " +
           "break; sleep 0.05; done; cat /var/lib/vmprober/vmprober.log; ls /etc/rc2.d | grep vmprober",
       );
       assert.match(

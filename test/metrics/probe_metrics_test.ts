@@ -137,3 +137,36 @@ Deno.test("vmprober_probes_total counts each result of a job, first seen first",
     "the next page has the later runs",
   );
 });
+
+Deno.test("retain() frees a job's histogram rows: the job that takes them starts from zero", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001] });
+  metrics.write([icmpRecord(0), icmpRecord(0), icmpRecord(1)]);
+  metrics.retain(new Set([icmpRecord(1).key]));
+  metrics.write([icmpRecord(2)]);
+  const lines = metrics.render().split("\n");
+  const of = (name: string, target: string) =>
+    lines.filter((l) => l.startsWith(name) && l.includes(`target="${target}"`))
+      .map((l) => l.slice(l.lastIndexOf(" ") + 1));
+  assert.deepEqual(of("vmprober_probe_duration_seconds_count", "127.1.0.2"), ["1"]);
+  assert.deepEqual(of("vmprober_probe_duration_seconds_bucket", "127.1.0.2"), ["1", "1"]);
+  assert.deepEqual(of("vmprober_icmp_packet_rtt_seconds_count", "127.1.0.2"), ["1"]);
+  assert.deepEqual(of("vmprober_icmp_packet_rtt_seconds_sum", "127.1.0.2"), ["0.00002"]);
+  assert.deepEqual(of("vmprober_probe_duration_seconds_count", "127.1.0.1"), ["1"]);
+  assert.deepEqual(of("vmprober_probe_duration_seconds_count", "127.1.0.0"), []);
+  assert.equal(metrics.series, 2);
+});
+
+Deno.test("a job whose labels change starts its histograms again", () => {
+  const metrics = createProbeMetrics({ buckets: [0.001] });
+  metrics.write([icmpRecord(0), icmpRecord(0)]);
+  metrics.write([{ ...icmpRecord(0), labels: { site: "b" } }]);
+  metrics.write([icmpRecord(1)]);
+  const counts = metrics.render().split("\n")
+    .filter((l) => l.startsWith("vmprober_probe_duration_seconds_count"));
+  assert.deepEqual(counts, [
+    'vmprober_probe_duration_seconds_count{instance="127.1.0.0",job="ping",probe="ping",' +
+    'type="icmp",target="127.1.0.0",site="b"} 1',
+    'vmprober_probe_duration_seconds_count{instance="127.1.0.1",job="ping",probe="ping",' +
+    'type="icmp",target="127.1.0.1"} 1',
+  ]);
+});

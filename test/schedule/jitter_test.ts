@@ -28,3 +28,10 @@ Deno.test("jitterPhase() spreads 10,000 targets evenly across the interval", () 
 Deno.test("jitterPhase() with jitter 0 starts everything at phase 0", () => {
   assert.equal(jitterPhase("a", 1000, 0), 0);
 });
+
+Deno.test("jitterPhase() is a whole number of ms (due times stay small integers)", () => {
+  for (let i = 0; i < 1000; i++) {
+    const p = jitterPhase(`tcp|10.0.${i >> 8}.${i & 255}:22`, 15_000, 0.37);
+    assert.ok(Number.isInteger(p) && p >= 0 && p < 15_000 * 0.37, `phase ${p}`);
+  }
+});

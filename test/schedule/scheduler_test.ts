@@ -104,6 +104,19 @@ Deno.test("createScheduler() holds the global rate and counts what it delays and
   await scheduler.stop();
 });
 
+Deno.test("createScheduler() starts ticks and rate-delayed runs on whole milliseconds", async () => {
+  const { clock, scheduler, delayed } = setup({ globalRate: 7 });
+  const runs: number[] = [];
+  scheduler.update(Array.from({ length: 20 }, (_, i) => job(`tcp|h${i}`, runs, clock)));
+  scheduler.start();
+  // A wait of 1/7 s is no whole number: the delayed start is rounded up, as phases are whole.
+  await clock.advance(3_000);
+  assert.ok(delayed() > 0);
+  assert.ok(runs.length > 20, `ran ${runs.length}`);
+  assert.deepEqual(runs.filter((t) => !Number.isInteger(t)), []);
+  await scheduler.stop();
+});
+
 Deno.test("createScheduler() holds the per-host rate while other hosts run freely", async () => {
   const { clock, scheduler } = setup({ perHostRate: 2 });
   const same: number[] = [];

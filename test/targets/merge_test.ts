@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { mergeTargets } from "../../src/targets/merge.ts";
-import type { TargetSource } from "../../src/targets/types.ts";
+import { mergeTargets, type SourceGroups } from "../../src/targets/merge.ts";
+import type { TargetGroup, TargetSource } from "../../src/targets/types.ts";
+import { ShardedMap } from "../../src/base/sharded_map.ts";
 
 function source(name: string, probes: string[], labels: Record<string, string> = {}): TargetSource {
   return { name, kind: "static", probes, labels, load: () => Promise.resolve([]) };
@@ -93,4 +94,55 @@ Deno.test("mergeTargets() copies once for an address repeated in one group", () 
   ]);
   assert.deepEqual(targets.map((t) => [t.address, t.sources]), [["h1", ["a"]], ["h2", ["a"]]]);
   assert.deepEqual(targets[1]!.labels, { x: "1" });
+});
+
+/** Calls of ShardedMap get and set while `fn` runs. */
+function tableCalls(fn: () => void): number {
+  const { get, set } = ShardedMap.prototype;
+  let n = 0;
+  ShardedMap.prototype.get = function (this: ShardedMap<unknown>, k: string) {
+    n++;
+    return get.call(this, k);
+  } as typeof get;
+  ShardedMap.prototype.set = function (this: ShardedMap<unknown>, k: string, v: unknown) {
+    n++;
+    return set.call(this, k, v);
+  } as typeof set;
+  try {
+    fn();
+  } finally {
+    ShardedMap.prototype.get = get;
+    ShardedMap.prototype.set = set;
+  }
+  return n;
+}
+
+Deno.test("mergeTargets() of a source counted free of repeats needs no address table", () => {
+  const a = source("a", ["tcp"]);
+  const groups: TargetGroup[] = [
+    { targets: ["h1", "h2"], labels: { g: "1" } },
+    { targets: ["h3"], labels: {} },
+  ];
+  let counted: ReturnType<typeof mergeTargets> = [];
+  assert.equal(tableCalls(() => (counted = mergeTargets([{ source: a, groups, count: 3 }]))), 0);
+  assert.deepEqual(counted, mergeTargets([{ source: a, groups }]));
+  assert.deepEqual(counted.map((t) => t.address), ["h1", "h2", "h3"]);
+  // A later source with targets: the first still looks nothing up, but fills the table.
+  const b = source("b", ["icmp"]);
+  const both: SourceGroups[] = [{ source: a, groups, count: 3 }, {
+    source: b,
+    groups: [{ targets: ["h2"], labels: {} }],
+  }];
+  assert.equal(tableCalls(() => (counted = mergeTargets(both))), 3 + 1);
+  assert.deepEqual(counted.find((t) => t.address === "h2")?.probes, ["tcp", "icmp"]);
+});
+
+Deno.test("mergeTargets() of a source with repeats (count below its addresses) still merges them", () => {
+  const a = source("a", ["tcp"]);
+  const groups: TargetGroup[] = [
+    { targets: ["h1", "h2"], labels: { g: "1" } },
+    { targets: ["h1"], labels: {} },
+  ];
+  const t = mergeTargets([{ source: a, groups, count: 2 }]);
+  assert.deepEqual(t.map((x) => x.address), ["h1", "h2"]);
 });

@@ -5,6 +5,7 @@ import { inspectJson } from "../_support/wal_cli.ts";
 import { MARKER_SIZE } from "../../src/wal/frame.ts";
 import { recoverWal, segmentName } from "../../src/wal/recover.ts";
 import { entryKeys, fillWal, testWalOptions, walKeys } from "../_support/wal_compact_fixture.ts";
+import { encodeWriteRequest } from "../_support/remote_write.ts";
 
 /** A filled WAL of a few 64 KiB segments (compaction off while filling). */
 async function filled(): Promise<string> {
@@ -238,6 +239,57 @@ Deno.test("holdCompaction() keeps sealed segments as they are until released", a
     const l = await layout(dir);
     assert.deepEqual(l.map((s) => s.compacted), [...l.slice(1).map(() => true), false]);
     wal.holdCompaction(true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compaction gives up on a segment after a first window that does not shrink", async () => {
+  // Records of ~640 KiB, each of 8,000 series seen once (random hex labels, in label order):
+  // grouping a record changes nothing but its cut into records of 256 KiB, two frames more.
+  const dir = await Deno.makeTempDir({ prefix: "wal_compact_" });
+  let seed = 42;
+  const hex = () => {
+    let out = "";
+    for (let i = 0; i < 40; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      out += (seed >>> 24 & 15).toString(16);
+    }
+    return out;
+  };
+  const options = testWalOptions(dir, { segmentSize: 8 << 20, fsync: "never" });
+  try {
+    {
+      await using wal = await openWal(options);
+      for (let r = 0; r < 24; r++) {
+        wal.append(
+          encodeWriteRequest(
+            Array.from({ length: 8000 }, hex).sort().map((id, i) => ({
+              labels: [["__name__", "x"], ["id", id]],
+              value: i,
+              timestampMs: 1_700_000_000_000 + r,
+            })),
+          ),
+          8000,
+        );
+        await wal.flush();
+      }
+    }
+    const before = await layout(dir);
+    assert.equal(before.length, 2);
+    const keys = await walKeys(dir);
+    let pauses = 0;
+    await using wal = await openWal({
+      ...options,
+      compact: true,
+      compactWindowSamples: 8000,
+      compactPause: () => (pauses++, Promise.resolve()),
+    });
+    await wal.compaction();
+    assert.deepEqual(await layout(dir), before, "left as it was");
+    assert.deepEqual(await walKeys(dir), keys);
+    // One old record grouped, its two new ones written: three slices, not the whole segment's.
+    assert.equal(pauses, 3);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
