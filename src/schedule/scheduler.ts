@@ -117,14 +117,17 @@ interface Event {
  * load ~7); every 10 s, 100 → 500 ms took the agent from 2.1 and 1.9 to 1.7 and 1.5 % of a core
  * (load ~2.5). At 200 HTTP targets every 200 ms a 2 ms window (1 %) fired ~2 probes per wake-up; 10
  * ms (5 %): 295 → 253 µs of CPU per probe, median of per-run ratios to blackbox_exporter 0.330 →
- * 0.282 (6 rounds each, bundles interleaved, load 5–17). Below 200 ms the rate fills each wake-up
- * anyway: 5 % at 100 ms (5 ms) took 1,000 TCP listeners (10,000/s) from 66.5 to 71.4 µs per probe
- * (medians of 5, load 7–12; within the noise, but not lower), closed ports 53.4 → 54.1 µs, so 1 ms
- * stays. A 10 ms window there once skipped runs as overruns: a tick fired early found its job's
- * previous run not yet ended, though it would have by the tick's time; the idle rule ends that. A 1
- * ms window goes without it: holding a busy job's tick costs a wake-up of its own, and with the
- * rule at 100 ms 1,000 listeners went 70.7 → 72.7 µs per probe (medians of 5, load 9–12, agent
- * starved; within the noise, but not lower). The cap was 10, 25, then 100 ms before.
+ * 0.282 (6 rounds each, bundles interleaved, load 5–17; blackbox_exporter starved, so the ratios
+ * flatter us); at load 2–4 (2 rounds, blackbox_exporter cheaper) 244 and 229 → 228 and 221 µs,
+ * ratios 0.33–0.35 → 0.34–0.36, so the 1/3 goal is met only on the loaded host. Below 200 ms the
+ * rate fills each wake-up anyway: 5 % at 100 ms (5 ms) took 1,000 TCP listeners (10,000/s) from
+ * 66.5 to 71.4 µs per probe (medians of 5, load 7–12; within the noise, but not lower), closed
+ * ports 53.4 → 54.1 µs, so 1 ms stays. A 10 ms window there once skipped runs as overruns: a tick
+ * fired early found its job's previous run not yet ended, though it would have by the tick's time;
+ * the idle rule ends that. A 1 ms window goes without it: holding a busy job's tick costs a wake-up
+ * of its own, and with the rule at 100 ms 1,000 listeners went 70.7 → 72.7 µs per probe (medians of
+ * 5, load 9–12, agent starved; within the noise, but not lower). The cap was 10, 25, then 100 ms
+ * before.
  */
 export const BATCH_MS = 500;
 
