@@ -197,10 +197,11 @@ Deno.test("createScheduler() counts missed ticks after a stall instead of bursti
   await scheduler.stop();
 });
 
-Deno.test("createScheduler() runs a tick due within its batch window (5 % of an interval of 1 s or more, 1 % below, at most 500 ms) in the current wake-up", async () => {
+Deno.test("createScheduler() runs a tick due within its batch window (5 % of an interval of 200 ms or more, 1 % below, at most 500 ms) in the current wake-up", async () => {
   // Two jobs whose phases lie `lo`–`hi` ms apart: one wake-up when the gap is inside the window
-  // (1 s: 50 ms; 10 s: 500 ms; 60 s: 500 ms, the cap), two when it is not (1 s: 60–90 ms; 10 s:
-  // 520–900 ms; 100 ms: window 1 ms; 500 ms: 5 ms).
+  // (1 s: 50 ms; 10 s: 500 ms; 60 s: 500 ms, the cap; 200 ms: 10 ms; 500 ms: 25 ms), two when it
+  // is not (1 s: 60–90 ms; 10 s: 520–900 ms; 100 ms: window 1 ms; 200 ms: 11–20 ms; 500 ms: 30–45
+  // ms).
   const cases = [
     [1000, 20, 45, true],
     [1000, 60, 90, false],
@@ -209,7 +210,10 @@ Deno.test("createScheduler() runs a tick due within its batch window (5 % of an 
     [60_000, 300, 450, true],
     [60_000, 520, 900, false],
     [100, 3, 8, false],
-    [500, 6, 20, false],
+    [200, 3, 9, true],
+    [200, 11, 20, false],
+    [500, 6, 20, true],
+    [500, 30, 45, false],
   ] as const;
   for (const [intervalMs, lo, hi, together] of cases) {
     const phase = (k: string) => jitterPhase(k, intervalMs, 1);
@@ -244,6 +248,50 @@ Deno.test("createScheduler() runs a tick due within its batch window (5 % of an 
         );}
     });
   }
+});
+
+Deno.test("createScheduler() fires a tick early only when its job is idle: a run that ends before its tick is no overrun", async () => {
+  // Job `a` (every 1 s) runs for 990 ms; job `b` (every 700 ms) wakes the loop at offsets 100 ms
+  // apart in `a`'s period, one of them 15–45 ms before `a`'s tick, inside `a`'s 50 ms window,
+  // while a run of `a` started on its tick still goes. That tick must wait for its time (by then
+  // the run has ended), not fire early into the run and be skipped as an overrun.
+  const phaseA = (k: string) => jitterPhase(k, 1000, 1);
+  const phaseB = (k: string) => jitterPhase(k, 700, 1);
+  const keys = Array.from({ length: 500 }, (_, i) => `tcp|h${i}`);
+  const before = (a: string, b: string) => (((phaseA(a) - phaseB(b)) % 100) + 100) % 100;
+  let pair: [string, string] | undefined;
+  for (const a of keys) {
+    const b = keys.find((k) => k !== a && before(a, k) > 15 && before(a, k) < 45);
+    if (b) {
+      pair = [a, b];
+      break;
+    }
+  }
+  assert.ok(pair, "a key whose phase lies 15–45 ms (mod 100 ms) after the other's");
+  const { clock, scheduler, skips } = setup();
+  const runsA: number[] = [];
+  const runsB: number[] = [];
+  scheduler.update([
+    job(pair[0], runsA, clock, {
+      run: async () => {
+        runsA.push(clock.now());
+        await clock.sleep(990);
+      },
+    }),
+    job(pair[1], runsB, clock, { intervalMs: 700 }),
+  ]);
+  scheduler.start();
+  await clock.advance(14_000);
+  const stopped = scheduler.stop();
+  await clock.advance(1000); // the last run of `a` ends
+  await stopped;
+  assert.equal(skips.overrun, undefined);
+  assert.equal(runsA.length, 14);
+  runsA.forEach((t, k) => {
+    const early = phaseA(pair[0]) + k * 1000 - t;
+    assert.ok(early > -1e-6 && early <= 50, `run ${k} of a: ${early} ms early`);
+  });
+  assert.equal(runsB.length, 20);
 });
 
 Deno.test("createScheduler() apply() updates 20,000 jobs in slices like update(), and an abort removes none", async () => {
