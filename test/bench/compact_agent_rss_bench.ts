@@ -6,7 +6,8 @@
  *
  *   BENCH_BUNDLES=old.js,new.js BENCH_RUNS=2 deno run -A test/bench/compact_agent_rss_bench.ts
  */
-import { agentFlags, farmHost, freePort, sleep, spawnPeer, waitHttp } from "./compare/_common.ts";
+import { icmpTargetsConfig } from "./compare/footprint_compare.ts";
+import { agentFlags, freePort, sleep, spawnPeer, waitHttp } from "./compare/_common.ts";
 import { DENO, writeConfig } from "../_support/agent_process.ts";
 
 const BUNDLES = (Deno.env.get("BENCH_BUNDLES") ?? "dist/vmprober.js").split(",");
@@ -34,17 +35,12 @@ async function run(bundle: string, compact: boolean) {
   const dir = await Deno.makeTempDir({ prefix: "bench_compact_rss_" });
   try {
     const port = freePort();
-    const hosts = Array.from({ length: TARGETS }, (_, i) => `"${farmHost(79, i)}"`);
-    const config = await writeConfig(`
-agent: {listen: "127.0.0.1:${port}", log: {level: warning, format: json}}
-defaults: {interval: 10s, timeout: 1s}
-limits: {concurrency: 2048, global_rate: 50000, per_host_rate: 100}
-probes: {icmp: {type: icmp, count: 1}}
-targets:
-  - static: {targets: [${hosts.join(", ")}]}
-    probes: [icmp]
-wal: {dir: ${dir}/wal, fsync: batch, compact: ${compact}}
-`);
+    const config = await writeConfig(icmpTargetsConfig({
+      targets: TARGETS,
+      port,
+      logLevel: "warning",
+      wal: `dir: ${dir}/wal, fsync: batch, compact: ${compact}`,
+    }));
     await using agent = spawnPeer(DENO, [
       "run",
       ...agentFlags(),

@@ -73,21 +73,38 @@ async function blackboxIdle() {
   return { readyMs: bbe.readyMs, ...memory, cpuPct: cpuUs / 1e4 / seconds };
 }
 
-/** RSS with 10,000 ICMP targets every 10 s, after every job has run once. */
-export async function agentRss10k(): Promise<number> {
-  const wal = await Deno.makeTempDir({ prefix: "bench_10k_wal_" });
-  try {
-    const hosts = Array.from({ length: 10_000 }, (_, i) => `"${farmHost(79, i)}"`);
-    await using agent = await startBundledAgent(`
-agent: {listen: "127.0.0.1:0", log: {level: info, format: json}}
+/**
+ * The config of the ICMP memory runs: `targets` loopback hosts (127.79.x.y) pinged once every 10 s,
+ * the API on `port` (0: any), `wal` the inside of the `wal:` mapping.
+ */
+export function icmpTargetsConfig(
+  o: { targets: number; port: number; logLevel: string; wal: string },
+): string {
+  const hosts = Array.from({ length: o.targets }, (_, i) => `"${farmHost(79, i)}"`);
+  return `
+agent: {listen: "127.0.0.1:${o.port}", log: {level: ${o.logLevel}, format: json}}
 defaults: {interval: 10s, timeout: 1s}
 limits: {concurrency: 2048, global_rate: 50000, per_host_rate: 100}
 probes: {icmp: {type: icmp, count: 1}}
 targets:
   - static: {targets: [${hosts.join(", ")}]}
     probes: [icmp]
-wal: {dir: ${wal}, fsync: batch}
-`);
+wal: {${o.wal}}
+`;
+}
+
+/** RSS with 10,000 ICMP targets every 10 s, after every job has run once. */
+export async function agentRss10k(): Promise<number> {
+  const wal = await Deno.makeTempDir({ prefix: "bench_10k_wal_" });
+  try {
+    await using agent = await startBundledAgent(
+      icmpTargetsConfig({
+        targets: 10_000,
+        port: 0,
+        logLevel: "info",
+        wal: `dir: ${wal}, fsync: batch`,
+      }),
+    );
     await sleep(12_000);
     await agent.metrics(); // a scrape renders all 10,000 series once
     return rssBytes(agent.pid) / MB;
