@@ -14,6 +14,8 @@ export interface Batch {
   nextOffset: number;
   /** Every record is from a compacted segment (grouped by series; see WalEntry). */
   compacted?: boolean;
+  /** Sent before a restart already and maybe acknowledged then (BatchLimits.stops). */
+  resend?: boolean;
 }
 
 /** Limits of one batch (`push.batch`); a single record larger than them goes alone. */
@@ -21,6 +23,11 @@ export interface BatchLimits {
   maxSamples: number;
   /** Bound on the uncompressed `WriteRequest` size. */
   maxBytes: number;
+  /**
+   * Offsets no batch runs across, ascending (`Wal.resendStops`): the ends of the batches sent
+   * before a restart, so that each is sent again as it was, never joined with newer records.
+   */
+  stops?: readonly number[];
 }
 
 /** Hands out consecutive batches from a WAL offset; `next()` never waits for new data. */
@@ -42,6 +49,8 @@ function uncompressedLength(e: WalEntry): number {
 export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Batcher {
   let cursor = offset;
   let ahead: WalEntry[] = [];
+  const stops = limits.stops ?? [];
+  let stop = 0; // the first stop past the cursor
   return {
     get cursor() {
       return cursor;
@@ -50,6 +59,8 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
       const picked: WalEntry[] = [];
       let samples = 0;
       let bytes = 0;
+      while (stop < stops.length && stops[stop]! <= cursor) stop++;
+      const until = stop < stops.length ? stops[stop]! : Infinity;
       while (true) {
         if (ahead.length === 0) {
           const readFrom = picked.length ? picked[picked.length - 1]!.nextOffset : cursor;
@@ -60,7 +71,8 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
         const len = uncompressedLength(e);
         if (
           picked.length > 0 &&
-          (samples + e.samples > limits.maxSamples || bytes + len > limits.maxBytes)
+          (samples + e.samples > limits.maxSamples || bytes + len > limits.maxBytes ||
+            e.offset >= until)
         ) break;
         picked.push(e);
         ahead.shift();
@@ -77,6 +89,7 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
         offset: picked[0]!.offset,
         nextOffset: last.nextOffset,
         compacted: picked.every((e) => e.compacted === true),
+        ...(last.nextOffset <= until && until !== Infinity ? { resend: true } : {}),
       };
     },
   };

@@ -52,15 +52,22 @@ export function createDeliver(options: DeliverOptions): (batch: Batch) => Promis
         ? outcome.body.slice(0, LOG_BODY_CHARS)
         : outcome.message;
       if (verdict === "drop") {
-        metrics.dropped.inc({ reason: "rejected" }, batch.samples);
         const status = outcome.kind === "status" ? outcome.status : 0;
+        const fields = { status, samples: batch.samples, records: batch.records, body };
+        if (batch.resend) {
+          // Sent before the restart already: most likely it arrived then (Prometheus refuses
+          // samples it holds as out of order), so this is no error of the destination.
+          metrics.dropped.inc({ reason: "resent" }, batch.samples);
+          log.warn(
+            "Push of a batch sent before the restart again refused with HTTP {status} " +
+              "(most likely it had arrived), dropped {samples} samples: {body}",
+            fields,
+          );
+          return "dropped";
+        }
+        metrics.dropped.inc({ reason: "rejected" }, batch.samples);
         health.lastError = `HTTP ${status}: ${body}`;
-        log.error("Push rejected with HTTP {status}, dropped {samples} samples: {body}", {
-          status,
-          samples: batch.samples,
-          records: batch.records,
-          body,
-        });
+        log.error("Push rejected with HTTP {status}, dropped {samples} samples: {body}", fields);
         return "dropped";
       }
       health.failed(outcome.kind === "status" ? `HTTP ${outcome.status}: ${body}` : body);

@@ -140,6 +140,7 @@ export function createPushMetrics(
   const destination_ = { destination };
   f.pending.set(destination, pendingSamples);
   dropped.inc({ reason: "rejected", destination }, 0);
+  dropped.inc({ reason: "resent", destination }, 0);
   for (const c of [f.samples, f.bytes, f.retries, f.orderWaits]) c.inc(destination_, 0);
   f.sendLabelsDropped.inc({ destination, reason: "duplicate" }, 0);
   f.lastSuccess.set(destination_, 0);

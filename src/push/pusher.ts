@@ -128,6 +128,7 @@ export function createPusher(options: PusherOptions): Pusher {
     const batcher = createBatcher(wal, wal.pushPosition, {
       maxSamples: config.batch.max_samples,
       maxBytes: config.batch.max_bytes,
+      ...(wal.resendStops ? { stops: wal.resendStops } : {}),
     });
     const window: (GatedBatch & { done: Promise<Delivery> })[] = [];
     const gate = createOrderGate();
@@ -157,6 +158,11 @@ export function createPusher(options: PusherOptions): Pusher {
             metrics.orderWaits.inc();
             break;
           }
+          // Before it leaves: where it and the batches before it end (sent_batches.ts).
+          wal.noteSent?.(
+            window[0]?.batch.offset ?? next.batch.offset,
+            [...window.map((w) => w.batch.nextOffset), next.batch.nextOffset],
+          );
           const done = deliver(next.batch);
           done.catch(() => {}); // observed below, in order
           window.push({ ...next, done });

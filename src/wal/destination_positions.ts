@@ -9,6 +9,7 @@ import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { type PositionRead, readPosition } from "./position.ts";
 import { quarantine } from "./quarantine.ts";
+import { DEST_SENT_PREFIX } from "./sent_batches.ts";
 import type { WalIndex } from "./wal_index.ts";
 
 /** State of a position file after recovery. */
@@ -35,6 +36,11 @@ export function destinationPositionFile(name: string): string {
     const hex = [...new TextEncoder().encode(c)].map((b) => b.toString(16).padStart(2, "0"));
     return hex.map((h) => `%${h.toUpperCase()}`).join("");
   });
+}
+
+/** The sent-batches file of destination `name` (sent_batches.ts), named as its position file. */
+export function destinationSentFile(name: string): string {
+  return DEST_SENT_PREFIX + destinationPositionFile(name).slice(PREFIX.length);
 }
 
 /** The destination name a position file is for (the inverse of destinationPositionFile). */
@@ -114,8 +120,10 @@ export async function readDestinationPositions(
     out.set(name, settled);
   }
   if (options.repair) {
+    for (const name of options.names) wanted.add(destinationSentFile(name));
     for await (const e of Deno.readDir(dir)) {
-      if (destinationFileKind(e.name) === undefined || wanted.has(e.name)) continue;
+      const sent = e.name.startsWith(DEST_SENT_PREFIX);
+      if ((destinationFileKind(e.name) === undefined && !sent) || wanted.has(e.name)) continue;
       await Deno.remove(join(dir, e.name), { recursive: true }).catch(() => {});
       if (destinationFileKind(e.name) === "position") {
         log.info("Removed the WAL position file {file}: its destination left the config", {

@@ -12,6 +12,10 @@ export interface DestinationParts {
   /** Moves the destination's position; deletes what every destination has passed. */
   commit(name: string, offset: number): Promise<void>;
   index: WalIndex;
+  /** The destination's batch ends from before the restart (sent_batches.ts). */
+  resendStops(name: string): readonly number[];
+  /** Records the destination's batches in flight (sent_batches.ts). */
+  noteSent(name: string, from: number, ends: readonly number[]): void;
 }
 
 /** `wal` with `name`'s position; throws at once for a name the WAL does not know. */
@@ -35,6 +39,8 @@ export function destinationView(wal: Wal, name: string, parts: DestinationParts)
       return parts.position(name);
     },
     commit: (offset) => parts.commit(name, offset),
+    resendStops: parts.resendStops(name),
+    noteSent: (from, ends) => parts.noteSent(name, from, ends),
     stats,
     // The WAL is closed by its owner, not by one destination.
     [Symbol.asyncDispose]: () => Promise.resolve(),

@@ -17,7 +17,7 @@ export function droppedSamplesCounter(registry: Registry): Counter<"reason" | "d
   return new Counter({
     name: DROPPED_SAMPLES_METRIC,
     help: "Samples dropped before reaching VictoriaMetrics, by reason (and push destination for " +
-      "those one destination lost: rejected, wal_full)",
+      "those one destination lost: rejected, resent, wal_full)",
     labelNames: ["reason", "destination"],
     registers: [registry],
   });

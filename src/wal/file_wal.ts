@@ -20,6 +20,13 @@ import { SegmentWriter } from "./segment_writer.ts";
 import type { DirLock } from "./dir_lock.ts";
 import { readSegmentRecords } from "./segment_reader.ts";
 import { Appender } from "./appender.ts";
+import { SentNotes } from "./sent_batches.ts";
+
+/** A destination's sent-batches file and the stops read from it at open (sent_batches.ts). */
+export interface SentState {
+  file: string;
+  stops: readonly number[];
+}
 
 /** What recovery found, for `report()`. */
 export type Recovered = Pick<
@@ -51,6 +58,7 @@ export class FileWal implements LocalWal {
   /** Highest `nextOffset` `read()` has handed out (or `commit()` seen): segments starting at or
    * after it are unread, and only those may be compacted. */
   #readHigh: number;
+  #sent = new Map<string, { notes: SentNotes; stops: readonly number[] }>();
 
   constructor(
     opts: WalOptions,
@@ -58,6 +66,7 @@ export class FileWal implements LocalWal {
     index: WalIndex,
     positions: ReadonlyMap<string, number>,
     recovered: Recovered,
+    sent: ReadonlyMap<string, SentState> = new Map(),
   ) {
     this.#opts = {
       dir: opts.dir,
@@ -108,6 +117,11 @@ export class FileWal implements LocalWal {
       if (name) this.metrics.dropped.inc({ reason: "wal_full", destination: name }, 0);
     }
     this.#readHigh = this.#retention.min;
+    for (const [name, { file, stops }] of sent) {
+      this.#sent.set(name, { notes: new SentNotes(opts.dir, file), stops });
+      // What was sent before the restart must be read as it was then: never compact it.
+      for (const stop of stops) this.#readHigh = Math.max(this.#readHigh, stop);
+    }
     this.#appender = new Appender({
       dir: opts.dir,
       writer: this.#writer,
@@ -142,6 +156,8 @@ export class FileWal implements LocalWal {
       position: (n) => this.#retention.position(n),
       commit: (n, offset) => this.#commit(n, offset),
       index: this.#index,
+      resendStops: (n) => this.#sent.get(n)?.stops ?? [],
+      noteSent: (n, from, ends) => this.#sent.get(n)?.notes.note(from, ends),
     });
   }
 

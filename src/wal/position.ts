@@ -34,21 +34,26 @@ export type PositionRead =
   | { state: "missing" }
   | { state: "corrupt"; detail: string };
 
+/** What {@linkcode readSmallFile} found. */
+export type SmallFileRead =
+  | { state: "ok"; bytes: Uint8Array }
+  | { state: "missing" }
+  | { state: "corrupt"; detail: string };
+
 /**
- * Reads the position file of `dir` (`file`: a destination's, see destination_positions.ts)
- * without changing anything. Anything but a small regular file
- * there (a directory, a symlink, a fifo, a huge file) is `corrupt` and is never opened, so that
- * nothing planted at the path can hang or fail start-up.
+ * Reads `file` of `dir` if it is a regular file of at most `maxBytes`. Anything else there (a
+ * directory, a symlink, a fifo, a huge file) is `corrupt` and is never opened, so that nothing
+ * planted at the path can hang or fail start-up.
  */
-export async function readPosition(
+export async function readSmallFile(
   dir: string,
-  file: string = POSITION_FILE,
-): Promise<PositionRead> {
-  let bytes: Uint8Array;
+  file: string,
+  maxBytes: number,
+): Promise<SmallFileRead> {
   try {
     const path = join(dir, file);
     const info = await Deno.lstat(path);
-    if (!info.isFile || info.size > 256) {
+    if (!info.isFile || info.size > maxBytes) {
       const kind = info.isSymlink
         ? "a symlink"
         : info.isDirectory
@@ -58,12 +63,24 @@ export async function readPosition(
         : "a special file";
       return { state: "corrupt", detail: `not a small regular file but ${kind}` };
     }
-    bytes = await Deno.readFile(path);
+    return { state: "ok", bytes: await Deno.readFile(path) };
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { state: "missing" };
     return { state: "corrupt", detail: (e as Error).message };
   }
-  const text = new TextDecoder().decode(bytes);
+}
+
+/**
+ * Reads the position file of `dir` (`file`: a destination's, see destination_positions.ts)
+ * without changing anything; anything but a small regular file there is `corrupt`.
+ */
+export async function readPosition(
+  dir: string,
+  file: string = POSITION_FILE,
+): Promise<PositionRead> {
+  const read = await readSmallFile(dir, file, 256);
+  if (read.state !== "ok") return read;
+  const text = new TextDecoder().decode(read.bytes);
   const offset = parsePosition(text);
   if (offset === null) return { state: "corrupt", detail: `unparsable: ${JSON.stringify(text)}` };
   return { state: "ok", offset };

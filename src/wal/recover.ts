@@ -14,6 +14,7 @@ import {
   settlePosition,
 } from "./destination_positions.ts";
 import { type Candidate, resolveOverlaps } from "./overlap.ts";
+import { DEST_SENT_PREFIX, SENT_FILE } from "./sent_batches.ts";
 import { quarantine, QUARANTINE_DIR } from "./quarantine.ts";
 import { clipScan, type Damage, scanSegment } from "./segment_scan.ts";
 import { type IndexedSegment, segmentEnd, WalIndex } from "./wal_index.ts";
@@ -79,6 +80,10 @@ export async function recoverWal(dir: string, options: { repair: boolean }): Pro
       // read below, whatever it is
     } else if (destinationFileKind(e.name) === "position" && e.isFile) {
       // a push destination's own position (destination_positions.ts), read by openWal
+    } else if (e.name === SENT_FILE || e.name.startsWith(DEST_SENT_PREFIX)) {
+      // What was in flight when the last run stopped (sent_batches.ts), read by openWal. Anything
+      // but a file there would make every write of it fail: it is set aside.
+      if (options.repair && !e.isFile) await setAside(dir, e.name);
     } else if (
       e.name === POSITION_TMP || COMPACT_TMP.test(e.name) || destinationFileKind(e.name) === "tmp"
     ) {

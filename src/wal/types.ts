@@ -66,6 +66,14 @@ export interface Wal extends AsyncDisposable {
   /** Atomically records a new push position and deletes segments wholly before it. */
   commit(offset: number): Promise<void>;
   stats(): WalStats;
+  /**
+   * Where the batches in flight when the last run stopped ended, ascending, all past the push
+   * position at open (sent_batches.ts): the first batches after a restart end there, so that
+   * a batch acknowledged but not committed before a crash is sent again alone.
+   */
+  readonly resendStops?: readonly number[];
+  /** Records, before a request goes out, the ends of the batches in flight (see resendStops). */
+  noteSent?(from: number, ends: readonly number[]): void;
 }
 
 /** Options of `openWal` (wal.ts). Sizes in bytes, durations in ms. */

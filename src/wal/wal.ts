@@ -5,7 +5,9 @@
  */
 import { logger } from "../log.ts";
 import { recoverWal } from "./recover.ts";
-import { readDestinationPositions } from "./destination_positions.ts";
+import { destinationSentFile, readDestinationPositions } from "./destination_positions.ts";
+import { readSentStops, SENT_FILE } from "./sent_batches.ts";
+import type { SentState } from "./file_wal.ts";
 import type { LocalWal, WalOptions } from "./types.ts";
 import { countRecovery } from "./wal_metrics.ts";
 import { lockWalDir } from "./dir_lock.ts";
@@ -21,6 +23,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
   const lock = await lockWalDir(options.dir);
   let rec;
   const positions = new Map<string, number>();
+  const sent = new Map<string, SentState>();
   const names = options.destinations ?? [];
   try {
     rec = await recoverWal(options.dir, { repair: true });
@@ -32,6 +35,10 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
       repair: true,
     });
     for (const [name, p] of found) positions.set(name, p.offset);
+    for (const [name, offset] of positions) {
+      const file = names.length > 1 ? destinationSentFile(name) : SENT_FILE;
+      sent.set(name, { file, stops: await readSentStops(options.dir, file, offset) });
+    }
   } catch (e) {
     await lock[Symbol.asyncDispose]();
     throw e;
@@ -43,7 +50,7 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
     ignored_files: rec.ignoredFiles,
     quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
-  });
+  }, sent);
   countRecovery(wal.metrics, rec);
   wal.corruptSeen = {
     records: rec.corruptRecords,

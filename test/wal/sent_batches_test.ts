@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { openWal } from "../../src/wal/wal.ts";
+import {
+  formatSent,
+  parseSent,
+  readSentStops,
+  SENT_FILE,
+  SentNotes,
+} from "../../src/wal/sent_batches.ts";
+import { destinationSentFile } from "../../src/wal/destination_positions.ts";
+import { createBatcher } from "../../src/push/batcher.ts";
+import { seqBody } from "../_support/wal_fixture.ts";
+import { walTestOptions } from "../_support/wal_test_options.ts";
+import { withTempDir } from "../_support/temp_dir.ts";
+
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { prefix: "wal_sent_" });
+
+Deno.test("parseSent() reads what formatSent() writes and refuses damage", () => {
+  const good = formatSent({ from: 5, ends: [17, 2 ** 40] });
+  assert.deepEqual(parseSent(good), { from: 5, ends: [17, 2 ** 40] });
+  assert.equal(parseSent(good.replace("17", "18")), null); // checksum
+  assert.equal(parseSent(formatSent({ from: 20, ends: [10] })), null); // not ascending
+  assert.equal(parseSent(formatSent({ from: 1, ends: [2, 2] })), null);
+  assert.equal(parseSent(""), null);
+  assert.equal(parseSent("5 00000000\n"), null); // no end
+  assert.equal(parseSent("x".repeat(5000)), null);
+});
+
+Deno.test("SentNotes keeps the newest 64 ends and readSentStops() gives those past the position", async () => {
+  await withDir(async (dir) => {
+    const notes = new SentNotes(dir, SENT_FILE);
+    notes.note(0, [10, 20, 30]);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [10, 20, 30]);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 20), [30]);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 30), []);
+    const many = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
+    notes.note(0, many);
+    const kept = parseSent(await Deno.readTextFile(`${dir}/${SENT_FILE}`))!;
+    assert.deepEqual(kept, { from: 360, ends: many.slice(36) });
+  });
+});
+
+Deno.test("readSentStops() ignores a planted directory, symlink, huge or garbage file", async () => {
+  await withDir(async (dir) => {
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), []); // missing
+    await Deno.writeTextFile(`${dir}/${SENT_FILE}`, "garbage\n");
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), []);
+    await Deno.writeTextFile(`${dir}/${SENT_FILE}`, "1 ".repeat(2000));
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), []);
+    await Deno.remove(`${dir}/${SENT_FILE}`);
+    await Deno.symlink("/dev/zero", `${dir}/${SENT_FILE}`);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), []);
+    await Deno.remove(`${dir}/${SENT_FILE}`);
+    await Deno.mkdir(`${dir}/${SENT_FILE}`);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), []);
+  });
+});
+
+Deno.test("a directory planted as push_sent is set aside at open, and the file is written again", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/${SENT_FILE}`);
+    await using wal = await openWal(walTestOptions(dir));
+    assert.throws(() => Deno.lstatSync(`${dir}/${SENT_FILE}`), Deno.errors.NotFound);
+    assert.deepEqual(wal.report().ignored_files, []);
+    const view = wal.destination("");
+    view.noteSent!(0, [42]);
+    assert.equal(Deno.lstatSync(`${dir}/${SENT_FILE}`).isFile, true);
+    assert.ok([...Deno.readDirSync(`${dir}/quarantine`)].some((e) => e.name.startsWith(SENT_FILE)));
+  });
+});
+
+Deno.test("after a restart the batcher ends its first batches where those sent before ended", async () => {
+  await withDir(async (dir) => {
+    const ends: number[] = [];
+    {
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      for (let i = 0; i < 10; i++) {
+        wal.append(seqBody(i), 1);
+        await wal.flush();
+      }
+      const view = wal.destination("");
+      // Two batches went out (records 0–2 and 3–4); the crash came before any commit.
+      const entries = await view.read(0, { maxBytes: 1 << 20 });
+      assert.equal(entries.length, 10);
+      ends.push(entries[2]!.nextOffset, entries[4]!.nextOffset);
+      view.noteSent!(0, ends);
+    }
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    const view = wal.destination("");
+    assert.deepEqual(view.resendStops, ends);
+    const batcher = createBatcher(view, view.pushPosition, {
+      maxSamples: 1000,
+      maxBytes: 1 << 20,
+      stops: view.resendStops!,
+    });
+    const got = [];
+    for (let b = await batcher.next(); b; b = await batcher.next()) {
+      got.push([b.records, b.nextOffset, b.resend === true]);
+    }
+    const last = (await view.read(0, { maxBytes: 1 << 20 })).at(-1)!.nextOffset;
+    assert.deepEqual(got, [[3, ends[0], true], [2, ends[1], true], [5, last, false]]);
+  });
+});
+
+Deno.test("with several destinations each has its own sent file, and a removed one's goes", async () => {
+  await withDir(async (dir) => {
+    {
+      await using wal = await openWal(walTestOptions(dir, { destinations: ["a", "b:1/x"] }));
+      wal.append(seqBody(1), 1);
+      await wal.flush();
+      const end = (await wal.read(0, { maxBytes: 1 << 20 }))[0]!.nextOffset;
+      wal.destination("a").noteSent!(0, [end]);
+      wal.destination("b:1/x").noteSent!(0, [end]);
+    }
+    const names = () =>
+      [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.includes("sent"));
+    assert.deepEqual(
+      names().sort(),
+      [destinationSentFile("a"), destinationSentFile("b:1/x")].sort(),
+    );
+    {
+      await using wal = await openWal(walTestOptions(dir, { destinations: ["a", "c"] }));
+      assert.equal(wal.destination("a").resendStops!.length, 1);
+      assert.deepEqual(wal.destination("c").resendStops, []);
+    }
+    assert.deepEqual(names(), [destinationSentFile("a")]);
+  });
+});
