@@ -39,6 +39,8 @@ export interface DeliverOptions {
 export function createDeliver(options: DeliverOptions): (batch: Batch) => Promise<Delivery> {
   const { config, clock, metrics, health } = options;
   return async function deliver(batch) {
+    // After a timeout or a cut connection the receiver may have taken the batch all the same.
+    let maybeArrived = batch.resend === true;
     for (let attempt = 0;; attempt++) {
       if (attempt > 0) metrics.retries.inc();
       const outcome = await options.client().send(batch.body, options.hard);
@@ -54,13 +56,17 @@ export function createDeliver(options: DeliverOptions): (batch: Batch) => Promis
       if (verdict === "drop") {
         const status = outcome.kind === "status" ? outcome.status : 0;
         const fields = { status, samples: batch.samples, records: batch.records, body };
-        if (batch.resend) {
-          // Sent before the restart already: most likely it arrived then (Prometheus refuses
-          // samples it holds as out of order), so this is no error of the destination.
+        if (maybeArrived) {
+          // Sent before (before the restart, or an attempt whose answer was lost): most likely
+          // it arrived then (Prometheus refuses samples it holds as out of order), so this is
+          // no error of the destination.
           metrics.dropped.inc({ reason: "resent" }, batch.samples);
           log.warn(
-            "Push of a batch sent before the restart again refused with HTTP {status} " +
-              "(most likely it had arrived), dropped {samples} samples: {body}",
+            batch.resend
+              ? "Push of a batch sent before the restart again refused with HTTP {status} " +
+                "(most likely it had arrived), dropped {samples} samples: {body}"
+              : "Push of a batch sent before without an answer again refused with HTTP " +
+                "{status} (most likely it had arrived), dropped {samples} samples: {body}",
             fields,
           );
           return "dropped";
@@ -70,6 +76,7 @@ export function createDeliver(options: DeliverOptions): (batch: Batch) => Promis
         log.error("Push rejected with HTTP {status}, dropped {samples} samples: {body}", fields);
         return "dropped";
       }
+      if (outcome.kind !== "status") maybeArrived = true;
       health.failed(outcome.kind === "status" ? `HTTP ${outcome.status}: ${body}` : body);
       if (options.stopping()) return "failed";
       const retryAfter = outcome.kind === "status" ? outcome.retryAfterMs : undefined;

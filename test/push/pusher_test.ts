@@ -151,6 +151,17 @@ Deno.test("pusher times out a hung request and retries it", async () => {
   assert.equal(s.server.requests.length, 2);
 });
 
+Deno.test("pusher counts a 400 to a retry after a lost answer as resent, not rejected", async () => {
+  // The first attempt timed out (the receiver may hold it); the retry is refused: a repeat.
+  await using s = await scenario(["hang", { status: 400, body: "out of order sample" }], 1);
+  await until(() => s.wal.pushPosition === s.wal.stats().end_offset);
+  const dropped = (reason: string) =>
+    value(s.registry, "vmprober_push_dropped_samples_total", { reason });
+  assert.equal(await dropped("resent"), s.wal.entries[0]!.samples);
+  assert.equal(await dropped("rejected"), 0);
+  assert.equal(s.server.requests.length, 2);
+});
+
 Deno.test("pusher retries after the connection is reset", async () => {
   await using s = await scenario(["reset", "reset"], 1);
   await until(() => s.wal.pushPosition === s.wal.stats().end_offset);
