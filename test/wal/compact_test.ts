@@ -152,6 +152,27 @@ Deno.test("a segment partly pushed before a restart is never compacted", async (
   }
 });
 
+Deno.test("segments holding batches sent before a restart (push_sent) are never compacted", async () => {
+  const dir = await filled();
+  try {
+    const segs = await layout(dir);
+    assert.ok(segs.length >= 4, `${segs.length} segments`);
+    {
+      // Batches up to a record inside segment 2 went out; nothing was committed.
+      await using wal = await openWal(testWalOptions(dir));
+      const es = await wal.read(segs[2]!.start, { maxBytes: 1 });
+      wal.destination("").noteSent!(0, [segs[1]!.start, es[0]!.nextOffset]);
+    }
+    await using wal = await openWal(testWalOptions(dir, { compact: true }));
+    await wal.compaction();
+    const l = await layout(dir);
+    assert.deepEqual(l.slice(0, 3).map((s) => s.compacted), [false, false, false]);
+    assert.ok(l.slice(3, -1).every((s) => s.compacted), JSON.stringify(l));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("read() racing compaction returns every sample exactly once, never a mix of layouts", async () => {
   const template = await filled();
   const keys = await walKeys(template);
