@@ -16,10 +16,18 @@ import {
 } from "./echo_packet.ts";
 import { ID_MASK } from "./echo_filter.ts";
 import type { IcmpSocket } from "./ffi_socket.ts";
-import { canonicalIp, ipBytes } from "./sockaddr.ts";
+import { ipBytes, ipText } from "./sockaddr.ts";
+import { AddressChunks } from "./address_chunks.ts";
 import { icmpErrorOutcome } from "../socket/icmp_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
-import { cookieByte, type Pending, type RunState, setCookie, settled } from "./echo_run_state.ts";
+import {
+  cookieByte,
+  type Destination,
+  type Pending,
+  type RunState,
+  setCookie,
+  settled,
+} from "./echo_run_state.ts";
 import { createEchoDispatch } from "./echo_dispatch.ts";
 import { createKeyReserver } from "./echo_keys.ts";
 
@@ -73,13 +81,22 @@ export function createEchoChannel(
   const dispatch = receiver.drain;
   const reserver = createKeyReserver(pending, { keyed, idBase, random });
 
-  /** A destination's forms, computed once (a cache: past 65,536 it starts over). */
-  const destinations = new Map<string, { source: string; addr: Uint8Array }>();
-  const destination = (ip: string) => {
+  /**
+   * A destination's forms, computed once (a cache: past 65,536 it starts over): one small object
+   * each, its address bytes in chunks shared by 256 destinations, its text the target's own
+   * string when that is already canonical (IPv4 literals are).
+   */
+  const destinations = new Map<string, Destination>();
+  const chunks = new AddressChunks(socket.family === 4 ? 4 : 16);
+  const destination = (ip: string): Destination => {
     let d = destinations.get(ip);
     if (!d) {
       if (destinations.size >= 65_536) destinations.clear();
-      d = { source: canonicalIp(ip, socket.family), addr: ipBytes(ip, socket.family) };
+      const addr = ipBytes(ip, socket.family);
+      const text = ipText(addr);
+      const { bytes, at } = chunks.reserve();
+      bytes.set(addr, at);
+      d = { source: text === ip ? ip : text, bytes, at };
       destinations.set(ip, d);
     }
     return d;
@@ -144,7 +161,7 @@ export function createEchoChannel(
     async run(ip, opts, signal) {
       const started = clock.now();
       const deadline = started + opts.timeoutMs;
-      const { source, addr } = destination(ip);
+      const dest = destination(ip);
       // Per run: one state, one entry per echo, and the RTT list sized once (it is the result's
       // list when every echo sent has its reply); no list of keys (they follow from `reserved`).
       const run: RunState = {
@@ -197,8 +214,7 @@ export function createEchoChannel(
           if (pending.has(key)) continue; // a foreign run took it meanwhile: skip, not cross
           const packet = buildFor(run, identifier, sequence, opts.size);
           const entry: Pending = {
-            source,
-            addr,
+            dest,
             sentNs: 0,
             sentMono: clock.now(),
             index: i,

@@ -30,12 +30,19 @@ export interface RunState {
   cookieLength: number;
 }
 
+/** A destination of a channel, made once per address and shared by its requests. */
+export interface Destination {
+  /** The target's canonical address text: an ICMP error must name it. */
+  readonly source: string;
+  /** The target's address bytes (4 or 16) at `bytes[at..]`, a chunk shared by many. */
+  readonly bytes: Uint8Array;
+  readonly at: number;
+}
+
 /** One request waiting for its reply. */
 export interface Pending {
-  /** The target's canonical address text: an ICMP error must name it. */
-  source: string;
-  /** The target's address bytes (4 or 16): a reply must come from there. */
-  addr: Uint8Array;
+  /** Where it went: a reply must come from there, an ICMP error must name it. */
+  dest: Destination;
   sentNs: number;
   sentMono: number;
   index: number;
