@@ -25,8 +25,9 @@ export interface JobFields {
   job: string | undefined;
   /** The encoded `Label` fields (tag included) of the job's labels, sorted by name. */
   bytes: Uint8Array;
-  /** The label names, sorted, and where each one's field starts in `bytes`. */
-  names: string[];
+  /** The label names, sorted (a list shared by the jobs of the same names, frozen), and where
+   * each one's field starts in `bytes`. */
+  names: readonly string[];
   starts: number[];
   /** Where `__name__` goes in `bytes`: before the first name sorting after it. */
   nameAt: number;
@@ -62,8 +63,26 @@ export function labelField(name: string, value: string): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+/** Bytes of one shared chunk of jobs' fields (~40 jobs of 100 bytes each). */
+const CHUNK_BYTES = 4096;
+
+/**
+ * Concatenates `parts` into a view of a shared chunk: a job's fields are ~100 bytes, and a
+ * buffer of their own would cost ~350 more (its `ArrayBuffer` and the backing store outside the
+ * heap). A chunk is freed once none of its jobs is referenced (a reload drops them); fields
+ * longer than half a chunk get a buffer of their own.
+ */
+function concatInto(chunk: { bytes: Uint8Array; at: number }, parts: Uint8Array[]): Uint8Array {
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  let out: Uint8Array;
+  if (size > CHUNK_BYTES / 2) out = new Uint8Array(size);
+  else {
+    if (chunk.at + size > chunk.bytes.length) {
+      chunk.bytes = new Uint8Array(CHUNK_BYTES);
+      chunk.at = 0;
+    }
+    out = chunk.bytes.subarray(chunk.at, chunk.at += size);
+  }
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
@@ -86,6 +105,18 @@ export function createLabelFieldCache(
   const ownByRef = new WeakMap<object, LabelField[]>();
   /** A series' own labels with `__name__` in sorted place, per (labels, name field). */
   const mergedOf = new WeakMap<LabelField[], Map<Uint8Array, LabelField[]>>();
+  const chunk = { bytes: new Uint8Array(0), at: 0 };
+  /** One frozen list per distinct list of label names (every job of a group has the same). */
+  const nameLists = new Map<string, readonly string[]>();
+  const sharedNames = (list: string[]): readonly string[] => {
+    const key = list.join("\n");
+    let shared = nameLists.get(key);
+    if (!shared) {
+      if (nameLists.size >= 10_000) nameLists.clear(); // targets' own labels vary; bound it
+      nameLists.set(key, shared = Object.freeze(list));
+    }
+    return shared;
+  };
 
   return {
     nameField(name) {
@@ -148,9 +179,9 @@ export function createLabelFieldCache(
         at += f.length;
       }
       starts.push(at);
-      const labelNames = set.map(([k]) => k);
+      const labelNames = sharedNames(set.map(([k]) => k));
       const after = labelNames.findIndex((n) => n > "__name__");
-      const bytes = concat(fields);
+      const bytes = concatInto(chunk, fields);
       const nameAt = starts[after < 0 ? labelNames.length : after]!;
       const job: JobFields = {
         probe: r.probe,

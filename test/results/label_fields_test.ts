@@ -42,3 +42,26 @@ Deno.test("createLabelFieldCache().jobFields() splits the job's labels where __n
   assert.equal(cache.jobFields(record), job, "cached by the labels object");
   assert.notEqual(cache.jobFields({ ...record, target: "127.0.0.1:23" }), job);
 });
+
+Deno.test("createLabelFieldCache().jobFields() packs jobs' fields into one chunk and shares name lists", () => {
+  const cache = createLabelFieldCache({});
+  const a = cache.jobFields(record);
+  const b = cache.jobFields({ ...record, labels: { ...record.labels }, target: "127.0.0.1:23" });
+  assert.equal(a.bytes.buffer, b.bytes.buffer, "one chunk");
+  assert.equal(b.bytes.byteOffset, a.bytes.byteOffset + a.bytes.length);
+  assert.equal(a.names, b.names, "one list of the same names");
+  assert.ok(Object.isFrozen(a.names));
+  // Each job's bytes are its own labels, whatever sits beside them in the chunk.
+  const fields = a.names.map((n) => n === "target" ? labelField(n, "127.0.0.1:23") : null);
+  const at = b.starts[a.names.indexOf("target")]!;
+  assert.deepEqual([...b.bytes.subarray(at, at + fields.find((f) => f)!.length)], [
+    ...fields.find((f) => f)!,
+  ]);
+  const big = cache.jobFields({
+    ...record,
+    labels: { ...record.labels },
+    target: "x".repeat(3000),
+  });
+  assert.notEqual(big.bytes.buffer, a.bytes.buffer, "past half a chunk: a buffer of its own");
+  assert.equal(big.bytes.byteOffset, 0);
+});

@@ -16,10 +16,21 @@ import {
 } from "./echo_packet.ts";
 import { ID_MASK } from "./echo_filter.ts";
 import type { IcmpSocket } from "./ffi_socket.ts";
-import { canonicalIp, ipBytes } from "./sockaddr.ts";
+import { ipBytes, ipText } from "./sockaddr.ts";
+import { AddressChunks } from "./address_chunks.ts";
 import { icmpErrorOutcome } from "../socket/icmp_error.ts";
 import type { EchoRunOptions, EchoRunResult } from "./types.ts";
-import { cookieByte, type Pending, type RunState, setCookie, settled } from "./echo_run_state.ts";
+import {
+  cookieByte,
+  type Destination,
+  newRun,
+  noSequence,
+  type Pending,
+  runResult,
+  type RunState,
+  setCookie,
+  settled,
+} from "./echo_run_state.ts";
 import { createEchoDispatch } from "./echo_dispatch.ts";
 import { createKeyReserver } from "./echo_keys.ts";
 
@@ -73,13 +84,22 @@ export function createEchoChannel(
   const dispatch = receiver.drain;
   const reserver = createKeyReserver(pending, { keyed, idBase, random });
 
-  /** A destination's forms, computed once (a cache: past 65,536 it starts over). */
-  const destinations = new Map<string, { source: string; addr: Uint8Array }>();
-  const destination = (ip: string) => {
+  /**
+   * A destination's forms, computed once (a cache: past 65,536 it starts over): one small object
+   * each, its address bytes in chunks shared by 256 destinations, its text the target's own
+   * string when that is already canonical (IPv4 literals are).
+   */
+  const destinations = new Map<string, Destination>();
+  const chunks = new AddressChunks(socket.family === 4 ? 4 : 16);
+  const destination = (ip: string): Destination => {
     let d = destinations.get(ip);
     if (!d) {
       if (destinations.size >= 65_536) destinations.clear();
-      d = { source: canonicalIp(ip, socket.family), addr: ipBytes(ip, socket.family) };
+      const addr = ipBytes(ip, socket.family);
+      const text = ipText(addr);
+      const { bytes, at } = chunks.reserve();
+      bytes.set(addr, at);
+      d = { source: text === ip ? ip : text, bytes, at };
       destinations.set(ip, d);
     }
     return d;
@@ -137,148 +157,175 @@ export function createEchoChannel(
     }
   };
 
+  type Failure = EchoRunResult["failure"];
+
+  /** Sends echo `i` of a run whose keys start at `reserved`; the failure of a send that failed. */
+  const sendEcho = (
+    run: RunState,
+    ip: string,
+    dest: Destination,
+    opts: EchoRunOptions,
+    reserved: number,
+    i: number,
+  ): Failure => {
+    const identifier = Math.floor(reserved / 65536);
+    const sequence = (reserved + i) & 0xffff;
+    const key = keyed ? identifier * 65536 + sequence : sequence;
+    if (pending.has(key)) return undefined; // a foreign run took it meanwhile: skip, not cross
+    const packet = buildFor(run, identifier, sequence, opts.size);
+    const entry: Pending = { dest, sentNs: 0, sentMono: clock.now(), index: i, run };
+    pending.set(key, entry);
+    let sent = socket.send(ip, packet, opts.ttl);
+    let failure: Failure;
+    if ("errno" in sent && socket.receiveErrors) {
+      // With IP_RECVERR an ICMP error about another request also sets the socket's pending
+      // error, which the next send returns: read the queue (that clears it, and hands each
+      // error to its run), then send once more. A local error about this send (EMSGSIZE past
+      // the path MTU) carries the MTU: keep it for the detail.
+      let local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno);
+      sent = socket.send(ip, packet, opts.ttl);
+      if ("errno" in sent) {
+        local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno) ??
+          local;
+      }
+      if ("errno" in sent && local) failure = icmpErrorOutcome(local);
+    }
+    if ("errno" in sent) {
+      pending.delete(key);
+      return failure ?? {
+        reason: errnoReason(sent.errno),
+        detail: `sendto failed: errno ${sent.errno}`,
+      };
+    }
+    entry.sentNs = sent.sentNs;
+    run.firstSentMono ??= entry.sentMono;
+    run.sent++;
+    // While the poll runs (requests in flight), it reads the replies of every echo sent since
+    // its last turn in one drain: one recvmmsg per poll, not one per echo. The RTT is the
+    // kernel's receive stamp, so reading later does not change it. Otherwise (the first echo of
+    // a quiet spell) loopback replies are already queued: drain now; errors wait for the poll
+    // (one syscall fewer per request).
+    if (!polling) {
+      dispatch(false);
+      void poll();
+    }
+    return undefined;
+  };
+
+  /** Forgets a run's requests still in the table. */
+  const forget = (run: RunState, reserved: number, count: number) => {
+    const identifier = Math.floor(reserved / 65536);
+    for (let i = 0; i < count; i++) {
+      const sequence = (reserved + i) & 0xffff;
+      const key = keyed ? identifier * 65536 + sequence : sequence;
+      if (pending.get(key)?.run === run) pending.delete(key);
+    }
+  };
+  const finish = (run: RunState, reserved: number, count: number, failure: Failure) => {
+    forget(run, reserved, count);
+    return runResult(run, count, failure, clock.now());
+  };
+
+  /** Draws a run's keys and cookie; -1 when no keys are free. */
+  const prepare = (run: RunState, opts: EchoRunOptions): number => {
+    const reserved = reserver.reserve(opts.count);
+    if (reserved < 0) return reserved;
+    const cookieLength = Math.min(COOKIE_BYTES, opts.size);
+    setCookie(run, random(cookieViews[cookieLength]!), cookieLength);
+    socket.ensureCapacity(opts.size);
+    return reserved;
+  };
+
+  /**
+   * A one-echo run (the common case) without an async function: its frame and the promise it
+   * awaits were ~1.5 KB per run. The run's one promise is settled by whoever wakes it: the reply
+   * that completes it (inside a drain), the poll at the deadline or on an abort, or close().
+   */
+  const runOne = (ip: string, opts: EchoRunOptions, signal?: AbortSignal) => {
+    const run = newRun(1, clock.now() + opts.timeoutMs, signal);
+    const dest = destination(ip);
+    const reserved = prepare(run, opts);
+    if (reserved < 0) return Promise.resolve(noSequence());
+    const failure = closed || signal?.aborted
+      ? undefined
+      : sendEcho(run, ip, dest, opts, reserved, 0);
+    run.sending = false;
+    if (settled(run) || signal?.aborted) return Promise.resolve(finish(run, reserved, 1, failure));
+    if (!(run.deadline > clock.now())) {
+      dispatch();
+      return Promise.resolve(finish(run, reserved, 1, failure));
+    }
+    return new Promise<EchoRunResult>((resolve) => {
+      run.wake = () => {
+        waiting.delete(run);
+        run.wake = undefined;
+        if (run.answered + run.errored < run.sent) dispatch();
+        resolve(finish(run, reserved, 1, failure));
+      };
+      waiting.add(run);
+      void poll();
+    });
+  };
+
+  /** A run of several echoes, `intervalMs` apart. */
+  const runMany = async (ip: string, opts: EchoRunOptions, signal?: AbortSignal) => {
+    const started = clock.now();
+    const deadline = started + opts.timeoutMs;
+    const dest = destination(ip);
+    const run = newRun(opts.count, deadline, signal);
+    let failure: Failure;
+    const reserved = prepare(run, opts);
+    if (reserved < 0) return noSequence();
+    // It sleeps between echoes and listens for an abort meanwhile; waiting for its last replies
+    // it is woken by the poll, which checks the signal.
+    const done = new AbortController();
+    const onAbort = () => {
+      done.abort();
+      run.wake?.();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (let i = 0; i < opts.count && !closed && !signal?.aborted; i++) {
+        if (i > 0) {
+          const at = started + i * opts.intervalMs;
+          if (at >= deadline) break;
+          await clock.sleep(at - clock.now(), done.signal).catch(() => {});
+          if (signal?.aborted || closed) break;
+        }
+        failure ??= sendEcho(run, ip, dest, opts, reserved, i);
+      }
+      run.sending = false;
+      if (!settled(run) && !signal?.aborted) {
+        if (deadline > clock.now()) {
+          // Woken by the reply that completes it, by the poll at the deadline, or by an abort.
+          await new Promise<void>((resolve) => {
+            run.wake = resolve;
+            waiting.add(run);
+            void poll();
+          });
+          waiting.delete(run);
+          run.wake = undefined;
+        }
+        if (run.answered + run.errored < run.sent) dispatch();
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      forget(run, reserved, opts.count);
+    }
+    return finish(run, reserved, opts.count, failure);
+  };
+
   return {
     inFlight: () => pending.size,
     identifierBase: idBase,
     drain: dispatch,
-    async run(ip, opts, signal) {
-      const started = clock.now();
-      const deadline = started + opts.timeoutMs;
-      const { source, addr } = destination(ip);
-      // Per run: one state, one entry per echo, and the RTT list sized once (it is the result's
-      // list when every echo sent has its reply); no list of keys (they follow from `reserved`).
-      const run: RunState = {
-        rtts: new Array(opts.count),
-        lastArrivalMono: 0,
-        answered: 0,
-        errored: 0,
-        sent: 0,
-        sending: true,
-        deadline,
-        signal,
-        cookieHigh: 0,
-        cookieLow: 0,
-        cookieLength: 0,
-      };
-      let failure: EchoRunResult["failure"];
-      const reserved = reserver.reserve(opts.count);
-      if (reserved < 0) {
-        return {
-          sent: 0,
-          rttsSeconds: [],
-          failure: { reason: "error", detail: "no free ICMP sequence" },
-        };
-      }
-      const identifier = Math.floor(reserved / 65536);
-      const cookieLength = Math.min(COOKIE_BYTES, opts.size);
-      setCookie(run, random(cookieViews[cookieLength]!), cookieLength);
-      socket.ensureCapacity(opts.size);
-      // Only a run of several echoes sleeps between them and listens for an abort meanwhile; a
-      // run waiting for its last replies is woken by the poll, which checks the signal (one
-      // listener and one controller fewer per one-echo run: 4 % of the CPU at 10,000 pings/s).
-      const done = opts.count > 1 ? new AbortController() : undefined;
-      const onAbort = done
-        ? () => {
-          done.abort();
-          run.wake?.();
-        }
-        : undefined;
-      if (onAbort) signal?.addEventListener("abort", onAbort, { once: true });
+    run(ip, opts, signal) {
+      if (opts.count !== 1) return runMany(ip, opts, signal);
       try {
-        for (let i = 0; i < opts.count && !closed && !signal?.aborted; i++) {
-          if (i > 0) {
-            const at = started + i * opts.intervalMs;
-            if (at >= deadline) break;
-            await clock.sleep(at - clock.now(), done!.signal).catch(() => {});
-            if (signal?.aborted || closed) break;
-          }
-          const sequence = (reserved + i) & 0xffff;
-          const key = keyed ? identifier * 65536 + sequence : sequence;
-          if (pending.has(key)) continue; // a foreign run took it meanwhile: skip, not cross
-          const packet = buildFor(run, identifier, sequence, opts.size);
-          const entry: Pending = {
-            source,
-            addr,
-            sentNs: 0,
-            sentMono: clock.now(),
-            index: i,
-            run,
-          };
-          pending.set(key, entry);
-          let sent = socket.send(ip, packet, opts.ttl);
-          if ("errno" in sent && socket.receiveErrors) {
-            // With IP_RECVERR an ICMP error about another request also sets the socket's
-            // pending error, which the next send returns: read the queue (that clears it,
-            // and hands each error to its run), then send once more. A local error about
-            // this send (EMSGSIZE past the path MTU) carries the MTU: keep it for the detail.
-            let local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno);
-            sent = socket.send(ip, packet, opts.ttl);
-            if ("errno" in sent) {
-              local = dispatchErrors().find((e) => e.errno === (sent as { errno: number }).errno) ??
-                local;
-            }
-            if ("errno" in sent && local) failure ??= icmpErrorOutcome(local);
-          }
-          if ("errno" in sent) {
-            pending.delete(key);
-            failure ??= {
-              reason: errnoReason(sent.errno),
-              detail: `sendto failed: errno ${sent.errno}`,
-            };
-            continue;
-          }
-          entry.sentNs = sent.sentNs;
-          run.firstSentMono ??= entry.sentMono;
-          run.sent++;
-          // While the poll runs (requests in flight), it reads the replies of every echo sent
-          // since its last turn in one drain: one recvmmsg per poll, not one per echo. The RTT
-          // is the kernel's receive stamp, so reading later does not change it. Otherwise
-          // (the first echo of a quiet spell) loopback replies are already queued: drain now;
-          // errors wait for the poll (one syscall fewer per request).
-          if (!polling) {
-            dispatch(false);
-            void poll();
-          }
-        }
-        run.sending = false;
-        if (!settled(run) && !signal?.aborted) {
-          if (deadline > clock.now()) {
-            // Woken by the reply that completes it, by the poll at the deadline, or by an abort.
-            await new Promise<void>((resolve) => {
-              run.wake = resolve;
-              waiting.add(run);
-              void poll();
-            });
-            waiting.delete(run);
-            run.wake = undefined;
-          }
-          if (run.answered + run.errored < run.sent) dispatch();
-        }
-      } finally {
-        if (onAbort) signal?.removeEventListener("abort", onAbort);
-        for (let i = 0; i < opts.count; i++) {
-          const sequence = (reserved + i) & 0xffff;
-          const key = keyed ? identifier * 65536 + sequence : sequence;
-          if (pending.get(key)?.run === run) pending.delete(key);
-        }
+        return runOne(ip, opts, signal);
+      } catch (e) {
+        return Promise.reject(e);
       }
-      // Every echo answered: the list as it is (one echo per run is the common case).
-      const rttsSeconds = run.answered === opts.count
-        ? run.rtts as number[]
-        : run.rtts.filter((r): r is number => r !== undefined);
-      // Every reply in: the run ended when the last one reached the host (its kernel stamp), not
-      // when a poll got round to reading it; otherwise it ended at the deadline (now).
-      const endMono = run.sent > 0 && run.answered + run.errored >= run.sent
-        ? run.lastArrivalMono
-        : clock.now();
-      return {
-        sent: run.sent,
-        rttsSeconds,
-        failure: run.sent === 0 ? failure : run.answered === 0 ? run.error : undefined,
-        firstSentMono: run.firstSentMono,
-        endMono,
-        hopLimit: run.hopLimit,
-      };
     },
     close() {
       if (closed) return;

@@ -10,7 +10,8 @@ import { type EchoReplyFields, type IgnoreReason, parseEchoReply } from "./echo_
 import type { IcmpSocket, PacketView } from "./ffi_socket.ts";
 import { icmpErrorOutcome, type SocketError } from "../socket/icmp_error.ts";
 import { matchEchoError } from "./echo_error.ts";
-import { cookieMatches, type Pending, settled } from "./echo_run_state.ts";
+import { cookieMatches, type Destination, type Pending, settled } from "./echo_run_state.ts";
+import { sameBytes } from "./address_chunks.ts";
 
 /**
  * Most packets one drain reads (64 `recvmmsg` batches). A raw socket sees every echo reply on
@@ -49,7 +50,7 @@ export function createEchoDispatch(deps: EchoDispatchDeps): EchoDispatch {
     for (const e of socket.receiveErrors?.() ?? []) {
       const key = matchEchoError(e, family, keyed);
       const entry = key === undefined ? undefined : pending.get(key);
-      if (!entry || (e.destination !== undefined && e.destination !== entry.source)) {
+      if (!entry || (e.destination !== undefined && e.destination !== entry.dest.source)) {
         if (e.origin === "local") unmatched.push(e);
         else onIgnored("foreign");
         continue;
@@ -69,11 +70,9 @@ export function createEchoDispatch(deps: EchoDispatchDeps): EchoDispatch {
   };
 
   const fields: EchoReplyFields = { identifier: 0, sequence: 0, payloadOffset: 0, hopLimit: -1 };
-  const sameSource = (p: PacketView, addr: Uint8Array) => {
-    if (p.nameFamily !== family) return false;
-    for (let i = 0; i < addr.length; i++) if (p.name[p.nameOffset + i] !== addr[i]) return false;
-    return true;
-  };
+  const width = family === 4 ? 4 : 16;
+  const sameSource = (p: PacketView, d: Destination) =>
+    p.nameFamily === family && sameBytes(p.name, p.nameOffset, d.bytes, d.at, width);
   const visit = (p: PacketView) => {
     const why = parseEchoReply(p.data, p.offset, p.length, family, withIpHeader, fields);
     if (why !== undefined) {
@@ -89,7 +88,7 @@ export function createEchoDispatch(deps: EchoDispatchDeps): EchoDispatch {
     const run = entry.run;
     const payload = fields.payloadOffset;
     if (
-      !sameSource(p, entry.addr) ||
+      !sameSource(p, entry.dest) ||
       !cookieMatches(run, p.data, payload, p.offset + p.length - payload)
     ) {
       onIgnored("mismatch");

@@ -3,6 +3,7 @@
  * its reply, and the per-run cookie kept as two numbers (no buffer per run). Pure.
  */
 import type { FailureReason } from "../types.ts";
+import type { EchoRunResult } from "./types.ts";
 
 /** One run of `count` echoes to one address. */
 export interface RunState {
@@ -30,12 +31,19 @@ export interface RunState {
   cookieLength: number;
 }
 
+/** A destination of a channel, made once per address and shared by its requests. */
+export interface Destination {
+  /** The target's canonical address text: an ICMP error must name it. */
+  readonly source: string;
+  /** The target's address bytes (4 or 16) at `bytes[at..]`, a chunk shared by many. */
+  readonly bytes: Uint8Array;
+  readonly at: number;
+}
+
 /** One request waiting for its reply. */
 export interface Pending {
-  /** The target's canonical address text: an ICMP error must name it. */
-  source: string;
-  /** The target's address bytes (4 or 16): a reply must come from there. */
-  addr: Uint8Array;
+  /** Where it went: a reply must come from there, an ICMP error must name it. */
+  dest: Destination;
   sentNs: number;
   sentMono: number;
   index: number;
@@ -89,4 +97,59 @@ export function setCookie(run: RunState, bytes: Uint8Array, length: number): voi
   run.cookieHigh = high;
   run.cookieLow = low;
   run.cookieLength = length;
+}
+
+/** A fresh run of `count` echoes that gives up at `deadline` (monotonic ms). */
+export function newRun(count: number, deadline: number, signal?: AbortSignal): RunState {
+  return {
+    rtts: new Array(count),
+    lastArrivalMono: 0,
+    answered: 0,
+    errored: 0,
+    sent: 0,
+    sending: true,
+    deadline,
+    signal,
+    cookieHigh: 0,
+    cookieLow: 0,
+    cookieLength: 0,
+  };
+}
+
+/** The result of a run that found no free key. */
+export function noSequence(): EchoRunResult {
+  return {
+    sent: 0,
+    rttsSeconds: [],
+    failure: { reason: "error", detail: "no free ICMP sequence" },
+  };
+}
+
+/**
+ * The result of a finished run of `count` echoes: `failure` (a send's) counts when nothing was
+ * sent, the first ICMP error when nothing answered.
+ */
+export function runResult(
+  run: RunState,
+  count: number,
+  failure: EchoRunResult["failure"],
+  nowMono: number,
+): EchoRunResult {
+  // Every echo answered: the list as it is (one echo per run is the common case).
+  const rttsSeconds = run.answered === count
+    ? run.rtts as number[]
+    : run.rtts.filter((r): r is number => r !== undefined);
+  // Every reply in: the run ended when the last one reached the host (its kernel stamp), not
+  // when a poll got round to reading it; otherwise it ended at the deadline (now).
+  const endMono = run.sent > 0 && run.answered + run.errored >= run.sent
+    ? run.lastArrivalMono
+    : nowMono;
+  return {
+    sent: run.sent,
+    rttsSeconds,
+    failure: run.sent === 0 ? failure : run.answered === 0 ? run.error : undefined,
+    firstSentMono: run.firstSentMono,
+    endMono,
+    hopLimit: run.hopLimit,
+  };
 }

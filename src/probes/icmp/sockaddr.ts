@@ -61,18 +61,22 @@ export function canonicalIp(ip: string, family: 4 | 6): string {
   return ipText(ipBytes(ip, family));
 }
 
+/** Bytes of the socket address of a family: 16 (`sockaddr_in`) or 28 (`sockaddr_in6`). */
+export function sockaddrLength(family: 4 | 6): number {
+  return family === 4 ? 16 : SOCKADDR_MAX;
+}
+
+/** Writes a socket address with port 0 into `out[at..]` (zeroed: only family and address set). */
+export function writeSockaddr(ip: string, family: 4 | 6, out: Uint8Array, at = 0): void {
+  const addr = ipBytes(ip, family);
+  out[at] = family === 4 ? 2 : 10; // AF_INET / AF_INET6, little-endian u16
+  out.set(addr, at + (family === 4 ? 4 : 8));
+}
+
 /** Encodes a socket address with port 0 (ICMP has no ports). */
 export function encodeSockaddr(ip: string, family: 4 | 6): Uint8Array {
-  const addr = ipBytes(ip, family);
-  if (family === 4) {
-    const sa = new Uint8Array(16);
-    sa[0] = 2; // AF_INET, little-endian u16
-    sa.set(addr, 4);
-    return sa;
-  }
-  const sa = new Uint8Array(28);
-  sa[0] = 10; // AF_INET6
-  sa.set(addr, 8);
+  const sa = new Uint8Array(sockaddrLength(family));
+  writeSockaddr(ip, family, sa);
   return sa;
 }
 

@@ -197,3 +197,29 @@ Deno.test("createEchoChannel() ends a run waiting for its reply as soon as its s
   assert.ok(tookMs < 2_000, `${tookMs} ms`);
   assert.equal(channel.inFlight(), 0);
 });
+
+Deno.test("createEchoChannel() close() ends a one-echo run waiting for its reply, as loss", async () => {
+  const socket = fakeIcmpSocket(4, "dgram", () => []);
+  const channel = createEchoChannel(socket);
+  const run = channel.run("127.0.0.1", { ...opts, count: 1, timeoutMs: 5_000 });
+  setTimeout(() => channel.close(), 10);
+  const r = await run;
+  assert.equal(r.sent, 1);
+  assert.deepEqual(r.rttsSeconds, []);
+  assert.equal(r.failure, undefined);
+  assert.equal(channel.inFlight(), 0);
+});
+
+Deno.test("createEchoChannel() runs of 0 and 1 echoes, and a bad address rejects", async () => {
+  const socket = fakeIcmpSocket(4, "dgram", (s) => [replyTo(s)]);
+  const channel = createEchoChannel(socket);
+  const none = await channel.run("127.0.0.1", { ...opts, count: 0 });
+  assert.equal(none.sent, 0);
+  assert.deepEqual(none.rttsSeconds, []);
+  const one = await channel.run("127.0.0.1", { ...opts, count: 1 });
+  assert.equal(one.sent, 1);
+  assert.equal(one.rttsSeconds.length, 1);
+  await assert.rejects(channel.run("127.0.0.300", { ...opts, count: 1 }), SyntaxError);
+  channel.close();
+  assert.equal(channel.inFlight(), 0);
+});

@@ -4,6 +4,8 @@ import {
   decodeSockaddr,
   encodeSockaddr,
   ipBytes,
+  sockaddrLength,
+  writeSockaddr,
 } from "../../../src/probes/icmp/sockaddr.ts";
 
 Deno.test("ipBytes() parses IPv4 and the IPv6 forms", () => {
@@ -43,4 +45,17 @@ Deno.test("encodeSockaddr() and decodeSockaddr() round-trip both families", () =
   assert.equal(decodeSockaddr(v6, 28), "0:0:0:0:0:0:0:1");
   assert.equal(decodeSockaddr(v6, 10), undefined);
   assert.equal(decodeSockaddr(new Uint8Array(28), 28), undefined);
+});
+
+Deno.test("writeSockaddr() writes family and address at an offset, leaving the rest", () => {
+  const out = new Uint8Array(40).fill(0);
+  writeSockaddr("10.1.2.3", 4, out, 4);
+  assert.deepEqual([...out.subarray(4, 20)], [2, 0, 0, 0, 10, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(sockaddrLength(4), 16);
+  assert.equal(sockaddrLength(6), 28);
+  const v6 = new Uint8Array(28);
+  writeSockaddr("::2", 6, v6);
+  assert.deepEqual([...v6], [...encodeSockaddr("::2", 6)]);
+  assert.equal(v6[0], 10);
+  assert.equal(v6[23], 2);
 });
