@@ -9,7 +9,10 @@ import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { type HistogramRows, HistogramSlab } from "./histogram_slab.ts";
-import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
+import { familiesOf, jobLabels } from "../results/probe_samples.ts";
+import { copyState, countResult, type JobSnapshot, type JobState } from "./job_state.ts";
+
+export { countResult };
 
 /**
  * Lines per piece of {@linkcode ProbeMetrics.chunks}: ~25 KB, below V8's large-object size and
@@ -37,23 +40,6 @@ export const ICMP_RTT_BUCKETS = [
   1,
 ];
 
-interface JobState {
-  labels: string;
-  labelsRef: Readonly<Record<string, string>>;
-  last: ResultRecord;
-  /** The job's row in the duration histograms. */
-  duration: number;
-  /**
-   * Runs by result as `[result, n, result, n, …]` in first-seen order: a job sees one or two
-   * results, and a Map of one entry costs ~600 B (6 MB at 10,000 jobs, copied on every scrape).
-   */
-  results: (string | number)[];
-  icmpSent: number;
-  icmpReceived: number;
-  /** The job's row in the ICMP RTT histograms, -1 before its first ICMP record. */
-  icmpRtt: number;
-}
-
 /** The live metrics sink; `render()` is called on every scrape. */
 export interface ProbeMetrics extends Sink {
   render(): string;
@@ -67,35 +53,6 @@ export interface ProbeMetrics extends Sink {
   /** {@linkcode ProbeMetrics.retain} as steps (a `yield` every few hundred jobs). */
   retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   readonly series: number;
-}
-
-/** Adds one run of `result` to a job's `[result, n, …]` list. */
-export function countResult(results: (string | number)[], result: string): void {
-  for (let i = 0; i < results.length; i += 2) {
-    if (results[i] === result) {
-      results[i + 1] = (results[i + 1] as number) + 1;
-      return;
-    }
-  }
-  results.push(result, 1);
-}
-
-/** A job's figures at one moment, with blackbox_exporter's samples of its last record. */
-interface JobSnapshot extends JobState {
-  /**
-   * Made per scrape, not kept per job: kept, they lived a whole interval (~600 B per job, 6 MB at
-   * 10,000 ICMP targets) and were replaced every run, old-generation garbage each time.
-   */
-  samples: ProbeSample[];
-}
-
-/** A job's figures at one moment. */
-function copyState(s: JobState): JobSnapshot {
-  return {
-    ...s,
-    samples: probeSamples(s.last),
-    results: s.results.slice(),
-  };
 }
 
 /** Creates the live metrics sink with the configured duration buckets. */
