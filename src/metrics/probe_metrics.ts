@@ -53,6 +53,8 @@ export interface ProbeMetrics extends Sink {
   /** {@linkcode ProbeMetrics.retain} as steps (a `yield` every few hundred jobs). */
   retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   readonly series: number;
+  /** Rows allocated in the histogram slabs, in use or not (they shrink after a reload). */
+  readonly histogramRows: number;
 }
 
 /** Creates the live metrics sink with the configured duration buckets. */
@@ -61,8 +63,11 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
   const bucketLes = buckets.map(formatValue);
   const icmpLes = ICMP_RTT_BUCKETS.map(formatValue);
   const jobs = new Map<string, JobState>();
-  const durations = new HistogramSlab(buckets);
-  const icmpRtts = new HistogramSlab(ICMP_RTT_BUCKETS);
+  // Compaction (after a reload) moves rows; the job holding one is told its new slot.
+  const durations = new HistogramSlab<JobState>(buckets, { moved: (s, i) => (s.duration = i) });
+  const icmpRtts = new HistogramSlab<JobState>(ICMP_RTT_BUCKETS, {
+    moved: (s, i) => (s.icmpRtt = i),
+  });
   const drop = (s: JobState) => {
     durations.release(s.duration);
     if (s.icmpRtt >= 0) icmpRtts.release(s.icmpRtt);
@@ -88,12 +93,13 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
               labels,
               labelsRef: r.labels,
               last: r,
-              duration: durations.alloc(),
+              duration: -1,
               results: [],
               icmpSent: 0,
               icmpReceived: 0,
               icmpRtt: -1,
             };
+            s.duration = durations.alloc(s);
             jobs.set(key, s);
           }
           s.labelsRef = r.labels;
@@ -105,7 +111,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         if (r.icmp) {
           s.icmpSent += r.icmp.sent;
           s.icmpReceived += r.icmp.received;
-          if (s.icmpRtt < 0) s.icmpRtt = icmpRtts.alloc();
+          if (s.icmpRtt < 0) s.icmpRtt = icmpRtts.alloc(s);
           for (const rtt of r.icmp.rttsSeconds) icmpRtts.observe(s.icmpRtt, rtt);
         }
       }
@@ -119,9 +125,15 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         drop(jobs.get(k)!);
         jobs.delete(k);
       }
+      // Rows of the jobs that left: the histograms shrink when few rows are left in use.
+      yield* durations.compactSteps();
+      yield* icmpRtts.compactSteps();
     },
     get series() {
       return jobs.size;
+    },
+    get histogramRows() {
+      return durations.capacity + icmpRtts.capacity;
     },
     render() {
       let text = "";
