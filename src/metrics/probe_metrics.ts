@@ -9,7 +9,10 @@ import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { type HistogramRows, HistogramSlab } from "./histogram_slab.ts";
-import { familiesOf, jobLabels, type ProbeSample, probeSamples } from "../results/probe_samples.ts";
+import { familiesOf, jobLabels } from "../results/probe_samples.ts";
+import { copyState, countResult, type JobSnapshot, type JobState } from "./job_state.ts";
+
+export { countResult };
 
 /**
  * Lines per piece of {@linkcode ProbeMetrics.chunks}: ~25 KB, below V8's large-object size and
@@ -37,23 +40,6 @@ export const ICMP_RTT_BUCKETS = [
   1,
 ];
 
-interface JobState {
-  labels: string;
-  labelsRef: Readonly<Record<string, string>>;
-  last: ResultRecord;
-  /** The job's row in the duration histograms. */
-  duration: number;
-  /**
-   * Runs by result as `[result, n, result, n, …]` in first-seen order: a job sees one or two
-   * results, and a Map of one entry costs ~600 B (6 MB at 10,000 jobs, copied on every scrape).
-   */
-  results: (string | number)[];
-  icmpSent: number;
-  icmpReceived: number;
-  /** The job's row in the ICMP RTT histograms, -1 before its first ICMP record. */
-  icmpRtt: number;
-}
-
 /** The live metrics sink; `render()` is called on every scrape. */
 export interface ProbeMetrics extends Sink {
   render(): string;
@@ -67,35 +53,8 @@ export interface ProbeMetrics extends Sink {
   /** {@linkcode ProbeMetrics.retain} as steps (a `yield` every few hundred jobs). */
   retainSteps(keys: Pick<ReadonlySet<string>, "has">): Steps<void>;
   readonly series: number;
-}
-
-/** Adds one run of `result` to a job's `[result, n, …]` list. */
-export function countResult(results: (string | number)[], result: string): void {
-  for (let i = 0; i < results.length; i += 2) {
-    if (results[i] === result) {
-      results[i + 1] = (results[i + 1] as number) + 1;
-      return;
-    }
-  }
-  results.push(result, 1);
-}
-
-/** A job's figures at one moment, with blackbox_exporter's samples of its last record. */
-interface JobSnapshot extends JobState {
-  /**
-   * Made per scrape, not kept per job: kept, they lived a whole interval (~600 B per job, 6 MB at
-   * 10,000 ICMP targets) and were replaced every run, old-generation garbage each time.
-   */
-  samples: ProbeSample[];
-}
-
-/** A job's figures at one moment. */
-function copyState(s: JobState): JobSnapshot {
-  return {
-    ...s,
-    samples: probeSamples(s.last),
-    results: s.results.slice(),
-  };
+  /** Rows allocated in the histogram slabs, in use or not (they shrink after a reload). */
+  readonly histogramRows: number;
 }
 
 /** Creates the live metrics sink with the configured duration buckets. */
@@ -104,8 +63,11 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
   const bucketLes = buckets.map(formatValue);
   const icmpLes = ICMP_RTT_BUCKETS.map(formatValue);
   const jobs = new Map<string, JobState>();
-  const durations = new HistogramSlab(buckets);
-  const icmpRtts = new HistogramSlab(ICMP_RTT_BUCKETS);
+  // Compaction (after a reload) moves rows; the job holding one is told its new slot.
+  const durations = new HistogramSlab<JobState>(buckets, { moved: (s, i) => (s.duration = i) });
+  const icmpRtts = new HistogramSlab<JobState>(ICMP_RTT_BUCKETS, {
+    moved: (s, i) => (s.icmpRtt = i),
+  });
   const drop = (s: JobState) => {
     durations.release(s.duration);
     if (s.icmpRtt >= 0) icmpRtts.release(s.icmpRtt);
@@ -131,12 +93,13 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
               labels,
               labelsRef: r.labels,
               last: r,
-              duration: durations.alloc(),
+              duration: -1,
               results: [],
               icmpSent: 0,
               icmpReceived: 0,
               icmpRtt: -1,
             };
+            s.duration = durations.alloc(s);
             jobs.set(key, s);
           }
           s.labelsRef = r.labels;
@@ -148,7 +111,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         if (r.icmp) {
           s.icmpSent += r.icmp.sent;
           s.icmpReceived += r.icmp.received;
-          if (s.icmpRtt < 0) s.icmpRtt = icmpRtts.alloc();
+          if (s.icmpRtt < 0) s.icmpRtt = icmpRtts.alloc(s);
           for (const rtt of r.icmp.rttsSeconds) icmpRtts.observe(s.icmpRtt, rtt);
         }
       }
@@ -162,9 +125,15 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         drop(jobs.get(k)!);
         jobs.delete(k);
       }
+      // Rows of the jobs that left: the histograms shrink when few rows are left in use.
+      yield* durations.compactSteps();
+      yield* icmpRtts.compactSteps();
     },
     get series() {
       return jobs.size;
+    },
+    get histogramRows() {
+      return durations.capacity + icmpRtts.capacity;
     },
     render() {
       let text = "";
