@@ -1,136 +1,122 @@
 /** @module A binary min-heap keyed by time: the scheduler's one timer structure. */
-import { STEP_ITEMS, type Steps } from "../base/slices.ts";
 
-/** An item with a due time. */
+/** An item with a due time and its place in the heap (-1 when in none). */
 export interface Timed {
   due: number;
+  /** Index in the heap's array, kept by the heap; -1 (or unset) when the item is in no heap. */
+  slot: number;
 }
 
 /**
- * Min-heap on `due`. Removal is lazy: callers mark items dead and skip them on pop. Items are
- * distinct objects (one pushed twice would be told apart from nothing by a sliced retain).
+ * Min-heap on `due` that knows where each item is (its `slot`): an item is in it at most once,
+ * moves when its due time changes ({@linkcode TimerHeap.update}) and leaves at once
+ * ({@linkcode TimerHeap.remove}), in O(log n). So the scheduler keeps one heap item per job (the
+ * job's own entry, no event object per tick) and nothing stale: no lazy removal to clean up after
+ * a reload removed most jobs, and no set of items popped during a cleanup.
+ *
+ * @example
+ * ```ts
+ * import { TimerHeap } from "./heap.ts";
+ * const h = new TimerHeap<{ due: number; slot: number }>();
+ * const a = { due: 5, slot: -1 }, b = { due: 3, slot: -1 };
+ * h.push(a);
+ * h.push(b);
+ * a.due = 1;
+ * h.update(a);
+ * if (h.pop() !== a || h.peek() !== b) throw new Error();
+ * ```
  */
 export class TimerHeap<T extends Timed> {
   #items: T[] = [];
-  /** While {@linkcode TimerHeap.retainSteps} runs: the items pushed and popped since it began. */
-  #during: { pushed: T[]; popped: Set<T> } | undefined;
-  /** Popped during the last sliced retain but still in the heap it built: dropped when on top. */
-  #ghosts: Set<T> | undefined;
 
-  /** Items held (after a sliced retain, possibly a few popped during it, until they surface). */
+  /** Items held. */
   get size(): number {
     return this.#items.length;
   }
 
   peek(): T | undefined {
-    if (this.#ghosts) this.#dropGhosts();
     return this.#items[0];
   }
 
+  /** True when `item` is in this heap. */
+  has(item: T): boolean {
+    return item.slot >= 0 && this.#items[item.slot] === item;
+  }
+
+  /** Adds `item` (one not in the heap; one already in it is moved to its `due`). */
   push(item: T): void {
-    this.#during?.pushed.push(item);
-    siftUp(this.#items, item);
+    if (this.has(item)) return this.update(item);
+    item.slot = this.#items.length;
+    this.#items.push(item);
+    this.#up(item.slot);
   }
 
   pop(): T | undefined {
-    if (this.#ghosts) this.#dropGhosts();
-    const top = this.#take();
-    if (top !== undefined) this.#during?.popped.add(top);
+    const top = this.#items[0];
+    if (top !== undefined) this.#removeAt(0);
     return top;
   }
 
-  /**
-   * Keeps only the items `keep` accepts: one filter pass and a bottom-up rebuild, O(n) (1,000,000
-   * items ~25 ms), where popping every item and pushing the live ones back is O(n log n) (~10×
-   * that), too long to hold the event loop after a reload removed most jobs.
-   */
-  retain(keep: (item: T) => boolean): void {
-    if (this.#during) throw new Error("Cannot retain: a sliced retain is running");
-    const a = this.#items.filter(keep);
-    for (let i = (a.length >> 1) - 1; i >= 0; i--) siftDown(a, i, a[i]!);
-    this.#items = a;
-    this.#ghosts = undefined;
+  /** Moves `item` to its place after its `due` changed; adds it when it is not in the heap. */
+  update(item: T): void {
+    if (!this.has(item)) return this.push(item);
+    this.#down(this.#up(item.slot));
   }
 
-  /**
-   * {@linkcode TimerHeap.retain} as steps (a `yield` every few hundred items), the heap whole and
-   * in use between them: 2,000,000 items took ~200 ms in one call. It filters a copy and rebuilds
-   * it bottom-up while `push` and `pop` go on on the live heap; at the end the copy replaces the
-   * heap, with the items pushed meanwhile that `keep` accepts and without those popped meanwhile (which come out of
-   * no later `pop` or `peek`). Ended early (an abort), the heap is left as it was.
-   */
-  *retainSteps(keep: (item: T) => boolean): Steps<void> {
-    if (this.#during) throw new Error("Cannot retain: a sliced retain is running");
-    // One copy (a memcpy, ~10 ms for 2,000,000): the live heap's items move as it is used.
-    const copy = this.#items.slice();
-    // The ghosts left by the last sliced retain, as they are now (they leave the set as they
-    // surface, and one surfacing meanwhile is still in the copy).
-    const old = this.#ghosts && new Set(this.#ghosts);
-    const { pushed, popped } = this.#during = { pushed: [] as T[], popped: new Set<T>() };
-    try {
-      const a: T[] = [];
-      for (let i = 0; i < copy.length; i++) {
-        const item = copy[i]!;
-        if (!popped.has(item) && !old?.has(item) && keep(item)) a.push(item);
-        if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
-      }
-      for (let i = (a.length >> 1) - 1, n = 0; i >= 0; i--) {
-        siftDown(a, i, a[i]!);
-        if (++n % STEP_ITEMS === 0) yield;
-      }
-      for (const item of pushed) if (!popped.has(item) && keep(item)) siftUp(a, item);
-      this.#items = a;
-      // Popped after the filter passed them: in `a`, to be dropped when they come to the top.
-      this.#ghosts = popped.size > 0 ? popped : undefined;
-    } finally {
-      this.#during = undefined;
-    }
+  /** Takes `item` out (nothing when it is not in the heap). */
+  remove(item: T): void {
+    if (this.has(item)) this.#removeAt(item.slot);
   }
 
   clear(): void {
+    for (const item of this.#items) item.slot = -1;
     this.#items = [];
-    this.#ghosts = undefined;
   }
 
-  /** Takes the ghosts on top off; the set goes once empty (or at the next retain or clear). */
-  #dropGhosts(): void {
-    const ghosts = this.#ghosts!;
-    while (this.#items.length > 0 && ghosts.has(this.#items[0]!)) ghosts.delete(this.#take()!);
-    if (ghosts.size === 0) this.#ghosts = undefined;
-  }
-
-  #take(): T | undefined {
+  #removeAt(i: number): void {
     const a = this.#items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) siftDown(a, 0, last);
-    return top;
+    const gone = a[i]!;
+    const last = a.pop()!;
+    gone.slot = -1;
+    if (last === gone) return;
+    a[i] = last;
+    last.slot = i;
+    this.#down(this.#up(i));
   }
-}
 
-/** Places `item` at the end of `a` and moves it up to its place. */
-function siftUp<T extends Timed>(a: T[], item: T): void {
-  a.push(item);
-  let i = a.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (a[p]!.due <= item.due) break;
-    a[i] = a[p]!;
-    i = p;
+  /** Moves the item at `i` up to its place; returns where it ended. */
+  #up(i: number): number {
+    const a = this.#items;
+    const item = a[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = a[p]!;
+      if (parent.due <= item.due) break;
+      a[i] = parent;
+      parent.slot = i;
+      i = p;
+    }
+    a[i] = item;
+    item.slot = i;
+    return i;
   }
-  a[i] = item;
-}
 
-/** Places `item` at `i` or below, moving smaller children up. */
-function siftDown<T extends Timed>(a: T[], i: number, item: T): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= a.length) break;
-    const r = l + 1;
-    const c = r < a.length && a[r]!.due < a[l]!.due ? r : l;
-    if (a[c]!.due >= item.due) break;
-    a[i] = a[c]!;
-    i = c;
+  /** Moves the item at `i` down to its place, smaller children up. */
+  #down(i: number): void {
+    const a = this.#items;
+    const item = a[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && a[r]!.due < a[l]!.due ? r : l;
+      const child = a[c]!;
+      if (child.due >= item.due) break;
+      a[i] = child;
+      child.slot = i;
+      i = c;
+    }
+    a[i] = item;
+    item.slot = i;
   }
-  a[i] = item;
 }

@@ -8,6 +8,7 @@ import { type Address, parseAddress } from "../net/address.ts";
 import { httpTarget, looksLikeUrl } from "../net/target_url.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { jobKey } from "../base/job_key.ts";
+import { BuiltJob } from "./built_job.ts";
 
 /** One scheduled (target, probe module) pair, as a probe of type `T` sees it. */
 export interface ProbeJob<T extends ProbeType = ProbeType> {
@@ -75,18 +76,6 @@ interface LabelShare {
   /** `probe\nport` of {@linkcode LabelShare.version}, "" before the first. */
   versionKey: string;
   version: string;
-}
-
-function probeJob(
-  target: string,
-  host: string,
-  port: number | undefined,
-  probe: string,
-  module: ProbeModule,
-  timeoutMs: number,
-  ipProtocol: ProbeJob["ipProtocol"],
-): ProbeJob {
-  return { target, host, port, probe, type: module.type, timeoutMs, ipProtocol, options: module };
 }
 
 /** The version text of a job: every setting that matters, in one JSON array. */
@@ -204,26 +193,27 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
         for (const ipProtocol of ["ip4", "ip6"] as const) {
           const labels = { ...share.labels, ip_version: ipProtocol === "ip4" ? "4" : "6" };
           const key = jobKey(probe, t.address);
-          jobs.push({
-            key: ipProtocol === "ip6" ? `${key}|ip6` : key,
-            job: probeJob(t.address, addr.host, jobPort, probe, module, timeoutMs, ipProtocol),
-            intervalMs,
-            jitter,
-            retries,
-            labels,
-            jobName,
-            version: versionText(moduleJson(probe, module), port, labels, jobName, {
+          const part = { target: t.address, host: addr.host, port: jobPort, probe, module };
+          jobs.push(
+            new BuiltJob({ ...part, timeoutMs, ipProtocol }, {
+              key: ipProtocol === "ip6" ? `${key}|ip6` : key,
               intervalMs,
               jitter,
               retries,
-              timeoutMs,
-            }, ipProtocol),
-          });
+              labels,
+              jobName,
+              version: versionText(moduleJson(probe, module), port, labels, jobName, {
+                intervalMs,
+                jitter,
+                retries,
+                timeoutMs,
+              }, ipProtocol),
+            }),
+          );
         }
         continue;
       }
       const { labels } = share;
-      const job = probeJob(t.address, addr.host, jobPort, probe, module, timeoutMs, protocol);
       const versionKey = `${probe}\n${port}`;
       if (share.versionKey !== versionKey) {
         share.versionKey = versionKey;
@@ -232,18 +222,30 @@ export function* buildJobSteps(targets: readonly Target[], config: Config): Step
           jitter,
           retries,
           timeoutMs,
-        }, job.ipProtocol);
+        }, protocol);
       }
-      jobs.push({
-        key: jobKey(probe, t.address),
-        job,
-        intervalMs,
-        jitter,
-        retries,
-        labels,
-        jobName,
-        version: share.version,
-      });
+      jobs.push(
+        new BuiltJob(
+          {
+            target: t.address,
+            host: addr.host,
+            port: jobPort,
+            probe,
+            module,
+            timeoutMs,
+            ipProtocol: protocol,
+          },
+          {
+            key: jobKey(probe, t.address),
+            intervalMs,
+            jitter,
+            retries,
+            labels,
+            jobName,
+            version: share.version,
+          },
+        ),
+      );
     }
   }
   return { jobs, rejected };

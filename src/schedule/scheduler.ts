@@ -87,29 +87,33 @@ export interface SchedulerOptions {
   hooks?: SchedulerHooks;
 }
 
+/**
+ * One scheduled job, and its one place in the timer heap: the next tick, or the delayed start of
+ * a run the rate limits held back (then `tick` is the tick after it). No event object per tick:
+ * one object per job for the collector to go through (200,000 jobs: 200,000 fewer, ~56 B each).
+ */
 interface Entry {
   spec: JobSpec;
-  phase: number;
   state: "idle" | "pending" | "running";
-  gen: number;
   removed: boolean;
   /** The last update that listed this job: one that did not is removed at its end. */
   seen: number;
   /** The run in flight, while state is "running". */
   run?: Promise<void>;
-}
-
-interface Event {
+  /** When it next fires (the heap's key), a whole ms. */
   due: number;
-  entry: Entry;
-  gen: number;
-  kind: "tick" | "start";
+  /** Its index in the heap (kept by the heap). */
+  slot: number;
+  /** True while `due` is a delayed start, not a tick. */
+  starting: boolean;
+  /** The tick after a delayed start (meaningful while `starting`). */
+  tick: number;
 }
 
 /** Creates a scheduler; nothing fires until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock, pool, hooks = {} } = options;
-  const heap = new TimerHeap<Event>();
+  const heap = new TimerHeap<Entry>();
   // Sharded: 2,000,000 jobs in one Map grow it by rehashing ~1,000,000 entries in one call.
   const entries = new ShardedMap<Entry>();
   const global = createTokenBucket(options.globalRate);
@@ -123,8 +127,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const firstDue = (phase: number, interval: number, now: number) =>
     phase + Math.ceil((now - phase) / interval) * interval;
 
+  /** Puts the job's next tick at `due` (in place of whatever it waited for). */
   const plan = (entry: Entry, due: number) => {
-    heap.push({ due, entry, gen: entry.gen, kind: "tick" });
+    entry.due = due;
+    entry.starting = false;
+    heap.update(entry);
   };
 
   const dispatch = (entry: Entry, plannedAt: number) => {
@@ -157,12 +164,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return b;
   };
 
-  const fire = (ev: Event, now: number) => {
-    const { entry } = ev;
-    if (entry.removed || ev.gen !== entry.gen) return;
-    if (ev.kind === "start") return dispatch(entry, ev.due);
+  /** The job's tick or delayed start, due at `entry.due`, fires at `now`. */
+  const fire = (entry: Entry, now: number) => {
+    const due = entry.due;
+    if (entry.starting) {
+      // The tick after it may already be due: the loop fires it next (an overrun then).
+      plan(entry, entry.tick);
+      return dispatch(entry, due);
+    }
     const interval = entry.spec.intervalMs;
-    let next = ev.due + interval;
+    let next = due + interval;
     while (next <= now) {
       hooks.skipped?.("missed");
       next += interval;
@@ -180,10 +191,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       hooks.delayed?.();
       entry.state = "pending";
       // Rounded up to a whole ms like every due time (see jitterPhase): never before the wait.
-      heap.push({ due: Math.ceil(now + wait), entry, gen: entry.gen, kind: "start" });
+      // The job's one heap place holds the start now, and the next tick waits behind it.
+      entry.tick = next;
+      entry.due = Math.ceil(now + wait);
+      entry.starting = true;
+      heap.update(entry);
       return;
     }
-    dispatch(entry, ev.due);
+    dispatch(entry, due);
   };
 
   const loop = async () => {
@@ -196,10 +211,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // event-loop turn per batch instead of per job (at 1,000 jobs/s they are ~1 ms apart).
       // A job still running or waiting fires on its time, not early, unless its window is no
       // more than the timer's own 1 ms granularity (see batch_window.ts).
-      const span = top ? batchWindow(top.entry.spec.intervalMs) : 0;
-      const early = span > 1 && top?.entry.state !== "idle" ? 0 : span;
+      const span = top ? batchWindow(top.spec.intervalMs) : 0;
+      const early = span > 1 && top?.state !== "idle" ? 0 : span;
       if (top && top.due <= now + early) {
-        heap.pop();
         fire(top, Math.max(now, top.due));
         // Thousands due at once (a big target list at start-up): give the event loop a turn
         // every SLICE_MS, as a long load does, instead of firing them all in one go.
@@ -248,9 +262,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const timing = old.spec.intervalMs !== spec.intervalMs || old.spec.jitter !== spec.jitter;
         old.spec = spec;
         if (timing) {
-          old.gen++;
-          old.phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
-          plan(old, firstDue(old.phase, spec.intervalMs, now));
+          // A start held back by the rate limits is dropped with the old timing: nothing was
+          // submitted, so the job is idle again (not pending forever).
+          if (old.starting) old.state = "idle";
+          const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
+          plan(old, firstDue(phase, spec.intervalMs, now));
         }
         continue;
       }
@@ -258,20 +274,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const phase = jitterPhase(spec.key, spec.intervalMs, spec.jitter);
       const entry: Entry = {
         spec,
-        phase,
         state: "idle",
-        gen: 0,
         removed: false,
         seen: update,
         run: undefined,
+        due: firstDue(phase, spec.intervalMs, now),
+        slot: -1,
+        starting: false,
+        tick: 0,
       };
       entries.set(spec.key, entry);
-      plan(entry, firstDue(phase, spec.intervalMs, now));
+      heap.push(entry);
     }
     for (const [key, entry] of entries) {
       if (step()) yield;
       if (entry.seen === update) continue;
       entry.removed = true;
+      heap.remove(entry);
       if (entry.run) ending.push(entry.run.catch(() => {}));
       entries.delete(key);
       summary.removed++;
@@ -282,11 +301,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const [host, bucket] of hosts) {
       if (step()) yield;
       if (bucket.full(now)) hosts.delete(host);
-    }
-    if (summary.removed > 0 && heap.size > 4 * entries.size + 1024) {
-      // In steps too (2,000,000 events: ~200 ms in one pass); the loop fires from the live heap
-      // meanwhile, and what it pushes and pops then is carried over (see TimerHeap.retainSteps).
-      yield* heap.retainSteps((ev) => !ev.entry.removed && ev.gen === ev.entry.gen);
     }
     wake?.abort();
     return summary;

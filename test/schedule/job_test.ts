@@ -171,3 +171,28 @@ targets:
     ["mtr_tcp|10.0.0.2:443", 443],
   ]);
 });
+
+Deno.test("buildJobs() makes each job definition its own probe job: one object, no cycle", () => {
+  const { jobs } = buildJobs(
+    [target("10.0.0.1:22", ["ssh"])],
+    parseConfig(
+      "probes:\n  ssh: {type: tcp, timeout: 2s}\n",
+      "c.yaml",
+    ),
+  );
+  const def = jobs[0]!;
+  assert.equal(def.job, def);
+  const { target: address, host, port, probe, type, timeoutMs, ipProtocol } = def.job;
+  assert.deepEqual([address, host, port, probe, type, timeoutMs, ipProtocol], [
+    "10.0.0.1:22",
+    "10.0.0.1",
+    22,
+    "ssh",
+    "tcp",
+    2000,
+    "auto",
+  ]);
+  assert.equal(def.job.options.type, "tcp");
+  // What /probe and the status page may serialise: no circular reference.
+  assert.equal(JSON.parse(JSON.stringify(def.job)).key, "ssh|10.0.0.1:22");
+});
