@@ -1,7 +1,8 @@
 /**
  * @module The pusher: reads the WAL from the push position, sends batches in order with up to
  * a few requests in flight (never two sharing a series), commits each acknowledged batch in order;
- * delivery with its retries is deliver.ts, health push_health.ts, metadata metadata_loop.ts.
+ * a batch of uncompacted records is regrouped by series first (regroup.ts); delivery with its
+ * retries is deliver.ts, health push_health.ts, metadata metadata_loop.ts.
  */
 import type { Registry } from "prom-client";
 import { logger } from "../log.ts";
@@ -17,6 +18,7 @@ import { createLabelAdder } from "./add_labels.ts";
 import { createPushHealth } from "./push_health.ts";
 import { createDeliver, type Delivery } from "./deliver.ts";
 import { sendMetadataLoop } from "./metadata_loop.ts";
+import { createRegrouper } from "./regroup.ts";
 
 /** Options of {@linkcode createPusher}. */
 export interface PusherOptions {
@@ -131,6 +133,8 @@ export function createPusher(options: PusherOptions): Pusher {
     });
     const window: (GatedBatch & { done: Promise<Delivery> })[] = [];
     const gate = createOrderGate();
+    // Regrouped as soon as read: while the request before it is in flight (regroup.ts).
+    const regrouper = createRegrouper();
     /**
      * A batch read but not sent: it shares a series with a request in flight, so it waits until
      * the window has drained. Requests in flight never share a series, so whatever order the
@@ -150,7 +154,7 @@ export function createPusher(options: PusherOptions): Pusher {
           if (!next) {
             const batch = await batcher.next();
             if (!batch) break;
-            next = { batch: withLabels(batch) };
+            next = { batch: withLabels(regrouper.regroup(batch)) };
           }
           if (window.length > 0 && gate.conflicts(window, next)) {
             held = next;
