@@ -1,8 +1,7 @@
 /**
  * @module The pusher: reads the WAL from the push position, sends batches in order with up to
  * a few requests in flight (never two sharing a series), commits each acknowledged batch in order;
- * a batch of uncompacted records is regrouped by series first (regroup.ts); delivery with its
- * retries is deliver.ts, health push_health.ts, metadata metadata_loop.ts.
+ * delivery with its retries is deliver.ts, health push_health.ts, metadata metadata_loop.ts.
  */
 import type { Registry } from "prom-client";
 import { logger } from "../log.ts";
@@ -18,7 +17,6 @@ import { createLabelAdder } from "./add_labels.ts";
 import { createPushHealth } from "./push_health.ts";
 import { createDeliver, type Delivery } from "./deliver.ts";
 import { sendMetadataLoop } from "./metadata_loop.ts";
-import { createRegrouper } from "./regroup.ts";
 
 /** Options of {@linkcode createPusher}. */
 export interface PusherOptions {
@@ -133,8 +131,6 @@ export function createPusher(options: PusherOptions): Pusher {
     });
     const window: (GatedBatch & { done: Promise<Delivery> })[] = [];
     const gate = createOrderGate();
-    // Regrouped as soon as read: while the request before it is in flight (regroup.ts).
-    const regrouper = createRegrouper();
     /**
      * A batch read but not sent: it shares a series with a request in flight, so it waits until
      * the window has drained. Requests in flight never share a series, so whatever order the
@@ -154,7 +150,7 @@ export function createPusher(options: PusherOptions): Pusher {
           if (!next) {
             const batch = await batcher.next();
             if (!batch) break;
-            next = { batch: withLabels(regrouper.regroup(batch)) };
+            next = { batch: withLabels(batch) };
           }
           if (window.length > 0 && gate.conflicts(window, next)) {
             held = next;

@@ -40,15 +40,8 @@ export class SeriesTable {
    * with {@linkcode insert}. `pool` holds the bytes of the ids so far.
    */
   find(pool: BytePool, body: Uint8Array, from: number, to: number): number {
-    // FNV-1a over 4-byte words (a quarter of the multiplications, each waiting on the one
-    // before), then the last bytes one by one; as an Int32 (#hash holds it so), also for no bytes.
-    let h = 0x811c9dc5 | 0;
-    let i = from;
-    for (; i + 4 <= to; i += 4) {
-      const w = body[i]! | (body[i + 1]! << 8) | (body[i + 2]! << 16) | (body[i + 3]! << 24);
-      h = Math.imul(h ^ w, 0x01000193);
-    }
-    for (; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
+    let h = 0x811c9dc5 | 0; // FNV-1a; as an Int32 (#hash holds it so), also for no bytes
+    for (let i = from; i < to; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
     const mask = this.#slots.length - 1;
     const n = to - from;
     for (let s = h & mask;; s = (s + 1) & mask) {
