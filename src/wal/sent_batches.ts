@@ -16,6 +16,7 @@ import { joinPath as join } from "../base/paths.ts";
 import { logger } from "../log.ts";
 import { crc32c } from "./crc32c.ts";
 import { readSmallFile } from "./position.ts";
+import { lowerBound, segmentEnd, type WalIndex } from "./wal_index.ts";
 
 /** The file of the one destination (or of an unnamed single one). */
 export const SENT_FILE = "push_sent";
@@ -65,8 +66,10 @@ export function parseSent(text: string): SentBatches | null {
 }
 
 /**
- * Reads `file` of `dir`: the batch ends above `position` (ascending; none when the file is
- * missing, damaged or anything but a small regular file).
+ * Reads `file` of `dir`: the batch boundaries above `position` (ascending; none when the file is
+ * missing, damaged or anything but a small regular file). `from` counts as one: the position on
+ * disk may lag it (a commit is saved while the next request leaves), and the batches between
+ * were acknowledged, so they must not be joined with the first one in flight.
  */
 export async function readSentStops(
   dir: string,
@@ -85,7 +88,20 @@ export async function readSentStops(
     log.warn("Ignoring the WAL file {file}: it does not parse", { file });
     return [];
   }
-  return sent.ends.filter((end) => end > position);
+  return [sent.from, ...sent.ends].filter((end) => end > position);
+}
+
+/**
+ * Whether `offset` is where a record of `index` starts or a segment ends: only such an offset
+ * can be a batch end of this log (a stop elsewhere comes from another log or a lost tail).
+ */
+export function isRecordBoundary(index: WalIndex, offset: number): boolean {
+  for (const s of index.segments) {
+    if (offset === segmentEnd(s)) return true;
+    if (offset < s.start || offset > segmentEnd(s)) continue;
+    return s.offsets[lowerBound(s.offsets, offset)] === offset;
+  }
+  return false;
 }
 
 /** Writes a destination's sent-file before each request; a failure is logged once per run of them. */

@@ -126,3 +126,51 @@ Deno.test("with several destinations each has its own sent file, and a removed o
     assert.deepEqual(names(), [destinationSentFile("a")]);
   });
 });
+
+/** Ten one-sample records in `dir`, and where each ends. */
+async function tenRecords(dir: string): Promise<number[]> {
+  await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+  for (let i = 0; i < 10; i++) {
+    wal.append(seqBody(i), 1);
+    await wal.flush();
+  }
+  return (await wal.read(0, { maxBytes: 1 << 20 })).map((e) => e.nextOffset);
+}
+
+Deno.test("after a restart the batches before the first in flight end where it starts (position lagging)", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      // Records 0–2 were acknowledged and their commit was being saved when records 3–5 went
+      // out; the crash came before the position reached the disk.
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(ends[2]!, [ends[5]!]);
+    }
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    const view = wal.destination("");
+    assert.equal(view.pushPosition, 0);
+    assert.deepEqual(view.resendStops, [ends[2], ends[5]]);
+    const batcher = createBatcher(view, 0, {
+      maxSamples: 1000,
+      maxBytes: 1 << 20,
+      stops: view.resendStops!,
+    });
+    const got = [];
+    for (let b = await batcher.next(); b; b = await batcher.next()) {
+      got.push([b.records, b.nextOffset, b.resend === true]);
+    }
+    assert.deepEqual(got, [[3, ends[2], true], [3, ends[5], true], [4, ends[9], false]]);
+  });
+});
+
+Deno.test("batch ends that are no record ends of this WAL (another log, a lost tail) are ignored", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(0, [ends[2]! + 1, ends[5]!, ends[9]! + 100, 2 ** 40]);
+    }
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    assert.deepEqual(wal.destination("").resendStops, [ends[5]]);
+  });
+});
