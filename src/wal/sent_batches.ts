@@ -104,9 +104,17 @@ export function isRecordBoundary(index: WalIndex, offset: number): boolean {
   return false;
 }
 
-/** Writes a destination's sent-file before each request; a failure is logged once per run of them. */
-export class SentNotes {
+/**
+ * Writes a destination's sent-file before each request; a failure is logged once per run of them.
+ * The file is opened once (created anew, so nothing planted at the path is followed) and
+ * rewritten in place: rewriting it by name (`writeFileSync`, truncate to 0) costs 1.2-1.5 ms per
+ * request on ext4, which starts writing a file truncated to 0 back at its close; in place it is
+ * 2-6 µs (test/bench/sent_notes_bench.ts).
+ */
+export class SentNotes implements Disposable {
   readonly #path: string;
+  #file: Deno.FsFile | undefined;
+  #length = 0;
   #failing = false;
 
   constructor(dir: string, file: string) {
@@ -118,9 +126,14 @@ export class SentNotes {
     const kept = ends.length > MAX_ENDS ? ends.slice(ends.length - MAX_ENDS) : ends;
     const first = ends.length > MAX_ENDS ? ends[ends.length - MAX_ENDS - 1]! : from;
     try {
-      // Synchronous on purpose: it must be in the page cache before the request leaves, and a
-      // line of a few dozen bytes costs a few microseconds.
-      Deno.writeFileSync(this.#path, encoder.encode(formatSent({ from: first, ends: [...kept] })));
+      // Synchronous on purpose: it must be in the page cache before the request leaves.
+      const bytes = encoder.encode(formatSent({ from: first, ends: [...kept] }));
+      const file = this.#file ?? this.#open();
+      file.seekSync(0, Deno.SeekMode.Start);
+      let done = 0;
+      while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+      if (bytes.length < this.#length) file.truncateSync(bytes.length);
+      this.#length = bytes.length;
       this.#failing = false;
     } catch (e) {
       if (this.#failing) return;
@@ -130,5 +143,22 @@ export class SentNotes {
         error: e instanceof Error ? e.message : String(e),
       });
     }
+  }
+
+  #open(): Deno.FsFile {
+    try {
+      Deno.removeSync(this.#path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    this.#file = Deno.openSync(this.#path, { write: true, createNew: true });
+    this.#length = 0;
+    return this.#file;
+  }
+
+  /** Closes the file (what it holds stays for the next start). */
+  [Symbol.dispose](): void {
+    this.#file?.close();
+    this.#file = undefined;
   }
 }

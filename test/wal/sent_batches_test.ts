@@ -28,7 +28,7 @@ Deno.test("parseSent() reads what formatSent() writes and refuses damage", () =>
 
 Deno.test("SentNotes keeps the newest 64 ends and readSentStops() gives those past the position", async () => {
   await withDir(async (dir) => {
-    const notes = new SentNotes(dir, SENT_FILE);
+    using notes = new SentNotes(dir, SENT_FILE);
     notes.note(0, [10, 20, 30]);
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [10, 20, 30]);
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 20), [30]);
@@ -172,5 +172,19 @@ Deno.test("batch ends that are no record ends of this WAL (another log, a lost t
     }
     await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
     assert.deepEqual(wal.destination("").resendStops, [ends[5]]);
+  });
+});
+
+Deno.test("SentNotes never writes through a symlink or fifo planted at its path, and shrinks the file", async () => {
+  await withDir(async (dir) => {
+    const outside = `${dir}/outside`;
+    await Deno.writeTextFile(outside, "keep\n");
+    await Deno.symlink(outside, `${dir}/${SENT_FILE}`);
+    using notes = new SentNotes(dir, SENT_FILE);
+    notes.note(0, [10, 2 ** 40]);
+    assert.equal(await Deno.readTextFile(outside), "keep\n");
+    assert.equal((await Deno.lstat(`${dir}/${SENT_FILE}`)).isFile, true);
+    notes.note(0, [7]);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [7]);
   });
 });
