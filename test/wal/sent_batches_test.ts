@@ -12,6 +12,8 @@ import { createBatcher } from "../../src/push/batcher.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
 import { walTestOptions } from "../_support/wal_test_options.ts";
 import { withTempDir } from "../_support/temp_dir.ts";
+import { inspectWal } from "../../src/wal/inspect.ts";
+import { formatReport } from "../../src/cli/wal_command.ts";
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { prefix: "wal_sent_" });
 
@@ -186,5 +188,27 @@ Deno.test("SentNotes never writes through a symlink or fifo planted at its path,
     assert.equal((await Deno.lstat(`${dir}/${SENT_FILE}`)).isFile, true);
     notes.note(0, [7]);
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [7]);
+  });
+});
+
+Deno.test("inspectWal() shows the resend stops of push_sent and of each destination's file", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(ends[2]!, [ends[5]!]);
+    }
+    const report = await inspectWal(dir);
+    assert.deepEqual(report.sent_stops, [ends[2], ends[5]]);
+    assert.deepEqual(report.ignored_files, []);
+    assert.match(formatReport(dir, report), new RegExp(`resend stops: +${ends[2]} ${ends[5]}`));
+    {
+      await using wal = await openWal(walTestOptions(dir, { destinations: ["a", "b"] }));
+      for (const name of ["a", "b"]) await wal.destination(name).commit(ends[0]!);
+      wal.destination("a").noteSent!(ends[0]!, [ends[1]!]);
+    }
+    const multi = await inspectWal(dir);
+    assert.deepEqual(multi.destinations?.a?.sent_stops, [ends[1]]);
+    assert.deepEqual(multi.destinations?.b?.sent_stops, []);
   });
 });
