@@ -68,9 +68,14 @@ export function formatReport(dir: string, r: WalReport): string {
     `  missing ranges:  ${r.missing_segments} (${r.missing_bytes} bytes, record count unknown)`,
     `  position file:   ${r.position_file}`,
   ];
+  const stops = (s: readonly number[] | undefined) =>
+    s?.length ? `, resend stops ${s.join(" ")}` : "";
+  if (r.sent_stops?.length) lines.push(`  resend stops:    ${r.sent_stops.join(" ")}`);
   for (const [name, d] of Object.entries(r.destinations ?? {}).sort()) {
     lines.push(
-      `  destination ${name}: ${d.pending_samples} pending (position ${d.push_position}, file ${d.file})`,
+      `  destination ${name}: ${d.pending_samples} pending (position ${d.push_position}, file ${d.file}${
+        stops(d.sent_stops)
+      })`,
     );
   }
   if (r.quarantined_files.length > 0) {

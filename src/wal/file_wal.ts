@@ -254,6 +254,7 @@ export class FileWal implements LocalWal {
     await this.#chain;
     await this.#retention.settled();
     await this.#writer.close(this.#opts.fsync === "never");
+    for (const { notes } of this.#sent.values()) notes[Symbol.dispose]();
     await this.lock[Symbol.asyncDispose]();
     for (const w of this.#waiters) w();
   }

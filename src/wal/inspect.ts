@@ -1,7 +1,8 @@
 /** @module Read-only WAL inspection for operators (`vmprober wal inspect`): never modifies the directory. */
 import { recoverWal } from "./recover.ts";
 import { readPosition } from "./position.ts";
-import { destinationOfFile, settlePosition } from "./destination_positions.ts";
+import { destinationOfFile, destinationSentFile, settlePosition } from "./destination_positions.ts";
+import { readSentStops, SENT_FILE } from "./sent_batches.ts";
 import type { WalReport } from "./wal.ts";
 
 /**
@@ -24,6 +25,7 @@ export async function inspectWal(dir: string): Promise<WalReport> {
       push_position: settled.offset,
       pending_samples: idx.samplesFrom(settled.offset),
       file: settled.state,
+      sent_stops: await readSentStops(dir, destinationSentFile(name), settled.offset),
     };
   }
   return {
@@ -45,6 +47,7 @@ export async function inspectWal(dir: string): Promise<WalReport> {
     ignored_files: rec.ignoredFiles,
     quarantined_files: rec.quarantinedFiles,
     position_file: rec.positionState,
+    sent_stops: await readSentStops(dir, SENT_FILE, rec.pushPosition),
     ...(Object.keys(destinations).length > 0 ? { destinations } : {}),
   };
 }

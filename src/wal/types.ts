@@ -127,12 +127,17 @@ export interface WalReport extends WalStats {
   quarantined_files: string[];
   position_file: PositionState;
   /**
+   * `vmprober wal inspect`: the batch ends in `push_sent` past the push position, where the
+   * first batches after a restart will end (sent_batches.ts; empty without the file).
+   */
+  sent_stops?: number[];
+  /**
    * With several push destinations (`vmprober wal inspect`): each one's position file, by
    * destination name; `push_position` is then their lowest.
    */
   destinations?: Record<
     string,
-    { push_position: number; pending_samples: number; file: PositionState }
+    { push_position: number; pending_samples: number; file: PositionState; sent_stops?: number[] }
   >;
 }
 

@@ -6,7 +6,7 @@
 import { logger } from "../log.ts";
 import { recoverWal } from "./recover.ts";
 import { destinationSentFile, readDestinationPositions } from "./destination_positions.ts";
-import { readSentStops, SENT_FILE } from "./sent_batches.ts";
+import { isRecordBoundary, readSentStops, SENT_FILE } from "./sent_batches.ts";
 import type { SentState } from "./file_wal.ts";
 import type { LocalWal, WalOptions } from "./types.ts";
 import { countRecovery } from "./wal_metrics.ts";
@@ -35,9 +35,18 @@ export async function openWal(options: WalOptions): Promise<LocalWal> {
       repair: true,
     });
     for (const [name, p] of found) positions.set(name, p.offset);
+    const index = rec.index;
     for (const [name, offset] of positions) {
       const file = names.length > 1 ? destinationSentFile(name) : SENT_FILE;
-      sent.set(name, { file, stops: await readSentStops(options.dir, file, offset) });
+      const read = await readSentStops(options.dir, file, offset);
+      const stops = read.filter((stop) => isRecordBoundary(index, stop));
+      if (stops.length < read.length) {
+        log.warn("Ignoring {n} batch ends of the WAL file {file}: not record ends of this WAL", {
+          n: read.length - stops.length,
+          file,
+        });
+      }
+      sent.set(name, { file, stops });
     }
   } catch (e) {
     await lock[Symbol.asyncDispose]();

@@ -12,6 +12,8 @@ import { createBatcher } from "../../src/push/batcher.ts";
 import { seqBody } from "../_support/wal_fixture.ts";
 import { walTestOptions } from "../_support/wal_test_options.ts";
 import { withTempDir } from "../_support/temp_dir.ts";
+import { inspectWal } from "../../src/wal/inspect.ts";
+import { formatReport } from "../../src/cli/wal_command.ts";
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir(fn, { prefix: "wal_sent_" });
 
@@ -28,7 +30,7 @@ Deno.test("parseSent() reads what formatSent() writes and refuses damage", () =>
 
 Deno.test("SentNotes keeps the newest 64 ends and readSentStops() gives those past the position", async () => {
   await withDir(async (dir) => {
-    const notes = new SentNotes(dir, SENT_FILE);
+    using notes = new SentNotes(dir, SENT_FILE);
     notes.note(0, [10, 20, 30]);
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [10, 20, 30]);
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 20), [30]);
@@ -124,5 +126,89 @@ Deno.test("with several destinations each has its own sent file, and a removed o
       assert.deepEqual(wal.destination("c").resendStops, []);
     }
     assert.deepEqual(names(), [destinationSentFile("a")]);
+  });
+});
+
+/** Ten one-sample records in `dir`, and where each ends. */
+async function tenRecords(dir: string): Promise<number[]> {
+  await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+  for (let i = 0; i < 10; i++) {
+    wal.append(seqBody(i), 1);
+    await wal.flush();
+  }
+  return (await wal.read(0, { maxBytes: 1 << 20 })).map((e) => e.nextOffset);
+}
+
+Deno.test("after a restart the batches before the first in flight end where it starts (position lagging)", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      // Records 0–2 were acknowledged and their commit was being saved when records 3–5 went
+      // out; the crash came before the position reached the disk.
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(ends[2]!, [ends[5]!]);
+    }
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    const view = wal.destination("");
+    assert.equal(view.pushPosition, 0);
+    assert.deepEqual(view.resendStops, [ends[2], ends[5]]);
+    const batcher = createBatcher(view, 0, {
+      maxSamples: 1000,
+      maxBytes: 1 << 20,
+      stops: view.resendStops!,
+    });
+    const got = [];
+    for (let b = await batcher.next(); b; b = await batcher.next()) {
+      got.push([b.records, b.nextOffset, b.resend === true]);
+    }
+    assert.deepEqual(got, [[3, ends[2], true], [3, ends[5], true], [4, ends[9], false]]);
+  });
+});
+
+Deno.test("batch ends that are no record ends of this WAL (another log, a lost tail) are ignored", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(0, [ends[2]! + 1, ends[5]!, ends[9]! + 100, 2 ** 40]);
+    }
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    assert.deepEqual(wal.destination("").resendStops, [ends[5]]);
+  });
+});
+
+Deno.test("SentNotes never writes through a symlink or fifo planted at its path, and shrinks the file", async () => {
+  await withDir(async (dir) => {
+    const outside = `${dir}/outside`;
+    await Deno.writeTextFile(outside, "keep\n");
+    await Deno.symlink(outside, `${dir}/${SENT_FILE}`);
+    using notes = new SentNotes(dir, SENT_FILE);
+    notes.note(0, [10, 2 ** 40]);
+    assert.equal(await Deno.readTextFile(outside), "keep\n");
+    assert.equal((await Deno.lstat(`${dir}/${SENT_FILE}`)).isFile, true);
+    notes.note(0, [7]);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [7]);
+  });
+});
+
+Deno.test("inspectWal() shows the resend stops of push_sent and of each destination's file", async () => {
+  await withDir(async (dir) => {
+    const ends = await tenRecords(dir);
+    {
+      await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+      wal.destination("").noteSent!(ends[2]!, [ends[5]!]);
+    }
+    const report = await inspectWal(dir);
+    assert.deepEqual(report.sent_stops, [ends[2], ends[5]]);
+    assert.deepEqual(report.ignored_files, []);
+    assert.match(formatReport(dir, report), new RegExp(`resend stops: +${ends[2]} ${ends[5]}`));
+    {
+      await using wal = await openWal(walTestOptions(dir, { destinations: ["a", "b"] }));
+      for (const name of ["a", "b"]) await wal.destination(name).commit(ends[0]!);
+      wal.destination("a").noteSent!(ends[0]!, [ends[1]!]);
+    }
+    const multi = await inspectWal(dir);
+    assert.deepEqual(multi.destinations?.a?.sent_stops, [ends[1]]);
+    assert.deepEqual(multi.destinations?.b?.sent_stops, []);
   });
 });
