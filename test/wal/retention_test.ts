@@ -194,11 +194,12 @@ Deno.test("inspectWal() shows each destination's position and pending samples", 
     }
     const report = await inspectWal(dir);
     assert.deepEqual(report.destinations, {
-      a: { push_position: posA, pending_samples: 10, file: "ok" },
+      a: { push_position: posA, pending_samples: 10, file: "ok", sent_stops: [] },
       "vm:8428/w": {
         push_position: report.destinations!["vm:8428/w"]!.push_position,
         pending_samples: 5,
         file: "ok",
+        sent_stops: [],
       },
     });
     assert.equal(report.push_position, posA);
