@@ -12,7 +12,8 @@
 #   chromium (the status page's browser tests, driven by the npm package playwright-core), systemd
 #   (systemd-analyze: the unit's exposure score and system-call sets), python3-seccomp (runs the
 #   agent under the unit's SystemCallFilter without a running systemd) and python3 (also the HTTP
-#   probe's connect-timeout test: a listener with a full accept queue, backlog 0).
+#   probe's connect-timeout test: a listener with a full accept queue, backlog 0), wrk (the load
+#   that drives blackbox_exporter in `deno task bench`'s TCP comparison).
 set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -34,6 +35,7 @@ have curl || need="$need curl"
 have wget || need="$need wget"
 have openssl || need="$need openssl"
 have systemd-analyze || need="$need systemd"
+have wrk || need="$need wrk"
 [ -x /usr/bin/python3 ] || need="$need python3"
 /usr/bin/python3 -c "import seccomp" 2>/dev/null || need="$need python3-seccomp"
 [ -x /usr/bin/chromium ] || need="$need chromium"
