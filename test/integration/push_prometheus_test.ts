@@ -17,28 +17,14 @@ import { startPrometheus } from "../_support/prom_servers.ts";
 import { closedPort, freePort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { tcpPushYaml } from "../_support/tcp_push_yaml.ts";
 
 function configYaml(pushUrl: string, walDir: string, targets: string[]): string {
-  const list = targets.map((t) => `"${t}"`).join(", ");
-  const section = targets.length
-    ? `targets:\n  - static: {targets: [${list}]}\n    probes: [tcp]`
-    : "";
-  return `
-agent:
-  listen: 127.0.0.1:0
-  labels: {site: promtest}
-  log: {level: info, format: json}
-defaults: {interval: 100ms, timeout: 80ms}
-probes:
-  tcp: {type: tcp}
-${section}
-wal: {dir: ${walDir}, fsync: batch, fsync_interval: 100ms}
-push:
-  url: ${pushUrl}
-  batch: {max_samples: 400}
-  timeout: 10s
-  shutdown_timeout: 10s
-`;
+  return tcpPushYaml(pushUrl, walDir, targets, {
+    fsyncInterval: "100ms",
+    maxSamples: 400,
+    timeout: "10s",
+  });
 }
 
 const metric = async (agent: AgentProcess, name: string, labels: Record<string, string> = {}) =>

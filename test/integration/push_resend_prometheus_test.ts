@@ -17,30 +17,17 @@ import { startPrometheus } from "../_support/prom_servers.ts";
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { tcpPushYaml } from "../_support/tcp_push_yaml.ts";
 import { parseSent, SENT_FILE } from "../../src/wal/sent_batches.ts";
 
 function configYaml(pushUrl: string, walDir: string, targets: string[]): string {
-  const list = targets.map((t) => `"${t}"`).join(", ");
-  const section = targets.length
-    ? `targets:\n  - static: {targets: [${list}]}\n    probes: [tcp]`
-    : "";
   // Records become readable every 500 ms, five ticks at a time: each batch holds several samples
   // of every series, so a batch sent twice is out of order at Prometheus.
-  return `
-agent:
-  listen: 127.0.0.1:0
-  log: {level: info, format: json}
-defaults: {interval: 100ms, timeout: 80ms}
-probes:
-  tcp: {type: tcp}
-${section}
-wal: {dir: ${walDir}, fsync: batch, fsync_interval: 500ms}
-push:
-  url: ${pushUrl}
-  batch: {max_samples: 20000}
-  timeout: 30s
-  shutdown_timeout: 10s
-`;
+  return tcpPushYaml(pushUrl, walDir, targets, {
+    fsyncInterval: "500ms",
+    maxSamples: 20000,
+    timeout: "30s",
+  });
 }
 
 /** Forwards remote-write requests to `upstream`; once `swallow` is set, answers none any more. */
