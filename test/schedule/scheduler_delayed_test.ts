@@ -1,41 +1,8 @@
 import assert from "node:assert/strict";
-import { createScheduler, type JobSpec, type SkipReason } from "../../src/schedule/scheduler.ts";
-import { createWorkerPool } from "../../src/pool/worker_pool.ts";
-import { FakeClock } from "../_support/fake_clock.ts";
+import { recordingJob, schedulerSetup } from "../_support/scheduler_fixture.ts";
 
-/** A scheduler on a fake clock, with one bucket rate per host, counting skips and delays. */
-function setup(options: { perHostRate: number }) {
-  const clock = new FakeClock();
-  const pool = createWorkerPool({ concurrency: 1000, maxQueue: 10_000 });
-  const skips: Record<string, number> = {};
-  let delayed = 0;
-  const scheduler = createScheduler({
-    clock,
-    pool,
-    globalRate: 1e6,
-    perHostRate: options.perHostRate,
-    hooks: {
-      skipped: (r: SkipReason) => (skips[r] = (skips[r] ?? 0) + 1),
-      delayed: () => delayed++,
-    },
-  });
-  return { clock, scheduler, skips, delayed: () => delayed };
-}
-
-function job(key: string, runs: number[], clock: FakeClock, extra: Partial<JobSpec> = {}): JobSpec {
-  return {
-    key,
-    host: key,
-    intervalMs: 1000,
-    jitter: 1,
-    version: "v1",
-    run: () => {
-      runs.push(clock.now());
-      return Promise.resolve();
-    },
-    ...extra,
-  };
-}
+const setup = schedulerSetup;
+const job = recordingJob;
 
 Deno.test("createScheduler() drops a rate-delayed start whose job's timing changed, and runs it on the new one", async () => {
   const { clock, scheduler, skips, delayed } = setup({ perHostRate: 1 });

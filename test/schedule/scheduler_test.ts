@@ -1,49 +1,10 @@
 import assert from "node:assert/strict";
-import { createScheduler, type JobSpec, type SkipReason } from "../../src/schedule/scheduler.ts";
-import { createWorkerPool } from "../../src/pool/worker_pool.ts";
+import type { JobSpec } from "../../src/schedule/scheduler.ts";
 import { jitterPhase } from "../../src/schedule/jitter.ts";
-import { FakeClock } from "../_support/fake_clock.ts";
+import { recordingJob, schedulerSetup } from "../_support/scheduler_fixture.ts";
 
-function setup(
-  options: { globalRate?: number; perHostRate?: number; concurrency?: number; maxQueue?: number } =
-    {},
-) {
-  const clock = new FakeClock();
-  const pool = createWorkerPool({
-    concurrency: options.concurrency ?? 1000,
-    maxQueue: options.maxQueue ?? 10_000,
-  });
-  const skips: Record<string, number> = {};
-  let delayed = 0;
-  const lags: number[] = [];
-  const scheduler = createScheduler({
-    clock,
-    pool,
-    globalRate: options.globalRate ?? 1e6,
-    perHostRate: options.perHostRate ?? 1e6,
-    hooks: {
-      skipped: (r: SkipReason) => (skips[r] = (skips[r] ?? 0) + 1),
-      delayed: () => delayed++,
-      lag: (s) => lags.push(s),
-    },
-  });
-  return { clock, pool, scheduler, skips, lags, delayed: () => delayed };
-}
-
-function job(key: string, runs: number[], clock: FakeClock, extra: Partial<JobSpec> = {}): JobSpec {
-  return {
-    key,
-    host: key.split("|")[1] ?? key,
-    intervalMs: 1000,
-    jitter: 1,
-    version: "v1",
-    run: () => {
-      runs.push(clock.now());
-      return Promise.resolve();
-    },
-    ...extra,
-  };
-}
+const setup = schedulerSetup;
+const job = recordingJob;
 
 Deno.test("createScheduler() fires each job at phase + k * interval with no drift over simulated hours", async () => {
   const { clock, scheduler } = setup();
