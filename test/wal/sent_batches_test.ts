@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { openWal } from "../../src/wal/wal.ts";
 import {
   formatSent,
+  noteBytes,
   parseSent,
   readSentStops,
   SENT_FILE,
@@ -177,7 +178,7 @@ Deno.test("batch ends that are no record ends of this WAL (another log, a lost t
   });
 });
 
-Deno.test("SentNotes never writes through a symlink or fifo planted at its path, and shrinks the file", async () => {
+Deno.test("SentNotes never writes through a symlink or fifo planted at its path, and a shorter note replaces a longer one", async () => {
   await withDir(async (dir) => {
     const outside = `${dir}/outside`;
     await Deno.writeTextFile(outside, "keep\n");
@@ -210,5 +211,32 @@ Deno.test("inspectWal() shows the resend stops of push_sent and of each destinat
     const multi = await inspectWal(dir);
     assert.deepEqual(multi.destinations?.a?.sent_stops, [ends[1]]);
     assert.deepEqual(multi.destinations?.b?.sent_stops, []);
+  });
+});
+
+Deno.test("noteBytes() covers the old text in one write: no truncate, so a kill never leaves a head on an old tail", () => {
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  const long = new TextEncoder().encode(formatSent({ from: 0, ends: [10, 2 ** 40, 2 ** 41] }));
+  const short = { from: 3, ends: [7] };
+  const bytes = noteBytes(short, long.length);
+  assert.equal(bytes.length, long.length);
+  assert.deepEqual(parseSent(decode(bytes)), short);
+  // What a write of the bare line over the old file left until a truncate came: unreadable.
+  const bare = new TextEncoder().encode(formatSent(short));
+  const overlaid = long.slice();
+  overlaid.set(bare);
+  assert.equal(parseSent(decode(overlaid)), null);
+  assert.deepEqual(parseSent(decode(noteBytes(short, 0))), short);
+  assert.equal(decode(noteBytes(short, 0)), formatSent(short));
+});
+
+Deno.test("SentNotes: after a longer note a shorter one is one write of the old length, read back exactly", async () => {
+  await withDir(async (dir) => {
+    using notes = new SentNotes(dir, SENT_FILE);
+    notes.note(0, [10, 2 ** 40, 2 ** 41]);
+    const longLength = (await Deno.stat(`${dir}/${SENT_FILE}`)).size;
+    notes.note(5, [7]);
+    assert.equal((await Deno.stat(`${dir}/${SENT_FILE}`)).size, longLength);
+    assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [5, 7]);
   });
 });
