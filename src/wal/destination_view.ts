@@ -12,7 +12,7 @@ export interface DestinationParts {
   /** Moves the destination's position; deletes what every destination has passed. */
   commit(name: string, offset: number): Promise<void>;
   index: WalIndex;
-  /** The destination's batch ends from before the restart (sent_batches.ts). */
+  /** The destination's batch ends last noted: before the restart, or in this process. */
   resendStops(name: string): readonly number[];
   /** Records the destination's batches in flight (sent_batches.ts). */
   noteSent(name: string, from: number, ends: readonly number[]): void;
@@ -39,7 +39,9 @@ export function destinationView(wal: Wal, name: string, parts: DestinationParts)
       return parts.position(name);
     },
     commit: (offset) => parts.commit(name, offset),
-    resendStops: parts.resendStops(name),
+    get resendStops() {
+      return parts.resendStops(name);
+    },
     noteSent: (from, ends) => parts.noteSent(name, from, ends),
     stats,
     // The WAL is closed by its owner, not by one destination.

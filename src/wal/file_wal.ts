@@ -58,6 +58,7 @@ export class FileWal implements LocalWal {
   /** Highest `nextOffset` `read()` has handed out (or `commit()` seen): segments starting at or
    * after it are unread, and only those may be compacted. */
   #readHigh: number;
+  /** Per destination: its sent-file, and the batch ends last noted (read at open, then kept). */
   #sent = new Map<string, { notes: SentNotes; stops: readonly number[] }>();
 
   constructor(
@@ -157,7 +158,14 @@ export class FileWal implements LocalWal {
       commit: (n, offset) => this.#commit(n, offset),
       index: this.#index,
       resendStops: (n) => this.#sent.get(n)?.stops ?? [],
-      noteSent: (n, from, ends) => this.#sent.get(n)?.notes.note(from, ends),
+      noteSent: (n, from, ends) => {
+        const sent = this.#sent.get(n);
+        if (!sent) return;
+        sent.notes.note(from, ends);
+        // A push loop restarted in this process (after an unexpected error) ends its first
+        // batches where the ones in flight ended, as a restart of the process does.
+        sent.stops = [from, ...ends];
+      },
     });
   }
 

@@ -67,9 +67,10 @@ export interface Wal extends AsyncDisposable {
   commit(offset: number): Promise<void>;
   stats(): WalStats;
   /**
-   * Where the batches in flight when the last run stopped ended, ascending, all past the push
-   * position at open (sent_batches.ts): the first batches after a restart end there, so that
-   * a batch acknowledged but not committed before a crash is sent again alone.
+   * Where the batches in flight when the last run stopped ended, ascending (sent_batches.ts):
+   * read at open, then the ends last noted in this process. The first batches after a restart
+   * (of the process or of a push loop) end there, so that a batch acknowledged but not
+   * committed is sent again alone.
    */
   readonly resendStops?: readonly number[];
   /** Records, before a request goes out, the ends of the batches in flight (see resendStops). */

@@ -240,3 +240,28 @@ Deno.test("SentNotes: after a longer note a shorter one is one write of the old 
     assert.deepEqual(await readSentStops(dir, SENT_FILE, 0), [5, 7]);
   });
 });
+
+Deno.test("a push loop restarted in the same process ends its first batches where the last noted ones ended", async () => {
+  await withDir(async (dir) => {
+    await using wal = await openWal(walTestOptions(dir, { segmentSize: 1 << 20 }));
+    for (let i = 0; i < 10; i++) {
+      wal.append(seqBody(i), 1);
+      await wal.flush();
+    }
+    const view = wal.destination("");
+    assert.deepEqual(view.resendStops, []);
+    const entries = await view.read(0, { maxBytes: 1 << 20 });
+    const ends = [entries[2]!.nextOffset, entries[4]!.nextOffset];
+    view.noteSent!(0, ends); // two batches in flight, then the loop failed before any answer
+    assert.deepEqual(view.resendStops, [0, ...ends]);
+    assert.deepEqual(wal.destination("").resendStops, [0, ...ends]);
+    const batcher = createBatcher(view, view.pushPosition, {
+      maxSamples: 1000,
+      maxBytes: 1 << 20,
+      stops: view.resendStops!,
+    });
+    const got = [];
+    for (let b = await batcher.next(); b; b = await batcher.next()) got.push(b.nextOffset);
+    assert.deepEqual(got, [...ends, entries.at(-1)!.nextOffset]);
+  });
+});
