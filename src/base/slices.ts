@@ -8,11 +8,21 @@
 /** A loop that yields between its pieces of work and returns `T` at the end. */
 export type Steps<T> = Generator<void, T, void>;
 
-/** Longest run of work between two turns of the event loop, in ms. */
-export const SLICE_MS = 10;
+/**
+ * Longest run of work between two turns of the event loop, in ms. A request arriving during a
+ * load waits out the slice it came in, plus any collector pause that falls into that slice (a
+ * 200,000-target load: mark-compact pauses of 15-30 ms); with 10 ms slices `/healthz` gaps
+ * reached 60-90 ms, with 5 ms 40-50 ms (test/bench/big_load_bench.ts). Each pause costs the
+ * load ≥ 1 ms (the timer's granularity): ready after 1.8-1.9 → 1.9-2.9 s at load 2-4.
+ */
+export const SLICE_MS = 5;
 
-/** How many items a loop handles between two `yield`s (a check of the clock costs ~50 ns). */
-export const STEP_ITEMS = 256;
+/**
+ * How many items a loop handles between two `yield`s (a check of the clock costs ~50 ns): 64
+ * items of the heaviest step (a scheduler insert, ~2 µs each) are ~0.1 ms, so a slice ends
+ * within a fraction of a ms of {@linkcode SLICE_MS}, not one more 1-2 ms step later.
+ */
+export const STEP_ITEMS = 64;
 
 /**
  * Runs `steps` to the end without pausing (tests, small inputs, sync callers).
