@@ -11,9 +11,10 @@ export type Steps<T> = Generator<void, T, void>;
 /**
  * Longest run of work between two turns of the event loop, in ms. A request arriving during a
  * load waits out the slice it came in, plus any collector pause that falls into that slice (a
- * 200,000-target load: mark-compact pauses of 15-30 ms); with 10 ms slices `/healthz` gaps
- * reached 60-90 ms, with 5 ms 40-50 ms (test/bench/big_load_bench.ts). Each pause costs the
- * load ≥ 1 ms (the timer's granularity): ready after 1.8-1.9 → 1.9-2.9 s at load 2-4.
+ * 200,000-target load: mark-compact pauses of 15-30 ms); the agent's own CPU within the longest
+ * `/healthz` gap of such a load was 38-61 ms with 10 ms slices, 25-45 ms with 5 ms
+ * (test/bench/big_load_bench.ts, `cpu*`). Each pause costs the
+ * load ≥ 1 ms (the timer's granularity): ready after 1.8-2.0 → 1.9-2.9 s at load 2-4.
  */
 export const SLICE_MS = 5;
 
