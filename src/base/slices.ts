@@ -13,8 +13,8 @@ export type Steps<T> = Generator<void, T, void>;
  * load waits out the slice it came in, plus any collector pause that falls into that slice (a
  * 200,000-target load: mark-compact pauses of 15-30 ms); the agent's own CPU within the longest
  * `/healthz` gap of such a load was 38-61 ms with 10 ms slices, 25-45 ms with 5 ms
- * (test/bench/big_load_bench.ts, `cpu*`). Each pause costs the
- * load ≥ 1 ms (the timer's granularity): ready after 1.8-2.0 → 1.9-2.9 s at load 2-4.
+ * (test/bench/big_load_bench.ts, `cpu*`). Each pause costs the load ~2 ms (a 1 ms timer, rounded
+ * up): ready after 1.8-2.3 → 1.9-2.9 s at load 2-5.
  */
 export const SLICE_MS = 5;
 
