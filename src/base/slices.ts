@@ -11,9 +11,9 @@ export type Steps<T> = Generator<void, T, void>;
 /**
  * Longest run of work between two turns of the event loop, in ms. A request arriving during a
  * load waits out the slice it came in, plus any collector pause that falls into that slice (a
- * 200,000-target load: mark-compact pauses of 15-30 ms); the agent's own CPU within the longest
- * `/healthz` gap of such a load was 38-61 ms with 10 ms slices, 25-45 ms with 5 ms
- * (test/bench/big_load_bench.ts, `cpu*`). Each pause costs the load ~2 ms (a 1 ms timer, rounded
+ * 200,000-target load: mark-compact pauses of 15-30 ms). 10 → 5 ms, five interleaved runs of
+ * test/bench/big_load_bench.ts at load 2-5 (medians): the longest `/healthz` gap 95 → 68 ms, the
+ * agent's own CPU within it 44 → 31 ms, 40 ms and none over 50 in the quietest run. Each pause costs the load ~2 ms (a 1 ms timer, rounded
  * up): ready after 1.8-2.3 → 1.9-2.9 s at load 2-5.
  */
 export const SLICE_MS = 5;
