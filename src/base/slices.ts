@@ -13,8 +13,8 @@ export type Steps<T> = Generator<void, T, void>;
  * load waits out the slice it came in, plus any collector pause that falls into that slice (a
  * 200,000-target load: mark-compact pauses of 15-30 ms). 10 → 5 ms, five interleaved runs of
  * test/bench/big_load_bench.ts at load 2-5 (medians): the longest `/healthz` gap 95 → 68 ms, the
- * agent's own CPU within it 44 → 31 ms, 40 ms and none over 50 in the quietest run. Each pause costs the load ~2 ms (a 1 ms timer, rounded
- * up): ready after 1.8-2.3 → 1.9-2.9 s at load 2-5.
+ * agent's own CPU within it 44 → 31 ms, 40 ms and none over 50 in the quietest run. Each pause
+ * costs the load ~2 ms (a 1 ms timer, rounded up): ready after 1.5-2.3 → 1.9-2.9 s.
  */
 export const SLICE_MS = 5;
 
