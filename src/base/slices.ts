@@ -8,11 +8,22 @@
 /** A loop that yields between its pieces of work and returns `T` at the end. */
 export type Steps<T> = Generator<void, T, void>;
 
-/** Longest run of work between two turns of the event loop, in ms. */
-export const SLICE_MS = 10;
+/**
+ * Longest run of work between two turns of the event loop, in ms. A request arriving during a
+ * load waits out the slice it came in, plus any collector pause that falls into that slice (a
+ * 200,000-target load: mark-compact pauses of 15-30 ms). 10 → 5 ms, five interleaved runs of
+ * test/bench/big_load_bench.ts at load 2-5 (medians): the longest `/healthz` gap 95 → 68 ms, the
+ * agent's own CPU within it 44 → 31 ms, 40 ms and none over 50 in the quietest run. Each pause
+ * costs the load ~2 ms (a 1 ms timer, rounded up): ready after 1.5-2.3 → 1.9-2.9 s.
+ */
+export const SLICE_MS = 5;
 
-/** How many items a loop handles between two `yield`s (a check of the clock costs ~50 ns). */
-export const STEP_ITEMS = 256;
+/**
+ * How many items a loop handles between two `yield`s (a check of the clock costs ~50 ns): 64
+ * items of the heaviest step (a scheduler insert, ~2 µs each) are ~0.1 ms, so a slice ends
+ * within a fraction of a ms of {@linkcode SLICE_MS}, not one more 1-2 ms step later.
+ */
+export const STEP_ITEMS = 64;
 
 /**
  * Runs `steps` to the end without pausing (tests, small inputs, sync callers).
