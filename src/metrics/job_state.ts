@@ -1,6 +1,5 @@
 /** @module One job's live figures in the live metrics sink, and their copy at a scrape. */
 import type { ResultRecord } from "../results/types.ts";
-import { type ProbeSample, probeSamples } from "../results/probe_samples.ts";
 
 /** A job's live figures; its histograms are rows of the sink's slabs. */
 export interface JobState {
@@ -31,20 +30,15 @@ export function countResult(results: (string | number)[], result: string): void 
   results.push(result, 1);
 }
 
-/** A job's figures at one moment, with blackbox_exporter's samples of its last record. */
-export interface JobSnapshot extends JobState {
-  /**
-   * Made per scrape, not kept per job: kept, they lived a whole interval (~600 B per job, 6 MB at
-   * 10,000 ICMP targets) and were replaced every run, old-generation garbage each time.
-   */
-  samples: ProbeSample[];
-}
+/**
+ * A job's figures at one moment. blackbox_exporter's samples are not part of it: they are written
+ * from the record (`last`, never changed once made) family by family as the page is made. A list
+ * per job made at the scrape (~600 B each, 6 MB at 10,000 ICMP targets) lived through the whole
+ * page, long enough to be promoted, and raised the RSS after a scrape by ~10 MB.
+ */
+export type JobSnapshot = JobState;
 
-/** A job's figures at one moment. */
+/** A job's figures at one moment (its counters copied, its record shared). */
 export function copyState(s: JobState): JobSnapshot {
-  return {
-    ...s,
-    samples: probeSamples(s.last),
-    results: s.results.slice(),
-  };
+  return { ...s, results: s.results.slice() };
 }
