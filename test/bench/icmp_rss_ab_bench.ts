@@ -4,6 +4,11 @@
  * run: RSS, its anonymous part, and the V8 heap the agent reports on `/metrics`.
  *
  *   BENCH_BUNDLES=old.js,new.js BENCH_RUNS=3 deno run -A --unstable-net test/bench/icmp_rss_ab_bench.ts
+ *
+ * A bundle may be given as `path|NAME=value|NAME=value` to run it with those variables added to
+ * the environment (e.g. `new.js|MALLOC_ARENA_MAX=2`, as the systemd unit runs it): the same
+ * bundle can then be compared with and without them. `V8=--flag+--flag` is no variable: it adds
+ * those V8 flags to the binary's.
  */
 import { icmpTargetsConfig } from "./compare/footprint_compare.ts";
 import { agentFlags, freePort, sleep, spawnPeer, waitHttp } from "./compare/_common.ts";
@@ -22,7 +27,21 @@ function sample(text: string, name: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-async function run(bundle: string) {
+/** A `path|NAME=value|…` entry as the bundle path and its environment. */
+function variant(entry: string): { path: string; env: Record<string, string>; flags: string[] } {
+  const [path, ...vars] = entry.split("|");
+  const env = Object.fromEntries(vars.map((v) => {
+    const at = v.indexOf("=");
+    return [v.slice(0, at), v.slice(at + 1)];
+  }));
+  const v8 = env.V8?.split("+").join(",");
+  delete env.V8;
+  const flags = agentFlags().map((f) => v8 && f.startsWith("--v8-flags=") ? `${f},${v8}` : f);
+  return { path: path!, env, flags };
+}
+
+async function run(entry: string) {
+  const { path: bundle, env, flags } = variant(entry);
   const dir = await Deno.makeTempDir({ prefix: "bench_icmp_rss_" });
   try {
     const port = freePort();
@@ -34,12 +53,12 @@ async function run(bundle: string) {
     }));
     await using agent = spawnPeer(DENO, [
       "run",
-      ...agentFlags(),
+      ...flags,
       bundle,
       "run",
       "--config",
       config,
-    ]);
+    ], env);
     await waitHttp(`http://127.0.0.1:${port}/readyz`, 30_000, 20);
     await sleep(SAMPLE_MS);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

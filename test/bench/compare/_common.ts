@@ -50,10 +50,11 @@ export interface Peer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Spawns `cmd args` with stdio discarded; the caller waits for readiness. */
-export function spawnPeer(cmd: string, args: string[]): Peer {
+/** Spawns `cmd args` with stdio discarded (`env` added to ours); the caller waits for readiness. */
+export function spawnPeer(cmd: string, args: string[], env?: Record<string, string>): Peer {
   const child = new Deno.Command(cmd, {
     args,
+    env,
     stdin: "null",
     stdout: "null",
     stderr: "null",
