@@ -108,7 +108,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         s.last = r;
         durations.observe(s.duration, r.durationSeconds);
         const result = r.success ? "success" : (r.reason ?? "error");
-        countResult(s.results, result);
+        s.results = countResult(s.results, result);
         if (r.icmp) {
           s.icmpSent += r.icmp.sent;
           s.icmpReceived += r.icmp.received;
