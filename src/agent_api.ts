@@ -21,7 +21,7 @@ import { probeNow } from "./results/probe_now.ts";
 import type { RecentRing } from "./results/recent_ring.ts";
 import type { TargetApplier } from "./agent_targets.ts";
 import { COMMIT, VERSION } from "./version.ts";
-import { trimMallocHeap } from "./malloc_trim.ts";
+import { releasePageMemory } from "./http/page_memory.ts";
 
 /** What the API reads; getters where the running state changes (reload, readiness). */
 export interface AgentApiDeps {
@@ -59,9 +59,7 @@ export function createAgentApp(deps: AgentApiDeps): ReturnType<typeof createApp>
         })();
       },
       clock,
-      // A page of 10,000 ICMP targets is ~68 MB in ~2,700 malloc'ed pieces: after it, malloc's
-      // free memory goes back to the OS (RSS after a scrape −5 MB at 10,000 ICMP targets).
-      onPageDone: () => void trimMallocHeap(),
+      onPageDone: releasePageMemory,
     }),
     maxConcurrent: started.agent.max_scrapes,
     timeoutMs: started.agent.scrape_timeout,

@@ -5,15 +5,15 @@
  *
  *   BENCH_BUNDLES=old.js,new.js BENCH_RUNS=3 deno run -A --unstable-net test/bench/icmp_rss_ab_bench.ts
  *
- * A bundle may be given as `path|NAME=value|NAME=value` to run it with those variables added to
- * the environment (e.g. `new.js|MALLOC_ARENA_MAX=2`, as the systemd unit runs it): the same
- * bundle can then be compared with and without them. `V8=--flag+--flag` is no variable: it adds
- * those V8 flags to the binary's.
+ * A bundle may be given as `path|NAME=value|V8=--flag+--flag` (bench_variant.ts) to run it with
+ * those variables added to the environment (e.g. `new.js|MALLOC_ARENA_MAX=2`, as the systemd unit
+ * runs it) and those V8 flags added to the binary's: the same bundle with and without them.
  */
 import { icmpTargetsConfig } from "./compare/footprint_compare.ts";
 import { agentFlags, freePort, sleep, spawnPeer, waitHttp } from "./compare/_common.ts";
 import { procMemory } from "./compare/proc_memory.ts";
 import { DENO, writeConfig } from "../_support/agent_process.ts";
+import { benchVariant } from "./bench_variant.ts";
 
 const BUNDLES = (Deno.env.get("BENCH_BUNDLES") ?? "dist/vmprober.js").split(",");
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 3);
@@ -27,21 +27,8 @@ function sample(text: string, name: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-/** A `path|NAME=value|…` entry as the bundle path and its environment. */
-function variant(entry: string): { path: string; env: Record<string, string>; flags: string[] } {
-  const [path, ...vars] = entry.split("|");
-  const env = Object.fromEntries(vars.map((v) => {
-    const at = v.indexOf("=");
-    return [v.slice(0, at), v.slice(at + 1)];
-  }));
-  const v8 = env.V8?.split("+").join(",");
-  delete env.V8;
-  const flags = agentFlags().map((f) => v8 && f.startsWith("--v8-flags=") ? `${f},${v8}` : f);
-  return { path: path!, env, flags };
-}
-
 async function run(entry: string) {
-  const { path: bundle, env, flags } = variant(entry);
+  const { path: bundle, env, flags } = benchVariant(entry, agentFlags());
   const dir = await Deno.makeTempDir({ prefix: "bench_icmp_rss_" });
   try {
     const port = freePort();
