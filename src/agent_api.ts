@@ -21,6 +21,7 @@ import { probeNow } from "./results/probe_now.ts";
 import type { RecentRing } from "./results/recent_ring.ts";
 import type { TargetApplier } from "./agent_targets.ts";
 import { COMMIT, VERSION } from "./version.ts";
+import { releasePageMemory } from "./http/page_memory.ts";
 
 /** What the API reads; getters where the running state changes (reload, readiness). */
 export interface AgentApiDeps {
@@ -58,6 +59,7 @@ export function createAgentApp(deps: AgentApiDeps): ReturnType<typeof createApp>
         })();
       },
       clock,
+      onPageDone: releasePageMemory,
     }),
     maxConcurrent: started.agent.max_scrapes,
     timeoutMs: started.agent.scrape_timeout,

@@ -15,7 +15,9 @@ export const MAX_COLLECT_HEAP_BYTES = 64 * 2 ** 20;
 
 /** V8's `gc()` as `--expose-gc` installs it (the options form). */
 export type ExposedGc = (
-  options: { type: "major"; execution: "sync"; flavor: "last-resort" },
+  options:
+    | { type: "major"; execution: "sync"; flavor: "last-resort" }
+    | { type: "minor"; execution: "sync" },
 ) => void;
 
 /** What {@linkcode releaseStartupMemory} did. */

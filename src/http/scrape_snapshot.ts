@@ -24,6 +24,11 @@ export interface SnapshotSourceOptions {
   clock?: Clock;
   /** A page older than this takes no new readers. Default 1,000 ms. */
   maxAgeMs?: number;
+  /**
+   * Called once when the last reader leaves a page (the agent hands the C library's free memory
+   * back to the OS there: a page's pieces are malloc'ed, ~25 KB each).
+   */
+  onPageDone?: () => void;
 }
 
 /** Hands out cursors on the shared page. */
@@ -46,6 +51,8 @@ interface Page {
   done: boolean;
   error?: unknown;
   cursors: Set<{ pos: number }>;
+  /** Whether the last reader has left (and `onPageDone` was called). */
+  finished: boolean;
 }
 
 /** Creates the shared page source. */
@@ -64,7 +71,15 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
     const startedAt = clock.now();
     const it = (await options.render())[Symbol.iterator]();
     renders++;
-    return { startedAt, it, pieces: [], base: 0, done: false, cursors: new Set() };
+    return {
+      startedAt,
+      it,
+      pieces: [],
+      base: 0,
+      done: false,
+      cursors: new Set(),
+      finished: false,
+    };
   }
 
   /** Drops the pieces every reader of `page` has passed. */
@@ -112,7 +127,13 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
         closed = true;
         page.cursors.delete(me);
         trim(page);
-        if (page.cursors.size === 0 && newest === page) newest = null;
+        if (page.cursors.size === 0) {
+          if (newest === page) newest = null;
+          if (!page.finished) {
+            page.finished = true;
+            options.onPageDone?.();
+          }
+        }
       },
     };
   }

@@ -9,7 +9,8 @@ import type { ResultRecord, Sink } from "../results/types.ts";
 import { formatValue, labelText } from "./exposition.ts";
 import { runSync, STEP_ITEMS, type Steps } from "../base/slices.ts";
 import { type HistogramRows, HistogramSlab } from "./histogram_slab.ts";
-import { familiesOf, jobLabels } from "../results/probe_samples.ts";
+import { familiesOf, jobLabels, writeProbeSamples } from "../results/probe_samples.ts";
+import { FamilyLines } from "./family_lines.ts";
 import { copyState, countResult, type JobSnapshot, type JobState } from "./job_state.ts";
 
 export { countResult };
@@ -107,7 +108,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
         s.last = r;
         durations.observe(s.duration, r.durationSeconds);
         const result = r.success ? "success" : (r.reason ?? "error");
-        countResult(s.results, result);
+        s.results = countResult(s.results, result);
         if (r.icmp) {
           s.icmpSent += r.icmp.sent;
           s.icmpReceived += r.icmp.received;
@@ -146,6 +147,7 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       const snapshot = Array.from(jobs.values(), copyState);
       const durationRows = durations.copy();
       const icmpRttRows = icmpRtts.copy();
+      const familyOut = new FamilyLines();
       let out: string[] = [];
       let header: [string, string] | undefined;
       // Lines go straight into `out` (no per-family array spread into it: with 10,000 ICMP
@@ -194,11 +196,10 @@ export function createProbeMetrics(options: { buckets: readonly number[] }): Pro
       for (const fam of familiesOf(snapshot.map((s) => s.last))) {
         const name = fam.name;
         yield* family(name, fam.type, fam.help, (s, p) => {
-          for (const x of s.samples) {
-            if (x.name !== name) continue;
-            const own = x.labels ? "," + labelText(x.labels) : "";
-            p(`${name}{${s.labels}${own}} ${formatValue(x.value)}`);
-          }
+          familyOut.name = name;
+          familyOut.labels = s.labels;
+          familyOut.push = p;
+          writeProbeSamples(s.last, familyOut);
         });
       }
       yield* family(

@@ -172,13 +172,14 @@ export function createLabelFieldCache(
       // Precedence: instance, job, probe, type, target, the merged labels, then extra_labels.
       const set = buildLabelSet([...jobLabels(r), ...Object.entries(extra)], onLabelDrop);
       const fields = set.map(([k, v]) => labelField(k, v));
-      const starts: number[] = [];
+      // Made at its length: a list grown by `push` has room for 17 (~150 B per job, 8 used).
+      const starts: number[] = new Array(fields.length + 1);
       let at = 0;
-      for (const f of fields) {
-        starts.push(at);
-        at += f.length;
+      for (let i = 0; i < fields.length; i++) {
+        starts[i] = at;
+        at += fields[i]!.length;
       }
-      starts.push(at);
+      starts[fields.length] = at;
       const labelNames = sharedNames(set.map(([k]) => k));
       const after = labelNames.findIndex((n) => n > "__name__");
       const bytes = concatInto(chunk, fields);

@@ -36,6 +36,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Run the bundle instead of src/main.ts. */
   entry?: string;
+  /** Deno flags instead of the binary's (scripts/deno_flags). */
+  flags?: string[];
   /** How long to wait for the "Listening on" log line. */
   startTimeoutMs?: number;
   /** A command the agent runs under: `[cmd, ...args]`, then `deno run …` (e.g. a seccomp filter). */
@@ -53,7 +55,15 @@ export async function startAgentProcess(
   options: StartOptions = {},
 ): Promise<AgentProcess> {
   const entry = options.entry ?? `${ROOT}src/main.ts`;
-  const argv = [DENO, "run", ...denoFlags(), entry, "run", "--config", configPath];
+  const argv = [
+    DENO,
+    "run",
+    ...(options.flags ?? denoFlags()),
+    entry,
+    "run",
+    "--config",
+    configPath,
+  ];
   const [command, ...args] = [...(options.wrap ?? []), ...argv, ...(options.args ?? [])];
   const child = new Deno.Command(command!, {
     args,

@@ -13,10 +13,18 @@
  * Run: node_modules/.bin/deno run -A --unstable-net test/bench/big_load_bench.ts
  * Old code against new, interleaved on the same machine: bundle each (deno task bundle, copy
  * dist/vmprober.js away), then BIG_TARGETS=0 BENCH_RUNS=3 BENCH_ENTRIES=/tmp/old.js,/tmp/new.js.
+ * An entry may carry its own variables and added V8 flags (bench_variant.ts), e.g.
+ * `/tmp/new.js|V8=--heap-growing-percent=25`.
  */
 import { runSliced } from "../../src/base/slices.ts";
 import { parseJsonSteps } from "../../src/targets/sliced_json.ts";
-import { type AgentProcess, startAgentProcess, writeConfig } from "../_support/agent_process.ts";
+import {
+  type AgentProcess,
+  denoFlags,
+  startAgentProcess,
+  writeConfig,
+} from "../_support/agent_process.ts";
+import { benchVariant } from "./bench_variant.ts";
 import { histogramBuckets, quantile } from "./_metrics.ts";
 import { startSdHttpServer } from "../_support/sd_http_server.ts";
 import { bigSdBody, loopbackAddress, mainThreadCpuMs, type PollGaps } from "../_support/big_sd.ts";
@@ -175,7 +183,13 @@ async function measureAgent(
 ) {
   const dir = await Deno.makeTempDir({ prefix: run.prefix });
   const path = await writeConfig(run.config(dir), dir);
-  const agent = await startAgentProcess(path, { startTimeoutMs: 60_000, entry });
+  const v = entry === undefined ? undefined : benchVariant(entry, denoFlags());
+  const agent = await startAgentProcess(path, {
+    startTimeoutMs: 60_000,
+    entry: v?.path,
+    flags: v?.flags,
+    env: v?.env,
+  });
   try {
     await run.before?.(path, dir);
     const t = performance.now();

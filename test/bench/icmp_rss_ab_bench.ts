@@ -4,11 +4,16 @@
  * run: RSS, its anonymous part, and the V8 heap the agent reports on `/metrics`.
  *
  *   BENCH_BUNDLES=old.js,new.js BENCH_RUNS=3 deno run -A --unstable-net test/bench/icmp_rss_ab_bench.ts
+ *
+ * A bundle may be given as `path|NAME=value|V8=--flag+--flag` (bench_variant.ts) to run it with
+ * those variables added to the environment (e.g. `new.js|MALLOC_ARENA_MAX=2`, as the systemd unit
+ * runs it) and those V8 flags added to the binary's: the same bundle with and without them.
  */
 import { icmpTargetsConfig } from "./compare/footprint_compare.ts";
 import { agentFlags, freePort, sleep, spawnPeer, waitHttp } from "./compare/_common.ts";
 import { procMemory } from "./compare/proc_memory.ts";
 import { DENO, writeConfig } from "../_support/agent_process.ts";
+import { benchVariant } from "./bench_variant.ts";
 
 const BUNDLES = (Deno.env.get("BENCH_BUNDLES") ?? "dist/vmprober.js").split(",");
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 3);
@@ -22,7 +27,8 @@ function sample(text: string, name: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-async function run(bundle: string) {
+async function run(entry: string) {
+  const { path: bundle, env, flags } = benchVariant(entry, agentFlags());
   const dir = await Deno.makeTempDir({ prefix: "bench_icmp_rss_" });
   try {
     const port = freePort();
@@ -34,12 +40,12 @@ async function run(bundle: string) {
     }));
     await using agent = spawnPeer(DENO, [
       "run",
-      ...agentFlags(),
+      ...flags,
       bundle,
       "run",
       "--config",
       config,
-    ]);
+    ], env);
     await waitHttp(`http://127.0.0.1:${port}/readyz`, 30_000, 20);
     await sleep(SAMPLE_MS);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

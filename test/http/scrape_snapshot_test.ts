@@ -104,3 +104,20 @@ Deno.test("createSnapshotSource() passes a render error to every reader", async 
   assert.equal(new TextDecoder().decode(y.next()!), "a 1\n");
   assert.throws(() => y.next(), /state changed/);
 });
+
+Deno.test("createSnapshotSource() calls onPageDone once, when the last reader of a page leaves", async () => {
+  let done = 0;
+  const source = createSnapshotSource({
+    render: () => Promise.resolve(["a 1\n", "b 1\n"]),
+    onPageDone: () => done++,
+  });
+  const [a, b] = await Promise.all([source.open(), source.open()]);
+  readAll(a);
+  assert.equal(done, 0, "one reader is still on the page");
+  b.next();
+  b.close();
+  b.close();
+  assert.equal(done, 1);
+  readAll(await source.open());
+  assert.equal(done, 2, "a new page, done in its turn");
+});

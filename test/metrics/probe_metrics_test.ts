@@ -101,9 +101,21 @@ Deno.test("chunks() shows one moment even when records arrive between pieces", (
 });
 
 Deno.test("countResult() keeps runs by result as a flat list in first-seen order", () => {
-  const results: (string | number)[] = [];
-  for (const r of ["success", "refused", "success", "timeout", "success"]) countResult(results, r);
+  let results: (string | number)[] = [];
+  for (const r of ["success", "refused", "success", "timeout", "success"]) {
+    results = countResult(results, r);
+  }
   assert.deepEqual(results, ["success", 3, "refused", 1, "timeout", 1]);
+});
+
+Deno.test("countResult() raises a seen result's count in the same list, a new one in a new list", () => {
+  const first = countResult([], "success");
+  assert.equal(countResult(first, "success"), first);
+  assert.deepEqual(first, ["success", 2]);
+  const second = countResult(first, "timeout");
+  assert.notEqual(second, first);
+  assert.deepEqual(second, ["success", 2, "timeout", 1]);
+  assert.deepEqual(first, ["success", 2], "the list a scrape copied is left as it was");
 });
 
 Deno.test("vmprober_probes_total counts each result of a job, first seen first", () => {

@@ -5,6 +5,7 @@
 import { cpuSeconds, rssBytes } from "../_metrics.ts";
 import { DENO, denoFlags, writeConfig } from "../../_support/agent_process.ts";
 import { freePort } from "../../_support/tcp_servers.ts";
+import { benchAgentEnv } from "./unit_env.ts";
 
 export { cpuSeconds, freePort, rssBytes };
 
@@ -50,10 +51,11 @@ export interface Peer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Spawns `cmd args` with stdio discarded; the caller waits for readiness. */
-export function spawnPeer(cmd: string, args: string[]): Peer {
+/** Spawns `cmd args` with stdio discarded (`env` added to ours); the caller waits for readiness. */
+export function spawnPeer(cmd: string, args: string[], env?: Record<string, string>): Peer {
   const child = new Deno.Command(cmd, {
     args,
+    env,
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -113,9 +115,16 @@ export function agentFlags(): string[] {
   return Deno.env.get("BENCH_DENO_FLAGS")?.trim().split(/\s+/) ?? denoFlags();
 }
 
-/** Spawns the bundle with the binary's flags: `vmprober run --config <config>`. */
+/**
+ * Spawns the bundle with the binary's flags and the installed unit's environment (unit_env.ts):
+ * `vmprober run --config <config>`.
+ */
 export function spawnBundle(config: string): Peer {
-  return spawnPeer(DENO, ["run", ...agentFlags(), BUNDLE, "run", "--config", config]);
+  return spawnPeer(
+    DENO,
+    ["run", ...agentFlags(), BUNDLE, "run", "--config", config],
+    benchAgentEnv(ROOT),
+  );
 }
 
 /**
