@@ -9,6 +9,7 @@ import type * as z from "zod/mini";
 import { type Config, configSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
 import { checkTreeSteps, precheckSteps } from "./yaml_guard.ts";
+import { toJsSteps } from "./yaml_to_js.ts";
 import { lineCol, locatePath, pathAt } from "./yaml_positions.ts";
 import { describe, type IssueProblem, issueProblems } from "./issue_message.ts";
 import { yamlDocumentSteps } from "./yaml_document.ts";
@@ -79,7 +80,7 @@ function* parseYamlSteps<T>(
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: -1 });
+    data = yield* toJsSteps(doc, { maxAliasCount: -1 });
   } catch (e) {
     // `<<: 5`, `<<: [a]`: the YAML library throws while merging, without a position.
     const offset = badMerge(doc) ?? 0;
