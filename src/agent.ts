@@ -25,7 +25,8 @@ import { closeAll, type Closers, serve } from "./agent_parts.ts";
 import { createTargetApplier } from "./agent_targets.ts";
 import { createAgentApp } from "./agent_api.ts";
 import { pushChanged, startWalAndPush } from "./agent_push.ts";
-import { buildSources } from "./targets/build_sources.ts";
+import { buildSources, buildSourcesSteps } from "./targets/build_sources.ts";
+import { runSliced } from "./base/slices.ts";
 import { createTargetManager } from "./targets/manager.ts";
 import { dirname } from "./base/paths.ts";
 import { createReloader, type ReloadResult } from "./config/reloader.ts";
@@ -179,7 +180,9 @@ async function start(
       if (pushChanged(next, config)) {
         log.warn("push changed: it takes effect after a restart");
       }
-      const sources = buildSources(next, { configDir, registry });
+      const sources = await runSliced(buildSourcesSteps(next, { configDir, registry }), {
+        signal: loading.signal,
+      });
       config = next;
       await setupLogging(config.agent.log);
       pool.resize(config.limits.concurrency, config.limits.max_queue);

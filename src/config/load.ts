@@ -2,7 +2,7 @@
 import type { Config } from "./schema.ts";
 import { ConfigError } from "./config_error.ts";
 import { MAX_CONFIG_BYTES, parseConfigSteps } from "./parse.ts";
-import { runSliced } from "../base/slices.ts";
+import { runSliced, runSync, type Steps } from "../base/slices.ts";
 import { lineCol } from "./yaml_positions.ts";
 
 /**
@@ -11,7 +11,12 @@ import { lineCol } from "./yaml_positions.ts";
  * ConfigError on any problem.
  */
 export async function loadConfig(path: string, signal?: AbortSignal): Promise<Config> {
-  return await runSliced(parseConfigSteps(readConfigTextSync(path), path), { signal });
+  return await runSliced(loadConfigSteps(path), { signal });
+}
+
+function* loadConfigSteps(path: string): Steps<Config> {
+  const text = yield* readConfigSteps(path);
+  return yield* parseConfigSteps(text, path);
 }
 
 /**
@@ -28,10 +33,29 @@ export function readConfigText(path: string): Promise<string> {
 
 /** {@linkcode readConfigText}, synchronous (see readBounded why); throws the ConfigError. */
 export function readConfigTextSync(path: string): string {
+  return runSync(readConfigSteps(path));
+}
+
+/**
+ * Bytes decoded between two `yield`s of {@linkcode readConfigSteps}: ~0.5-1.5 ms (a 2.4 MB
+ * config in one piece: 4-14 ms).
+ */
+export const DECODE_BYTES = 256 * 1024;
+
+/**
+ * {@linkcode readConfigTextSync} as steps: the file is read in one synchronous call, then
+ * decoded {@linkcode DECODE_BYTES} at a time.
+ */
+export function* readConfigSteps(path: string): Steps<string> {
   const bytes = readBounded(path);
-  let text: string;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const parts: string[] = [];
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    for (let i = 0; i < bytes.length; i += DECODE_BYTES) {
+      yield;
+      parts.push(decoder.decode(bytes.subarray(i, i + DECODE_BYTES), { stream: true }));
+    }
+    parts.push(decoder.decode());
   } catch {
     // The first replacement character marks the first invalid sequence.
     const lossy = new TextDecoder().decode(bytes);
@@ -41,7 +65,7 @@ export function readConfigTextSync(path: string): string {
       message: "expected UTF-8 text, got an invalid byte sequence",
     }]);
   }
-  return text;
+  return parts.join("");
 }
 
 /**

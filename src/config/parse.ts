@@ -8,7 +8,8 @@ import type { Node, YAMLError } from "yaml";
 import type * as z from "zod/mini";
 import { type Config, configSchema } from "./schema.ts";
 import { ConfigError, type ConfigProblem } from "./config_error.ts";
-import { checkTree, precheck } from "./yaml_guard.ts";
+import { checkTreeSteps, precheckSteps } from "./yaml_guard.ts";
+import { toJsSteps } from "./yaml_to_js.ts";
 import { lineCol, locatePath, pathAt } from "./yaml_positions.ts";
 import { describe, type IssueProblem, issueProblems } from "./issue_message.ts";
 import { yamlDocumentSteps } from "./yaml_document.ts";
@@ -64,7 +65,7 @@ function* parseYamlSteps<T>(
     path: path.join("."),
     message,
   });
-  const early = precheck(text);
+  const early = yield* precheckSteps(text);
   if (early) fail([at(early.offset, [], early.message)]);
 
   const doc = yield* yamlDocumentSteps(text, { uniqueKeys: true, strict: true, merge: true });
@@ -74,12 +75,12 @@ function* parseYamlSteps<T>(
     const offset = yamlOffset(yamlError, text);
     fail([at(offset, pathOf(yamlError, doc.contents), yamlMessage(yamlError, text))]);
   }
-  const unsafe = checkTree(doc.contents);
+  const unsafe = yield* checkTreeSteps(doc.contents);
   if (unsafe) fail([at(unsafe.offset, pathAt(doc.contents, unsafe.offset), unsafe.message)]);
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: -1 });
+    data = yield* toJsSteps(doc, { maxAliasCount: -1 });
   } catch (e) {
     // `<<: 5`, `<<: [a]`: the YAML library throws while merging, without a position.
     const offset = badMerge(doc) ?? 0;

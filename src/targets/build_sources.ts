@@ -12,6 +12,7 @@ import type { TargetSource } from "./types.ts";
 import type { Registry } from "../base/prom.ts";
 import { expandTemplate } from "../config/url_template.ts";
 import { notModifiedCounter } from "./sd_http_metrics.ts";
+import { runSync, type Steps } from "../base/slices.ts";
 
 /** Options of {@linkcode buildSources}. */
 export interface BuildSourcesOptions {
@@ -43,7 +44,34 @@ interface Context {
   registry?: Registry;
 }
 
-function buildOne(entry: TargetSourceConfig, index: number, cx: Context): TargetSource {
+/** Targets per piece of a static source's fingerprint (one `JSON.stringify` each: ~0.1 ms). */
+export const FINGERPRINT_CHUNK = 1_000;
+
+/**
+ * A static entry's fingerprint, in steps: `JSON.stringify(["static", entry])` for a short list;
+ * for a longer one, the entry with an empty list, then the list in pieces, one a line (a
+ * 100,000-target list in one `JSON.stringify`: 5-16 ms). One JSON text has no line break, so the
+ * two forms never meet.
+ */
+export function* staticFingerprintSteps(entry: TargetSourceConfig): Steps<string> {
+  const targets = entry.static?.targets ?? [];
+  if (targets.length <= FINGERPRINT_CHUNK) return JSON.stringify(["static", entry]);
+  const parts = [
+    JSON.stringify(["static", { ...entry, static: { ...entry.static, targets: [] } }]),
+  ];
+  for (let i = 0; i < targets.length; i += FINGERPRINT_CHUNK) {
+    yield;
+    parts.push(JSON.stringify(targets.slice(i, i + FINGERPRINT_CHUNK)));
+  }
+  return parts.join("\n");
+}
+
+function buildOne(
+  entry: TargetSourceConfig,
+  index: number,
+  cx: Context,
+  fingerprint?: string,
+): TargetSource {
   const dir = cx.dir;
   const name = sourceName(entry, index);
   // A source's `job` travels as its `job` label (operators cannot write one: reserved), so it
@@ -55,7 +83,7 @@ function buildOne(entry: TargetSourceConfig, index: number, cx: Context): Target
       ...common,
       targets: entry.static.targets,
       groupLabels: entry.static.labels,
-      fingerprint: JSON.stringify(["static", entry]),
+      fingerprint: fingerprint ?? JSON.stringify(["static", entry]),
     });
   }
   if (entry.file) {
@@ -108,6 +136,14 @@ function buildOne(entry: TargetSourceConfig, index: number, cx: Context): Target
  * share a name (the `source` label must be unique).
  */
 export function buildSources(config: Config, options: BuildSourcesOptions): TargetSource[] {
+  return runSync(buildSourcesSteps(config, options));
+}
+
+/** {@linkcode buildSources} as steps (a long static list is fingerprinted in pieces). */
+export function* buildSourcesSteps(
+  config: Config,
+  options: BuildSourcesOptions,
+): Steps<TargetSource[]> {
   const seen = new Map<string, number>();
   let host: string | undefined;
   const cx: Context = {
@@ -116,7 +152,9 @@ export function buildSources(config: Config, options: BuildSourcesOptions): Targ
     hostname: () => host ??= options.hostname ?? Deno.hostname(),
     registry: options.registry,
   };
-  return config.targets.map((entry, i) => {
+  const sources: TargetSource[] = [];
+  for (let i = 0; i < config.targets.length; i++) {
+    const entry = config.targets[i]!;
     const name = sourceName(entry, i);
     const first = seen.get(name);
     if (first !== undefined) {
@@ -125,6 +163,8 @@ export function buildSources(config: Config, options: BuildSourcesOptions): Targ
       );
     }
     seen.set(name, i);
-    return buildOne(entry, i, cx);
-  });
+    const fingerprint = entry.static ? yield* staticFingerprintSteps(entry) : undefined;
+    sources.push(buildOne(entry, i, cx, fingerprint));
+  }
+  return sources;
 }

@@ -8,7 +8,9 @@
  * over 50 ms (count, and their ms beyond 50), and the agent main thread's CPU time within each
  * gap (`cpu*`: what a gap would be with a CPU of its own; on a busy machine the wall-clock gap
  * adds the wait for one). STATIC_TARGETS (default 0, e.g. 100000): also a reload to that many
- * `static:` targets, gaps from the reload's start to its answer.
+ * `static:` targets, gaps from the reload's start to its answer (`static`), and a start with
+ * them, gaps from the API's first answer to `/readyz` (`static_start`; `listenAfterMs`: from the
+ * spawn to the API, the config parsed before it).
  *
  * Run: node_modules/.bin/deno run -A --unstable-net test/bench/big_load_bench.ts
  * Old code against new, interleaved on the same machine: bundle each (deno task bundle, copy
@@ -114,8 +116,15 @@ type Figures = Awaited<ReturnType<typeof measure>>;
 const figures = new Map<string, Figures[]>();
 for (let run = 0; run < runs; run++) {
   for (const entry of entries.length ? entries : [undefined]) {
-    for (const kind of STATIC > 0 ? ["http_sd", "static"] as const : ["http_sd"] as const) {
-      const f = kind === "http_sd" ? await measure(entry) : await measureStatic(entry);
+    const kinds = STATIC > 0
+      ? ["http_sd", "static", "static_start"] as const
+      : ["http_sd"] as const;
+    for (const kind of kinds) {
+      const f = kind === "http_sd"
+        ? await measure(entry)
+        : kind === "static"
+        ? await measureStatic(entry)
+        : await measureStaticStart(entry);
       const name = `${entry ?? "src/main.ts"} ${kind}`;
       console.log(JSON.stringify({ entry: name, run, ...f, load: loadavg() }));
       figures.set(name, [...figures.get(name) ?? [], f]);
@@ -132,6 +141,7 @@ if (runs > 1) {
     medianCpuGapP99Ms: "cpuGapP99Ms",
     medianCpuGapMaxMs: "cpuGapMaxMs",
     medianReadyMs: "readyAfterMs",
+    medianListenMs: "listenAfterMs",
     medianLagP99Ms: "lagP99Ms",
   } as const satisfies Record<string, keyof Figures>;
   for (const [entry, fs] of figures) {
@@ -184,18 +194,21 @@ async function measureAgent(
   const dir = await Deno.makeTempDir({ prefix: run.prefix });
   const path = await writeConfig(run.config(dir), dir);
   const v = entry === undefined ? undefined : benchVariant(entry, denoFlags());
+  const spawned = performance.now();
   const agent = await startAgentProcess(path, {
     startTimeoutMs: 60_000,
     entry: v?.path,
     flags: v?.flags,
     env: v?.env,
   });
+  const listenAfterMs = Math.round(performance.now() - spawned);
   try {
     await run.before?.(path, dir);
     const t = performance.now();
     const gaps = await run.poll(agent, mainThreadCpuMs(agent.child.pid));
     return {
       agentTargets: run.targets,
+      listenAfterMs,
       readyAfterMs: Math.round(performance.now() - t),
       ...summary(gaps),
       ...await lag(agent),
@@ -226,6 +239,19 @@ function measureStatic(entry: string | undefined) {
       }
       return gaps;
     },
+  });
+}
+
+/** A start with STATIC static targets: gaps from the API's first answer to `/readyz`. */
+function measureStaticStart(entry: string | undefined) {
+  return measureAgent(entry, {
+    prefix: "vmprober-bigstatic-start-",
+    targets: STATIC,
+    config: (dir) =>
+      bigStaticConfig(dir, Array.from({ length: STATIC }, (_, i) => loopbackAddress(i)), {
+        port: 9,
+      }),
+    poll: (agent, cpu) => pollUntilReady(agent.url, 300_000, cpu),
   });
 }
 

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { type CST, type Document, parseDocument, Parser } from "yaml";
 import { runSync } from "../../src/base/slices.ts";
-import { findLongSeqs, LONG_SEQ, yamlDocumentSteps } from "../../src/config/yaml_document.ts";
+import {
+  findLongSeqs,
+  LONG_SEQ,
+  longSeqSteps,
+  yamlDocumentSteps,
+} from "../../src/config/yaml_document.ts";
+import { STEP_ITEMS } from "../../src/base/slices.ts";
+import { countSteps } from "../_support/count_steps.ts";
 
 const OPTIONS = { uniqueKeys: true, strict: true, merge: true };
 
@@ -65,4 +72,16 @@ Deno.test("findLongSeqs() picks long lists of plain items, not short ones or one
   assert.deepEqual(found(`a:\n  - x:\n${list(n, "    ")}\n`), [n]);
   assert.deepEqual(found(`a:\n${list(n, "  ")} # c\n`), []);
   assert.deepEqual(found(`a:\n${list(n, "  ")}\n  - &anchor x\n`), []);
+});
+
+Deno.test("longSeqSteps() yields every STEP_ITEMS items while it checks a long list", () => {
+  const n = 100 * STEP_ITEMS;
+  for (const text of [`a:\n${list(n, "  ")}\n`, `a:\n${list(n, "  ")}\n  - &x y\n`]) {
+    const out: CST.BlockSequence[] = [];
+    let yields = 0;
+    for (const t of new Parser().parse(text)) {
+      if (t.type === "document" && t.value) yields += countSteps(longSeqSteps(t.value, out)).yields;
+    }
+    assert.ok(yields >= 100, `${yields} yields`);
+  }
 });

@@ -2,12 +2,17 @@ import assert from "node:assert/strict";
 import { parseDocument } from "yaml";
 import {
   checkTree,
+  checkTreeSteps,
   MAX_ALIAS_NODES,
   MAX_CONFIG_BYTES,
   MAX_DEPTH,
   MAX_ITEMS,
   precheck,
+  PRECHECK_CHARS,
+  precheckSteps,
 } from "../../src/config/yaml_guard.ts";
+import { STEP_ITEMS } from "../../src/base/slices.ts";
+import { countSteps } from "../_support/count_steps.ts";
 
 const tree = (text: string) => checkTree(parseDocument(text, { merge: true }).contents);
 
@@ -95,4 +100,27 @@ Deno.test("checkTree() rejects unknown anchors, cycles and collection keys", () 
     offset: 10,
     message: "expected a plain key, got a list",
   });
+});
+
+Deno.test("precheckSteps() yields every PRECHECK_CHARS characters and finds what precheck() finds", () => {
+  const text = "- 10.0.0.1:9\n".repeat(100_000);
+  const { value, yields } = countSteps(precheckSteps(text));
+  assert.equal(value, undefined);
+  assert.ok(yields >= Math.floor(text.length / PRECHECK_CHARS), `${yields} yields`);
+  const late = `${text}a: 1\0`;
+  assert.deepEqual(countSteps(precheckSteps(late)).value, precheck(late));
+  assert.equal(precheck(late)?.offset, text.length + 4);
+});
+
+Deno.test("checkTreeSteps() yields every STEP_ITEMS nodes and finds what checkTree() finds", () => {
+  const items = Array.from({ length: 10_000 }, (_, i) => `  - t${i}`).join("\n");
+  const { value, yields } = countSteps(
+    checkTreeSteps(parseDocument(`a:\n${items}\n`, { merge: true }).contents),
+  );
+  assert.equal(value, undefined);
+  assert.ok(yields >= Math.floor(10_000 / STEP_ITEMS), `${yields} yields`);
+  const late = `a:\n${items}\n  - *nowhere\n`;
+  const problem = countSteps(checkTreeSteps(parseDocument(late, { merge: true }).contents)).value;
+  assert.deepEqual(problem, tree(late));
+  assert.equal(problem?.offset, late.indexOf("*nowhere"));
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { configSchema } from "../../src/config/schema.ts";
-import { buildSources } from "../../src/targets/build_sources.ts";
+import {
+  buildSources,
+  FINGERPRINT_CHUNK,
+  staticFingerprintSteps,
+} from "../../src/targets/build_sources.ts";
+import { countSteps } from "../_support/count_steps.ts";
 
 const config = (targets: unknown[]) =>
   configSchema.parse({
@@ -86,4 +91,23 @@ Deno.test("buildSources() static source loads its targets with the static labels
   assert.deepEqual(await s!.load(new AbortController().signal), [
     { targets: ["10.0.0.1", "[::1]:22"], labels: { role: "db" } },
   ]);
+});
+
+Deno.test("staticFingerprintSteps() fingerprints a long list in pieces: equal lists alike, others not", () => {
+  const targets = (n: number, last = "x") =>
+    Array.from({ length: n }, (_, i) => i === n - 1 ? last : `10.0.${i >> 8}.${i & 255}`);
+  const entry = (list: string[], probes = ["icmp"]) =>
+    config([{ static: { targets: list }, probes }]);
+  const n = 20 * FINGERPRINT_CHUNK;
+  const print = (c: ReturnType<typeof config>) => countSteps(staticFingerprintSteps(c.targets[0]!));
+  const a = print(entry(targets(n)));
+  assert.ok(a.yields >= 20, `${a.yields} yields`);
+  assert.equal(buildSources(entry(targets(n)), { configDir: "/" })[0]!.fingerprint, a.value);
+  assert.equal(print(entry(targets(n))).value, a.value);
+  assert.notEqual(print(entry(targets(n, "y"))).value, a.value);
+  assert.notEqual(print(entry(targets(n + 1))).value, a.value);
+  assert.notEqual(print(entry(targets(n), ["ssh"])).value, a.value);
+  // A short list: the entry's JSON, as ever.
+  const short = entry(targets(3));
+  assert.equal(print(short).value, JSON.stringify(["static", short.targets[0]]));
 });
