@@ -53,6 +53,13 @@ export interface Reloader extends AsyncDisposable {
   last(): LastReload | null;
 }
 
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Creates the reloader; nothing is watched until `start()`. */
 export function createReloader(options: ReloaderOptions): Reloader {
   const clock = options.clock ?? systemClock;
@@ -65,7 +72,10 @@ export function createReloader(options: ReloaderOptions): Reloader {
   let watcher: Deno.FsWatcher | null = null;
   let watchLoop: Promise<void> | null = null;
   let pending: Promise<unknown> | null = null;
-  let lastText: string | null = null;
+  /** The config bytes the last reload (or the watch's start) read: a file event with equal bytes
+   * is a touch, not a change. Null while the file is not watched. */
+  let lastBytes: Uint8Array | null = null;
+  let watching = false;
   const onSighup = () => void reloader.trigger("sighup");
 
   function run(trigger: ReloadTrigger): Promise<ReloadResult> {
@@ -75,7 +85,11 @@ export function createReloader(options: ReloaderOptions): Reloader {
         // One event-loop turn first: requests that come meanwhile share this reload (the file
         // read is synchronous, so a small config would otherwise reload once per request).
         await pause();
+        // Read before the reload reads: a write after it then differs and is reloaded too.
+        const bytes = watching ? readConfigBytes() : null;
         result = await options.reload();
+        // The file event of a write that a SIGHUP or API reload has already loaded is no change.
+        if (watching) lastBytes = bytes;
       } catch (e) {
         result = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
@@ -91,12 +105,15 @@ export function createReloader(options: ReloaderOptions): Reloader {
     return running;
   }
 
-  /** Synchronous, as `loadConfig` reads: an async read can wait long for a busy thread pool. */
-  function readConfigText(): string | null {
+  /**
+   * Synchronous, as `loadConfig` reads: an async read can wait long for a busy thread pool. Bytes,
+   * not text: a decode of a big file in one piece holds the event loop (loadConfig decodes in steps).
+   */
+  function readConfigBytes(): Uint8Array | null {
     try {
       const info = Deno.statSync(options.configPath);
       if (!info.isFile || info.size > MAX_CONFIG_BYTES) return null;
-      return Deno.readTextFileSync(options.configPath);
+      return Deno.readFileSync(options.configPath);
     } catch {
       return null;
     }
@@ -107,9 +124,9 @@ export function createReloader(options: ReloaderOptions): Reloader {
     if (pending || stop.signal.aborted) return;
     pending = clock.sleep(debounceMs, stop.signal).then(async () => {
       pending = null;
-      const text = readConfigText();
-      if (text === lastText) return;
-      lastText = text;
+      const bytes = readConfigBytes();
+      if (sameBytes(bytes, lastBytes)) return;
+      lastBytes = bytes;
       await reloader.trigger("watch");
     }).catch(() => {
       pending = null;
@@ -123,7 +140,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
     });
     if (options.sighup ?? true) Deno.addSignalListener("SIGHUP", onSighup);
     if (!(options.watchFile ?? true)) return;
-    lastText = readConfigText();
+    lastBytes = readConfigBytes();
     const name = basename(options.configPath);
     try {
       watcher = Deno.watchFs(dirname(options.configPath), { recursive: false });
@@ -133,6 +150,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       });
       return;
     }
+    watching = true;
     const w = watcher;
     watchLoop = (async () => {
       for await (const event of w) {

@@ -92,6 +92,44 @@ Deno.test("Reloader reloads once per burst of config file writes, and not when b
   }
 });
 
+Deno.test("Reloader: a write already loaded by an API reload is not reloaded again by the file watch", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/vmprober.yaml`;
+  await Deno.writeTextFile(path, "a: 1\n");
+  const clock = manualClock();
+  let calls = 0;
+  const reloader = createReloader({
+    configPath: path,
+    clock,
+    sighup: false,
+    debounceMs: 500,
+    reload: () => {
+      calls++;
+      return Promise.resolve({ ok: true });
+    },
+  });
+  try {
+    await reloader.start();
+    await Deno.writeTextFile(path, "a: 2\n");
+    assert.deepEqual(await reloader.trigger("api"), { ok: true });
+    while (clock.waiting === 0) await new Promise((r) => setTimeout(r, 5));
+    await clock.advance(500);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(calls, 1);
+    assert.equal(reloader.last()?.trigger, "api");
+    // A write after that reload is a change: the watch reloads it.
+    await Deno.writeTextFile(path, "a: 3\n");
+    while (clock.waiting === 0) await new Promise((r) => setTimeout(r, 5));
+    await clock.advance(500);
+    for (let i = 0; i < 200 && calls < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(calls, 2);
+    assert.equal(reloader.last()?.trigger, "watch");
+  } finally {
+    await reloader[Symbol.asyncDispose]();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Reloader reloads on SIGHUP", async () => {
   const done = Promise.withResolvers<void>();
   await using reloader = createReloader({
