@@ -72,8 +72,7 @@ export function createPageMemory(options: PageMemoryOptions = {}): PageMemory {
     },
     pageDone() {
       open = Math.max(0, open - 1);
-      gc?.({ type: "minor", execution: "sync" });
-      trim();
+      releasePageMemory(gc, trim);
       if (open === 0 && gc && rss() - before >= growth && heapUsed() <= maxHeap) {
         gc({ type: "major", execution: "sync", flavor: "last-resort" });
         reductions++;
