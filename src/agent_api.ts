@@ -21,7 +21,7 @@ import { probeNow } from "./results/probe_now.ts";
 import type { RecentRing } from "./results/recent_ring.ts";
 import type { TargetApplier } from "./agent_targets.ts";
 import { COMMIT, VERSION } from "./version.ts";
-import { releasePageMemory } from "./http/page_memory.ts";
+import { createPageMemory } from "./http/page_memory.ts";
 
 /** What the API reads; getters where the running state changes (reload, readiness). */
 export interface AgentApiDeps {
@@ -48,6 +48,7 @@ export interface AgentApiDeps {
 export function createAgentApp(deps: AgentApiDeps): ReturnType<typeof createApp> {
   const { registry, probeMetrics, applier, clock } = deps;
   const started = deps.config();
+  const pageMemory = createPageMemory();
   const scrapes = createScrapeGate({
     snapshots: createSnapshotSource({
       // The self metrics first, then the per-target pieces, made one by one as readers pull.
@@ -59,7 +60,8 @@ export function createAgentApp(deps: AgentApiDeps): ReturnType<typeof createApp>
         })();
       },
       clock,
-      onPageDone: releasePageMemory,
+      onPageStart: pageMemory.pageStarted,
+      onPageDone: pageMemory.pageDone,
     }),
     maxConcurrent: started.agent.max_scrapes,
     timeoutMs: started.agent.scrape_timeout,

@@ -29,6 +29,8 @@ export interface SnapshotSourceOptions {
    * back to the OS there: a page's pieces are malloc'ed, ~25 KB each).
    */
   onPageDone?: () => void;
+  /** Called once as a page starts, before its render. */
+  onPageStart?: () => void;
 }
 
 /** Hands out cursors on the shared page. */
@@ -69,7 +71,14 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
 
   async function start(): Promise<Page> {
     const startedAt = clock.now();
-    const it = (await options.render())[Symbol.iterator]();
+    options.onPageStart?.();
+    let it: Iterator<string>;
+    try {
+      it = (await options.render())[Symbol.iterator]();
+    } catch (e) {
+      options.onPageDone?.(); // no reader will ever leave this page
+      throw e;
+    }
     renders++;
     return {
       startedAt,

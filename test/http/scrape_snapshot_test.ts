@@ -121,3 +121,20 @@ Deno.test("createSnapshotSource() calls onPageDone once, when the last reader of
   readAll(await source.open());
   assert.equal(done, 2, "a new page, done in its turn");
 });
+
+Deno.test("createSnapshotSource() calls onPageStart once per page, and onPageDone when a render fails", async () => {
+  const calls: string[] = [];
+  let fail = false;
+  const source = createSnapshotSource({
+    render: () => fail ? Promise.reject(new Error("boom")) : Promise.resolve(["a 1\n"]),
+    onPageStart: () => calls.push("start"),
+    onPageDone: () => calls.push("done"),
+  });
+  const [a, b] = await Promise.all([source.open(), source.open()]);
+  readAll(a);
+  readAll(b);
+  assert.deepEqual(calls, ["start", "done"]);
+  fail = true;
+  await assert.rejects(source.open(), /boom/);
+  assert.deepEqual(calls, ["start", "done", "start", "done"]);
+});
