@@ -118,7 +118,8 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
 
   /**
    * The batches of one range of lane records from the cursor: it ends before a record without a
-   * lane, at a stop, or before a record its lane's batch has no room for; one batch per lane.
+   * lane, at a stop, or before a record its lane's batch has no room for; one batch per lane
+   * (one batch of them all, without a lane, when the whole range fits in one).
    */
   async function laneRange(until: number): Promise<Batch[]> {
     const start = cursor;
@@ -146,6 +147,25 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
     cursor = end;
     const resend = end <= until && until !== Infinity;
     const lanes = [...parts.keys()].sort((a, b) => a - b);
+    let samples = 0;
+    let bytes = 0;
+    for (const part of parts.values()) {
+      samples += part.samples;
+      bytes += part.bytes;
+    }
+    if (lanes.length > 1 && samples <= limits.maxSamples && bytes <= limits.maxBytes) {
+      // The whole range fits one request (the live tail: a tick or a few): one batch of every
+      // lane, as before lanes, not a request per lane. Built again the same after a restart.
+      const entries = lanes.flatMap((lane) => parts.get(lane)!.entries);
+      return [{
+        body: concatSnappyBlocks(entries.map((e) => e.compressed)),
+        samples,
+        records: entries.length,
+        offset: first,
+        nextOffset: end,
+        ...(resend ? { resend: true } : {}),
+      }];
+    }
     return lanes.map((lane, i) => {
       const part = parts.get(lane)!;
       return {

@@ -184,3 +184,26 @@ Deno.test("pusher sends HELP/TYPE metadata at start and every metadata_interval,
   // (The last one may be answered after stop() stopped waiting for it.)
   assert.ok(sent! >= meta.length - 1 && sent! <= meta.length, `${sent} of ${meta.length}`);
 });
+
+Deno.test("pusher sends a live tick written by lanes as one request, as before lanes", async () => {
+  // A tick of 8 TCP jobs (every lane of 4) at a time, each pushed before the next is written.
+  await using proxy = startDelayProxy({ seed: 5, maxDelayMs: 5 });
+  const wal = createMemoryWal();
+  const pusher = createPusher({
+    wal,
+    config: config(proxy.url, { batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 } }),
+    clock: systemClock,
+    registry: new Registry(),
+  });
+  await pusher.start();
+  for (let tick = 0; tick < 5; tick++) {
+    append(wal, 8, (i) => `127.0.0.${tick + 1}:${1000 + i}`, 4);
+    for (let i = 0; i < 2_000 && wal.pushPosition !== wal.stats().end_offset; i++) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  await pusher.stop();
+  const data = proxy.requests.filter((r) => r.series.length);
+  assert.equal(data.length, 5, `${data.length} requests for 5 ticks`);
+  assert.ok(data.every((r) => r.series.length === 48));
+});
