@@ -6,7 +6,12 @@
  */
 import { MAX_LANES } from "./frame.ts";
 
-/** Lanes the WAL sink writes by default. */
+/**
+ * Lanes the WAL sink writes by default. Part of the WAL format, as is laneOf(): a record names its
+ * lane, not the lane count, so with another count (or hash) a job's records written before an
+ * upgrade and after it could be in two lanes, and two requests in flight would share its series.
+ * A change needs new record types (or a drained WAL).
+ */
 export const WAL_LANES = 4;
 
 /**

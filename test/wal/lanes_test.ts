@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { laneOf } from "../../src/wal/lanes.ts";
+import { laneOf, WAL_LANES } from "../../src/wal/lanes.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { inspectWal } from "../../src/wal/inspect.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
@@ -17,6 +17,17 @@ Deno.test("laneOf() spreads job keys over the lanes and always gives a key the s
   for (const n of counts) assert.ok(n > 800 && n < 1200, `${counts}`);
   assert.equal(laneOf("a|b", 4), laneOf("a|b", 4));
   assert.equal(laneOf("a|b", 1), 0);
+});
+
+Deno.test("the lane count and the lane of a key are fixed: records already on disk name their lane", () => {
+  // A WAL written by one version is drained by the next: a job must keep its lane across them.
+  assert.equal(WAL_LANES, 4);
+  assert.deepEqual(
+    ["tcp|10.0.0.1:22", "icmp|192.0.2.7", "http_2xx|https://example.com/"].map((k) =>
+      laneOf(k, WAL_LANES)
+    ),
+    [2, 1, 1],
+  );
 });
 
 Deno.test("lane records read back with their lanes after reopening, beside records without one", async () => {
