@@ -153,9 +153,11 @@ export function createBatcher(wal: Wal, offset: number, limits: BatchLimits): Ba
       samples += part.samples;
       bytes += part.bytes;
     }
-    if (lanes.length > 1 && samples <= limits.maxSamples && bytes <= limits.maxBytes) {
+    if (!resend && lanes.length > 1 && samples <= limits.maxSamples && bytes <= limits.maxBytes) {
       // The whole range fits one request (the live tail: a tick or a few): one batch of every
-      // lane, as before lanes, not a request per lane. Built again the same after a restart.
+      // lane, as before lanes, not a request per lane. Never a range sent before a restart: it
+      // may have gone by lane (other limits then), and one lane acknowledged joined with one not
+      // would be refused whole; by lane, each batch is all of one it went in, or none.
       const entries = lanes.flatMap((lane) => parts.get(lane)!.entries);
       return [{
         body: concatSnappyBlocks(entries.map((e) => e.compressed)),

@@ -88,3 +88,15 @@ Deno.test("createBatcher() hands out a range that fits one batch as one batch of
   ]);
   assert.deepEqual(got.map((b) => b.samples), [24, 24, 24]);
 });
+
+Deno.test("createBatcher() sends a range sent before a restart by lane even when it fits one batch", async () => {
+  // Before the restart it may have gone by lane (smaller limits): joined, an acknowledged lane
+  // batch and one that was not would be refused together.
+  const wal = walOf([0, 1, 0, 1]);
+  const batches = await all(wal, 100, [end(wal, 3)]);
+  assert.deepEqual(shape(batches), [
+    [0, 2, 0, end(wal, 3), true],
+    [1, 2, 0, end(wal, 3), false],
+  ]);
+  assert.ok(batches.every((b) => b.resend));
+});

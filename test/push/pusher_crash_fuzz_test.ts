@@ -128,6 +128,7 @@ async function crashRun(
   seed: number,
   plainTicks: number,
   readError = false,
+  restartLimits?: number,
 ): Promise<string | undefined> {
   const random = seededRandom(seed);
   const base = createMemoryWal();
@@ -198,7 +199,10 @@ async function crashRun(
   const registry = new Registry();
   const p2 = createPusher({
     wal: wal2,
-    config: cfg,
+    // Maybe restarted with other batch limits (the config changed).
+    config: restartLimits === undefined
+      ? cfg
+      : { ...cfg, batch: { ...cfg.batch, max_samples: restartLimits } },
     clock: systemClock,
     fetch: rx.fetch,
     registry,
@@ -247,6 +251,15 @@ Deno.test("a lane drain whose push loop restarts after a read error, then crashe
   const failures: string[] = [];
   for (let seed = 200; seed <= 230; seed++) {
     const f = await crashRun(seed, seed % 2 === 0 ? 0 : 3, true);
+    if (f) failures.push(f);
+  }
+  assert.deepEqual(failures, []);
+});
+
+Deno.test("a lane drain crashed and restarted with other batch limits holds every sample once", async () => {
+  const failures: string[] = [];
+  for (let seed = 300; seed <= 340; seed++) {
+    const f = await crashRun(seed, 0, false, seed % 2 === 0 ? 10_000 : 6);
     if (f) failures.push(f);
   }
   assert.deepEqual(failures, []);
