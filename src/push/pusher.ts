@@ -182,11 +182,16 @@ export function createPusher(options: PusherOptions): Pusher {
           }
           // Before it leaves: where it and the batches before it end (sent_batches.ts); the
           // lane batches of one range share its end.
+          // The stops ahead of them, from before the restart, are kept: a second crash while
+          // batches sent before the first are sent again must find them all still there.
           const from = window[0]?.batch.offset ?? next.batch.offset;
-          const ends = distinctEnds([
-            ...window.map((w) => w.batch.nextOffset),
-            next.batch.nextOffset,
-          ]);
+          const ends = distinctEnds(
+            [
+              ...window.map((w) => w.batch.nextOffset),
+              next.batch.nextOffset,
+              ...stops.filter((s) => s > from),
+            ].sort((a, b) => a - b),
+          );
           wal.noteSent?.(from, ends);
           noted = [from, ...ends];
           const done = deliver(next.batch);
