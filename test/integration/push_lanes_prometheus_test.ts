@@ -195,3 +195,30 @@ Deno.test("a lane drain killed with batches Prometheus got but never answered lo
   // Prometheus holds every sample of the WAL once: the batches sent twice added nothing.
   assert.deepEqual(await promCounts(prom), expected);
 });
+
+Deno.test("a lane drain killed twice (the second time while resending) loses nothing and has nothing refused", async () => {
+  await using prom = await startPrometheus();
+  await using walTmp = await tempDir({ prefix: "push_lanes_crash2_wal_" });
+  const walDir = walTmp.path;
+  await writeBacklog(walDir);
+  const expected = await walCounts(walDir);
+  for (const swallowAfter of [12, 2]) {
+    // Some requests go through, then none is answered; killed. The second run starts with the
+    // first one's batches to send again, and is killed among them.
+    await using proxy = forwardingProxy(prom.writeUrl, 10, swallowAfter);
+    const agent = await startAgentProcess(await writeConfig(configYaml(proxy.url, walDir)));
+    await waitFor(
+      "one held back, one forwarded",
+      () => proxy.state.swallowed >= 1 && proxy.state.held >= 1 || undefined,
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await agent.stop("SIGKILL"), 137);
+  }
+  await using last = await startAgentProcess(await writeConfig(configYaml(prom.writeUrl, walDir)));
+  await drained(last);
+  const m = await last.metrics();
+  assert.equal(metricValue(m, "vmprober_push_dropped_samples_total", { reason: "rejected" }), 0);
+  assert.equal(await last.stop("SIGTERM"), 0);
+  assert.deepEqual(await promCounts(prom), expected);
+});
