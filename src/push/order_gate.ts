@@ -42,6 +42,12 @@ export function createOrderGate(
   let afterSkip = false;
   return {
     conflicts(inFlight, next) {
+      // Lane batches (batcher.ts): of another lane, no series in common; of the same, taken as
+      // sharing one (always safe) without decoding anything.
+      const lane = next.batch.lane;
+      if (lane !== undefined && inFlight.every((w) => w.batch.lane !== undefined)) {
+        return inFlight.some((w) => w.batch.lane === lane);
+      }
       if (next.batch.compacted) skipChecks = 0;
       if (skipChecks > 0) {
         if (--skipChecks === 0) afterSkip = true;

@@ -34,6 +34,11 @@ export interface PusherOptions {
   /** Requests in flight while healthy (1 while failing); 2 by default. */
   maxInFlight?: number;
   /**
+   * Requests in flight while healthy when the batches are lane batches (batcher.ts), which
+   * share no series without any check; 4 by default (as many as the WAL sink's lanes).
+   */
+  maxLaneInFlight?: number;
+  /**
    * Families whose HELP/TYPE metadata is sent at start and every `push.metadata_interval`, in
    * requests of their own (none when omitted).
    */
@@ -74,12 +79,18 @@ export interface Pusher {
   pushStatus(): PushStatus;
 }
 
+/** `ends` (ascending, repeats side by side) without repeats. */
+function distinctEnds(ends: number[]): number[] {
+  return ends.filter((end, i) => i === 0 || end !== ends[i - 1]);
+}
+
 /** Creates a pusher; nothing happens until `start()`. */
 export function createPusher(options: PusherOptions): Pusher {
   const { wal, config, clock } = options;
   const log = logger("push");
   const random = options.random ?? Math.random;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+  const maxLaneInFlight = Math.max(1, options.maxLaneInFlight ?? 4);
   const destination = options.destination ?? "";
   const metrics = createPushMetrics(
     options.registry,
@@ -124,11 +135,19 @@ export function createPusher(options: PusherOptions): Pusher {
     }
   }
 
+  /**
+   * The ends of the batches in flight when they were last noted (as `push_sent` holds them): a
+   * loop restarted after an error resends them as they were, as after a crash (an acknowledged
+   * lane batch stays uncommitted until its range is).
+   */
+  let noted: number[] = [];
+
   async function run(): Promise<void> {
+    const stops = [...new Set([...(wal.resendStops ?? []), ...noted])].sort((a, b) => a - b);
     const batcher = createBatcher(wal, wal.pushPosition, {
       maxSamples: config.batch.max_samples,
       maxBytes: config.batch.max_bytes,
-      ...(wal.resendStops ? { stops: wal.resendStops } : {}),
+      stops,
     });
     const window: (GatedBatch & { done: Promise<Delivery> })[] = [];
     const gate = createOrderGate();
@@ -138,12 +157,14 @@ export function createPusher(options: PusherOptions): Pusher {
      * receiver applies them in, each series' samples arrive in timestamp order.
      */
     let held: GatedBatch | undefined;
+    /** The batch read last is a lane batch. */
+    let lanes = false;
     // Commits are made in order but not waited for before the next request: saving the position
     // (two fsyncs) between requests stalled a backlog drain.
     let committed: Promise<void> = Promise.resolve();
     try {
       while (!hard.signal.aborted) {
-        const limit = health.consecutiveFailures > 0 ? 1 : maxInFlight;
+        const limit = health.consecutiveFailures > 0 ? 1 : lanes ? maxLaneInFlight : maxInFlight;
         const wasStopping = stopping; // read the WAL at least once after stop() began
         while (window.length < limit) {
           let next = held;
@@ -152,17 +173,27 @@ export function createPusher(options: PusherOptions): Pusher {
             const batch = await batcher.next();
             if (!batch) break;
             next = { batch: withLabels(batch) };
+            lanes = batch.lane !== undefined;
           }
           if (window.length > 0 && gate.conflicts(window, next)) {
             held = next;
             metrics.orderWaits.inc();
             break;
           }
-          // Before it leaves: where it and the batches before it end (sent_batches.ts).
-          wal.noteSent?.(
-            window[0]?.batch.offset ?? next.batch.offset,
-            [...window.map((w) => w.batch.nextOffset), next.batch.nextOffset],
+          // Before it leaves: where it and the batches before it end (sent_batches.ts); the
+          // lane batches of one range share its end.
+          // The stops ahead of them, from before the restart, are kept: a second crash while
+          // batches sent before the first are sent again must find them all still there.
+          const from = window[0]?.batch.offset ?? next.batch.offset;
+          const ends = distinctEnds(
+            [
+              ...window.map((w) => w.batch.nextOffset),
+              next.batch.nextOffset,
+              ...stops.filter((s) => s > from),
+            ].sort((a, b) => a - b),
           );
+          wal.noteSent?.(from, ends);
+          noted = [from, ...ends];
           const done = deliver(next.batch);
           done.catch(() => {}); // observed below, in order
           window.push({ ...next, done });
@@ -176,7 +207,9 @@ export function createPusher(options: PusherOptions): Pusher {
         }
         const result = await head.done;
         if (result === "failed") return;
-        committed = wal.commit(head.batch.nextOffset);
+        // A lane batch before its range's last commits nothing: the range's other lanes may be
+        // in flight still. The last is awaited after it, so its commit covers them all.
+        if (!head.batch.partial) committed = wal.commit(head.batch.nextOffset);
         if (result === "ok") {
           metrics.samples.inc(head.batch.samples);
           metrics.bytes.inc(head.batch.body.length);

@@ -21,10 +21,16 @@ export class AppendArena {
   #free: Uint8Array[] = [];
 
   /** Queues a copy of `body` (the caller may reuse its buffer). */
-  push(body: Uint8Array, samples: number): void {
+  push(body: Uint8Array, samples: number, lane?: number): void {
     const n = body.length;
     if (n > CHUNK_BYTES) {
-      this.#pending.push({ body: body.slice(), samples });
+      this.#pending.push(
+        lane === undefined ? { body: body.slice(), samples } : {
+          body: body.slice(),
+          samples,
+          lane,
+        },
+      );
       return;
     }
     if (!this.#chunk || this.#used + n > CHUNK_BYTES) {
@@ -33,7 +39,10 @@ export class AppendArena {
       this.#used = 0;
     }
     this.#chunk.set(body, this.#used);
-    this.#pending.push({ body: this.#chunk.subarray(this.#used, this.#used + n), samples });
+    const view = this.#chunk.subarray(this.#used, this.#used + n);
+    this.#pending.push(
+      lane === undefined ? { body: view, samples } : { body: view, samples, lane },
+    );
     this.#used += n;
   }
 

@@ -61,13 +61,13 @@ export class Appender {
   }
 
   /** Queues one record's body; false (and counted) when closed or the disk is full. */
-  append(body: Uint8Array, samples: number): boolean {
+  append(body: Uint8Array, samples: number, lane?: number): boolean {
     const host = this.host;
     if (host.closed() || this.#diskFull) {
       host.metrics.dropped.inc({ reason: host.closed() ? "wal_closed" : "disk_full" }, samples);
       return false;
     }
-    this.#pending.push(body, samples);
+    this.#pending.push(body, samples, lane);
     this.#pendingBytes += body.length;
     if (this.#pendingBytes >= FLUSH_AT_BYTES) void this.flush();
     else this.#arm(host.fsync === "always" ? 0 : host.fsyncIntervalMs);

@@ -6,6 +6,8 @@ import { snappyCompress } from "./snappy.ts";
 export interface PendingAppend {
   body: Uint8Array;
   samples: number;
+  /** The lane of every series in `body` (lanes.ts), if written by lanes. */
+  lane?: number;
 }
 
 /** A frame ready to write, with its sample count. */
@@ -15,13 +17,36 @@ export interface ReadyFrame {
 }
 
 /**
- * Packs appends, in order, into frames of at most `maxRecordBytes` uncompressed bytes each (an
- * append larger than that gets a frame of its own). Concatenated `WriteRequest`s are one valid
- * `WriteRequest`, and one big block lets snappy find the repeats between records.
+ * Packs appends into frames of at most `maxRecordBytes` uncompressed bytes each (an append larger
+ * than that gets a frame of its own). Concatenated `WriteRequest`s are one valid `WriteRequest`,
+ * and one big block lets snappy find the repeats between records. Appends of a lane go into that
+ * lane's frames only, lane after lane (those without one first), each lane's in order: lanes
+ * share no series, so the order between them does not matter to any series.
  */
 export function packFrames(
   items: readonly PendingAppend[],
   maxRecordBytes: number,
+): ReadyFrame[] {
+  if (items.every((it) => it.lane === undefined)) return packRun(items, maxRecordBytes);
+  const byLane = new Map<number, PendingAppend[]>();
+  for (const it of items) {
+    const lane = it.lane ?? -1;
+    const list = byLane.get(lane);
+    if (list) list.push(it);
+    else byLane.set(lane, [it]);
+  }
+  const frames: ReadyFrame[] = [];
+  for (const lane of [...byLane.keys()].sort((a, b) => a - b)) {
+    frames.push(...packRun(byLane.get(lane)!, maxRecordBytes, lane < 0 ? undefined : lane));
+  }
+  return frames;
+}
+
+/** packFrames() for appends of one lane (or none). */
+function packRun(
+  items: readonly PendingAppend[],
+  maxRecordBytes: number,
+  lane?: number,
 ): ReadyFrame[] {
   const frames: ReadyFrame[] = [];
   let i = 0;
@@ -35,7 +60,7 @@ export function packFrames(
       j++;
     }
     const joined = adjacent(items, i, j) ?? join(items, i, j, bytes);
-    frames.push({ bytes: encodeFrame(snappyCompress(joined), samples), samples });
+    frames.push({ bytes: encodeFrame(snappyCompress(joined), samples, lane), samples });
     i = j;
   }
   return frames;

@@ -31,7 +31,7 @@ export function destinationView(wal: Wal, name: string, parts: DestinationParts)
     };
   };
   return {
-    append: (body, samples) => wal.append(body, samples),
+    append: (body, samples, lane) => wal.append(body, samples, lane),
     flush: () => wal.flush(),
     read: (offset, options) => wal.read(offset, options),
     waitForData: (offset, signal) => wal.waitForData(offset, signal),

@@ -178,8 +178,8 @@ export class FileWal implements LocalWal {
     return this.#writer.openLast();
   }
 
-  append(body: Uint8Array, samples: number): boolean {
-    return this.#appender.append(body, samples);
+  append(body: Uint8Array, samples: number, lane?: number): boolean {
+    return this.#appender.append(body, samples, lane);
   }
 
   flush(): Promise<void> {

@@ -18,6 +18,14 @@ export const TYPE_SAMPLES = 1;
  * segment starts), although the rewritten file is shorter.
  */
 export const TYPE_COMPACTED = 2;
+/**
+ * Record types `TYPE_LANE` to `TYPE_LANE + MAX_LANES - 1`: a batch of samples like type 1, all of
+ * jobs of one lane (`type - TYPE_LANE`; lanes.ts): records of two lanes share no series, which the
+ * pusher reads from this byte without decompressing anything.
+ */
+export const TYPE_LANE = 16;
+/** Lanes a record type can name. */
+export const MAX_LANES = 16;
 /** Size of the whole compaction marker frame. */
 export const MARKER_SIZE = FRAME_HEADER + 8;
 /** Largest payload accepted when reading; anything claiming more is damage. */
@@ -25,13 +33,22 @@ export const MAX_PAYLOAD = 64 * 1024 * 1024;
 /** Smallest valid type-1 payload: the sample count plus a one-byte snappy block. */
 const MIN_PAYLOAD = 5;
 
-/** Builds one frame holding `compressed` (a snappy block) and its sample count. */
-export function encodeFrame(compressed: Uint8Array, samples: number): Uint8Array {
+/** True for the type byte of a samples record (type 1 or a lane's). */
+export function isSamplesType(type: number | undefined): boolean {
+  return type === TYPE_SAMPLES ||
+    (type !== undefined && type >= TYPE_LANE && type < TYPE_LANE + MAX_LANES);
+}
+
+/**
+ * Builds one frame holding `compressed` (a snappy block) and its sample count; with `lane`
+ * (0 to MAX_LANES - 1), a lane's record.
+ */
+export function encodeFrame(compressed: Uint8Array, samples: number, lane?: number): Uint8Array {
   const length = 4 + compressed.length;
   const out = new Uint8Array(FRAME_HEADER + length);
   const view = new DataView(out.buffer);
   view.setUint32(0, length, true);
-  out[8] = TYPE_SAMPLES;
+  out[8] = lane === undefined ? TYPE_SAMPLES : TYPE_LANE + lane;
   view.setUint32(9, samples, true);
   out.set(compressed, 13);
   view.setUint32(4, crc32c(out.subarray(8)), true);
@@ -61,7 +78,7 @@ export function checkCompactedMarker(buf: Uint8Array): number | null {
 
 /** What {@linkcode checkFrame} found at an offset. */
 export type FrameCheck =
-  | { kind: "ok"; size: number; samples: number }
+  | { kind: "ok"; size: number; samples: number; lane?: number }
   | { kind: "bad" }
   | { kind: "short" };
 
@@ -72,7 +89,8 @@ export type FrameCheck =
 export function checkFrame(buf: Uint8Array, pos: number, fileEnd: number): FrameCheck {
   if (pos + FRAME_HEADER > fileEnd) return { kind: "bad" };
   if (pos + FRAME_HEADER > buf.length) return { kind: "short" };
-  if (buf[pos + 8] !== TYPE_SAMPLES) return { kind: "bad" };
+  const type = buf[pos + 8];
+  if (!isSamplesType(type)) return { kind: "bad" };
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const length = view.getUint32(pos, true);
   if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) return { kind: "bad" };
@@ -82,7 +100,13 @@ export function checkFrame(buf: Uint8Array, pos: number, fileEnd: number): Frame
   if (crc32c(buf.subarray(pos + 8, pos + size)) !== view.getUint32(pos + 4, true)) {
     return { kind: "bad" };
   }
-  return { kind: "ok", size, samples: view.getUint32(pos + 9, true) };
+  const samples = view.getUint32(pos + 9, true);
+  return type === TYPE_SAMPLES ? { kind: "ok", size, samples } : {
+    kind: "ok",
+    size,
+    samples,
+    lane: type! - TYPE_LANE,
+  };
 }
 
 /** The compressed `WriteRequest` inside a checked frame at `pos` of size `size`. */

@@ -76,6 +76,7 @@ export async function readSegmentRecords(
         compressed: framePayload(buf, at, c.size),
         samples: c.samples,
         compacted: seg.end !== undefined,
+        ...(c.lane === undefined ? {} : { lane: c.lane }),
       });
     }
     if (out.length > 0) return out;

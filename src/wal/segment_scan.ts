@@ -7,9 +7,9 @@ import {
   checkFrame,
   FRAME_HEADER,
   type FrameCheck,
+  isSamplesType,
   MARKER_SIZE,
   MAX_PAYLOAD,
-  TYPE_SAMPLES,
 } from "./frame.ts";
 
 /** Records and damage found in one segment; offsets are relative to the segment start. */
@@ -126,7 +126,7 @@ async function headerChain(win: Window, start: number, end: number): Promise<Dam
     await win.ensure(p, FRAME_HEADER + 4);
     const i = p - win.start;
     const buf = win.buf;
-    if (buf[i + 8] !== TYPE_SAMPLES) break;
+    if (!isSamplesType(buf[i + 8])) break;
     const length = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> 0;
     if (length < 5 || length > MAX_PAYLOAD) break;
     const samples = p + FRAME_HEADER + 4 <= end
@@ -149,7 +149,7 @@ async function resync(win: Window, from: number): Promise<number> {
     const stop = Math.min(base + buf.length - FRAME_HEADER, size - FRAME_HEADER);
     for (; p <= stop; p++) {
       const i = p - base;
-      if (buf[i + 8] !== TYPE_SAMPLES) continue;
+      if (!isSamplesType(buf[i + 8])) continue;
       const length = (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>>
         0;
       if (length < 5 || length > MAX_PAYLOAD || p + FRAME_HEADER + length > size) continue;

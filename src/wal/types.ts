@@ -24,6 +24,11 @@ export interface WalEntry {
    * none), unlike the records of a tick, which hold every series probed in it.
    */
   compacted?: boolean;
+  /**
+   * The lane of a record written by lanes (frame.ts `TYPE_LANE`): records of different lanes
+   * share no series. Absent for records written without one and for compacted records.
+   */
+  lane?: number;
 }
 
 /** Operator-facing figures (also `vmprober wal inspect --json`). */
@@ -52,9 +57,10 @@ export interface Wal extends AsyncDisposable {
   /**
    * Queues one record: `body` is an uncompressed `WriteRequest` holding `samples` samples,
    * copied before this returns (the caller may reuse its buffer). Never throws; returns false
-   * when the record was refused (disk full), which is counted.
+   * when the record was refused (disk full), which is counted. With `lane`, every series of
+   * `body` belongs to that lane (lanes.ts): records of different lanes share no series.
    */
-  append(body: Uint8Array, samples: number): boolean;
+  append(body: Uint8Array, samples: number, lane?: number): boolean;
   /** Writes and (per policy) fsyncs everything appended so far. */
   flush(): Promise<void>;
   /** Entries from `offset` in order, up to `maxBytes` of payload (at least one entry if any). */

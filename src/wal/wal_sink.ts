@@ -5,6 +5,8 @@ import type { FamilyBook } from "../results/pushed_families.ts";
 import { createRecordEncoder, sampleCount } from "../results/record_encoder.ts";
 import type { ResultRecord, Sink } from "../results/types.ts";
 import type { Wal } from "./types.ts";
+import { MAX_LANES } from "./frame.ts";
+import { laneOf, WAL_LANES } from "./lanes.ts";
 
 /** Options of {@linkcode createWalSink}. */
 export interface WalSinkOptions {
@@ -14,6 +16,11 @@ export interface WalSinkOptions {
   registry?: Registry;
   /** Told of every gauge family written, for the pushed HELP/TYPE metadata. */
   families?: FamilyBook;
+  /**
+   * Lanes the records are written in (lanes.ts; WAL_LANES by default, at most 16); 1 writes
+   * records without a lane, as before lanes.
+   */
+  lanes?: number;
 }
 
 /** The WAL sink: results, and the stale markers of jobs that ended. */
@@ -57,6 +64,26 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
   const encoder = createRecordEncoder(options.extraLabels ?? {}, {
     onLabelDrop: (reason) => dropped?.inc({ reason }),
   });
+  const lanes = Math.max(1, Math.min(options.lanes ?? WAL_LANES, MAX_LANES));
+  /** `records` split by lane, in order within each (one lane: as they are). */
+  const byLane = (records: readonly ResultRecord[]): (readonly ResultRecord[])[] => {
+    if (lanes === 1) return [records];
+    const out: ResultRecord[][] = Array.from({ length: lanes }, () => []);
+    for (const r of records) out[laneOf(r.key, lanes)]!.push(r);
+    return out;
+  };
+  /** Appends each lane's records as one record of that lane (without a lane when 1). */
+  const appendByLane = (
+    records: readonly ResultRecord[],
+    encode: (part: readonly ResultRecord[]) => { bytes: Uint8Array; samples: number },
+  ) => {
+    const parts = byLane(records);
+    for (let lane = 0; lane < parts.length; lane++) {
+      if (parts[lane]!.length === 0) continue;
+      const { bytes, samples } = encode(parts[lane]!);
+      if (samples > 0) wal.append(bytes, samples, lanes === 1 ? undefined : lane);
+    }
+  };
   /** Stale marker times of ended jobs by job key, until a later result or an hour. */
   const ended = new Map<string, number>();
   return {
@@ -83,16 +110,13 @@ export function createWalSink(wal: Wal, options: WalSinkOptions = {}): WalSink {
         }
       }
       // The WAL's append queue copies the bytes: the encoder's buffer is lent, not copied twice.
-      const { bytes, samples } = encoder.encodeView(records);
-      if (samples === 0) return;
-      wal.append(bytes, samples);
+      appendByLane(records, (part) => encoder.encodeView(part));
     },
     writeStale(records, timestampMs) {
       if (records.length === 0) return;
       for (const [k, at] of ended) if (at < timestampMs - 3_600_000) ended.delete(k);
       for (const r of records) ended.set(r.key, timestampMs);
-      const { bytes, samples } = encoder.encodeStale(records, timestampMs);
-      if (samples > 0) wal.append(bytes, samples);
+      appendByLane(records, (part) => encoder.encodeStale(part, timestampMs));
     },
   };
 }

@@ -24,11 +24,17 @@ export function createMemoryWal(): MemoryWal {
   return {
     entries,
     commits,
-    append(body, samples) {
+    append(body, samples, lane) {
       const compressed = snappyCompress(body);
       const offset = end;
       end += compressed.length + FRAME_OVERHEAD;
-      entries.push({ offset, nextOffset: end, compressed, samples });
+      entries.push({
+        offset,
+        nextOffset: end,
+        compressed,
+        samples,
+        ...(lane === undefined ? {} : { lane }),
+      });
       for (const w of [...waiters]) w();
       return true;
     },

@@ -57,3 +57,14 @@ Deno.test("createOrderGate() always checks a batch from a compacted segment", ()
   for (let i = 0; i < 2 * CONFLICT_RUN; i++) gate.conflicts([head], batch(7, true));
   assert.equal(decoded, before + 1 + 2 * CONFLICT_RUN, "compacted conflicts never start a skip");
 });
+
+Deno.test("createOrderGate() passes a lane batch beside other lanes' and holds one of the same, decoding none", () => {
+  const gate = createOrderGate(() => {
+    throw new Error("decoded a lane batch");
+  });
+  const lane = (n: number) => ({ batch: { ...batch(1).batch, lane: n } });
+  assert.equal(gate.conflicts([lane(0), lane(1)], lane(2)), false);
+  assert.equal(gate.conflicts([lane(0), lane(1)], lane(1)), true);
+  const both = createOrderGate((b) => new Set([b[0]!]));
+  assert.equal(both.conflicts([batch(1)], lane(2)), true, "beside one without a lane: compared");
+});

@@ -15,6 +15,7 @@ import { jobKey } from "../../src/base/job_key.ts";
 import { type ProxiedRequest, startDelayProxy } from "../_support/delay_proxy.ts";
 import { createMemoryWal, type MemoryWal } from "../_support/memory_wal.ts";
 import { seriesKey } from "../_support/wal_samples.ts";
+import { laneOf } from "../../src/wal/lanes.ts";
 
 function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
   return pushTestConfig(url, {
@@ -26,8 +27,11 @@ function config(url: string, more: Partial<PushConfig> = {}): PushConfig {
   });
 }
 
-/** Record `i` of target `target(i)`: 2 samples at `1_700_000_000_000 + i s`. */
-function append(wal: MemoryWal, n: number, target: (i: number) => string): void {
+/**
+ * Record `i` of target `target(i)`: 2 samples at `1_700_000_000_000 + i s`; with `lanes`, in the
+ * lane of its job, as the WAL sink writes it.
+ */
+function append(wal: MemoryWal, n: number, target: (i: number) => string, lanes = 1): void {
   for (let i = 0; i < n; i++) {
     wal.append(
       encodeWriteRequest(recordToSeries({
@@ -42,6 +46,7 @@ function append(wal: MemoryWal, n: number, target: (i: number) => string): void 
         attempts: 1,
       })),
       2,
+      lanes > 1 ? laneOf(jobKey("tcp", target(i)), lanes) : undefined,
     );
   }
 }
@@ -58,11 +63,11 @@ function overlaps(rs: ProxiedRequest[]): number {
   return n;
 }
 
-async function run(targets: (i: number) => string, records: number) {
+async function run(targets: (i: number) => string, records: number, lanes = 1) {
   await using proxy = startDelayProxy({ seed: 3, maxDelayMs: 60 });
   const wal = createMemoryWal();
   const registry = new Registry();
-  append(wal, records, targets);
+  append(wal, records, targets, lanes);
   const pusher = createPusher({ wal, config: config(proxy.url), clock: systemClock, registry });
   await pusher.start();
   for (let i = 0; i < 5_000 && wal.pushPosition !== wal.stats().end_offset; i++) {
@@ -72,7 +77,20 @@ async function run(targets: (i: number) => string, records: number) {
   assert.equal(wal.pushPosition, wal.stats().end_offset);
   const waits = (await registry.getSingleMetric("vmprober_push_order_waits_total")!.get())
     .values[0]?.value ?? 0;
-  return { requests: [...proxy.requests], waits };
+  return { requests: [...proxy.requests], waits, commits: wal.commits };
+}
+
+/** Fails when a series' samples arrived out of timestamp order; returns the series seen. */
+function assertInOrder(requests: ProxiedRequest[]): number {
+  const last = new Map<string, number>();
+  for (const r of requests) {
+    for (const s of r.series) {
+      const key = seriesKey(Object.fromEntries(s.labels));
+      assert.ok((last.get(key) ?? -Infinity) < s.timestampMs, `${key} out of order`);
+      last.set(key, s.timestampMs);
+    }
+  }
+  return last.size;
 }
 
 Deno.test("pusher never has two requests sharing a series in flight: per-series order holds", async () => {
@@ -111,6 +129,30 @@ Deno.test("pusher keeps two requests in flight when their series differ", async 
   assert.ok(overlaps(requests) >= 5, `only ${overlaps(requests)} overlapping requests`);
 });
 
+Deno.test("pusher drains lane records with several requests in flight, never two sharing a series", async () => {
+  // Two targets, in lanes 0 and 3, in turn: each range holds one record of each, and the window
+  // (4) has room for the next range's, which share their series with the one of its lane before.
+  const { requests, commits } = await run((i) => `127.0.0.1:${1000 + (i % 2) * 5}`, 160, 4);
+  assert.equal(requests.reduce((n, r) => n + r.series.length, 0), 960);
+  assert.equal(assertInOrder(requests), 12);
+  const data = requests.filter((r) => r.series.length);
+  let overlapping = 0;
+  for (const a of data) {
+    for (const b of data) {
+      if (a === b || !(b.arrivedMs > a.arrivedMs && b.arrivedMs < a.answeredMs)) continue;
+      overlapping++;
+      const keys = new Set(a.series.map((s) => seriesKey(Object.fromEntries(s.labels))));
+      for (const s of b.series) {
+        assert.ok(!keys.has(seriesKey(Object.fromEntries(s.labels))), "two in flight share one");
+      }
+    }
+  }
+  assert.ok(overlapping >= 20, `only ${overlapping} overlapping requests`);
+  // One commit per lane range (of two lane batches), never one per lane batch.
+  assert.equal(commits.length, data.length / 2);
+  assert.deepEqual(commits, commits.toSorted((a, b) => a - b));
+});
+
 Deno.test("pusher sends HELP/TYPE metadata at start and every metadata_interval, apart from data", async () => {
   await using proxy = startDelayProxy({ seed: 1, maxDelayMs: 0 });
   const wal = createMemoryWal();
@@ -141,4 +183,27 @@ Deno.test("pusher sends HELP/TYPE metadata at start and every metadata_interval,
     .values.find((v) => v.labels.status === "204")?.value;
   // (The last one may be answered after stop() stopped waiting for it.)
   assert.ok(sent! >= meta.length - 1 && sent! <= meta.length, `${sent} of ${meta.length}`);
+});
+
+Deno.test("pusher sends a live tick written by lanes as one request, as before lanes", async () => {
+  // A tick of 8 TCP jobs (every lane of 4) at a time, each pushed before the next is written.
+  await using proxy = startDelayProxy({ seed: 5, maxDelayMs: 5 });
+  const wal = createMemoryWal();
+  const pusher = createPusher({
+    wal,
+    config: config(proxy.url, { batch: { max_samples: 10_000, max_bytes: 4 * 1024 ** 2 } }),
+    clock: systemClock,
+    registry: new Registry(),
+  });
+  await pusher.start();
+  for (let tick = 0; tick < 5; tick++) {
+    append(wal, 8, (i) => `127.0.0.${tick + 1}:${1000 + i}`, 4);
+    for (let i = 0; i < 2_000 && wal.pushPosition !== wal.stats().end_offset; i++) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  await pusher.stop();
+  const data = proxy.requests.filter((r) => r.series.length);
+  assert.equal(data.length, 5, `${data.length} requests for 5 ticks`);
+  assert.ok(data.every((r) => r.series.length === 48));
 });

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { checkFrame, encodeFrame, FRAME_HEADER, framePayload } from "../../src/wal/frame.ts";
+import {
+  checkFrame,
+  encodeFrame,
+  FRAME_HEADER,
+  framePayload,
+  isSamplesType,
+  MAX_LANES,
+  TYPE_LANE,
+} from "../../src/wal/frame.ts";
 
 const payload = new Uint8Array([1, 2, 3, 4, 5, 6, 7]);
 
@@ -30,4 +38,17 @@ Deno.test("checkFrame() rejects a frame cut by the end of the file and zero byte
   const f = encodeFrame(payload, 1);
   assert.equal(checkFrame(f, 0, f.length - 1).kind, "bad");
   assert.equal(checkFrame(new Uint8Array(64), 0, 64).kind, "bad");
+});
+
+Deno.test("encodeFrame() with a lane round-trips it through checkFrame() and the type byte", () => {
+  const f = encodeFrame(payload, 42, 3);
+  assert.equal(f[8], TYPE_LANE + 3);
+  assert.ok(isSamplesType(f[8]));
+  assert.deepEqual(checkFrame(f, 0, f.length), {
+    kind: "ok",
+    size: f.length,
+    samples: 42,
+    lane: 3,
+  });
+  assert.ok(!isSamplesType(TYPE_LANE + MAX_LANES) && !isSamplesType(2) && !isSamplesType(0));
 });

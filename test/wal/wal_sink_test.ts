@@ -6,6 +6,7 @@ import type { ResultRecord } from "../../src/results/types.ts";
 import { decodeCompressed, decodeWriteRequest } from "../_support/wal_decode.ts";
 import { Registry } from "../../src/base/prom.ts";
 import { jobKey } from "../../src/base/job_key.ts";
+import { laneOf } from "../../src/wal/lanes.ts";
 import { createFamilyBook } from "../../src/results/pushed_families.ts";
 
 /**
@@ -14,12 +15,16 @@ import { createFamilyBook } from "../../src/results/pushed_families.ts";
  */
 function recordingWal(
   { copy = true } = {},
-): Wal & { appends: Array<{ body: Uint8Array; samples: number }> } {
-  const appends: Array<{ body: Uint8Array; samples: number }> = [];
+): Wal & { appends: Array<{ body: Uint8Array; samples: number; lane?: number }> } {
+  const appends: Array<{ body: Uint8Array; samples: number; lane?: number }> = [];
   return {
     appends,
-    append(body, samples) {
-      appends.push({ body: copy ? body.slice() : body, samples });
+    append(body, samples, lane) {
+      appends.push({
+        body: copy ? body.slice() : body,
+        samples,
+        ...(lane === undefined ? {} : { lane }),
+      });
       return true;
     },
     flush: () => Promise.resolve(),
@@ -46,7 +51,7 @@ const rec = (target: string, success: boolean): ResultRecord => ({
 
 Deno.test("createWalSink() appends one WriteRequest per write() with every record's samples", () => {
   const wal = recordingWal();
-  const sink = createWalSink(wal, { extraLabels: { agent: "a1", site: "ignored" } });
+  const sink = createWalSink(wal, { extraLabels: { agent: "a1", site: "ignored" }, lanes: 1 });
   sink.write([rec("10.0.0.1:22", true), rec("10.0.0.2:22", false)]);
   sink.write([]);
   assert.equal(wal.appends.length, 1);
@@ -129,9 +134,29 @@ Deno.test("createWalSink() notes every gauge family it writes for the pushed met
   });
 });
 
+Deno.test("createWalSink() appends one WriteRequest per lane, each with only the jobs of its lane", () => {
+  const wal = recordingWal();
+  const sink = createWalSink(wal, { lanes: 4 });
+  const records = Array.from({ length: 40 }, (_, i) => rec(`10.0.0.${i}:22`, i % 2 === 0));
+  sink.write(records);
+  sink.writeStale(records.slice(0, 10), 1_700_000_001_000);
+  const lanesOf = (appends: typeof wal.appends) => appends.map((a) => a.lane);
+  assert.deepEqual(lanesOf(wal.appends.slice(0, 4)), [0, 1, 2, 3]);
+  assert.equal(wal.appends.slice(0, 4).reduce((n, a) => n + a.samples, 0), 240);
+  for (const a of wal.appends) {
+    for (const s of decodeCompressed(snappyCompress(a.body))) {
+      const target = Object.fromEntries(s.labels).target!;
+      assert.equal(laneOf(jobKey("ssh", target), 4), a.lane, target);
+    }
+  }
+  const stale = wal.appends.slice(4);
+  assert.equal(stale.reduce((n, a) => n + a.samples, 0), 60);
+  assert.deepEqual(lanesOf(stale), lanesOf(stale).toSorted());
+});
+
 Deno.test("createWalSink() lends the WAL its encoder's buffer instead of a fresh copy per record", () => {
   const wal = recordingWal({ copy: false });
-  const sink = createWalSink(wal);
+  const sink = createWalSink(wal, { lanes: 1 });
   sink.write([rec("10.0.0.1:22", true)]);
   const first = wal.appends[0]!.body;
   const firstCopy = first.slice();
