@@ -166,6 +166,15 @@ export function metricValue(
   return undefined;
 }
 
+/** {@linkcode metricValue} of the agent's `/metrics` now, 0 when the sample is not there. */
+export async function agentMetric(
+  agent: AgentProcess,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  return metricValue(await agent.metrics(), name, labels) ?? 0;
+}
+
 /** Writes a config to a fresh temp dir (removed when the test process exits) and returns its path. */
 export async function writeConfig(yaml: string, dir?: string): Promise<string> {
   const d = dir ?? await tempDirUntilExit({ prefix: "vmprober-test-" });

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  agentMetric,
   type AgentProcess,
   metricValue,
   startAgentProcess,
@@ -15,6 +16,7 @@ import {
 import { startPrometheus } from "../_support/prom_servers.ts";
 import { seriesKey, walSeries } from "../_support/wal_samples.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { forwardingProxy } from "../_support/forwarding_proxy.ts";
 import { openWal } from "../../src/wal/wal.ts";
 import { createWalSink } from "../../src/wal/wal_sink.ts";
 import { Registry } from "../../src/base/prom.ts";
@@ -66,59 +68,7 @@ push:
 `;
 }
 
-/**
- * Forwards remote-write requests to `upstream` after a seeded random 0 to `maxDelayMs` each (so a
- * later request may overtake an earlier one), counting the most at once; after `swallowAfter`
- * answered, answers none any more: the first, third, … it holds back, the second, fourth, … it
- * forwards.
- */
-function forwardingProxy(upstream: string, maxDelayMs: number, swallowAfter = Infinity) {
-  const hung: (() => void)[] = [];
-  const state = {
-    swallow: false,
-    forwarded: 0,
-    swallowed: 0,
-    held: 0,
-    inFlight: 0,
-    maxInFlight: 0,
-  };
-  let seed = 7;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
-    try {
-      const body = new Uint8Array(await req.arrayBuffer());
-      await new Promise((r) => setTimeout(r, random() * maxDelayMs));
-      if (state.forwarded >= swallowAfter) state.swallow = true;
-      if (state.swallow && (state.swallowed + state.held) % 2 === 0) {
-        state.held++;
-        await new Promise<void>((resolve) => hung.push(resolve));
-        return new Response("stopped", { status: 503 });
-      }
-      const r = await fetch(upstream, { method: "POST", headers: req.headers, body });
-      const text = await r.text();
-      state.forwarded++;
-      if (state.swallow) {
-        state.swallowed++;
-        await new Promise<void>((resolve) => hung.push(resolve));
-      }
-      return new Response(r.status === 204 ? null : text, { status: r.status });
-    } finally {
-      state.inFlight--;
-    }
-  });
-  return {
-    state,
-    url: `http://127.0.0.1:${server.addr.port}/api/v1/write`,
-    async [Symbol.asyncDispose]() {
-      for (const h of hung) h();
-      await server.shutdown();
-    },
-  };
-}
-
-const metric = async (agent: AgentProcess, name: string, labels: Record<string, string> = {}) =>
-  metricValue(await agent.metrics(), name, labels) ?? 0;
+const metric = agentMetric;
 
 /** Samples per series of the WAL in `dir`. */
 async function walCounts(dir: string): Promise<Map<string, number>> {
@@ -151,7 +101,7 @@ Deno.test("an uncompacted backlog written by lanes drains into Prometheus severa
   await using walTmp = await tempDir({ prefix: "push_lanes_wal_" });
   await writeBacklog(walTmp.path);
   const expected = await walCounts(walTmp.path);
-  await using proxy = forwardingProxy(prom.writeUrl, 40);
+  await using proxy = forwardingProxy(prom.writeUrl, { maxDelayMs: 40, holdEveryOther: true });
   await using agent = await startAgentProcess(
     await writeConfig(configYaml(proxy.url, walTmp.path)),
   );
@@ -171,7 +121,11 @@ Deno.test("a lane drain killed with batches Prometheus got but never answered lo
   const walDir = walTmp.path;
   await writeBacklog(walDir);
   const expected = await walCounts(walDir);
-  await using proxy = forwardingProxy(prom.writeUrl, 10, 10);
+  await using proxy = forwardingProxy(prom.writeUrl, {
+    maxDelayMs: 10,
+    swallowAfter: 10,
+    holdEveryOther: true,
+  });
 
   // 1. A few requests go through; then none is answered: of those in flight, some reached
   // Prometheus, some did not; killed.
@@ -205,7 +159,11 @@ Deno.test("a lane drain killed twice (the second time while resending) loses not
   for (const swallowAfter of [12, 2]) {
     // Some requests go through, then none is answered; killed. The second run starts with the
     // first one's batches to send again, and is killed among them.
-    await using proxy = forwardingProxy(prom.writeUrl, 10, swallowAfter);
+    await using proxy = forwardingProxy(prom.writeUrl, {
+      maxDelayMs: 10,
+      swallowAfter,
+      holdEveryOther: true,
+    });
     const agent = await startAgentProcess(await writeConfig(configYaml(proxy.url, walDir)));
     await waitFor(
       "one held back, one forwarded",

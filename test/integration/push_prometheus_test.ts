@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  agentMetric,
   type AgentProcess,
   metricValue,
   startAgentProcess,
@@ -27,8 +28,7 @@ function configYaml(pushUrl: string, walDir: string, targets: string[]): string 
   });
 }
 
-const metric = async (agent: AgentProcess, name: string, labels: Record<string, string> = {}) =>
-  metricValue(await agent.metrics(), name, labels) ?? 0;
+const metric = agentMetric;
 
 /** Waits until at most `left` samples wait in the WAL (new results keep coming while probing). */
 async function drained(agent: AgentProcess, left: number): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import {
-  type AgentProcess,
+  agentMetric,
   metricValue,
   startAgentProcess,
   waitFor,
@@ -17,6 +17,7 @@ import { startPrometheus } from "../_support/prom_servers.ts";
 import { closedPort, tcpPeer } from "../_support/tcp_servers.ts";
 import { isStaleMarker, seriesKey, walSeries } from "../_support/wal_samples.ts";
 import { tempDir } from "../_support/temp_dir.ts";
+import { forwardingProxy } from "../_support/forwarding_proxy.ts";
 import { tcpPushYaml } from "../_support/tcp_push_yaml.ts";
 import { parseSent, SENT_FILE } from "../../src/wal/sent_batches.ts";
 
@@ -30,33 +31,7 @@ function configYaml(pushUrl: string, walDir: string, targets: string[]): string 
   });
 }
 
-/** Forwards remote-write requests to `upstream`; once `swallow` is set, answers none any more. */
-function forwardingProxy(upstream: string) {
-  const hung: (() => void)[] = [];
-  const state = { swallow: false, forwarded: 0, swallowed: 0 };
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const body = new Uint8Array(await req.arrayBuffer());
-    const r = await fetch(upstream, { method: "POST", headers: req.headers, body });
-    const text = await r.text();
-    state.forwarded++;
-    if (state.swallow) {
-      state.swallowed++;
-      await new Promise<void>((resolve) => hung.push(resolve));
-    }
-    return new Response(r.status === 204 ? null : text, { status: r.status });
-  });
-  return {
-    state,
-    url: `http://127.0.0.1:${server.addr.port}/api/v1/write`,
-    async [Symbol.asyncDispose]() {
-      for (const h of hung) h();
-      await server.shutdown();
-    },
-  };
-}
-
-const metric = async (agent: AgentProcess, name: string, labels: Record<string, string> = {}) =>
-  metricValue(await agent.metrics(), name, labels) ?? 0;
+const metric = agentMetric;
 
 Deno.test("a batch Prometheus got but the agent never heard back about is sent again alone after a restart: nothing newer lost", async () => {
   await using prom = await startPrometheus();
