@@ -71,18 +71,13 @@ export interface EpollLibc {
 export function openEpollLibc(path = "libc.so.6"): EpollLibc {
   const dl = Deno.dlopen(path, SYMBOLS);
   const texts = new Map<number, string>();
-  let errnoView: Deno.UnsafePointerView | undefined;
+  // The location is per thread; FFI calls that are not `nonblocking` run on the JS thread. It is
+  // found now, so that reading it after a failed call makes no call of its own first.
+  const location = dl.symbols.__errno_location();
+  const errnoView = location === null ? undefined : new Deno.UnsafePointerView(location);
   return {
     symbols: dl.symbols,
-    errno() {
-      // The location is per thread; FFI calls that are not `nonblocking` run on the JS thread.
-      if (!errnoView) {
-        const p = dl.symbols.__errno_location();
-        if (p === null) return 0;
-        errnoView = new Deno.UnsafePointerView(p);
-      }
-      return errnoView.getInt32();
-    },
+    errno: () => errnoView?.getInt32() ?? 0,
     errorText(errno) {
       let text = texts.get(errno);
       if (text === undefined) {
